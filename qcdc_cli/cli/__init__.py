@@ -1,0 +1,30 @@
+"""The `qcdc` command line: one module per command, registered here.
+
+Command modules import only typer at module level; each imports the stages it needs
+inside its function, so `qcdc --help` and `qcdc extract` do not load networkx or
+pydantic (tests/test_startup.py).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from qcdc_cli.cli import extract as _extract
+
+app = typer.Typer(
+    name="qcdc",
+    help="Trace Vietnamese Party and State documents through the hierarchy that issued them.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # plan texts can be confidential
+    rich_markup_mode=None,
+    add_completion=False,
+)
+
+app.command("extract")(_extract.extract)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from qcdc_cli.cli._console import run_app
+
+    run_app(app)

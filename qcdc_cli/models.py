@@ -1,0 +1,155 @@
+"""The vocabulary every stage shares: what extraction returns and what later stages read.
+
+Plain dataclasses on purpose: extraction runs on every file of an ingest and on every
+`qcdc check`, so its results must be cheap to build and must not pull in pydantic.
+Pydantic models live at the boundaries (registry files, configuration, JSON schemas).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+System = Literal["party", "state"]
+
+# Relations of a citing document to a cited one, strongest first. The strongest
+# relation over all mentions of a document becomes the reference's relation.
+RELATIONS: tuple[str, ...] = (
+    "implements",  # "Thực hiện Kết luận số 120-KL/TW ..." in the title or opening
+    "guides",  # "hướng dẫn thi hành", "quy định chi tiết"
+    "amends",  # "sửa đổi, bổ sung"
+    "replaces",  # "thay thế"
+    "repeals",  # "bãi bỏ"
+    "based_on",  # "Căn cứ ..."
+    "cites",  # any other mention
+)
+LINEAGE_RELATIONS = frozenset({"implements", "guides", "based_on"})
+
+
+def relation_rank(relation: str) -> int:
+    """Lower is stronger; unknown relations rank below `cites`."""
+    try:
+        return RELATIONS.index(relation)
+    except ValueError:
+        return len(RELATIONS)
+
+
+@dataclass(frozen=True, slots=True)
+class DocNumber:
+    """A document number in canonical form, split into its parts.
+
+    `number` is the one string form used everywhere (graph keys, JSON, the store):
+    Party `62-KH/TU`, State `04/2015/NĐ-CP`, `10/2022/QH15`, `30c/NQ-CP`.
+    """
+
+    number: str
+    system: System
+    serial: str  # "62", "30c": digits as written
+    type: str | None  # "KH", "NĐ"; None for laws (10/2022/QH15) and công văn (45/UBND-VP)
+    issuer_code: str  # "TU", "CP", "QH15", "BNN-TCLN"
+    year: int | None = None  # the year written inside a State number
+
+
+@dataclass(slots=True)
+class Mention:
+    """One place in the text where a document number is written."""
+
+    as_written: str  # text[start:end] of the original (decoded) text
+    start: int  # character offsets into the original text
+    end: int
+    line: int  # 1-based
+    column: int  # 1-based, in characters
+    relation: str = "cites"
+    cue: str | None = None  # the cue phrase as written ("Thực hiện", "Căn cứ")
+    date: str | None = None  # ISO date written with this mention
+    type_word: str | None = None  # "Kết luận", "Chỉ thị" written before the number
+    issuer: str | None = None  # "Bộ Chính trị" from "của Bộ Chính trị"
+    term: str | None = None  # "VIII" from "(khóa VIII)"
+    segment: int = 0  # index of the document inside the file (0 = the main one)
+    malformed: bool = False
+    suggestion: str | None = None
+
+
+@dataclass(slots=True)
+class Reference:
+    """One cited document: every mention of one canonical number in a text."""
+
+    number: str
+    system: System
+    type: str | None
+    issuer_code: str
+    date: str | None = None
+    issuer: str | None = None
+    relation: str = "cites"
+    malformed: bool = False
+    suggestion: str | None = None
+    year: int | None = None
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SelfInfo:
+    """What a document says about itself in its header."""
+
+    number: str | None = None
+    type: str | None = None  # "KH" from "Số 62-KH/TU" or from the heading "KẾ HOẠCH"
+    issuer_code: str | None = None
+    date: str | None = None
+    place: str | None = None  # "Thành phố Huế" from the date line
+    issuer: str | None = None  # "TỈNH ỦY THỪA THIÊN HUẾ"
+    province: str | None = None  # gazetteer name, "Thừa Thiên Huế"
+    title: str | None = None
+    type_name: str | None = None  # "Kế hoạch"
+    system: System | None = None
+    line: int | None = None  # line of the own number, when there is one
+
+
+@dataclass(slots=True)
+class ReportedRelation:
+    """A relation the text states between two other documents.
+
+    "Kế hoạch số 26-KH/TU ... về triển khai thực hiện Kết luận số 120-KL/TW" gives
+    source=26-KH/TU, relation=implements, target=120-KL/TW.
+    """
+
+    source: str
+    relation: str
+    target: str
+    line: int
+    cue: str | None = None
+    text: str = ""  # the quoted sentence, the evidence
+
+
+@dataclass(slots=True)
+class Problem:
+    """Something in the text a reader should know about (not a crash)."""
+
+    code: str
+    message: str
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class Segment:
+    """A document inside a file; a file can carry a second one pasted after the first."""
+
+    start: int  # character offsets into the original text
+    end: int
+    start_line: int
+    number: str | None = None
+    title: str | None = None
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything extraction reads from one text."""
+
+    self: SelfInfo
+    references: list[Reference] = field(default_factory=list)
+    reported_relations: list[ReportedRelation] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `qcdc extract` (without the path)."""
+        return asdict(self)

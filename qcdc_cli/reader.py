@@ -1,0 +1,89 @@
+"""Reading document files: bytes to text, with the encodings Vietnamese offices actually use.
+
+Decode order (../shared/research/ecosystem-perf.md §3.4): a BOM decides; then strict
+UTF-8; then UTF-16 without BOM when every other byte is NUL; then Windows-1258, the
+legacy Vietnamese code page, which decodes to combining tone marks (NFC comes later,
+in normalize). Anything with NUL bytes left over is binary, not a document.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from qcdc_cli.errors import InputError
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a plan is tens of kB; 20 MB is surely not one document
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1258" ...
+
+
+def decode_bytes(data: bytes, source: str = "<bytes>") -> Decoded:
+    """Decode a document file's bytes, or raise InputError naming `source`."""
+    if not data.strip():
+        raise InputError(source, "empty file")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(encoding), encoding)
+            except UnicodeDecodeError as e:
+                raise InputError(source, f"not valid {encoding} after its byte-order mark: {e.reason}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if "\x00" in text:
+            raise InputError(source, "binary file (contains NUL bytes), not a text document")
+        return Decoded(text, "utf-8")
+    sample = data[:4096]
+    if len(sample) >= 4 and sample.count(0) * 3 >= len(sample):
+        for encoding in ("utf-16-le", "utf-16-be"):
+            zeros_at_odd = encoding == "utf-16-le"
+            if all((sample[i] == 0) for i in range(1 if zeros_at_odd else 0, min(len(sample), 64), 2)):
+                try:
+                    return Decoded(data.decode(encoding), encoding)
+                except UnicodeDecodeError:
+                    break
+    if b"\x00" in data:
+        raise InputError(source, "binary file (contains NUL bytes), not a text document")
+    try:
+        return Decoded(data.decode("cp1258"), "cp1258")
+    except UnicodeDecodeError:
+        raise InputError(source, "not UTF-8, UTF-16 or Windows-1258 text") from None
+
+
+def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
+    """Read and decode one file; every failure is an InputError naming the file."""
+    name = str(path)
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InputError(name, "is a directory")
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise InputError(name, f"too large ({size} bytes; the limit is {max_bytes})")
+        data = p.read_bytes()
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except PermissionError:
+        raise InputError(name, "permission denied") from None
+    except OSError as e:
+        raise InputError(name, e.strerror or str(e)) from None
+    return decode_bytes(data, name)
