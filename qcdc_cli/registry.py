@@ -70,12 +70,57 @@ class Province(_Model):
     sources: list[str] = Field(default_factory=list)
 
 
+class DocRelation(_Model):
+    """A relation from the document that lists it to `target` (another document's id)."""
+
+    type: Literal["implements", "continues", "guides", "amends", "replaces", "repeals", "based_on", "related"]
+    target: str
+    date: str | None = None  # when it took effect ("replaces ... from 2023-07-01")
+    note: str | None = None
+    sources: list[str] = Field(default_factory=list)
+
+
+class RegistryDocument(_Model):
+    """A known document. Relations are listed on the newer document, pointing back."""
+
+    id: str  # Party "TW:CT:30@VIII" (numbers restart each term); State: the number itself
+    number: str  # canonical "30-CT/TW", "34/2007/PL-UBTVQH11"
+    system: Literal["party", "state"]
+    type: str
+    issuer_code: str
+    issuer: str  # the body: "Bộ Chính trị"
+    date: str | None = None  # ISO date of signature
+    title: str | None = None
+    term: str | None = None  # khóa of the issuing committee / legislature
+    province: str | None = None  # for local documents
+    status: Literal["in_force", "replaced", "repealed", "expired", "unknown"] = "unknown"
+    valid_from: str | None = None
+    valid_until: str | None = None
+    aliases: list[str] = Field(default_factory=list)  # other ways texts write the number
+    relations: list[DocRelation] = Field(default_factory=list)
+    confidence: Literal["confirmed", "partial", "unconfirmed"] = "unconfirmed"
+    sources: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Term(_Model):
+    """A term (khóa) of a numbering body: Party numbers restart at each one."""
+
+    body: str  # issuer code: "TW", "QH"
+    term: str  # "XII", "15"
+    start: str  # ISO date the numbering starts
+    end: str | None = None
+    confidence: Literal["confirmed", "partial", "unconfirmed"] = "unconfirmed"
+    sources: list[str] = Field(default_factory=list)
+
+
 class Registry(_Model):
     schema_version: int = 1
     types: TypeTables = Field(default_factory=TypeTables)
     issuers: list[Issuer] = Field(default_factory=list)
     relations: dict[str, RelationCues] = Field(default_factory=dict)
-    documents: list[dict[str, Any]] = Field(default_factory=list)
+    terms: list[Term] = Field(default_factory=list)
+    documents: list[RegistryDocument] = Field(default_factory=list)
     provinces: list[Province] = Field(default_factory=list)
 
 
