@@ -153,3 +153,44 @@ class Extraction:
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `qcdc extract` (without the path)."""
         return asdict(self)
+
+
+# ---- the lineage graph's vocabulary (resolution builds these; the store keeps them) ----
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Where a link comes from: a line of a file, or a registry entry."""
+
+    path: str | None = None
+    line: int | None = None
+    text: str | None = None  # the quoted sentence
+    registry: str | None = None  # id of the registry document that states the link
+
+
+@dataclass(slots=True)
+class DocNode:
+    """A document in the lineage graph: read from the corpus, known from the registry,
+    or known only because something cites it (`in_corpus` False)."""
+
+    id: str  # scoped identity, see qcdc_cli/resolve.py: "62-KH/TU@Thừa Thiên Huế"
+    number: str | None  # None for a document with no number of its own
+    type: str | None = None
+    issuer_code: str | None = None
+    issuer: str | None = None
+    province: str | None = None
+    date: str | None = None
+    title: str | None = None
+    in_corpus: bool = False
+    in_registry: bool = False
+    path: str | None = None  # the file it was read from
+
+
+@dataclass(slots=True)
+class Link:
+    """A typed edge, citing document -> cited document, with all its evidence."""
+
+    source: str  # DocNode.id
+    target: str
+    relation: str
+    evidence: list[Evidence] = field(default_factory=list)
