@@ -522,6 +522,38 @@ class Store:
             raise
         self.con.execute("COMMIT")
 
+    @contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        """Hold the index's ingest lock: one ingest at a time, a second one fails at once.
+
+        A lock file beside the database, locked with flock: the kernel drops the lock when
+        the holder dies, even by SIGKILL, so a crashed ingest never blocks the next one.
+        (SQLite's own lock is per transaction; two ingests would interleave file by file.)
+        """
+        try:
+            import fcntl
+        except ImportError:  # Windows: SQLite's busy timeout still keeps the index whole
+            yield
+            return
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "a+") as lock:
+            try:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                lock.seek(0)
+                holder = lock.read().strip() or "unknown"
+                raise StoreError(
+                    f"{self.path}: another qcdc ingest is writing to this index (pid {holder}); "
+                    "wait for it to finish or use another --db"
+                ) from None
+            try:
+                lock.truncate(0)
+                lock.write(str(os.getpid()))
+                lock.flush()
+                yield
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
     # ---- meta
 
     def get_meta(self, key: str) -> str | None:
@@ -607,6 +639,13 @@ class Store:
             "references": q("SELECT count(*) FROM refs").fetchone()[0],
             "mentions": q("SELECT count(*) FROM mentions").fetchone()[0],
         }
+
+    def unresolved_count(self) -> int:
+        """Distinct cited numbers that no document in the index carries (exact match)."""
+        return self.con.execute(
+            "SELECT count(DISTINCT r.number) FROM refs r"
+            " WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.number = r.number)"
+        ).fetchone()[0]
 
     def failed_files(self) -> list[tuple[str, str]]:
         return self.con.execute(
