@@ -347,12 +347,13 @@ def ingest(
     store: Store,
     vocab: Vocabulary,
     options: Options = Options(),
-    extractor: Extractor = default_extractor,
+    extractor: Extractor | None = None,
 ) -> Iterator[Event]:
     """Ingest `paths` into `store`, yielding a Planned, one FileDone per file opened or
     failed, and a Finished with the summary. Runs under the store's ingest lock."""
     from qcdc_cli.store import FileRecord
 
+    extractor = extractor or default_extractor
     key = extractor_key(vocab)
     with store.ingest_lock():
         walked = walk(paths)

@@ -526,9 +526,11 @@ class Store:
     def ingest_lock(self) -> Iterator[None]:
         """Hold the index's ingest lock: one ingest at a time, a second one fails at once.
 
-        A lock file beside the database, locked with flock: the kernel drops the lock when
-        the holder dies, even by SIGKILL, so a crashed ingest never blocks the next one.
-        (SQLite's own lock is per transaction; two ingests would interleave file by file.)
+        A lock file beside the database, locked with a POSIX record lock (lockf): the
+        kernel drops it when the holder dies, even by SIGKILL, and unlike flock it is not
+        shared with forked worker processes, so a worker orphaned by a killed ingest
+        cannot keep the next ingest out. (SQLite's own lock is per transaction; two
+        ingests would interleave file by file.)
         """
         try:
             import fcntl
@@ -538,7 +540,7 @@ class Store:
         lock_path = self.path.with_name(self.path.name + ".lock")
         with open(lock_path, "a+") as lock:
             try:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 lock.seek(0)
                 holder = lock.read().strip() or "unknown"
@@ -552,7 +554,7 @@ class Store:
                 lock.flush()
                 yield
             finally:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+                fcntl.lockf(lock.fileno(), fcntl.LOCK_UN)
 
     # ---- meta
 
