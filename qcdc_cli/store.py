@@ -649,6 +649,105 @@ class Store:
             " WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.number = r.number)"
         ).fetchone()[0]
 
+    def stats(self) -> dict[str, Any]:
+        """Counts across the corpus: documents by type, level, province and year; references
+        by how their number matches the corpus (exact canonical number: one document,
+        several, none); files by status and encoding."""
+        q = self.con.execute
+
+        def grouped(sql: str) -> list[tuple[str | None, int]]:
+            return [(k, n) for k, n in q(sql).fetchall()]
+
+        by = "SELECT {0}, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1"
+        matches = dict(
+            q(
+                "WITH n AS (SELECT number, count(*) AS c FROM documents"
+                " WHERE number IS NOT NULL GROUP BY number)"
+                " SELECT CASE WHEN n.c IS NULL THEN 'unknown' WHEN n.c = 1 THEN 'resolved'"
+                " ELSE 'ambiguous' END, count(*) FROM refs r LEFT JOIN n ON n.number = r.number"
+                " GROUP BY 1"
+            ).fetchall()
+        )
+        return {
+            "totals": self.totals(),
+            "documents": {
+                "by_type": grouped(by.format("type")),
+                "by_level": grouped(by.format("level")),
+                "by_province": grouped(by.format("province")),
+                "by_year": grouped(
+                    "SELECT substr(date, 1, 4), count(*) FROM documents GROUP BY 1 ORDER BY 1"
+                ),
+                "without_number": q(
+                    "SELECT count(*) FROM documents WHERE number IS NULL"
+                ).fetchone()[0],
+            },
+            "references": {
+                "resolved": matches.get("resolved", 0),
+                "ambiguous": matches.get("ambiguous", 0),
+                "unknown": matches.get("unknown", 0),
+                "by_relation": grouped(
+                    "SELECT relation, count(*) FROM refs GROUP BY 1 ORDER BY 2 DESC, 1"
+                ),
+            },
+            "files": {
+                "by_status": grouped("SELECT status, count(*) FROM files GROUP BY 1 ORDER BY 1"),
+                "by_encoding": grouped(
+                    "SELECT encoding, count(*) FROM files WHERE status = 'ok'"
+                    " GROUP BY 1 ORDER BY 2 DESC, 1"
+                ),
+            },
+        }
+
+    def unresolved(
+        self, limit: int | None = None, citers: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Numbers cited but carried by no document in the corpus, most cited first.
+
+        `citers` caps the citing documents listed per number (None: all of them); the
+        count is always complete. This is the list of what to collect next.
+        """
+        rows = self.con.execute(
+            "SELECT r.number, count(*) AS n FROM refs r"
+            " WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.number = r.number)"
+            " GROUP BY r.number ORDER BY n DESC, r.number LIMIT ?",
+            (-1 if limit is None else limit,),
+        ).fetchall()
+        out = []
+        for number, count in rows:
+            cited_by = self.con.execute(
+                "SELECT d.number, d.province, d.date, r.relation, f.path, d.segment"
+                " FROM refs r JOIN documents d ON d.id = r.document_id"
+                " JOIN files f ON f.id = d.file_id WHERE r.number = ?"
+                " ORDER BY d.date IS NULL, d.date, f.path, d.segment LIMIT ?",
+                (number, -1 if citers is None else citers),
+            ).fetchall()
+            relations = dict(
+                self.con.execute(
+                    "SELECT relation, count(*) FROM refs WHERE number = ?"
+                    " GROUP BY 1 ORDER BY 2 DESC, 1",
+                    (number,),
+                ).fetchall()
+            )
+            out.append(
+                {
+                    "number": number,
+                    "cited_by_count": count,
+                    "relations": relations,
+                    "cited_by": [
+                        {
+                            "number": c[0],
+                            "province": c[1],
+                            "date": c[2],
+                            "relation": c[3],
+                            "path": c[4],
+                            "segment": c[5],
+                        }
+                        for c in cited_by
+                    ],
+                }
+            )
+        return out
+
     def failed_files(self) -> list[tuple[str, str]]:
         return self.con.execute(
             "SELECT path, error FROM files WHERE status = 'failed' ORDER BY path"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typer
 
+from qcdc_cli.cli import corpus as _corpus
 from qcdc_cli.cli import extract as _extract
 from qcdc_cli.cli import ingest as _ingest
 
@@ -23,6 +24,8 @@ app = typer.Typer(
 
 app.command("extract")(_extract.extract)
 app.command("ingest")(_ingest.ingest)
+app.command("stats")(_corpus.stats)
+app.command("unresolved")(_corpus.unresolved)
 
 
 def main() -> None:

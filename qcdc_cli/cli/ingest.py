@@ -188,14 +188,15 @@ def _print_summary(summary: Summary, db_path: Path) -> None:
         Text("  "),
         safe(str(db_path)),
         sep="",
+        soft_wrap=True,
     )
     for encoding, paths in sorted(summary.encodings.items()):
         console.print(Text(f"decoded as {encoding}: {len(paths):,} files"))
         for path in paths[:10]:
-            console.print(Text("  "), safe(path), sep="")
+            console.print(Text("  "), safe(path), sep="", soft_wrap=True)
         if len(paths) > 10:
             console.print(Text(f"  ... and {len(paths) - 10:,} more"))
     if summary.failed:
         console.print(Text(f"failed files ({len(summary.failed):,}):"))
         for path, reason in summary.failed:
-            console.print(Text("  "), safe(path), Text(": "), safe(reason), sep="")
+            console.print(Text("  "), safe(path), Text(": "), safe(reason), sep="", soft_wrap=True)
