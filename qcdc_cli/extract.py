@@ -64,7 +64,8 @@ _AFTER_ORG_DATE = regex.compile(
     regex.IGNORECASE,
 )
 _AFTER_ORG = regex.compile(
-    rf"[ \t]*,?[ \t]*(?:(?:của)[ \t]+(?P<org>\p{{Lu}}[^\n,;:()“”\"0-9]{{0,100}}?)|(?P<org2>(?:{_ORG_HEAD})[^\n,;:()“”\"0-9]{{0,100}}?)){_ORG_STOP}",
+    rf"[ \t]*,?[ \t]*(?:(?:của)[ \t]+(?P<org>\p{{Lu}}[^\n,;:()“”\"0-9]{{0,100}}?)"
+    rf"|(?P<org2>(?:{_ORG_HEAD})[^\n,;:()“”\"0-9]{{0,100}}?)){_ORG_STOP}",
     regex.IGNORECASE,
 )
 _TERM = regex.compile(r"[ \t]*,?[ \t]*\(?[ \t]*(?:khóa|khoá)[ \t]+(?P<term>[IVXL]+)\b[ \t]*\)?", regex.IGNORECASE)
@@ -93,11 +94,9 @@ class _Patterns:
 
 @cache
 def _patterns(vocab: Vocabulary) -> _Patterns:
-    words = sorted({w for w in vocab.type_words}, key=len, reverse=True)
+    words = sorted(set(vocab.type_words), key=len, reverse=True)
     words_alt = "|".join(regex.escape(w) for w in words)
-    type_word_before = regex.compile(
-        rf"(?<!\p{{L}})(?P<tw>{words_alt})(?:[ \t]+(?:số|so))?[\s:]*$", regex.IGNORECASE
-    )
+    type_word_before = regex.compile(rf"(?<!\p{{L}})(?P<tw>{words_alt})(?:[ \t]+(?:số|so))?[\s:]*$", regex.IGNORECASE)
     shared_before = regex.compile(
         rf"(?:(?<!\p{{L}})(?P<tw>{words_alt})[ \t]+(?:số[ \t]*:?[ \t]*)?|(?<!\p{{L}})số[ \t]*:?[ \t]*)"
         rf"(?P<list>(?:[0-9]{{1,5}}[a-z]?{_SHARED_SEPARATOR})+)$",
@@ -247,16 +246,12 @@ def _is_coordination(gap: str) -> bool:
     """True when `gap` joins two numbers in a list ("30-CT/TW, Kết luận số 120-KL/TW")."""
     gap = DATE_RE.sub(" ", gap)
     gap = regex.sub(r"\([^()]*\)", " ", gap)
-    return (
-        regex.fullmatch(
-            r"[\s,]*(?:ngày[\s,]*)?(?:của[ \t]+[^;:.\n,]{0,100}?)?[ \t]*(?:,|;|và|cùng|,[ \t]*và)[ \t]*"
-            r"(?:\p{L}+(?:[ \t]+\p{L}+){0,4}[ \t]*(?:số)?[ \t]*:?)?[ \t]*",
-            gap,
-            regex.IGNORECASE,
-        )
-        is not None
-        and not regex.search(r"(?<!\p{L})về(?!\p{L})", gap, regex.IGNORECASE)
-    )
+    return regex.fullmatch(
+        r"[\s,]*(?:ngày[\s,]*)?(?:của[ \t]+[^;:.\n,]{0,100}?)?[ \t]*(?:,|;|và|cùng|,[ \t]*và)[ \t]*"
+        r"(?:\p{L}+(?:[ \t]+\p{L}+){0,4}[ \t]*(?:số)?[ \t]*:?)?[ \t]*",
+        gap,
+        regex.IGNORECASE,
+    ) is not None and not regex.search(r"(?<!\p{L})về(?!\p{L})", gap, regex.IGNORECASE)
 
 
 def _assign_relations(
@@ -333,13 +328,15 @@ def _assign_relations(
                 else:
                     cue_like = _Cue(m.start, m.start, relation, written or "")
                     reported.append(_reported(text, source, cue_like, m, lines, breaks))
-    for i, m in enumerate(mentions):
+    for m in mentions:
         if m.shared_with is not None:
             main = mentions[m.shared_with]
             m.relation, m.cue = main.relation, main.cue
             if assigned[m.shared_with] is not None and assigned[m.shared_with][0] != "self":  # type: ignore[index]
                 source, relation, written = assigned[m.shared_with]  # type: ignore[misc]
-                reported.append(_reported(text, source, _Cue(m.start, m.start, relation, written or ""), m, lines, breaks))
+                reported.append(
+                    _reported(text, source, _Cue(m.start, m.start, relation, written or ""), m, lines, breaks)
+                )
     return reported
 
 
@@ -499,9 +496,10 @@ def _system_from_issuer(header: HeaderInfo, issuer: str | None) -> str | None:
     blob = fold(" ".join([*header.issuer_lines, issuer or ""]))
     if not blob.strip():
         return None
-    if regex.search(r"ĐẢNG|ỦY BAN KIỂM TRA|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|CHI BỘ|BAN CHỈ ĐẠO|BAN DÂN VẬN|BAN TUYÊN GIÁO", blob):
-        if not regex.search(r"ỦY BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN", blob):
-            return "party"
+    if regex.search(
+        r"ĐẢNG|ỦY BAN KIỂM TRA|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|CHI BỘ|BAN CHỈ ĐẠO|BAN DÂN VẬN|BAN TUYÊN GIÁO", blob
+    ) and not regex.search(r"ỦY BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN", blob):
+        return "party"
     return "state"
 
 

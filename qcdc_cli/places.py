@@ -34,7 +34,8 @@ def _body_regex(vocab: Vocabulary) -> regex.Pattern[str]:
     alternatives = "|".join(regex.escape(n) for n in names)
     # Case-sensitive on purpose: "hòa bình" is peace, "tỉnh Hòa Bình" a province.
     return regex.compile(
-        rf"(?<!\p{{L}})(?:tỉnh|Tỉnh|thành phố|Thành phố|Tỉnh ủy|Tỉnh uỷ|Thành ủy|TP\.?)[ \t]+(?P<name>{alternatives})(?!\p{{L}})"
+        rf"(?<!\p{{L}})(?:tỉnh|Tỉnh|thành phố|Thành phố|Tỉnh ủy|Tỉnh uỷ|Thành ủy|TP\.?)[ \t]+"
+        rf"(?P<name>{alternatives})(?!\p{{L}})"
     )
 
 

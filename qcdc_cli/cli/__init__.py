@@ -21,7 +21,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root() -> None:
     """Trace Vietnamese Party and State documents through the hierarchy that issued them."""

@@ -33,8 +33,10 @@ def render_extractions(results: list[dict[str, Any]], console: Console) -> None:
             lines = ",".join(str(m["line"]) for m in ref["mentions"][:6])
             if len(ref["mentions"]) > 6:
                 lines += ",…"
-            note = f"malformed → {ref['suggestion']}" if ref["malformed"] and ref["suggestion"] else (
-                "malformed" if ref["malformed"] else ""
+            note = (
+                f"malformed → {ref['suggestion']}"
+                if ref["malformed"] and ref["suggestion"]
+                else ("malformed" if ref["malformed"] else "")
             )
             table.add_row(
                 safe(ref["number"], "cyan"),
