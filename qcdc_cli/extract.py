@@ -78,6 +78,8 @@ _MAIN_VERBS = regex.compile(
 )
 _SELF_SUBJECT = regex.compile(r"(?<!\p{L})này(?!\p{L})[^.;\n]{0,120}$", regex.IGNORECASE)
 _BREAKS = regex.compile(r"[.;!?](?=\s|$)|:[ \t]*\n|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•*]|\d+[.)]|[IVX]+[.\-–)]))")
+# "Điều 3. Bãi bỏ Quyết định số ..." : the cue opens the sentence, the document acts.
+_SENTENCE_START = regex.compile(r"(?:^|[.;:]\s+|\n)[ \t]*(?:(?:Điều|Khoản)[ \t]+\d+[.:]?[ \t]*)?$", regex.IGNORECASE)
 _SHARED_SEPARATOR = r"[ \t]*(?:,|và|;)[ \t]*"
 
 
@@ -90,6 +92,7 @@ class _Patterns:
     cues: regex.Pattern[str]
     cue_relation: dict[str, str]
     words_alt: str
+    name_before: regex.Pattern[str]
 
 
 @cache
@@ -105,7 +108,8 @@ def _patterns(vocab: Vocabulary) -> _Patterns:
     cue_alt = "|".join(regex.escape(c).replace(r"\ ", r"\s+") for c, _ in vocab.cues)
     cues = regex.compile(rf"(?<!\p{{L}})(?:{cue_alt})(?!\p{{L}})", regex.IGNORECASE)
     cue_relation = {fold(regex.sub(r"\s+", " ", c)): r for c, r in vocab.cues}
-    return _Patterns(type_word_before, shared_before, cues, cue_relation, words_alt)
+    name_before = regex.compile(rf"(?<!\p{{L}})(?:{words_alt})[ \t]+$", regex.IGNORECASE)
+    return _Patterns(type_word_before, shared_before, cues, cue_relation, words_alt, name_before)
 
 
 @dataclass(slots=True)
@@ -155,7 +159,7 @@ def _read_after(text: str, m: _RawMention) -> None:
 
 
 def _clean_org(org: str, m: _RawMention) -> str | None:
-    org = org.strip(" \t,")
+    org = org.strip(" \t,").replace("Ð", "Đ").replace("ð", "đ")
     tm = _TERM_IN_ORG.search(org)
     if tm:
         m.term = tm["term"].upper()
@@ -215,6 +219,8 @@ def _cues(text: str, pats: _Patterns) -> list[_Cue]:
         relation = pats.cue_relation.get(fold(regex.sub(r"\s+", " ", written)))
         if relation is None:
             continue
+        if pats.name_before.search(text, max(0, m.start() - 30), m.start()):
+            continue  # part of a name: "Luật Thực hiện dân chủ ở cơ sở", "Quy chế thực hiện ..."
         if relation == "implements" and _NOT_IMPLEMENTING.search(text, max(0, m.start() - 30), m.start()):
             continue  # "việc thực hiện Chỉ thị ...", "kết quả thực hiện ..." describe, not implement
         out.append(_Cue(m.start(), m.end(), relation, written))
@@ -283,7 +289,9 @@ def _assign_relations(
             if c.end <= m.start:
                 if m.start - c.end <= CUE_GAP and same_sentence(c.start, m.start):
                     gap_start = c.end
-                    blocked = any(gap_start <= o.start < m.start and o is not m for o in mentions)
+                    blocked = any(
+                        gap_start <= o.start < m.start and o is not m and o.shared_with is None for o in mentions
+                    )
                     cue = None if blocked else c
                 break
             k -= 1
@@ -306,7 +314,10 @@ def _assign_relations(
             segment_subject = segment_subjects.get(m.segment)
             if _in_ranges(cue.start, preamble) or (
                 cue.relation in ("amends", "replaces", "repeals")
-                and _SELF_SUBJECT.search(text, max(0, cue.start - 140), cue.start)
+                and (
+                    _SELF_SUBJECT.search(text, max(0, cue.start - 140), cue.start)
+                    or _SENTENCE_START.search(text, max(0, cue.start - 40), cue.start)
+                )
             ):
                 if m.segment == 0 or segment_subject is None:
                     m.relation, m.cue = cue.relation, cue.written
@@ -332,6 +343,7 @@ def _assign_relations(
         if m.shared_with is not None:
             main = mentions[m.shared_with]
             m.relation, m.cue = main.relation, main.cue
+            m.date, m.issuer, m.term = main.date, main.issuer, main.term
             if assigned[m.shared_with] is not None and assigned[m.shared_with][0] != "self":  # type: ignore[index]
                 source, relation, written = assigned[m.shared_with]  # type: ignore[misc]
                 reported.append(

@@ -84,10 +84,11 @@ def _canon_issuer(code: str, vocab: Vocabulary) -> tuple[str, list[str]]:
     parts = regex.split(_DASH, code)
     out: list[str] = []
     unknown: list[str] = []
-    for part in parts:
+    for i, part in enumerate(parts):
         info = vocab.issuer(part)
         if info is None:
-            unknown.append(part)
+            if i == 0:  # later parts name the drafting unit ("BNN-TCLN"): any code is fine
+                unknown.append(part)
             out.append(part.replace("Ð", "Đ").replace("ð", "đ"))
             continue
         digits = fold(part)[len(fold(part).rstrip("0123456789")) :] if info.numbered_by_term else ""
