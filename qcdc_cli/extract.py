@@ -93,6 +93,7 @@ class _Patterns:
     cue_relation: dict[str, str]
     words_alt: str
     name_before: regex.Pattern[str]
+    type_word_after: regex.Pattern[str]
 
 
 @cache
@@ -109,7 +110,8 @@ def _patterns(vocab: Vocabulary) -> _Patterns:
     cues = regex.compile(rf"(?<!\p{{L}})(?:{cue_alt})(?!\p{{L}})", regex.IGNORECASE)
     cue_relation = {fold(regex.sub(r"\s+", " ", c)): r for c, r in vocab.cues}
     name_before = regex.compile(rf"(?<!\p{{L}})(?:{words_alt})[ \t]+$", regex.IGNORECASE)
-    return _Patterns(type_word_before, shared_before, cues, cue_relation, words_alt, name_before)
+    type_word_after = regex.compile(rf"\s+(?:(?:các|có hiệu quả|tốt)\s+)?(?:{words_alt})(?!\p{{L}})", regex.IGNORECASE)
+    return _Patterns(type_word_before, shared_before, cues, cue_relation, words_alt, name_before, type_word_after)
 
 
 @dataclass(slots=True)
@@ -219,8 +221,12 @@ def _cues(text: str, pats: _Patterns) -> list[_Cue]:
         relation = pats.cue_relation.get(fold(regex.sub(r"\s+", " ", written)))
         if relation is None:
             continue
-        if pats.name_before.search(text, max(0, m.start() - 30), m.start()):
-            continue  # part of a name: "Luật Thực hiện dân chủ ở cơ sở", "Quy chế thực hiện ..."
+        if pats.name_before.search(text, max(0, m.start() - 30), m.start()) and not pats.type_word_after.match(
+            text, m.end()
+        ):
+            # part of a name ("Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15"), unlike
+            # "Kế hoạch thực hiện Chỉ thị 30-CT/TW" where a type word follows the cue
+            continue
         if relation == "implements" and _NOT_IMPLEMENTING.search(text, max(0, m.start() - 30), m.start()):
             continue  # "việc thực hiện Chỉ thị ...", "kết quả thực hiện ..." describe, not implement
         out.append(_Cue(m.start(), m.end(), relation, written))
