@@ -40,6 +40,10 @@ def test_sample_matches_gold(gold_path):
     assert me.province == gold["self"]["province"]
     predicted = {norm(r.number): r for r in extraction.references}
     expected = {norm(r["number"]): r for r in gold["refs"]}
+    for r in gold["refs"]:  # a malformed number may also be reported as it was written
+        written = norm(r.get("as_written"))
+        if r.get("optional") and written in predicted and norm(r["number"]) not in predicted:
+            predicted[norm(r["number"])] = predicted.pop(written)
     required = {n for n, r in expected.items() if not r.get("optional")}
     assert required <= set(predicted), f"missed {required - set(predicted)}"
     assert set(predicted) <= set(expected), f"extra {set(predicted) - set(expected)}"
