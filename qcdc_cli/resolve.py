@@ -192,11 +192,7 @@ def term_of(date: str | None, body: str, terms: Sequence[Term]) -> str | None:
     for t in terms:
         if t.body != body:
             continue
-        if (
-            t.start <= date
-            and (t.end is None or date <= t.end)
-            and (found is None or t.start > found.start)
-        ):
+        if t.start <= date and (t.end is None or date <= t.end) and (found is None or t.start > found.start):
             found = t
     return found.term if found else None
 
@@ -317,9 +313,7 @@ def reference_for(number: str, unit_refs: Iterable[Reference]) -> Reference:
         if ref.number == number:
             return ref
     system, type_, code, _ = parse_number(number)
-    return Reference(
-        number=number, system=system, type=type_, issuer_code=code, year=_year_in(number)
-    )  # type: ignore[arg-type]
+    return Reference(number=number, system=system, type=type_, issuer_code=code, year=_year_in(number))  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------- the catalog
@@ -422,9 +416,7 @@ class Catalog:
 
     def _complete(self, known: Known, aliases: Sequence[str] = ()) -> Known:
         """Fill what follows from the rest: type name, the term of a TW document."""
-        if known.number and (
-            known.system is None or known.type is None or known.issuer_code is None
-        ):
+        if known.number and (known.system is None or known.type is None or known.issuer_code is None):
             system, type_, code, _ = parse_number(known.number)
             known.system = known.system or system
             known.type = known.type or type_
@@ -451,9 +443,7 @@ class Catalog:
         if known.number:
             _, type_, _, serial = parse_number(known.number)
             if serial and type_:
-                self._by_serial_type.setdefault(
-                    (fold(serial), self._family(known.system, type_)), []
-                ).append(known)
+                self._by_serial_type.setdefault((fold(serial), self._family(known.system, type_)), []).append(known)
         if known.registry_id:
             self._by_registry[known.registry_id] = known
         return known
@@ -532,9 +522,7 @@ class Catalog:
                 )
                 found.append((order, known))
         for _, known in sorted(found, key=lambda item: item[0]):
-            same = [
-                k for k in self._by_number.get(fold(known.number or ""), []) if self._same(k, known)
-            ]
+            same = [k for k in self._by_number.get(fold(known.number or ""), []) if self._same(k, known)]
             if len(same) == 1:
                 self._merge(same[0], known)
             elif not same:
@@ -646,9 +634,7 @@ class Catalog:
         close = difflib.get_close_matches(loose(text), list(keys), n=limit, cutoff=0.6)
         return [keys[c] for c in close]
 
-    def find(
-        self, text: str, *, province: str | None = None, year: int | None = None
-    ) -> Resolution:
+    def find(self, text: str, *, province: str | None = None, year: int | None = None) -> Resolution:
         """Resolve what a user typed: an id, a qualified id or a bare number."""
         text = text.strip()
         exact = self.get(text)
@@ -657,29 +643,20 @@ class Catalog:
         number, place, term, when = _split_id(text)
         pool = self._by_number.get(fold(number)) or self._by_loose.get(loose(number), [])
         if number.startswith(FILE_PREFIX):
-            pool = [
-                k
-                for k in self.entries
-                if k.id.startswith(FILE_PREFIX) and loose(number) in loose(k.id)
-            ]
+            pool = [k for k in self.entries if k.id.startswith(FILE_PREFIX) and loose(number) in loose(k.id)]
         place = place or province
         if place:
             wanted = self._province_named(place)
             pool = [
                 k
                 for k in pool
-                if (wanted and self.in_place(k, wanted))
-                or (k.district and loose(k.district) == loose(place))
+                if (wanted and self.in_place(k, wanted)) or (k.district and loose(k.district) == loose(place))
             ]
         if term:
             pool = [k for k in pool if k.term and fold(k.term) == fold(term)]
         if when:
-            pool = [
-                k for k in pool if k.date and (k.date.startswith(when) or str(k.year) == when)
-            ] or (
-                [pool[int(when) - 1]]
-                if when.isdigit() and len(when) < 3 and 0 < int(when) <= len(pool)
-                else []
+            pool = [k for k in pool if k.date and (k.date.startswith(when) or str(k.year) == when)] or (
+                [pool[int(when) - 1]] if when.isdigit() and len(when) < 3 and 0 < int(when) <= len(pool) else []
             )
         if year is not None:
             pool = [k for k in pool if k.year == year or (k.year is None and k.term is None)]
@@ -766,9 +743,7 @@ def resolve(reference: Reference, context: Context, catalog: Catalog) -> Resolut
                 discrepancies=issues,
                 reason=f"no {number} is known here; the citation fits {likely.number}",
             )
-        return Resolution(
-            "unknown", number, reason="no known document has this number in this scope"
-        )
+        return Resolution("unknown", number, reason="no known document has this number in this scope")
     if not national and place is None:
         return Resolution(
             "ambiguous",
@@ -784,14 +759,10 @@ def resolve(reference: Reference, context: Context, catalog: Catalog) -> Resolut
             reason="several documents fit; give a date, a term or a province",
         )
     found = pool[0]
-    return Resolution(
-        "resolved", number, document=found, discrepancies=_discrepancies(reference, found, catalog)
-    )
+    return Resolution("resolved", number, document=found, discrepancies=_discrepancies(reference, found, catalog))
 
 
-def _by_written_date(
-    pool: list[Known], date: str, ref: Reference, catalog: Catalog, national: bool
-) -> list[Known]:
+def _by_written_date(pool: list[Known], date: str, ref: Reference, catalog: Catalog, national: bool) -> list[Known]:
     """Keep the candidates a written date allows: the same date if any has it, else the
     same term (Party, national), the same year (State numbers without a year), or any
     undated one. A date off by days within the term is a discrepancy, not another document."""
@@ -812,9 +783,7 @@ def _by_written_date(
     return [k for k in pool if k.date is None or abs(int(k.date[:4]) - int(date[:4])) < 5]
 
 
-def _likely(
-    ref: Reference, ctx: Context, catalog: Catalog, date: str | None, issuer: str | None
-) -> Known | None:
+def _likely(ref: Reference, ctx: Context, catalog: Catalog, date: str | None, issuer: str | None) -> Known | None:
     """A document with the same serial and type but another issuer code, that the
     written date or body points to: "25-NQ/TU ngày 03/6/2013 ... Ban Chấp hành Trung
     ương" is 25-NQ/TW. Only a single clear match counts."""
@@ -864,11 +833,7 @@ def _discrepancies(
             )
         )
     if date and known.date and date != known.date:
-        out.append(
-            Discrepancy(
-                "date", date, known.date, known, f"written {date}; {label} is dated {known.date}"
-            )
-        )
+        out.append(Discrepancy("date", date, known.date, known, f"written {date}; {label} is dated {known.date}"))
     if term and known.term and fold(term) != fold(known.term) and not number_differs:
         out.append(
             Discrepancy(
@@ -907,7 +872,5 @@ def _discrepancies(
         families = {catalog._family(s, c) for s, c in allowed}
         if allowed and catalog._family(known.system, known.type) not in families:
             name = known.type_name or known.type
-            out.append(
-                Discrepancy("type", word, name, known, f"written {word}; {label} is a {name}")
-            )
+            out.append(Discrepancy("type", word, name, known, f"written {word}; {label} is a {name}"))
     return tuple(out)
