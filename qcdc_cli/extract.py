@@ -76,7 +76,7 @@ _NOT_IMPLEMENTING = regex.compile(
 _MAIN_VERBS = regex.compile(
     r"(?<!\p{L})(?:ban hành|xây dựng|đề ra|yêu cầu|chỉ đạo|như sau|đã|sẽ|để|nhằm|quyết định)(?!\p{L})", regex.IGNORECASE
 )
-_SELF_SUBJECT = regex.compile(r"(?<!\p{L})này(?!\p{L})[^.;\n]{0,120}$", regex.IGNORECASE)
+_SELF_SUBJECT = regex.compile(r"(?<!\p{L})này(?!\p{L})[^.;\n]{0,120}$", regex.IGNORECASE | regex.REVERSE)
 _BREAKS = regex.compile(r"[.;!?](?=\s|$)|:[ \t]*\n|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•*]|\d+[.)]|[IVX]+[.\-–)]))")
 # "Điều 3. Bãi bỏ Quyết định số ..." : the cue opens the sentence, the document acts.
 _SENTENCE_START = regex.compile(r"(?:^|[.;:]\s+|\n)[ \t]*(?:(?:Điều|Khoản)[ \t]+\d+[.:]?[ \t]*)?$", regex.IGNORECASE)
@@ -115,16 +115,20 @@ class _Patterns:
 def _patterns(vocab: Vocabulary) -> _Patterns:
     words = sorted(set(vocab.type_words), key=len, reverse=True)
     words_alt = "|".join(regex.escape(w) for w in words)
-    type_word_before = regex.compile(rf"(?<!\p{{L}})(?P<tw>{words_alt})(?:[ \t]+(?:số|so))?[\s:]*$", regex.IGNORECASE)
+    # Anchored at the end of a window before the number: REVERSE makes the regex module
+    # start there instead of trying every position of the window (3x faster here).
+    type_word_before = regex.compile(
+        rf"(?<!\p{{L}})(?P<tw>{words_alt})(?:[ \t]+(?:số|so))?[\s:]*$", regex.IGNORECASE | regex.REVERSE
+    )
     shared_before = regex.compile(
         rf"(?:(?<!\p{{L}})(?P<tw>{words_alt})[ \t]+(?:số[ \t]*:?[ \t]*)?|(?<!\p{{L}})số[ \t]*:?[ \t]*)"
         rf"(?P<list>(?:[0-9]{{1,5}}[a-z]?{_SHARED_SEPARATOR})+)$",
-        regex.IGNORECASE,
+        regex.IGNORECASE | regex.REVERSE,
     )
     cue_alt = "|".join(regex.escape(c).replace(r"\ ", r"\s+") for c, _ in vocab.cues)
     cues = regex.compile(rf"(?<!\p{{L}})(?:{cue_alt})(?!\p{{L}})", regex.IGNORECASE)
     cue_relation = {fold(_SPACES.sub(" ", c)): r for c, r in vocab.cues}
-    name_before = regex.compile(rf"(?<!\p{{L}})(?:{words_alt})[ \t]+$", regex.IGNORECASE)
+    name_before = regex.compile(rf"(?<!\p{{L}})(?:{words_alt})[ \t]+$", regex.IGNORECASE | regex.REVERSE)
     type_word_after = regex.compile(rf"\s+(?:(?:các|có hiệu quả|tốt)\s+)?(?:{words_alt})(?!\p{{L}})", regex.IGNORECASE)
     longest = max((len(c) for c, _ in vocab.cues), default=0) + 10
     return _Patterns(
