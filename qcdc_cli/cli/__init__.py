@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from qcdc_cli.cli import extract as _extract
+from qcdc_cli.cli import ingest as _ingest
 
 app = typer.Typer(
     name="qcdc",
@@ -27,6 +28,7 @@ def _root() -> None:
 
 
 app.command("extract")(_extract.extract)
+app.command("ingest")(_ingest.ingest)
 
 
 def main() -> None:
