@@ -191,7 +191,16 @@ class Generator:
             unit, heading = _unit_of(code, parent.province, place)
             date = _date_after(rng, parent.date, 5, 120)
             docs.append(
-                Doc(self.number(parent.province, code, unit), code, parent.province, unit, heading, date, parent, parent.root)
+                Doc(
+                    self.number(parent.province, code, unit),
+                    code,
+                    parent.province,
+                    unit,
+                    heading,
+                    date,
+                    parent,
+                    parent.root,
+                )
             )
         return docs
 

@@ -30,9 +30,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "hue.txt": plan_text("62-KH/TU", "Thừa Thiên Huế", "120-KL/TW", ("101-QĐ/TW",)),
         "lc.txt": plan_text("13-KH/ĐUK", "Lai Châu", "120-KL/TW")
         + f"{SEGMENT_MARK}\nSố 120-KL/TW\nThực hiện Chỉ thị số 30-CT/TW\n",
-        "tn.txt": plan_text(
-            "19-KH/TU", "Tây Ninh", "120-KL/TW", ("62-KH/TU", "13-KH/ĐUK", "101-QĐ/TW")
-        ),
+        "tn.txt": plan_text("19-KH/TU", "Tây Ninh", "120-KL/TW", ("62-KH/TU", "13-KH/ĐUK", "101-QĐ/TW")),
         "tq.txt": "ỦY BAN NHÂN DÂN\nTuyên Quang, ngày 5 tháng 4 năm 2013\n"
         "Căn cứ Chỉ thị số 30-CT/TW của Bộ Chính trị\n",
     }
@@ -40,9 +38,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (root / name).write_text(text, encoding="utf-8")
     db = root / "index.sqlite"
     with Store.open_writer(db) as store:
-        events = list(
-            ingest([root], store, load_vocabulary(), Options(jobs=1), extractor=fake_extract)
-        )
+        events = list(ingest([root], store, load_vocabulary(), Options(jobs=1), extractor=fake_extract))
     assert isinstance(events[-1], Finished) and events[-1].summary.read == 5
     return db
 
@@ -108,9 +104,7 @@ def test_unresolved_command(index: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert data["total"] == 2 and [r["number"] for r in data["unresolved"]] == ["30-CT/TW"]
 
 
-def test_questions_without_an_index_say_how_to_make_one(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_questions_without_an_index_say_how_to_make_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = cli(["stats", "--db", str(tmp_path / "none.sqlite")], capsys)
     assert (code, out) == (2, "")
     assert "no index here; run `qcdc ingest FOLDER` first" in err

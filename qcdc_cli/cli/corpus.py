@@ -49,12 +49,8 @@ def stats(db: DbOption = None, output_format: FormatOption = CorpusFormat.text) 
 def unresolved(
     db: DbOption = None,
     output_format: FormatOption = CorpusFormat.text,
-    limit: Annotated[
-        int, typer.Option("--limit", "-n", min=0, help="Numbers listed (0: all).")
-    ] = 50,
-    citers: Annotated[
-        int, typer.Option("--citers", min=0, help="Citing documents listed per number (0: all).")
-    ] = 5,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Numbers listed (0: all).")] = 50,
+    citers: Annotated[int, typer.Option("--citers", min=0, help="Citing documents listed per number (0: all).")] = 5,
 ) -> None:
     """Documents cited but not in the corpus, most cited first, with who cites them.
 
@@ -68,9 +64,7 @@ def unresolved(
         rows = store.unresolved(limit or None, citers or None)
         total = store.unresolved_count()
     if output_format is CorpusFormat.json:
-        print_json(
-            {"db": str(db_path), "resolution": RESOLUTION, "total": total, "unresolved": rows}
-        )
+        print_json({"db": str(db_path), "resolution": RESOLUTION, "total": total, "unresolved": rows})
     else:
         _render_unresolved(rows, total, stdout_console())
 
