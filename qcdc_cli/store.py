@@ -152,8 +152,42 @@ CREATE TABLE problems(
 CREATE INDEX problems_file ON problems(file_id);
 """
 
+# v2: what resolution derives from the whole corpus. Rewritten as a whole, in one
+# transaction, after an ingest changed anything (meta 'derived_stale' says when a killed
+# ingest left them behind the files).
+_V2 = """
+-- Every document the corpus and registry know, and those known only because cited.
+CREATE TABLE nodes(
+    id TEXT PRIMARY KEY,            -- scoped identity, see resolve.py: "62-KH/TU@Huế"
+    number TEXT,
+    type TEXT,
+    issuer_code TEXT,
+    issuer TEXT,
+    province TEXT,
+    date TEXT,
+    title TEXT,
+    in_corpus INTEGER NOT NULL,
+    in_registry INTEGER NOT NULL,
+    path TEXT,
+    document_id INTEGER             -- its documents row, when read from the corpus
+) WITHOUT ROWID;
+CREATE INDEX nodes_number ON nodes(number);
+CREATE INDEX nodes_document ON nodes(document_id);
+
+-- What each stored reference resolves to, in the context of the document citing it.
+CREATE TABLE resolutions(
+    document_id INTEGER NOT NULL,   -- the citing document
+    number TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('resolved', 'ambiguous', 'unknown')),
+    target TEXT,                    -- nodes.id; for 'unknown', the node known only as cited
+    candidates TEXT,                -- 'ambiguous': the node ids it could be, one per line
+    PRIMARY KEY (document_id, number)
+) WITHOUT ROWID;
+CREATE INDEX resolutions_target ON resolutions(target);
+"""
+
 # _MIGRATIONS[i] upgrades a database at user_version i to i + 1.
-_MIGRATIONS: tuple[str, ...] = (_V1,)
+_MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
@@ -558,17 +592,51 @@ class Store:
             "mentions": q("SELECT count(*) FROM mentions").fetchone()[0],
         }
 
+    # ---- derived: what resolution makes of the whole corpus
+
+    def mark_stale(self) -> None:
+        """The files are about to change: nodes and resolutions no longer follow them."""
+        self.set_meta("derived_stale", "1")
+
+    def derived_state(self) -> tuple[bool, str | None]:
+        """(stale, key of what derived them): whether `derive` must run again."""
+        return self.get_meta("derived_stale") != "0", self.get_meta("derived_key")
+
+    def replace_derived(
+        self,
+        nodes: Iterable[tuple[Any, ...]],
+        resolutions: Iterable[tuple[Any, ...]],
+        key: str,
+    ) -> None:
+        """Swap in a whole new derivation in one transaction: readers see the old one or
+        the new one, never half of each."""
+        with self.transaction() as con:
+            con.execute("DELETE FROM nodes")
+            con.execute("DELETE FROM resolutions")
+            con.executemany(
+                "INSERT INTO nodes(id, number, type, issuer_code, issuer, province, date, title,"
+                " in_corpus, in_registry, path, document_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                nodes,
+            )
+            con.executemany(
+                "INSERT INTO resolutions(document_id, number, status, target, candidates) VALUES (?, ?, ?, ?, ?)",
+                resolutions,
+            )
+            for k, v in (("derived_key", key), ("derived_stale", "0")):
+                con.execute(
+                    "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (k, v),
+                )
+
     def unresolved_count(self) -> int:
-        """Distinct cited numbers that no document in the index carries (exact match)."""
+        """Documents cited but neither in the corpus nor in the registry (scoped ids)."""
         return self.con.execute(
-            "SELECT count(DISTINCT r.number) FROM refs r"
-            " WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.number = r.number)"
+            "SELECT count(DISTINCT coalesce(target, '#' || number)) FROM resolutions WHERE status = 'unknown'"
         ).fetchone()[0]
 
     def stats(self) -> dict[str, Any]:
         """Counts across the corpus: documents by type, level, province and year; references
-        by how their number matches the corpus (exact canonical number: one document,
-        several, none); files by status and encoding."""
+        by what resolution made of them; files by status and encoding."""
         q = self.con.execute
 
         def grouped(sql: str) -> list[tuple[str | None, int]]:
@@ -577,13 +645,11 @@ class Store:
         by = "SELECT {0}, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1"
         matches = dict(
             q(
-                "WITH n AS (SELECT number, count(*) AS c FROM documents"
-                " WHERE number IS NOT NULL GROUP BY number)"
-                " SELECT CASE WHEN n.c IS NULL THEN 'unknown' WHEN n.c = 1 THEN 'resolved'"
-                " ELSE 'ambiguous' END, count(*) FROM refs r LEFT JOIN n ON n.number = r.number"
-                " GROUP BY 1"
+                "SELECT coalesce(x.status, 'unresolved'), count(*) FROM refs r"
+                " LEFT JOIN resolutions x ON x.document_id = r.document_id AND x.number = r.number GROUP BY 1"
             ).fetchall()
         )
+        stale, _ = self.derived_state()
         return {
             "totals": self.totals(),
             "documents": {
@@ -597,6 +663,7 @@ class Store:
                 "resolved": matches.get("resolved", 0),
                 "ambiguous": matches.get("ambiguous", 0),
                 "unknown": matches.get("unknown", 0),
+                "not_resolved_yet": matches.get("unresolved", 0),
                 "by_relation": grouped("SELECT relation, count(*) FROM refs GROUP BY 1 ORDER BY 2 DESC, 1"),
             },
             "files": {
@@ -605,42 +672,58 @@ class Store:
                     "SELECT encoding, count(*) FROM files WHERE status = 'ok' GROUP BY 1 ORDER BY 2 DESC, 1"
                 ),
             },
+            "stale": stale,
         }
 
     def unresolved(self, limit: int | None = None, citers: int | None = None) -> list[dict[str, Any]]:
-        """Numbers cited but carried by no document in the corpus, most cited first.
+        """Documents cited but neither in the corpus nor in the registry, most cited first.
 
-        `citers` caps the citing documents listed per number (None: all of them); the
-        count is always complete. This is the list of what to collect next.
+        One entry per scoped identity ("62-KH/TU@Hà Tĩnh", not every 62-KH/TU), with the
+        documents citing it; `citers` caps how many are listed (None: all), the count is
+        always complete. This is the list of what to collect next.
         """
         rows = self.con.execute(
-            "SELECT r.number, count(*) AS n FROM refs r"
-            " WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.number = r.number)"
-            " GROUP BY r.number ORDER BY n DESC, r.number LIMIT ?",
+            "SELECT coalesce(x.target, '#' || x.number) AS k, x.target, min(x.number), count(*) AS n"
+            " FROM resolutions x WHERE x.status = 'unknown' GROUP BY k ORDER BY n DESC, k LIMIT ?",
             (-1 if limit is None else limit,),
         ).fetchall()
         out = []
-        for number, count in rows:
+        for _key, target, number, count in rows:
+            where, arg = ("x.target = ?", target) if target else ("x.target IS NULL AND x.number = ?", number)
             cited_by = self.con.execute(
-                "SELECT d.number, d.province, d.date, r.relation, f.path, d.segment"
-                " FROM refs r JOIN documents d ON d.id = r.document_id"
-                " JOIN files f ON f.id = d.file_id WHERE r.number = ?"
+                "SELECT d.number, d.province, d.date, r.relation, f.path, d.segment, n.id"
+                " FROM resolutions x JOIN refs r ON r.document_id = x.document_id AND r.number = x.number"
+                " JOIN documents d ON d.id = x.document_id JOIN files f ON f.id = d.file_id"
+                " LEFT JOIN nodes n ON n.document_id = d.id"
+                f" WHERE x.status = 'unknown' AND {where}"
                 " ORDER BY d.date IS NULL, d.date, f.path, d.segment LIMIT ?",
-                (number, -1 if citers is None else citers),
+                (arg, -1 if citers is None else citers),
             ).fetchall()
             relations = dict(
                 self.con.execute(
-                    "SELECT relation, count(*) FROM refs WHERE number = ? GROUP BY 1 ORDER BY 2 DESC, 1",
-                    (number,),
+                    "SELECT r.relation, count(*) FROM resolutions x"
+                    " JOIN refs r ON r.document_id = x.document_id AND r.number = x.number"
+                    f" WHERE x.status = 'unknown' AND {where} GROUP BY 1 ORDER BY 2 DESC, 1",
+                    (arg,),
                 ).fetchall()
+            )
+            node = self.con.execute("SELECT province, date, issuer FROM nodes WHERE id = ?", (target,)).fetchone() or (
+                None,
+                None,
+                None,
             )
             out.append(
                 {
+                    "id": target,
                     "number": number,
+                    "province": node[0],
+                    "date": node[1],
+                    "issuer": node[2],
                     "cited_by_count": count,
                     "relations": relations,
                     "cited_by": [
                         {
+                            "id": c[6],
                             "number": c[0],
                             "province": c[1],
                             "date": c[2],
@@ -656,6 +739,67 @@ class Store:
 
     def failed_files(self) -> list[tuple[str, str]]:
         return self.con.execute("SELECT path, error FROM files WHERE status = 'failed' ORDER BY path").fetchall()
+
+    def load_corpus(self) -> list[tuple[str, Extraction, list[int]]]:
+        """Every readable file as (path, Extraction, document ids by segment), rebuilt from
+        the rows: what resolution needs to see the corpus without reading a file again.
+
+        Each stored document becomes a segment, and its references carry their mentions
+        with that segment, so resolve.split_units gives back the same documents."""
+        from qcdc_cli.models import Mention, Reference, ReportedRelation, Segment, SelfInfo
+
+        q = self.con.execute
+        files: dict[int, tuple[str, Extraction, list[int]]] = {}
+        doc_of: dict[int, tuple[Extraction, int]] = {}
+        rows = q(
+            "SELECT d.id, d.file_id, f.path, d.segment, d.number, d.system, d.type, d.type_name,"
+            " d.issuer_code, d.issuer, d.province, d.date, d.place, d.title, d.line, d.start_line"
+            " FROM documents d JOIN files f ON f.id = d.file_id ORDER BY f.path, d.segment"
+        )
+        for r in rows:
+            (doc_id, file_id, path, _seg, number, system, type_, type_name, code, issuer) = r[:10]
+            (province, date, place, title, line, start_line) = r[10:]
+            entry = files.get(file_id)
+            if entry is None:
+                info = SelfInfo(number, type_, code, date, place, issuer, province, title, type_name, system, line)
+                entry = files[file_id] = (path, Extraction(self=info), [])
+            extraction, ids = entry[1], entry[2]
+            index = len(extraction.segments)
+            extraction.segments.append(Segment(0, 0, start_line or 1, number, title))
+            ids.append(doc_id)
+            doc_of[doc_id] = (extraction, index)
+        by_key: dict[tuple[int, str], Reference] = {}
+        merged: dict[tuple[int, str], Reference] = {}  # one Reference per (file, number)
+        for r in q(
+            "SELECT document_id, number, system, type, issuer_code, year, relation, date, issuer,"
+            " malformed, suggestion FROM refs ORDER BY document_id, number"
+        ):
+            extraction, index = doc_of[r[0]]
+            ref = Reference(r[1], r[2], r[3], r[4], r[7], r[8], r[6], bool(r[9]), r[10], r[5])
+            by_key[(r[0], r[1])] = ref
+            key = (id(extraction), r[1])
+            first = merged.get(key)
+            if first is None:
+                merged[key] = ref
+                extraction.references.append(ref)
+            else:  # the same number cited from two documents of one file
+                if relation_rank(ref.relation) < relation_rank(first.relation):
+                    first.relation = ref.relation
+                by_key[(r[0], r[1])] = first
+        for r in q(
+            "SELECT document_id, number, line, col, start, end, as_written, relation, cue, date,"
+            " type_word, issuer, term, malformed, suggestion FROM mentions ORDER BY rowid"
+        ):
+            _, index = doc_of[r[0]]
+            by_key[(r[0], r[1])].mentions.append(
+                Mention(r[6], r[4], r[5], r[2], r[3], r[7], r[8], r[9], r[10], r[11], r[12], index, bool(r[13]), r[14])
+            )
+        for r in q(
+            "SELECT document_id, source, relation, target, line, cue, text FROM reported_relations ORDER BY rowid"
+        ):
+            extraction, _ = doc_of[r[0]]
+            extraction.reported_relations.append(ReportedRelation(r[1], r[2], r[3], r[4], r[5], r[6]))
+        return list(files.values())
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every table's content without row ids or timestamps, sorted: two indexes with
@@ -697,6 +841,19 @@ class Store:
             ),
             "problems": _sorted(
                 q("SELECT f.path, p.code, p.message, p.line FROM problems p JOIN files f ON f.id = p.file_id")
+            ),
+            "nodes": _sorted(
+                q(
+                    f"SELECT n.id, n.number, n.type, n.issuer_code, n.issuer, n.province, n.date, n.title,"
+                    f" n.in_corpus, n.in_registry, n.path, {doc_key} FROM nodes n"
+                    " LEFT JOIN documents d ON d.id = n.document_id LEFT JOIN files f ON f.id = d.file_id"
+                )
+            ),
+            "resolutions": _sorted(
+                q(
+                    f"SELECT {doc_key}, x.number, x.status, x.target, x.candidates FROM resolutions x"
+                    " JOIN documents d ON d.id = x.document_id JOIN files f ON f.id = d.file_id"
+                )
             ),
         }
 
