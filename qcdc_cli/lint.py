@@ -515,8 +515,10 @@ def _body_code(vocab: Vocabulary, issuer: str) -> tuple[str, str] | None:
     folded = _PLENUM.sub("", " ".join(fold(issuer).split()))
     best: tuple[str, str] | None = None
     for body, code in vocab.bodies.items():
+        if not folded.startswith(body):
+            continue
         whole_word = len(folded) == len(body) or not folded[len(body)].isalnum()
-        if folded.startswith(body) and whole_word and (best is None or len(body) > len(best[1])):
+        if whole_word and (best is None or len(body) > len(best[1])):
             best = (code, body)
     return best
 
@@ -666,8 +668,8 @@ def _implements_unnumbered(d: _Draft) -> Iterator[Diagnostic]:
         sentence_end = _sentence_end(para, found.end())
         if any(p_start + at <= s < p_start + sentence_end for s in mention_starts):
             continue
-        words = para[at : min(sentence_end, found.end() + 40)].split()
-        shown = " ".join(words[: max(3, len(found.group().split()) + 3)])
+        words = para[at:sentence_end].split()
+        shown = " ".join(words[: len(found.group().split()) + 5])
         line, column = d.lines.position(p_start + at)
         end_line, end_column = d.lines.position(p_start + found.end())
         yield Diagnostic(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typer
 
+from qcdc_cli.cli import check as _check
 from qcdc_cli.cli import extract as _extract
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 
 app.command("extract")(_extract.extract)
+app.command("check")(_check.check)
 
 
 def main() -> None:
