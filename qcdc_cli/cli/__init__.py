@@ -21,6 +21,12 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+@app.callback()
+def _root() -> None:
+    """Trace Vietnamese Party and State documents through the hierarchy that issued them."""
+
+
 app.command("extract")(_extract.extract)
 app.command("check")(_check.check)
 
