@@ -51,9 +51,7 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 
 def check(
-    drafts: Annotated[
-        list[Path], typer.Argument(help="Draft texts or folders (.txt and .md inside folders).")
-    ],
+    drafts: Annotated[list[Path], typer.Argument(help="Draft texts or folders (.txt and .md inside folders).")],
     db: Annotated[
         Path | None,
         typer.Option("--db", help="An index built by `qcdc ingest`: also check against it."),
@@ -64,9 +62,7 @@ def check(
     ] = None,
     fail_on: Annotated[
         FailOn | None,
-        typer.Option(
-            "--fail-on", help="Exit 1 on findings of this severity or worse (default error)."
-        ),
+        typer.Option("--fail-on", help="Exit 1 on findings of this severity or worse (default error)."),
     ] = None,
     select: Annotated[
         list[str] | None,
@@ -86,9 +82,7 @@ def check(
     ] = None,
     config_file: Annotated[
         Path | None,
-        typer.Option(
-            "--config", help="Configuration file (default: nearest .qcdc.toml or pyproject.toml)."
-        ),
+        typer.Option("--config", help="Configuration file (default: nearest .qcdc.toml or pyproject.toml)."),
     ] = None,
 ) -> None:
     """Check drafts for citation mistakes: malformed numbers, wrong dates or issuers,
@@ -115,9 +109,7 @@ def check(
     cli_select = _split(select)
     try:
         config_rules = enabled_rules(settings.select, settings.ignore)
-        severities = {
-            code: level for key, level in settings.severity.items() for code in resolve_codes([key])
-        }
+        severities = {code: level for key, level in settings.severity.items() for code in resolve_codes([key])}
     except ConfigError as e:
         raise ConfigError(f"{where}{e}") from None
     rules = enabled_rules(cli_select, []) if cli_select is not None else config_rules
@@ -170,14 +162,15 @@ def _check_all(
     """Read, extract and lint each draft; a read error is kept in its report."""
     from qcdc_cli.errors import InputError
     from qcdc_cli.extract import extract_text
-    from qcdc_cli.lint import lint
+    from qcdc_cli.lint import RULES_BY_CODE, lint
     from qcdc_cli.pipeline import expand_paths
     from qcdc_cli.reader import read_document
     from qcdc_cli.render.diagnostics import FileReport
     from qcdc_cli.vocab import load_vocabulary
 
     vocab = load_vocabulary(registry_paths)
-    catalog = _open_catalog(registry_paths, db, rules)
+    needs_catalog = any(RULES_BY_CODE[code].needs != "text" for code in rules) or "QC001" in rules
+    knowledge = _knowledge(registry_paths, vocab, db) if needs_catalog else None
     reports = []
     for path in expand_paths(drafts):
         try:
@@ -190,7 +183,7 @@ def _check_all(
             text,
             extraction,
             vocab,
-            catalog=catalog,
+            knowledge=knowledge,
             rules=rules,
             severities=severities,  # type: ignore[arg-type]
             path=str(path),
@@ -199,10 +192,15 @@ def _check_all(
     return reports
 
 
-def _open_catalog(registry_paths: list[Path], db: Path | None, rules: frozenset[str]):
-    """What the registry (and the index, with --db) know, for the rules that need it."""
+def _knowledge(registry_paths: list[Path], vocab, db: Path | None):
+    """The registry as resolve.py's catalog (and, with --db, the index), for the rules."""
+    from qcdc_cli.lint import Knowledge
+    from qcdc_cli.registry import load_registry
+    from qcdc_cli.resolve import Catalog
+
     if db is not None:
         from qcdc_cli.errors import ConfigError
 
         raise ConfigError("--db: the index is not available in this build yet")
-    return None
+    registry = load_registry(registry_paths)
+    return Knowledge.build(registry, Catalog.build(registry, vocab))
