@@ -260,23 +260,30 @@ def extra_paths_from_env() -> list[Path]:
 
 def read_yaml(path: Path) -> dict[str, Any]:
     """Parse one registry file safely; errors name the file (and the line, for YAML)."""
+    data = _read(path)
+    if isinstance(data, Problem):
+        raise RegistryError(str(data))
+    return data
+
+
+def _read(path: Path) -> dict[str, Any] | Problem:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
-        raise RegistryError(f"{path}: cannot read registry file: {e.strerror or e}") from None
+        return Problem(str(path), "", f"cannot read registry file: {e.strerror or e}")
     except UnicodeDecodeError:
-        raise RegistryError(f"{path}: registry file is not UTF-8") from None
+        return Problem(str(path), "", "registry file is not UTF-8")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.safe_load(text)  # never yaml.load: tags like !!python/object are refused
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise RegistryError(f"{path}{where}: not valid YAML: {problem}") from None
+        return Problem(str(path), where, f"not valid YAML: {problem}")
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise RegistryError(f"{path}: a registry file must be a mapping at the top level")
+        return Problem(str(path), "", "a registry file must be a mapping at the top level")
     return data
 
 
@@ -292,16 +299,21 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.where}: {self.message}" if self.where else f"{self.path}: {self.message}"
+        return (
+            f"{self.path}: {self.where}: {self.message}"
+            if self.where
+            else f"{self.path}: {self.message}"
+        )
 
 
 def _schema_problems(error: ValidationError, path: Path) -> list[Problem]:
     out = []
     for item in error.errors():
         where = ".".join(str(part) for part in item["loc"])
-        message = item["msg"]
+        message = item["msg"].removeprefix("Value error, ")
         value = item.get("input")
-        if item["type"] not in ("missing", "value_error") and isinstance(value, str | int | float | bool):
+        scalar = isinstance(value, str | int | float | bool)
+        if scalar and item["type"] not in ("missing", "value_error"):
             shown = repr(value)
             message += f" (got {shown[:60] + '...' if len(shown) > 60 else shown})"
         out.append(Problem(str(path), where, message))
@@ -404,13 +416,18 @@ def number_problems(doc: RegistryDocument, registry: Registry) -> list[tuple[str
             return out
         serial = m["serial"]
         if m["type"] != doc.type:
-            out.append(("number", f"type {m['type']!r} in the number, {doc.type!r} in `type`"))
+            out.append(("number", f"the number says type {m['type']!r}, `type` {doc.type!r}"))
         if m["issuer"] != doc.issuer_code:
-            out.append(("number", f"issuer {m['issuer']!r} in the number, {doc.issuer_code!r} in `issuer_code`"))
-        key = f"{doc.issuer_code}:{doc.type}:{serial}@{doc.term}"
+            out.append(
+                ("number", f"the number says {m['issuer']!r}, `issuer_code` {doc.issuer_code!r}")
+            )
+        # a provincial committee's term is rarely known to the citing text: its year stands in
+        label = doc.term or (doc.date[:4] if local and doc.date else None)
+        key = f"{doc.issuer_code}:{doc.type}:{serial}@{label}"
         expected_id = f"{key}#{doc.province}" if local else key
-        if doc.term is None:
-            out.append(("term", "a Party document needs its term: numbers restart with each one"))
+        if label is None:
+            needed = "its term or date" if local else "its term"
+            out.append(("term", f"a Party document needs {needed}: numbers restart with each term"))
     else:
         law = _LAW_NUMBER.fullmatch(doc.number)
         normative = _NORMATIVE_NUMBER.fullmatch(doc.number)
@@ -419,37 +436,41 @@ def number_problems(doc: RegistryDocument, registry: Registry) -> list[tuple[str
         if law:
             year, ordinal = law["year"], int(law["term"])
             if doc.type != "L" or doc.issuer_code != "QH":
-                out.append(("number", "a law number (n/year/QHk) needs type 'L' and issuer_code 'QH'"))
+                out.append(("number", "a law (n/year/QHk) needs type 'L' and issuer_code 'QH'"))
         elif normative or admin:
             m = normative or admin
             assert m is not None
             year = m["year"] if normative else None
             issuer, ordinal = _term_digits(m["issuer"], registry)
             if m["type"] != doc.type:
-                out.append(("number", f"type {m['type']!r} in the number, {doc.type!r} in `type`"))
+                out.append(("number", f"the number says type {m['type']!r}, `type` {doc.type!r}"))
             if issuer != doc.issuer_code:
-                out.append(("number", f"issuer {m['issuer']!r} in the number, {doc.issuer_code!r} in `issuer_code`"))
+                said = f"the number says {m['issuer']!r}, `issuer_code` {doc.issuer_code!r}"
+                out.append(("number", said))
         else:
-            out.append(("number", f"{doc.number!r} is not a State number (n/year/TYPE-ISSUER, n/year/QHk or n/TYPE-ISSUER)"))
+            shapes = "n/year/TYPE-ISSUER, n/year/QHk or n/TYPE-ISSUER"
+            out.append(("number", f"{doc.number!r} is not a State number ({shapes})"))
             return out
         if year is not None and doc.date is not None and doc.date[:4] != year:
             out.append(("date", f"{doc.date} is not in {year}, the year the number carries"))
         expected_id = f"{doc.number}#{doc.province}" if local else doc.number
-    if doc.id != expected_id:
+    if doc.id != expected_id and "@None" not in expected_id:
         out.append(("id", f"{doc.id!r} should be {expected_id!r}"))
     if local and doc.province is None:
         out.append(("province", "a local issuer's document needs its province"))
-    if doc.term is not None and (doc.system == "party" and not local or ordinal is not None):
+    if doc.term is not None and ((doc.system == "party" and not local) or ordinal is not None):
         span = registry.term_span(body, doc.term)
         terms = {t.term: t for t in registry.terms_of(body)}
         if span is None:
             out.append(("term", f"{doc.term!r} is not a known term of {body}"))
         else:
-            if ordinal is not None and terms[doc.term].ordinal != ordinal:
-                out.append(("term", f"{doc.term} is term {terms[doc.term].ordinal}, the number says {ordinal}"))
+            known = terms[doc.term].ordinal
+            if ordinal is not None and known != ordinal:
+                out.append(("term", f"{doc.term} is term {known}, the number says {ordinal}"))
             start, end = span
-            if doc.date is not None and not (start <= doc.date and (end is None or doc.date <= end)):
-                out.append(("date", f"{doc.date} is outside term {doc.term} of {body} ({start} to {end or 'now'})"))
+            if doc.date is not None and not (start <= doc.date <= (end or "9999")):
+                within = f"{start} to {end or 'now'}"
+                out.append(("date", f"{doc.date} is outside term {doc.term} of {body} ({within})"))
     elif ordinal is not None and doc.term is None:
         out.append(("term", f"the number carries term {ordinal}; set `term`"))
     return out
@@ -466,20 +487,25 @@ def _cross_problems(registry: Registry, origins: _Origins) -> Iterator[Problem]:
         path, where = origins.of(key, index)
         return path, f"{where}.{sub}" if sub else where
 
+    def report(key: str, index: int, sub: str, message: str) -> Problem:
+        return Problem(*at(key, index, sub), message)
+
+    def again(key: str, index: int, sub: str, first: int, what: str) -> Problem:
+        path, where = at(key, first)
+        return report(key, index, sub, f"{what} is already defined in {path} ({where})")
+
     # ---- issuers and types: one entry per code
     seen: dict[str, int] = {}
     for i, issuer in enumerate(registry.issuers):
         if issuer.code in seen:
-            first = at("issuers", seen[issuer.code])
-            yield Problem(*at("issuers", i, "code"), f"{issuer.code!r} is already defined in {first[0]} ({first[1]})")
+            yield again("issuers", i, "code", seen[issuer.code], repr(issuer.code))
         else:
             seen[issuer.code] = i
     for system, table in (("party", registry.types.party), ("state", registry.types.state)):
         codes: dict[str, int] = {}
         for i, t in enumerate(table):
             if t.code in codes:
-                first = at(f"types.{system}", codes[t.code])
-                yield Problem(*at(f"types.{system}", i, "code"), f"{t.code!r} is already defined in {first[0]} ({first[1]})")
+                yield again(f"types.{system}", i, "code", codes[t.code], repr(t.code))
             else:
                 codes[t.code] = i
 
@@ -487,21 +513,25 @@ def _cross_problems(registry: Registry, origins: _Origins) -> Iterator[Problem]:
     term_keys: dict[tuple[str, str], int] = {}
     for i, t in enumerate(registry.terms):
         if (t.body, t.term) in term_keys:
-            first = at("terms", term_keys[(t.body, t.term)])
-            yield Problem(*at("terms", i, "term"), f"{t.body} {t.term} is already defined in {first[0]} ({first[1]})")
+            yield again("terms", i, "term", term_keys[(t.body, t.term)], f"{t.body} {t.term}")
         else:
             term_keys[(t.body, t.term)] = i
         if registry.issuer_info(t.body) is None:
-            yield Problem(*at("terms", i, "body"), f"{t.body!r} is not in the issuer table")
+            yield report("terms", i, "body", f"{t.body!r} is not in the issuer table")
         if t.end is not None and t.end < t.start:
-            yield Problem(*at("terms", i, "end"), f"{t.end} is before the start {t.start}")
+            yield report("terms", i, "end", f"{t.end} is before the start {t.start}")
 
     # ---- provinces: no two units of one name in force on the same day; links resolve
     by_name: dict[str, list[int]] = {}
     for i, p in enumerate(registry.provinces):
         by_name.setdefault(_province_key(p.name), []).append(i)
         if p.valid_from and p.valid_until and p.valid_until < p.valid_from:
-            yield Problem(*at("provinces", i, "valid_until"), f"{p.valid_until} is before valid_from {p.valid_from}")
+            yield report(
+                "provinces",
+                i,
+                "valid_until",
+                f"{p.valid_until} is before valid_from {p.valid_from}",
+            )
     for indexes in by_name.values():
         for a_pos, a in enumerate(indexes):
             for b in indexes[a_pos + 1 :]:
@@ -509,8 +539,10 @@ def _cross_problems(registry: Registry, origins: _Origins) -> Iterator[Problem]:
                 if (pa.valid_until or "9999") >= (pb.valid_from or "0000") and (
                     pb.valid_until or "9999"
                 ) >= (pa.valid_from or "0000"):
-                    first = at("provinces", a)
-                    yield Problem(*at("provinces", b, "name"), f"{pb.name!r} overlaps the unit of that name in {first[0]} ({first[1]})")
+                    path, where = at("provinces", a)
+                    yield report(
+                        "provinces", b, "name", f"{pb.name!r} overlaps the unit in {path} ({where})"
+                    )
 
     def unit_on(name: str, day: str) -> Province | None:
         for j in by_name.get(_province_key(name), []):
@@ -522,40 +554,58 @@ def _cross_problems(registry: Registry, origins: _Origins) -> Iterator[Problem]:
     for i, p in enumerate(registry.provinces):
         if p.successor is not None:
             if p.valid_until is None:
-                yield Problem(*at("provinces", i, "successor"), "a successor needs valid_until")
+                yield report("provinces", i, "successor", "a successor needs valid_until")
             elif unit_on(p.successor, _day_after(p.valid_until)) is None:
-                yield Problem(*at("provinces", i, "successor"), f"no unit {p.successor!r} starts on {_day_after(p.valid_until)}")
+                yield report(
+                    "provinces",
+                    i,
+                    "successor",
+                    f"no unit {p.successor!r} starts on {_day_after(p.valid_until)}",
+                )
         for k, name in enumerate(p.formed_from):
             if p.valid_from is None:
-                yield Problem(*at("provinces", i, "formed_from"), "formed_from needs valid_from")
+                yield report("provinces", i, "formed_from", "formed_from needs valid_from")
                 break
             if unit_on(name, _day_before(p.valid_from)) is None:
-                yield Problem(*at("provinces", i, f"formed_from.{k}"), f"no unit {name!r} ends on {_day_before(p.valid_from)}")
+                yield report(
+                    "provinces",
+                    i,
+                    f"formed_from.{k}",
+                    f"no unit {name!r} ends on {_day_before(p.valid_from)}",
+                )
 
     # ---- documents: unique ids, well-formed numbers, resolvable relations
     ids: dict[str, int] = {}
     for i, doc in enumerate(registry.documents):
         if doc.id in ids:
-            first = at("documents", ids[doc.id])
-            yield Problem(*at("documents", i, "id"), f"{doc.id!r} is already defined in {first[0]} ({first[1]})")
+            yield again("documents", i, "id", ids[doc.id], repr(doc.id))
         else:
             ids[doc.id] = i
         for fld, message in number_problems(doc, registry):
-            yield Problem(*at("documents", i, fld), message)
+            yield report("documents", i, fld, message)
         if doc.province is not None and _province_key(doc.province) not in by_name:
-            yield Problem(*at("documents", i, "province"), f"{doc.province!r} is not in the gazetteer")
+            yield report("documents", i, "province", f"{doc.province!r} is not in the gazetteer")
         if doc.valid_from and doc.valid_until and doc.valid_until < doc.valid_from:
-            yield Problem(*at("documents", i, "valid_until"), f"{doc.valid_until} is before valid_from {doc.valid_from}")
+            yield report(
+                "documents",
+                i,
+                "valid_until",
+                f"{doc.valid_until} is before valid_from {doc.valid_from}",
+            )
         if doc.confidence == "confirmed" and not doc.sources:
-            yield Problem(*at("documents", i, "sources"), "a confirmed document needs its sources")
+            yield report("documents", i, "sources", "a confirmed document needs its sources")
     for i, doc in enumerate(registry.documents):
         for k, rel in enumerate(doc.relations):
             target = registry.document(rel.target)
             if target is None:
-                yield Problem(*at("documents", i, f"relations.{k}.target"), f"{rel.target!r} names no document")
+                yield report(
+                    "documents", i, f"relations.{k}.target", f"{rel.target!r} names no document"
+                )
                 continue
             if target.id == doc.id:
-                yield Problem(*at("documents", i, f"relations.{k}.target"), "a document cannot relate to itself")
+                yield report(
+                    "documents", i, f"relations.{k}.target", "a document cannot relate to itself"
+                )
             elif doc.date and target.date and doc.date < target.date:
                 yield Problem(
                     *at("documents", i, f"relations.{k}.target"),
@@ -578,10 +628,9 @@ def check_files(paths: Sequence[Path]) -> tuple[Registry | None, list[Problem]]:
     merged: dict[str, Any] = {}
     origins = _Origins()
     for path in paths:
-        try:
-            data = read_yaml(path)
-        except RegistryError as e:
-            problems.append(Problem(str(path), "", str(e).removeprefix(f"{path}: ").removeprefix(str(path))))
+        data = _read(path)
+        if isinstance(data, Problem):
+            problems.append(data)
             continue
         try:
             Registry.model_validate(data)  # each file on its own, so errors name it
@@ -611,7 +660,8 @@ def _load(paths: tuple[Path, ...]) -> Registry:
     if problems:
         lines = [str(p) for p in problems[:_SHOWN]]
         if len(problems) > _SHOWN:
-            lines.append(f"... and {len(problems) - _SHOWN} more (qcdc registry validate lists them all)")
+            more = len(problems) - _SHOWN
+            lines.append(f"... and {more} more (qcdc registry validate lists them all)")
         raise RegistryError("invalid registry:\n  " + "\n  ".join(lines))
     assert registry is not None
     return registry

@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from qcdc_cli.cli import extract as _extract
+from qcdc_cli.cli import registry as _registry
 
 app = typer.Typer(
     name="qcdc",
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 
 app.command("extract")(_extract.extract)
+app.add_typer(_registry.app, name="registry")
 
 
 def main() -> None:
