@@ -12,6 +12,7 @@ import typer
 from qcdc_cli.cli import check as _check
 from qcdc_cli.cli import extract as _extract
 from qcdc_cli.cli import ingest as _ingest
+from qcdc_cli.cli import registry as _registry
 
 app = typer.Typer(
     name="qcdc",
@@ -31,6 +32,7 @@ def _root() -> None:
 app.command("extract")(_extract.extract)
 app.command("ingest")(_ingest.ingest)
 app.command("check")(_check.check)
+app.add_typer(_registry.app, name="registry")
 
 
 def main() -> None:
