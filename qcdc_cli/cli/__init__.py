@@ -10,6 +10,8 @@ from __future__ import annotations
 import typer
 
 from qcdc_cli.cli import extract as _extract
+from qcdc_cli.cli import show as _show
+from qcdc_cli.cli import trace as _trace
 
 app = typer.Typer(
     name="qcdc",
@@ -21,6 +23,8 @@ app = typer.Typer(
 )
 
 app.command("extract")(_extract.extract)
+app.command("trace")(_trace.trace)
+app.command("show")(_show.show)
 
 
 def main() -> None:
