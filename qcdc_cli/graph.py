@@ -280,26 +280,21 @@ class LineageGraph:
 
     def shortcuts(self) -> set[tuple[str, str]]:
         """Links that another path already implies: 13-KH/ĐUK → 120-KL/TW when
-        13-KH/ĐUK → 26-KH/TU → 120-KL/TW exists. Folding them lets a chain read in order."""
-        import networkx as nx
+        13-KH/ĐUK → 26-KH/TU → 120-KL/TW exists. Folding them lets a chain read in order.
 
+        A link a text states is folded only by a path whose first step a text states
+        too (the document names the parent it goes through): the registry's background
+        (120-KL/TW continues 65-KL/TW) never hides what a document says of itself
+        (120-KL/TW continues 30-CT/TW)."""
         g = self._g
-        if nx.is_directed_acyclic_graph(g):
-            reduced = nx.transitive_reduction(g)
-            return {e for e in g.edges if not reduced.has_edge(*e)}
+        stated = {
+            e for e in g.edges if any(ev.registry is None for ev in g.edges[e]["link"].evidence)
+        }
         out = set()
         for u, w in g.edges:
-            stack = [v for v in g.successors(u) if v != w]
-            seen = set(stack) | {u}
-            while stack:
-                v = stack.pop()
-                if v == w:
-                    out.add((u, w))
-                    break
-                for x in g.successors(v):
-                    if x not in seen:
-                        seen.add(x)
-                        stack.append(x)
+            usable = stated if (u, w) in stated else None
+            if _other_path(g, u, w, usable):
+                out.add((u, w))
         return out
 
     # ---- the trace
@@ -359,6 +354,21 @@ class LineageGraph:
             truncated=truncated,
             speakers=view.speakers,
         )
+
+
+def _other_path(g: nx.DiGraph, u: str, w: str, first: set[tuple[str, str]] | None) -> bool:
+    """Is `w` reachable from `u` by two or more hops (first hop in `first`, if given)?"""
+    stack = [v for v in g.successors(u) if v != w and (first is None or (u, v) in first)]
+    seen = {u, *stack}
+    while stack:
+        v = stack.pop()
+        for x in g.successors(v):
+            if x == w:
+                return True
+            if x not in seen:
+                seen.add(x)
+                stack.append(x)
+    return False
 
 
 def said_by(speakers: Mapping[str, list[tuple[int, str]]], evidence: Evidence) -> str | None:
