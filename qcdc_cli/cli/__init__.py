@@ -13,6 +13,8 @@ from qcdc_cli.cli import check as _check
 from qcdc_cli.cli import extract as _extract
 from qcdc_cli.cli import ingest as _ingest
 from qcdc_cli.cli import registry as _registry
+from qcdc_cli.cli import show as _show
+from qcdc_cli.cli import trace as _trace
 
 app = typer.Typer(
     name="qcdc",
@@ -33,6 +35,8 @@ app.command("extract")(_extract.extract)
 app.command("ingest")(_ingest.ingest)
 app.command("check")(_check.check)
 app.add_typer(_registry.app, name="registry")
+app.command("trace")(_trace.trace)
+app.command("show")(_show.show)
 
 
 def main() -> None:
