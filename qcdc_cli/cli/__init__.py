@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import typer
 
+from qcdc_cli.cli import check as _check
 from qcdc_cli.cli import extract as _extract
+from qcdc_cli.cli import ingest as _ingest
 
 app = typer.Typer(
     name="qcdc",
@@ -27,6 +29,8 @@ def _root() -> None:
 
 
 app.command("extract")(_extract.extract)
+app.command("ingest")(_ingest.ingest)
+app.command("check")(_check.check)
 
 
 def main() -> None:
