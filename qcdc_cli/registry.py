@@ -96,9 +96,7 @@ class Province(_Model):
     sources: list[str] = Field(default_factory=list)
 
 
-RelationType = Literal[
-    "implements", "continues", "guides", "amends", "replaces", "repeals", "based_on", "related"
-]
+RelationType = Literal["implements", "continues", "guides", "amends", "replaces", "repeals", "based_on", "related"]
 
 
 class DocRelation(_Model):
@@ -299,11 +297,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return (
-            f"{self.path}: {self.where}: {self.message}"
-            if self.where
-            else f"{self.path}: {self.message}"
-        )
+        return f"{self.path}: {self.where}: {self.message}" if self.where else f"{self.path}: {self.message}"
 
 
 def _schema_problems(error: ValidationError, path: Path) -> list[Problem]:
@@ -369,9 +363,7 @@ def _record_origins(origins: _Origins, data: dict[str, Any], path: str) -> None:
 
 _PARTY_NUMBER = re.compile(r"(?P<serial>\d{1,4}[a-zđ]?)-(?P<type>[^/\s-]+)/(?P<issuer>[^/\s]+)")
 _LAW_NUMBER = re.compile(r"(?P<serial>\d{1,4})/(?P<year>\d{4})/QH(?P<term>\d{1,2})")
-_NORMATIVE_NUMBER = re.compile(
-    r"(?P<serial>\d{1,5}[a-zđ]?)/(?P<year>\d{4})/(?P<type>[^/\s-]+)-(?P<issuer>[^/\s]+)"
-)
+_NORMATIVE_NUMBER = re.compile(r"(?P<serial>\d{1,5}[a-zđ]?)/(?P<year>\d{4})/(?P<type>[^/\s-]+)-(?P<issuer>[^/\s]+)")
 _ADMIN_NUMBER = re.compile(r"(?P<serial>\d{1,5}[a-zđ]?)/(?P<type>[^/\s-]+)-(?P<issuer>[^/\s]+)")
 
 
@@ -418,9 +410,7 @@ def number_problems(doc: RegistryDocument, registry: Registry) -> list[tuple[str
         if m["type"] != doc.type:
             out.append(("number", f"the number says type {m['type']!r}, `type` {doc.type!r}"))
         if m["issuer"] != doc.issuer_code:
-            out.append(
-                ("number", f"the number says {m['issuer']!r}, `issuer_code` {doc.issuer_code!r}")
-            )
+            out.append(("number", f"the number says {m['issuer']!r}, `issuer_code` {doc.issuer_code!r}"))
         # a provincial committee's term is rarely known to the citing text: its year stands in
         label = doc.term or (doc.date[:4] if local and doc.date else None)
         key = f"{doc.issuer_code}:{doc.type}:{serial}@{label}"
@@ -536,13 +526,11 @@ def _cross_problems(registry: Registry, origins: _Origins) -> Iterator[Problem]:
         for a_pos, a in enumerate(indexes):
             for b in indexes[a_pos + 1 :]:
                 pa, pb = registry.provinces[a], registry.provinces[b]
-                if (pa.valid_until or "9999") >= (pb.valid_from or "0000") and (
-                    pb.valid_until or "9999"
-                ) >= (pa.valid_from or "0000"):
+                if (pa.valid_until or "9999") >= (pb.valid_from or "0000") and (pb.valid_until or "9999") >= (
+                    pa.valid_from or "0000"
+                ):
                     path, where = at("provinces", a)
-                    yield report(
-                        "provinces", b, "name", f"{pb.name!r} overlaps the unit in {path} ({where})"
-                    )
+                    yield report("provinces", b, "name", f"{pb.name!r} overlaps the unit in {path} ({where})")
 
     def unit_on(name: str, day: str) -> Province | None:
         for j in by_name.get(_province_key(name), []):
@@ -598,14 +586,10 @@ def _cross_problems(registry: Registry, origins: _Origins) -> Iterator[Problem]:
         for k, rel in enumerate(doc.relations):
             target = registry.document(rel.target)
             if target is None:
-                yield report(
-                    "documents", i, f"relations.{k}.target", f"{rel.target!r} names no document"
-                )
+                yield report("documents", i, f"relations.{k}.target", f"{rel.target!r} names no document")
                 continue
             if target.id == doc.id:
-                yield report(
-                    "documents", i, f"relations.{k}.target", "a document cannot relate to itself"
-                )
+                yield report("documents", i, f"relations.{k}.target", "a document cannot relate to itself")
             elif doc.date and target.date and doc.date < target.date:
                 yield Problem(
                     *at("documents", i, f"relations.{k}.target"),
