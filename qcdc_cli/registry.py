@@ -520,6 +520,8 @@ def _cross_problems(registry: Registry, origins: _Origins) -> Iterator[Problem]:
             term_keys[(t.body, t.term)] = i
         if registry.issuer_info(t.body) is None:
             yield report("terms", i, "body", f"{t.body!r} is not in the issuer table")
+        if t.confidence == "confirmed" and not t.sources:
+            yield report("terms", i, "sources", "a confirmed term needs its sources")
         if t.end is not None and t.end < t.start:
             yield report("terms", i, "end", f"{t.end} is before the start {t.start}")
 
@@ -527,6 +529,8 @@ def _cross_problems(registry: Registry, origins: _Origins) -> Iterator[Problem]:
     by_name: dict[str, list[int]] = {}
     for i, p in enumerate(registry.provinces):
         by_name.setdefault(_province_key(p.name), []).append(i)
+        if p.confidence == "confirmed" and not p.sources:
+            yield report("provinces", i, "sources", "a confirmed unit needs its sources")
         if p.valid_from and p.valid_until and p.valid_until < p.valid_from:
             yield report(
                 "provinces",
