@@ -85,9 +85,16 @@ def _strip_markdown(line: str) -> str:
     return _MARKDOWN.sub("", line)
 
 
+_LOWER = regex.compile(r"\p{Ll}")
+_LETTER = regex.compile(r"\p{L}")
+
+
 def _is_upper(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+    """Mostly capitals ("CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (khóa XV)" counts); headers are short."""
+    if len(line) > 300:
+        return False
+    letters = len(_LETTER.findall(line))
+    return letters >= 3 and len(_LOWER.findall(line)) <= 0.15 * letters
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:

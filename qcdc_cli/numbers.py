@@ -27,6 +27,7 @@ from qcdc_cli.vocab import Vocabulary, fold
 
 _DASH = "[-–—‐‑]"
 _SP = "[ \t]*"
+_DASH_RE = regex.compile(_DASH)
 _UPPER = "A-ZĐÐƯ"
 # A type code: NQ, KL, CTr, QĐi, TTLT, QyĐ ("CTR", "QĐI" in capitals).
 _TYPE = f"[{_UPPER}][A-Za-zĐđÐðƯư]{{0,4}}"
@@ -81,7 +82,7 @@ def _canon_type(code: str, table: dict[str, str]) -> str:
 
 def _canon_issuer(code: str, vocab: Vocabulary) -> tuple[str, list[str]]:
     """Canonical issuer and the parts the vocabulary does not know."""
-    parts = regex.split(_DASH, code)
+    parts = _DASH_RE.split(code)
     out: list[str] = []
     unknown: list[str] = []
     for i, part in enumerate(parts):
@@ -126,7 +127,7 @@ def _state(
 
 
 def _is_party_issuer(code: str, vocab: Vocabulary) -> bool:
-    info = vocab.issuer(regex.split(_DASH, code)[0])
+    info = vocab.issuer(_DASH_RE.split(code)[0])
     return info is not None and info.system == "party"
 
 

@@ -147,7 +147,7 @@ class Discrepancy:
     field: str  # "date" | "issuer" | "type" | "number" | "term"
     written: str
     known: str
-    document: Known
+    document: Known | None  # the document it contradicts; None when only itself
     message: str
 
 
@@ -192,11 +192,7 @@ def term_of(date: str | None, body: str, terms: Sequence[Term]) -> str | None:
     for t in terms:
         if t.body != body:
             continue
-        if (
-            t.start <= date
-            and (t.end is None or date <= t.end)
-            and (found is None or t.start > found.start)
-        ):
+        if t.start <= date and (t.end is None or date <= t.end) and (found is None or t.start > found.start):
             found = t
     return found.term if found else None
 
@@ -317,9 +313,7 @@ def reference_for(number: str, unit_refs: Iterable[Reference]) -> Reference:
         if ref.number == number:
             return ref
     system, type_, code, _ = parse_number(number)
-    return Reference(
-        number=number, system=system, type=type_, issuer_code=code, year=_year_in(number)
-    )  # type: ignore[arg-type]
+    return Reference(number=number, system=system, type=type_, issuer_code=code, year=_year_in(number))  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------- the catalog
@@ -347,6 +341,7 @@ class Catalog:
         )
         self._successor = {p.name: p.successor for p in vocab.provinces if p.successor}
         self.units: list[CitingUnit] = []  # the corpus documents build() read, in order
+        self._unit_docs: dict[tuple[str, int], Known] = {}
 
     # ---- building
 
@@ -368,14 +363,24 @@ class Catalog:
             key=lambda u: (u.path, u.segment),
         )
         for unit in units:
-            if unit.info.number:
-                catalog.add(catalog.from_self(unit))
-            else:
-                catalog.add(catalog.from_self(unit), merge=False)
+            known = catalog.add(catalog.from_self(unit), merge=bool(unit.info.number))
+            catalog._unit_docs[(unit.path, unit.segment)] = known
+        catalog.units = units
         catalog._add_cited(units)
         catalog.finish()
-        catalog.units = units
         return catalog
+
+    def document_of(self, unit: CitingUnit) -> Known:
+        """The catalog entry of a corpus document."""
+        return self._unit_docs[(unit.path, unit.segment)]
+
+    def context_of(self, unit: CitingUnit) -> Context:
+        """The context that scopes a corpus document's references: what the catalog
+        knows of it (a pasted 120-KL/TW gets the registry's date)."""
+        known = self._unit_docs.get((unit.path, unit.segment))
+        if known is None:
+            return Context.of(unit.info, unit.path)
+        return Context(known.province, known.district, known.date, known.issuer_code, unit.path)
 
     def from_registry(self, doc: RegistryDocument) -> Known:
         return self._complete(
@@ -422,9 +427,7 @@ class Catalog:
 
     def _complete(self, known: Known, aliases: Sequence[str] = ()) -> Known:
         """Fill what follows from the rest: type name, the term of a TW document."""
-        if known.number and (
-            known.system is None or known.type is None or known.issuer_code is None
-        ):
+        if known.number and (known.system is None or known.type is None or known.issuer_code is None):
             system, type_, code, _ = parse_number(known.number)
             known.system = known.system or system
             known.type = known.type or type_
@@ -451,9 +454,7 @@ class Catalog:
         if known.number:
             _, type_, _, serial = parse_number(known.number)
             if serial and type_:
-                self._by_serial_type.setdefault(
-                    (fold(serial), self._family(known.system, type_)), []
-                ).append(known)
+                self._by_serial_type.setdefault((fold(serial), self._family(known.system, type_)), []).append(known)
         if known.registry_id:
             self._by_registry[known.registry_id] = known
         return known
@@ -508,7 +509,7 @@ class Catalog:
         """
         found: list[tuple[tuple, Known]] = []
         for unit in units:
-            ctx = Context.of(unit.info, unit.path)
+            ctx = self.context_of(unit)
             refs = list(unit.references)
             numbers = {r.number for r in refs}
             for rel in unit.reported:
@@ -532,9 +533,7 @@ class Catalog:
                 )
                 found.append((order, known))
         for _, known in sorted(found, key=lambda item: item[0]):
-            same = [
-                k for k in self._by_number.get(fold(known.number or ""), []) if self._same(k, known)
-            ]
+            same = [k for k in self._by_number.get(fold(known.number or ""), []) if self._same(k, known)]
             if len(same) == 1:
                 self._merge(same[0], known)
             elif not same:
@@ -646,9 +645,7 @@ class Catalog:
         close = difflib.get_close_matches(loose(text), list(keys), n=limit, cutoff=0.6)
         return [keys[c] for c in close]
 
-    def find(
-        self, text: str, *, province: str | None = None, year: int | None = None
-    ) -> Resolution:
+    def find(self, text: str, *, province: str | None = None, year: int | None = None) -> Resolution:
         """Resolve what a user typed: an id, a qualified id or a bare number."""
         text = text.strip()
         exact = self.get(text)
@@ -657,29 +654,20 @@ class Catalog:
         number, place, term, when = _split_id(text)
         pool = self._by_number.get(fold(number)) or self._by_loose.get(loose(number), [])
         if number.startswith(FILE_PREFIX):
-            pool = [
-                k
-                for k in self.entries
-                if k.id.startswith(FILE_PREFIX) and loose(number) in loose(k.id)
-            ]
+            pool = [k for k in self.entries if k.id.startswith(FILE_PREFIX) and loose(number) in loose(k.id)]
         place = place or province
         if place:
             wanted = self._province_named(place)
             pool = [
                 k
                 for k in pool
-                if (wanted and self.in_place(k, wanted))
-                or (k.district and loose(k.district) == loose(place))
+                if (wanted and self.in_place(k, wanted)) or (k.district and loose(k.district) == loose(place))
             ]
         if term:
             pool = [k for k in pool if k.term and fold(k.term) == fold(term)]
         if when:
-            pool = [
-                k for k in pool if k.date and (k.date.startswith(when) or str(k.year) == when)
-            ] or (
-                [pool[int(when) - 1]]
-                if when.isdigit() and len(when) < 3 and 0 < int(when) <= len(pool)
-                else []
+            pool = [k for k in pool if k.date and (k.date.startswith(when) or str(k.year) == when)] or (
+                [pool[int(when) - 1]] if when.isdigit() and len(when) < 3 and 0 < int(when) <= len(pool) else []
             )
         if year is not None:
             pool = [k for k in pool if k.year == year or (k.year is None and k.term is None)]
@@ -767,7 +755,10 @@ def resolve(reference: Reference, context: Context, catalog: Catalog) -> Resolut
                 reason=f"no {number} is known here; the citation fits {likely.number}",
             )
         return Resolution(
-            "unknown", number, reason="no known document has this number in this scope"
+            "unknown",
+            number,
+            discrepancies=_discrepancies(reference, None, catalog),
+            reason="no known document has this number in this scope",
         )
     if not national and place is None:
         return Resolution(
@@ -784,14 +775,16 @@ def resolve(reference: Reference, context: Context, catalog: Catalog) -> Resolut
             reason="several documents fit; give a date, a term or a province",
         )
     found = pool[0]
-    return Resolution(
-        "resolved", number, document=found, discrepancies=_discrepancies(reference, found, catalog)
-    )
+    if found.origin == "cited":
+        # known only from citations: the citation may still fit another number better
+        likely = _likely(reference, context, catalog, date, issuer)
+        if likely is not None:
+            issues = _discrepancies(reference, likely, catalog, number_differs=True)
+            return Resolution("resolved", number, document=found, likely=likely, discrepancies=issues)
+    return Resolution("resolved", number, document=found, discrepancies=_discrepancies(reference, found, catalog))
 
 
-def _by_written_date(
-    pool: list[Known], date: str, ref: Reference, catalog: Catalog, national: bool
-) -> list[Known]:
+def _by_written_date(pool: list[Known], date: str, ref: Reference, catalog: Catalog, national: bool) -> list[Known]:
     """Keep the candidates a written date allows: the same date if any has it, else the
     same term (Party, national), the same year (State numbers without a year), or any
     undated one. A date off by days within the term is a discrepancy, not another document."""
@@ -812,9 +805,7 @@ def _by_written_date(
     return [k for k in pool if k.date is None or abs(int(k.date[:4]) - int(date[:4])) < 5]
 
 
-def _likely(
-    ref: Reference, ctx: Context, catalog: Catalog, date: str | None, issuer: str | None
-) -> Known | None:
+def _likely(ref: Reference, ctx: Context, catalog: Catalog, date: str | None, issuer: str | None) -> Known | None:
     """A document with the same serial and type but another issuer code, that the
     written date or body points to: "25-NQ/TU ngày 03/6/2013 ... Ban Chấp hành Trung
     ương" is 25-NQ/TW. Only a single clear match counts."""
@@ -848,66 +839,48 @@ def _body_code(issuer: str | None, catalog: Catalog) -> str | None:
 
 
 def _discrepancies(
-    ref: Reference, known: Known, catalog: Catalog, *, number_differs: bool = False
+    ref: Reference, known: Known | None, catalog: Catalog, *, number_differs: bool = False
 ) -> tuple[Discrepancy, ...]:
+    """What the citation writes against what is known of `known` (and against itself)."""
     date, term, word, issuer = _written(ref)
-    out: list[Discrepancy] = []
-    label = known.id or known.number or "?"
-    if number_differs:
-        out.append(
-            Discrepancy(
-                "number",
-                ref.number,
-                known.number or "",
-                known,
-                f"written {ref.number}, but its date and issuing body are those of {label}",
-            )
-        )
+    label = (known.id or known.number or "?") if known else ref.number
+    if known is not None and number_differs:
+        why = f"written {ref.number}, but its date and issuing body are those of {label}"
+        return (Discrepancy("number", ref.number, known.number or "", known, why),)
+    out = list(_self_contradiction(ref, issuer, catalog, known))
+    if known is None or known.origin == "cited":
+        return tuple(out)  # what is known of it comes from citations: nothing to hold against
     if date and known.date and date != known.date:
-        out.append(
-            Discrepancy(
-                "date", date, known.date, known, f"written {date}; {label} is dated {known.date}"
-            )
-        )
-    if term and known.term and fold(term) != fold(known.term) and not number_differs:
-        out.append(
-            Discrepancy(
-                "term",
-                term,
-                known.term,
-                known,
-                f"written khóa {term}; {label} is khóa {known.term}",
-            )
-        )
-    code = _body_code(issuer, catalog)
-    if issuer and code and known.issuer_code and code != known.issuer_code and not number_differs:
-        out.append(
-            Discrepancy(
-                "issuer",
-                issuer,
-                known.issuer or known.issuer_code,
-                known,
-                f"written {issuer}; {label} is issued by {known.issuer or known.issuer_code}",
-            )
-        )
-    elif issuer and known.issuer and known.issuer_code == "TW":
+        why = f"written {date}; {label} is dated {known.date}"
+        out.append(Discrepancy("date", date, known.date, known, why))
+    if term and known.term and fold(term) != fold(known.term):
+        why = f"written khóa {term}; {label} is khóa {known.term}"
+        out.append(Discrepancy("term", term, known.term, known, why))
+    if issuer and known.issuer and known.issuer_code == "TW":
         a, b = _tw_body(issuer), _tw_body(known.issuer)
         if a and b and a[1] != b[1]:
-            out.append(
-                Discrepancy(
-                    "issuer",
-                    issuer,
-                    known.issuer,
-                    known,
-                    f"written {a[1]}; {label} is recorded as issued by {known.issuer}",
-                )
-            )
+            why = f"written {a[1]}; {label} is recorded as issued by {known.issuer}"
+            out.append(Discrepancy("issuer", issuer, known.issuer, known, why))
     if word and known.type and known.system:
         allowed = catalog.vocab.type_words.get(fold(word), ())
         families = {catalog._family(s, c) for s, c in allowed}
         if allowed and catalog._family(known.system, known.type) not in families:
             name = known.type_name or known.type
-            out.append(
-                Discrepancy("type", word, name, known, f"written {word}; {label} is a {name}")
-            )
+            why = f"written {word}; {label} is a {name}"
+            out.append(Discrepancy("type", word, name, known, why))
     return tuple(out)
+
+
+def _self_contradiction(
+    ref: Reference, issuer: str | None, catalog: Catalog, known: Known | None
+) -> tuple[Discrepancy, ...]:
+    """A citation whose body is a national one but whose code is another: "Nghị quyết
+    số 25-NQ/TU ... Hội nghị lần thứ bảy Ban Chấp hành Trung ương Đảng" (TU vs TW)."""
+    body = _body_code(issuer, catalog)
+    if not (issuer and body and catalog.is_national(body)):
+        return ()
+    info = catalog.vocab.issuer(ref.issuer_code) if ref.issuer_code else None
+    if info is not None and info.code == body:
+        return ()
+    why = f"written {ref.number}, but the citation names {issuer} ({body}), not {ref.issuer_code}"
+    return (Discrepancy("issuer", ref.issuer_code or "", body, known, why),)

@@ -18,11 +18,14 @@ class ExtractFormat(enum.StrEnum):
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Text files or folders (.txt and .md inside folders).")],
     output_format: Annotated[
-        ExtractFormat, typer.Option("--format", "-f", help="text (a table per file), json or jsonl.")
+        ExtractFormat,
+        typer.Option("--format", "-f", help="text (a table per file), json or jsonl."),
     ] = ExtractFormat.text,
     registry: Annotated[
         list[Path] | None,
-        typer.Option("--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."),
+        typer.Option(
+            "--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."
+        ),
     ] = None,
 ) -> None:
     """Read document numbers, dates, issuers and relations from texts.
