@@ -63,6 +63,7 @@ kế hoạch như sau:
 I. MỤC ĐÍCH, YÊU CẦU
 Quán triệt Nghị định số 04/2015/NĐ-CP ngày 09/01/2015 của Chính phủ và Nghị định số 157-NĐ/2007/NĐ-CP \
 ngày 27/10/2007 của Chính phủ.
+Tiếp tục thực hiện Chỉ thị số 30-CT/TW của Bộ Chính trị về xây dựng và thực hiện quy chế dân chủ ở cơ sở.
 """
 
 
@@ -116,7 +117,7 @@ def test_unreadable_draft_is_reported_and_the_others_checked(capsys, tmp_path):
     code, out, err = qcdc(capsys, "check", str(tmp_path / "missing.txt"), str(good), "--lang", "en")
     assert code == 2
     assert "missing.txt: no such file" in err
-    assert "a.txt:16:" in out  # the readable draft was still checked
+    assert "a.txt:14:85: QC001" in out  # the readable draft was still checked
 
 
 def test_unknown_rule_is_a_usage_error(capsys, tmp_path):
@@ -169,7 +170,7 @@ def test_pyproject_configuration(capsys, tmp_path):
     code, out, _ = qcdc(capsys, "check", str(draft), "--format", "json")
     data = json.loads(out)
     assert code == 1  # a warning fails at fail-on = warning
-    assert {d["code"] for d in data["diagnostics"]} == {"QC001"}
+    assert [d["code"] for d in data["diagnostics"]] == ["QC001"]
     assert data["diagnostics"][0]["severity"] == "warning" and data["lang"] == "en"
     # the command line wins over the file
     code, out, _ = qcdc(capsys, "check", str(draft), "--format", "json", "--fail-on", "error", "--lang", "vi")
@@ -224,10 +225,10 @@ def test_json_shape(capsys, tmp_path):
     [d] = data["diagnostics"]
     assert d == {
         "path": str(draft),
-        "line": 16,
-        "column": 41,
-        "end_line": 16,
-        "end_column": 58,
+        "line": 14,
+        "column": 85,
+        "end_line": 14,
+        "end_column": 102,
         "code": "QC001",
         "rule": "malformed-number",
         "severity": "error",
@@ -288,7 +289,7 @@ def test_the_schema_rejects_broken_logs(breakage):
 
 def _finding(text: str = "157-NĐ/2007/NĐ-CP") -> Diagnostic:
     return Diagnostic(
-        "QC001", "error", 16, 41, 16, 41 + len(text), text, {"text": text, "suggestion": "157/2007/NĐ-CP"}, "x"
+        "QC001", "error", 14, 85, 14, 85 + len(text), text, {"text": text, "suggestion": "157/2007/NĐ-CP"}, "x"
     )
 
 
@@ -296,8 +297,8 @@ def test_github_annotations_are_escaped():
     report = FileReport("drafts/kế hoạch, bản 2.txt", [_finding()], DRAFT)
     out = render_github([report], "vi")
     assert out == (
-        "::error file=drafts/kế hoạch%2C bản 2.txt,line=16,col=41,endLine=16,endColumn=58,"
-        "title=qcdc QC001 (malformed-number)::drafts/kế hoạch, bản 2.txt:16:41: QC001 "
+        "::error file=drafts/kế hoạch%2C bản 2.txt,line=14,col=85,endLine=14,endColumn=102,"
+        "title=qcdc QC001 (malformed-number)::drafts/kế hoạch, bản 2.txt:14:85: QC001 "
         "số, ký hiệu viết sai quy cách: “157-NĐ/2007/NĐ-CP”%0Agợi ý: sửa thành 157/2007/NĐ-CP\n"
     )
 
@@ -319,12 +320,13 @@ def test_text_on_a_terminal_underlines_the_offending_text():
     out = render_text([report], "en", color=True)
     plain = _strip_ansi(out)
     lines = plain.splitlines()
-    assert lines[0] == "a.txt:16:41: QC001 malformed document number “157-NĐ/2007/NĐ-CP”"
+    assert lines[0] == "a.txt:14:85: QC001 malformed document number “157-NĐ/2007/NĐ-CP”"
     source, carets = lines[1], lines[2]
     start = source.index("157-NĐ/2007/NĐ-CP")
     assert carets.index("^") == start and carets.count("^") == len("157-NĐ/2007/NĐ-CP")
     assert "\x1b[4m" in out  # underlined
     assert render_text([report], "en", color=False).count("\n") == 2  # no snippet when piped
+    assert carets.endswith("^ error")
 
 
 def test_document_text_cannot_drive_the_terminal():
@@ -371,3 +373,124 @@ def test_check_does_not_import_networkx(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert "QC001" in result.stdout  # it did check the draft
     assert result.stderr.rsplit("HEAVY=", 1)[1] == ""
+
+
+# ---- the bundled registry ---------------------------------------------------------------------
+
+PLAN_2024 = """ỦY BAN NHÂN DÂN
+XÃ TÂN HÒA
+Số: 45/KH-UBND
+Tân Hòa, ngày 10 tháng 5 năm 2024
+
+KẾ HOẠCH
+thực hiện dân chủ ở cơ sở năm 2024
+
+Căn cứ Pháp lệnh số 34/2007/PL-UBTVQH11 ngày 20/4/2007 của Ủy ban Thường vụ Quốc hội về thực hiện dân chủ \
+ở xã, phường, thị trấn; Ủy ban nhân dân xã ban hành Kế hoạch như sau:
+"""
+
+
+def test_repealed_ordinance_in_a_2024_draft_points_to_the_law(capsys, tmp_path):
+    draft = write(tmp_path / "a.txt", PLAN_2024)
+    code, out, _ = qcdc(capsys, "check", str(draft), "--select", "QC007", "--lang", "en", "--fail-on", "warning")
+    assert code == 1
+    assert "34/2007/PL-UBTVQH11 was replaced on 01/07/2023 by Luật 10/2022/QH15" in out
+    assert "fix: cite Luật 10/2022/QH15 instead" in out
+    earlier = write(tmp_path / "b.txt", PLAN_2024.replace("năm 2024", "năm 2019"))
+    assert qcdc(capsys, "check", str(earlier), "--select", "QC007", "--fail-on", "warning")[0] == 0
+
+
+PLAN_2016 = """ĐẢNG BỘ TỈNH LAI CHÂU
+ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH
+Số 13-KH/ĐUK
+Lai Châu, ngày 11 tháng 4 năm 2016
+
+KẾ HOẠCH
+Triển khai thực hiện {word} số 120-KL/TW, ngày {date} của Bộ Chính trị về tiếp tục đẩy mạnh, nâng cao chất \
+lượng, hiệu quả việc xây dựng và thực hiện quy chế dân chủ ở cơ sở
+"""
+
+
+@pytest.mark.parametrize(
+    ("word", "date", "expected"),
+    [
+        ("Chỉ thị", "07/01/2016", "QC004"),
+        ("Kết luận", "07/01/2015", "QC005"),
+        ("Kết luận", "07/01/2016", None),
+    ],
+)
+def test_type_word_and_date_against_the_registry(capsys, tmp_path, word, date, expected):
+    draft = write(tmp_path / "a.txt", PLAN_2016.format(word=word, date=date))
+    code, out, _ = qcdc(capsys, "check", str(draft), "--format", "json", "--select", "QC004,QC005", "--lang", "en")
+    found = [(d["code"], d["message"]) for d in json.loads(out)["diagnostics"]]
+    if expected is None:
+        assert found == [] and code == 0
+    else:
+        assert [c for c, _ in found] == [expected] and code == 1
+    if expected == "QC005":
+        assert found[0][1] == "120-KL/TW is dated 07/01/2015 here, but 07/01/2016 in the registry"
+
+
+# ---- the index (--db) ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def index(capsys, tmp_path) -> Path:
+    """An index of two provincial plans: Lai Châu's 26-KH/TU and a 13-KH/ĐUK already issued."""
+    corpus = tmp_path / "corpus"
+    write(
+        corpus / "laichau/26-KH-TU.txt",
+        "TỈNH ỦY LAI CHÂU\n*\nSố 26-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nLai Châu, ngày 01 tháng 3 năm 2016\n\n"
+        "KẾ HOẠCH\ntriển khai thực hiện Kết luận số 120-KL/TW, ngày 07/01/2016 của Bộ Chính trị\n",
+    )
+    write(
+        corpus / "laichau/13-KH-DUK.txt",
+        "ĐẢNG BỘ TỈNH LAI CHÂU\nĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH\n*\nSố 13-KH/ĐUK\n"
+        "Lai Châu, ngày 20 tháng 02 năm 2016\n\nKẾ HOẠCH\ncông tác kiểm tra, giám sát năm 2016\n",
+    )
+    db = tmp_path / "index.sqlite"
+    code, _, err = qcdc(capsys, "ingest", str(corpus), "--db", str(db), "--quiet", "--jobs", "1")
+    assert code == 0, err
+    return db
+
+
+LAI_CHAU_PLAN = """ĐẢNG BỘ TỈNH LAI CHÂU
+ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH
+*
+Số 13-KH/ĐUK
+Lai Châu, ngày 11 tháng 4 năm 2016
+
+KẾ HOẠCH
+Triển khai thực hiện Kết luận số 120-KL/TW, ngày 07/01/2016 của Bộ Chính trị
+
+Thực hiện Kế hoạch số {parent}, ngày 01/3/2016 của Tỉnh ủy Lai Châu về triển khai thực hiện Kết luận số \
+120-KL/TW, Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh xây dựng kế hoạch như sau:
+"""
+
+
+def test_index_finds_the_collision_and_the_parent(capsys, tmp_path, index):
+    draft = write(tmp_path / "du-thao.txt", LAI_CHAU_PLAN.format(parent="26-KH/TU"))
+    args = ("check", str(draft), "--format", "json", "--select", "QC013,QC015", "--lang", "en")
+    code, out, _ = qcdc(capsys, *args, "--db", str(index))
+    found = json.loads(out)["diagnostics"]
+    assert [d["code"] for d in found] == ["QC013"] and code == 1
+    assert "laichau/13-KH-DUK.txt" in found[0]["message"]
+    # without the index there is no verdict on either
+    code, out, _ = qcdc(capsys, *args)
+    assert json.loads(out)["diagnostics"] == [] and code == 0
+
+
+def test_index_reports_a_parent_it_does_not_hold(capsys, tmp_path, index):
+    draft = write(tmp_path / "du-thao.txt", LAI_CHAU_PLAN.format(parent="27-KH/TU"))
+    code, out, _ = qcdc(
+        capsys, "check", str(draft), "--format", "json", "--select", "QC015", "--lang", "en", "--db", str(index)
+    )
+    [d] = json.loads(out)["diagnostics"]
+    assert d["code"] == "QC015" and d["number"] == "27-KH/TU"
+    assert d["message"] == "27-KH/TU, which the draft implements, is in neither the registry nor the index"
+
+
+def test_missing_index_is_an_error(capsys, tmp_path):
+    draft = write(tmp_path / "a.txt", DRAFT)
+    code, _, err = qcdc(capsys, "check", str(draft), "--db", str(tmp_path / "none.sqlite"))
+    assert code == 2 and "none.sqlite" in err
