@@ -61,13 +61,16 @@ def read_corpus(
     paths: Iterable[Path], vocab: Vocabulary
 ) -> tuple[list[tuple[str, Extraction]], dict[str, str], list[InputError]]:
     """Extractions and texts of the files and folders `paths`; unreadable files apart."""
-    from qcdc_cli.extract import extract_text
-    from qcdc_cli.reader import read_document
-
     corpus: list[tuple[str, Extraction]] = []
     texts: dict[str, str] = {}
     errors: list[InputError] = []
-    for path in expand_paths(paths):
+    files = expand_paths(paths)
+    if not files:
+        return corpus, texts, errors
+    from qcdc_cli.extract import extract_text
+    from qcdc_cli.reader import read_document
+
+    for path in files:
         try:
             decoded = read_document(path)
         except InputError as e:

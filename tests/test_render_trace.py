@@ -130,7 +130,7 @@ def test_text_tree_of_the_lai_chau_chain():
         "      samples/laichau.txt:19 “26-KH/TU”",
         "    └── implements 120-KL/TW  Kết luận · Bộ Chính trị (khóa XI) · 07/01/2016 · not in corpus",  # noqa: E501 - rendered output, kept whole
         "        về tiếp tục đẩy mạnh, nâng cao chất lượng, hiệu quả việc xây dựng và thực hiện quy chế dân chủ ở cơ sở",  # noqa: E501 - rendered output, kept whole
-        "          reported by 13-KH/ĐUK@Lai Châu: samples/laichau.txt:19 “Thực hiện Kế hoạch số 26-KH/TU, ngày 01/3/2016 của Tỉnh ủy Lai Châu”",  # noqa: E501 - rendered output, kept whole
+        "          reported by 13-KH/ĐUK@Lai Châu, samples/laichau.txt:19 “Thực hiện Kế hoạch số 26-KH/TU, ngày 01/3/2016 của Tỉnh ủy Lai Châu”",  # noqa: E501 - rendered output, kept whole
         "        └── continues 65-KL/TW  Kết luận · Bộ Chính trị (khóa X) · 04/03/2010 · not in corpus",  # noqa: E501 - rendered output, kept whole
     ]
     assert "Shortcut links folded" in out
