@@ -192,11 +192,7 @@ def term_of(date: str | None, body: str, terms: Sequence[Term]) -> str | None:
     for t in terms:
         if t.body != body:
             continue
-        if (
-            t.start <= date
-            and (t.end is None or date <= t.end)
-            and (found is None or t.start > found.start)
-        ):
+        if t.start <= date and (t.end is None or date <= t.end) and (found is None or t.start > found.start):
             found = t
     return found.term if found else None
 
@@ -317,9 +313,7 @@ def reference_for(number: str, unit_refs: Iterable[Reference]) -> Reference:
         if ref.number == number:
             return ref
     system, type_, code, _ = parse_number(number)
-    return Reference(
-        number=number, system=system, type=type_, issuer_code=code, year=_year_in(number)
-    )  # type: ignore[arg-type]
+    return Reference(number=number, system=system, type=type_, issuer_code=code, year=_year_in(number))  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------- the catalog
@@ -433,9 +427,7 @@ class Catalog:
 
     def _complete(self, known: Known, aliases: Sequence[str] = ()) -> Known:
         """Fill what follows from the rest: type name, the term of a TW document."""
-        if known.number and (
-            known.system is None or known.type is None or known.issuer_code is None
-        ):
+        if known.number and (known.system is None or known.type is None or known.issuer_code is None):
             system, type_, code, _ = parse_number(known.number)
             known.system = known.system or system
             known.type = known.type or type_
@@ -462,9 +454,7 @@ class Catalog:
         if known.number:
             _, type_, _, serial = parse_number(known.number)
             if serial and type_:
-                self._by_serial_type.setdefault(
-                    (fold(serial), self._family(known.system, type_)), []
-                ).append(known)
+                self._by_serial_type.setdefault((fold(serial), self._family(known.system, type_)), []).append(known)
         if known.registry_id:
             self._by_registry[known.registry_id] = known
         return known
@@ -543,9 +533,7 @@ class Catalog:
                 )
                 found.append((order, known))
         for _, known in sorted(found, key=lambda item: item[0]):
-            same = [
-                k for k in self._by_number.get(fold(known.number or ""), []) if self._same(k, known)
-            ]
+            same = [k for k in self._by_number.get(fold(known.number or ""), []) if self._same(k, known)]
             if len(same) == 1:
                 self._merge(same[0], known)
             elif not same:
@@ -657,9 +645,7 @@ class Catalog:
         close = difflib.get_close_matches(loose(text), list(keys), n=limit, cutoff=0.6)
         return [keys[c] for c in close]
 
-    def find(
-        self, text: str, *, province: str | None = None, year: int | None = None
-    ) -> Resolution:
+    def find(self, text: str, *, province: str | None = None, year: int | None = None) -> Resolution:
         """Resolve what a user typed: an id, a qualified id or a bare number."""
         text = text.strip()
         exact = self.get(text)
@@ -668,29 +654,20 @@ class Catalog:
         number, place, term, when = _split_id(text)
         pool = self._by_number.get(fold(number)) or self._by_loose.get(loose(number), [])
         if number.startswith(FILE_PREFIX):
-            pool = [
-                k
-                for k in self.entries
-                if k.id.startswith(FILE_PREFIX) and loose(number) in loose(k.id)
-            ]
+            pool = [k for k in self.entries if k.id.startswith(FILE_PREFIX) and loose(number) in loose(k.id)]
         place = place or province
         if place:
             wanted = self._province_named(place)
             pool = [
                 k
                 for k in pool
-                if (wanted and self.in_place(k, wanted))
-                or (k.district and loose(k.district) == loose(place))
+                if (wanted and self.in_place(k, wanted)) or (k.district and loose(k.district) == loose(place))
             ]
         if term:
             pool = [k for k in pool if k.term and fold(k.term) == fold(term)]
         if when:
-            pool = [
-                k for k in pool if k.date and (k.date.startswith(when) or str(k.year) == when)
-            ] or (
-                [pool[int(when) - 1]]
-                if when.isdigit() and len(when) < 3 and 0 < int(when) <= len(pool)
-                else []
+            pool = [k for k in pool if k.date and (k.date.startswith(when) or str(k.year) == when)] or (
+                [pool[int(when) - 1]] if when.isdigit() and len(when) < 3 and 0 < int(when) <= len(pool) else []
             )
         if year is not None:
             pool = [k for k in pool if k.year == year or (k.year is None and k.term is None)]
@@ -803,17 +780,11 @@ def resolve(reference: Reference, context: Context, catalog: Catalog) -> Resolut
         likely = _likely(reference, context, catalog, date, issuer)
         if likely is not None:
             issues = _discrepancies(reference, likely, catalog, number_differs=True)
-            return Resolution(
-                "resolved", number, document=found, likely=likely, discrepancies=issues
-            )
-    return Resolution(
-        "resolved", number, document=found, discrepancies=_discrepancies(reference, found, catalog)
-    )
+            return Resolution("resolved", number, document=found, likely=likely, discrepancies=issues)
+    return Resolution("resolved", number, document=found, discrepancies=_discrepancies(reference, found, catalog))
 
 
-def _by_written_date(
-    pool: list[Known], date: str, ref: Reference, catalog: Catalog, national: bool
-) -> list[Known]:
+def _by_written_date(pool: list[Known], date: str, ref: Reference, catalog: Catalog, national: bool) -> list[Known]:
     """Keep the candidates a written date allows: the same date if any has it, else the
     same term (Party, national), the same year (State numbers without a year), or any
     undated one. A date off by days within the term is a discrepancy, not another document."""
@@ -834,9 +805,7 @@ def _by_written_date(
     return [k for k in pool if k.date is None or abs(int(k.date[:4]) - int(date[:4])) < 5]
 
 
-def _likely(
-    ref: Reference, ctx: Context, catalog: Catalog, date: str | None, issuer: str | None
-) -> Known | None:
+def _likely(ref: Reference, ctx: Context, catalog: Catalog, date: str | None, issuer: str | None) -> Known | None:
     """A document with the same serial and type but another issuer code, that the
     written date or body points to: "25-NQ/TU ngày 03/6/2013 ... Ban Chấp hành Trung
     ương" is 25-NQ/TW. Only a single clear match counts."""

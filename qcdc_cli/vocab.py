@@ -45,7 +45,7 @@ class ProvinceInfo:
     successor: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: compiled patterns are cached per vocabulary
 class Vocabulary:
     """Lookup tables for extraction and resolution."""
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import typer
 
+from qcdc_cli.cli import check as _check
 from qcdc_cli.cli import extract as _extract
+from qcdc_cli.cli import ingest as _ingest
+from qcdc_cli.cli import registry as _registry
 from qcdc_cli.cli import show as _show
 from qcdc_cli.cli import trace as _trace
 
@@ -22,7 +25,16 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+@app.callback()
+def _root() -> None:
+    """Trace Vietnamese Party and State documents through the hierarchy that issued them."""
+
+
 app.command("extract")(_extract.extract)
+app.command("ingest")(_ingest.ingest)
+app.command("check")(_check.check)
+app.add_typer(_registry.app, name="registry")
 app.command("trace")(_trace.trace)
 app.command("show")(_show.show)
 

@@ -9,16 +9,14 @@ from typing import Annotated
 import typer
 
 
-class ExtractFormat(str, enum.Enum):
+class ExtractFormat(enum.StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
 
 
 def extract(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Text files or folders (.txt and .md inside folders).")
-    ],
+    paths: Annotated[list[Path], typer.Argument(help="Text files or folders (.txt and .md inside folders).")],
     output_format: Annotated[
         ExtractFormat, typer.Option("--format", "-f", help="text (a table per file), json or jsonl.")
     ] = ExtractFormat.text,

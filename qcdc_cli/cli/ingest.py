@@ -1,0 +1,201 @@
+"""`qcdc ingest`: read folders of texts into the local index, incrementally."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from qcdc_cli.ingest import Summary
+
+
+class IngestFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+DB_HELP = "The index file (default: $QCDC_DB, else ./.qcdc/index.sqlite)."
+
+
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Folders (walked recursively for .txt and .md) or files.")
+    ],
+    db: Annotated[Path | None, typer.Option("--db", help=DB_HELP)] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
+    ] = None,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Forget indexed files under PATHs that no longer exist.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Read every file again, even those unchanged.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; failures only.")
+    ] = False,
+    max_size: Annotated[
+        float, typer.Option("--max-size", min=0.0, help="Largest file read, in MB.")
+    ] = 20.0,
+    output_format: Annotated[
+        IngestFormat, typer.Option("--format", "-f", help="Summary as text or json.")
+    ] = IngestFormat.text,
+    registry: Annotated[
+        list[Path] | None,
+        typer.Option("--registry", help="An extra registry YAML file (repeatable)."),
+    ] = None,
+) -> None:
+    """Read folders of plans into the index, so stats, trace and coverage answer at once.
+
+    Files unchanged since the last run (same size and modification time) are not opened
+    again; a changed file replaces what was read from it before. Each file is committed on
+    its own, so an interrupted run loses nothing and the next run finishes it. A file that
+    cannot be read is recorded with its reason and listed; the exit code is then 1.
+    """
+    import sys
+
+    from qcdc_cli.cli._console import error, print_json
+    from qcdc_cli.ingest import FileDone, Finished, Options, Planned, ingest
+    from qcdc_cli.store import Store, resolve_db_path
+    from qcdc_cli.vocab import load_vocabulary
+
+    vocab = load_vocabulary(registry or ())
+    db_path = resolve_db_path(db)
+    options = Options(jobs=jobs, prune=prune, force=force, max_bytes=int(max_size * 1024 * 1024))
+    show_progress = not quiet and sys.stderr.isatty()
+    summary = None
+    with Store.open_writer(db_path) as store, _Progress(show_progress) as progress:
+        for event in ingest(paths, store, vocab, options):
+            if isinstance(event, Planned):
+                progress.start(event)
+            elif isinstance(event, FileDone):
+                progress.advance(event)
+            elif isinstance(event, Finished):
+                summary = event.summary
+    assert summary is not None
+    if output_format is IngestFormat.json:
+        print_json({"db": str(db_path), **summary.to_dict()})
+    elif quiet:
+        for path, reason in summary.failed:
+            error(f"{path}: {reason}")
+    else:
+        _print_summary(summary, db_path)
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
+
+
+class _Progress:
+    """A rich progress bar on stderr (files, MB, rate, ETA), or nothing at all."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar = None
+        self.task = None
+        self.files = 0
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def start(self, planned: object) -> None:
+        from qcdc_cli.ingest import Planned
+
+        assert isinstance(planned, Planned)
+        if not self.enabled or planned.to_read == 0:
+            return
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        from qcdc_cli.cli._console import stderr_console
+
+        self.total_files = planned.to_read
+        self.bar = Progress(
+            TextColumn("ingest"),
+            BarColumn(),
+            TextColumn("{task.fields[files]}/{task.fields[total_files]} files"),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=stderr_console(),
+            transient=True,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task(
+            "ingest",
+            total=max(planned.to_read_bytes, 1),
+            files=0,
+            total_files=planned.to_read,
+            rate="",
+        )
+
+    def advance(self, done: object) -> None:
+        if self.bar is None or self.task is None:
+            return
+        from qcdc_cli.ingest import FileDone
+
+        assert isinstance(done, FileDone)
+        self.files += 1
+        elapsed = self.bar.tasks[0].elapsed or 0.0
+        rate = f"{self.files / elapsed:,.0f} files/s" if elapsed > 0.5 else ""
+        self.bar.update(self.task, advance=done.size, files=self.files, rate=rate)
+
+
+def _print_summary(summary: Summary, db_path: Path) -> None:
+    from rich.text import Text
+
+    from qcdc_cli.cli._console import safe, stdout_console
+
+    console = stdout_console()
+    index = summary.index
+    mb = summary.bytes_read / 1_000_000
+    lines = [
+        f"files read     {summary.read:>9,}  ({mb:,.1f} MB)",
+        f"unchanged      {summary.unchanged:>9,}  (not opened)",
+    ]
+    if summary.same_content:
+        lines.append(f"same content   {summary.same_content:>9,}  (opened, not extracted again)")
+    lines.append(f"failed         {len(summary.failed):>9,}")
+    skipped = sum(summary.skipped_other.values())
+    if skipped:
+        kinds = ", ".join(f"{k} {n:,}" for k, n in summary.skipped_other.most_common(5))
+        lines.append(f"skipped        {skipped:>9,}  other files ({kinds})")
+    if summary.pruned:
+        lines.append(f"pruned         {summary.pruned:>9,}  (deleted files forgotten)")
+    if summary.missing:
+        lines.append(f"missing        {summary.missing:>9,}  (deleted; --prune forgets them)")
+    console.print(Text("\n".join(lines)))
+    console.print(
+        Text(
+            f"index          {index.get('documents', 0):>9,} documents, "
+            f"{index.get('references', 0):,} references, "
+            f"{index.get('unresolved', 0):,} cited numbers not in the corpus "
+            f"({index.get('files', 0):,} files)"
+        ),
+        Text("  "),
+        safe(str(db_path)),
+        sep="",
+    )
+    for encoding, paths in sorted(summary.encodings.items()):
+        console.print(Text(f"decoded as {encoding}: {len(paths):,} files"))
+        for path in paths[:10]:
+            console.print(Text("  "), safe(path), sep="")
+        if len(paths) > 10:
+            console.print(Text(f"  ... and {len(paths) - 10:,} more"))
+    if summary.failed:
+        console.print(Text(f"failed files ({len(summary.failed):,}):"))
+        for path, reason in summary.failed:
+            console.print(Text("  "), safe(path), Text(": "), safe(reason), sep="")

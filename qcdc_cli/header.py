@@ -1,0 +1,256 @@
+"""A document's own identity, read from its header, and where each document in a file starts.
+
+The header of a Party or State document has a fixed shape (Quy định 66-QĐ/TW; Nghị định
+30/2020/NĐ-CP Phụ lục I): the issuing body in capitals (its parent above it), "Số
+62-KH/TU", the place and date line ("Thành phố Huế, ngày 30 tháng 7 năm 2010"), the type
+heading ("KẾ HOẠCH") and the title under it. Then the opening paragraphs ("Thực hiện
+...", "Căn cứ ...") before the first section: title and opening together are the
+*preamble*, the only place where a cue states the document's own relation to another.
+
+Files are messy: a header may be flattened into a table row ("| Số: 7822/KH-UBND | Bến Tre,
+ngày ..."), missing (seed tuyenquang has no number, no date line), or followed, after the
+signature, by the full text of another document (seed laichau carries 120-KL/TW).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+
+from qcdc_cli.dates import DATE_PATTERN, date_from_match
+from qcdc_cli.normalize import LineIndex
+from qcdc_cli.numbers import NumberMatch
+from qcdc_cli.vocab import Vocabulary, fold
+
+HEADER_LINES = 40  # a header never runs longer; beyond it a "Số ..." line is body text
+
+_OWN_NUMBER_PREFIX = regex.compile(r"(?:^|\|)[\s*_#>]*(?:Số|SỐ|So)[ \t]*[:.]?[ \t]*$")
+_DATE_LINE = regex.compile(
+    r"(?:^|\|)[\s*_]*(?P<place>\p{Lu}[\p{L} .'\-]{1,50}?)[ \t]*,[ \t]*(?:ngày|NGÀY|Ngày)[ \t]+" + DATE_PATTERN,
+    regex.IGNORECASE | regex.MULTILINE,
+)
+_MOTTO = regex.compile(r"CỘNG SẢN VIỆT NAM|CỘNG H[ÒO]A|ĐỘC LẬP|HẠNH PHÚC|^\W*$")
+_ISSUER_WORDS = regex.compile(
+    r"ỦY|UỶ|ĐẢNG BỘ|BAN |BỘ |CHÍNH PHỦ|QUỐC HỘI|SỞ |HỘI ĐỒNG|UBND|HĐND|MẶT TRẬN|CHI BỘ|VĂN PHÒNG|THÀNH ỦY|TỈNH ỦY"
+)
+_OPENING = regex.compile(
+    r"^[\s*_>#-]*(?:thực hiện|căn cứ|triển khai|tiếp tục thực hiện|quán triệt|theo|trên cơ sở|xét|để|nhằm"
+    r"|thi hành|phúc đáp|thừa lệnh|thừa ủy quyền)(?!\p{L})",
+    regex.IGNORECASE,
+)
+_SECTION = regex.compile(
+    r"^[\s*_#>]*(?:(?:[IVXL]+|\d+(?:\.\d+)*|[a-zđ])[ \t]*[.\-–)/]|Điều[ \t]+\d+|Chương[ \t]+[IVXL\d]+|PHẦN|Phần[ \t]+)",
+)
+_SEPARATOR = regex.compile(r"^[\s\-_*=~·.]*$")
+_SIGNATURE = regex.compile(
+    r"^[\s*_#>-]*(?:T/M|TM\.|TM[ \t]|KT\.|KT[ \t]|TL\.|Q\.[ \t]*|\(?đã ký\)?|nơi nhận)", regex.IGNORECASE
+)
+_BODY_SUBJECT = regex.compile(
+    r",[ \t]*(?P<body>(?:Ban Thường vụ|Ban Chấp hành|Ban Chỉ đạo|Ban Dân vận|Ban Tuyên giáo|Ủy ban nhân dân|UBND"
+    r"|Hội đồng nhân dân|Đảng ủy|Tỉnh ủy|Thành ủy|Huyện ủy|Chi bộ|Thường trực)[^,.;]{0,120}?)"
+    r"[ \t]+(?:ban hành|xây dựng|đề ra|triển khai|quyết định|chỉ thị)",
+)
+_PARENTHETICAL = regex.compile(r"\s*\([^()]*\)")
+_MARKDOWN = regex.compile(r"^[\s#>*_]+|[\s*_]+$")
+WINDOW_LINES = 30  # a pasted document starts within this many lines of a signature
+
+
+@dataclass(slots=True)
+class HeaderInfo:
+    """What one segment's header says; offsets are into the clean text."""
+
+    own: NumberMatch | None = None
+    date: str | None = None
+    place: str | None = None
+    issuer_lines: list[str] = field(default_factory=list)
+    heading: str | None = None  # the type heading as a type word ("KẾ HOẠCH")
+    title: str | None = None
+    preamble: list[tuple[int, int]] = field(default_factory=list)
+    body_subject: str | None = None
+
+
+@cache
+def _type_word_line(words: tuple[str, ...]) -> regex.Pattern[str]:
+    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return regex.compile(f"^(?:{alternatives})$")
+
+
+def _heading_regex(vocab: Vocabulary) -> regex.Pattern[str]:
+    return _type_word_line(tuple(vocab.type_words))
+
+
+def _strip_markdown(line: str) -> str:
+    return _MARKDOWN.sub("", line)
+
+
+_LOWER = regex.compile(r"\p{Ll}")
+_LETTER = regex.compile(r"\p{L}")
+
+
+def _is_upper(line: str) -> bool:
+    """Mostly capitals ("CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (khóa XV)" counts); headers are short."""
+    if len(line) > 300:
+        return False
+    letters = len(_LETTER.findall(line))
+    return letters >= 3 and len(_LOWER.findall(line)) <= 0.15 * letters
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each line in text[start:end], without the newline."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        out.append((pos, stop))
+        pos = stop + 1
+    return out
+
+
+def find_segments(text: str, numbers: list[NumberMatch], vocab: Vocabulary) -> list[int]:
+    """Offsets where a document starts: 0, and each pasted document after a signature."""
+    starts = [0]
+    heading_with_number = _pasted_title_regex(vocab)
+    last_signature_line = None
+    line_no = 0
+    number_starts = sorted(n.start for n in numbers)
+    for line_start, line_end in _lines(text, 0, len(text)):
+        line_no += 1
+        line = text[line_start:line_end]
+        if _SIGNATURE.match(line):
+            last_signature_line = line_no
+            continue
+        if last_signature_line is None or line_no - last_signature_line > WINDOW_LINES:
+            continue
+        m = heading_with_number.match(line)
+        if m and _has_number_at(number_starts, line_start + m.end("lead"), line_end):
+            starts.append(line_start)
+            last_signature_line = None
+    return starts
+
+
+def _has_number_at(number_starts: list[int], lo: int, hi: int) -> bool:
+    from bisect import bisect_left
+
+    i = bisect_left(number_starts, lo)
+    return i < len(number_starts) and number_starts[i] < min(hi, lo + 12)
+
+
+@cache
+def _pasted_title_cached(words: tuple[str, ...]) -> regex.Pattern[str]:
+    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return regex.compile(
+        rf"(?P<lead>^[\s*_#>]*(?:(?:{alternatives})[ \t]+(?:số[ \t]*:?[ \t]*)?|Số[ \t]*:?[ \t]*))",
+        regex.IGNORECASE,
+    )
+
+
+def _pasted_title_regex(vocab: Vocabulary) -> regex.Pattern[str]:
+    return _pasted_title_cached(tuple(vocab.type_words))
+
+
+def read_header(
+    text: str, start: int, end: int, numbers: list[NumberMatch], vocab: Vocabulary, lines: LineIndex
+) -> HeaderInfo:
+    """Own number, date line, issuer block, heading, title and preamble of one segment."""
+    info = HeaderInfo()
+    all_lines = _lines(text, start, end)
+    head = all_lines[:HEADER_LINES]
+    heading_re = _heading_regex(vocab)
+    heading_idx = None
+    for i, (ls, le) in enumerate(head):
+        stripped = _strip_markdown(text[ls:le])
+        if stripped and _is_upper(stripped) and heading_re.match(fold(stripped)):
+            heading_idx = i
+            info.heading = stripped
+            break
+    # Own number and date line: before the heading (and just after it, for odd layouts).
+    zone_end_idx = heading_idx + 2 if heading_idx is not None else _first_opening(text, head)
+    zone = head[: max(zone_end_idx, 0)] if zone_end_idx is not None else head
+    zone_end = zone[-1][1] if zone else start
+    for n in numbers:
+        if n.start < start:
+            continue
+        if n.start >= zone_end:
+            break
+        line_start = lines.line_start(lines.line(n.start))
+        if _OWN_NUMBER_PREFIX.search(text[max(line_start, start) : n.start]):
+            info.own = n
+            break
+    for ls, le in zone:
+        m = _DATE_LINE.search(text, ls, le)
+        if m:
+            info.date = date_from_match(m)
+            info.place = _strip_markdown(m["place"]).strip() or None
+            break
+    issuer_zone = head[:heading_idx] if heading_idx is not None else zone
+    for ls, le in issuer_zone:
+        line = _strip_markdown(text[ls:le]).strip()
+        if (
+            4 <= len(line) <= 100
+            and _is_upper(line)
+            and not _MOTTO.search(line)
+            and _ISSUER_WORDS.search(line)
+            and not line.upper().startswith("SỐ")
+        ):
+            info.issuer_lines.append(line)
+    # Title: the lines under the heading, up to the opening paragraph or the first section.
+    body_from = 0
+    if heading_idx is not None:
+        title_parts: list[str] = []
+        title_start = title_end = None
+        j = heading_idx + 1
+        while j < len(all_lines):
+            ls, le = all_lines[j]
+            line = text[ls:le]
+            stripped = _strip_markdown(line).strip()
+            if not stripped:
+                j += 1
+                continue
+            if title_parts and (_OPENING.match(line) or _SECTION.match(line) or len(stripped) > 400):
+                break
+            if _SEPARATOR.match(line) or _SECTION.match(line):
+                break
+            if not title_parts and _is_upper(stripped) and stripped.upper().startswith("CỦA "):
+                info.issuer_lines.append(stripped[4:].strip())  # "CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH"
+                j += 1
+                continue
+            title_parts.append(stripped)
+            title_start = ls if title_start is None else title_start
+            title_end = le
+            j += 1
+            if len(title_parts) >= 6:
+                break
+        if title_parts:
+            info.title = " ".join(title_parts)
+            info.preamble.append((title_start, title_end))  # type: ignore[arg-type]
+        body_from = j
+    else:
+        body_from = _first_opening(text, head) or 0
+    # Opening paragraphs: consecutive lines that start with an opening cue.
+    opened = False
+    for ls, le in all_lines[body_from : body_from + 40]:
+        line = text[ls:le]
+        if not line.strip() or _SEPARATOR.match(line):
+            continue
+        if _OPENING.match(line) and not _SECTION.match(line):
+            info.preamble.append((ls, le))
+            opened = True
+            subject = _BODY_SUBJECT.search(line)
+            if subject and info.body_subject is None:
+                info.body_subject = _PARENTHETICAL.sub("", subject["body"]).strip()
+            continue
+        if opened or heading_idx is not None:
+            break
+    return info
+
+
+def _first_opening(text: str, head: list[tuple[int, int]]) -> int | None:
+    """Index of the first opening-cue line in the first lines (headerless texts)."""
+    for i, (ls, le) in enumerate(head):
+        line = text[ls:le]
+        if _OPENING.match(line) and len(line) > 30:
+            return i
+    return None

@@ -1,0 +1,448 @@
+"""The ingest use case: folders of texts into the index, incrementally, in parallel.
+
+Stages, and why each is where it is:
+
+1. Walk (parent): list .txt/.md files, stat each. A file whose size and mtime match the
+   index is not opened at all, which is what makes re-ingesting an unchanged tree of
+   10,000 files take a fraction of a second.
+2. Read + hash + decode + extract (worker processes, `imap_unordered`, chunks of >= 16:
+   ../shared/research/ecosystem-perf.md §2.4 measured chunksize 1 slower than one
+   process). A file whose bytes hash to what the index holds is not extracted again.
+3. Write (parent, the single writer): one transaction per file (store.replace_file), so a
+   run killed at any moment leaves whole files only, and the next run picks up the rest.
+
+Nothing here prints: `ingest()` yields events and the CLI decides what to show.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qcdc_cli.reader import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from qcdc_cli.models import Extraction
+    from qcdc_cli.store import FileRows, Store
+    from qcdc_cli.vocab import Vocabulary
+
+DOCUMENT_SUFFIXES = frozenset({".txt", ".md"})
+MIN_CHUNKSIZE = 16
+MAX_CHUNKSIZE = 256
+
+Extractor = Callable[[str, "Vocabulary"], "Extraction"]
+
+
+# ---------------------------------------------------------------------------------------
+# events
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """The walk is done: this many files will be opened (the rest are unchanged)."""
+
+    to_read: int
+    to_read_bytes: int
+    unchanged: int
+    skipped_other: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileDone:
+    """One file has been written to the index."""
+
+    path: str
+    outcome: str  # "read" | "same" (content unchanged, only its mtime moved) | "failed"
+    size: int
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class Summary:
+    """What one run did, and what the index holds afterwards."""
+
+    read: int = 0  # files opened and extracted
+    unchanged: int = 0  # same size and mtime: not opened
+    same_content: int = 0  # opened, same hash: not extracted again
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    skipped_other: Counter[str] = field(default_factory=Counter)  # suffix -> count
+    pruned: int = 0
+    missing: int = 0  # indexed under these folders but gone, not pruned (no --prune)
+    bytes_read: int = 0
+    encodings: dict[str, list[str]] = field(default_factory=dict)  # not UTF-8: enc -> paths
+    index: dict[str, int] = field(default_factory=dict)  # store.totals() + unresolved
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `qcdc ingest --format json`."""
+        return {
+            "read": self.read,
+            "unchanged": self.unchanged,
+            "same_content": self.same_content,
+            "failed": [{"path": p, "reason": r} for p, r in self.failed],
+            "skipped_other": dict(sorted(self.skipped_other.items())),
+            "pruned": self.pruned,
+            "missing": self.missing,
+            "bytes_read": self.bytes_read,
+            "encodings": {k: sorted(v) for k, v in sorted(self.encodings.items())},
+            "index": self.index,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    summary: Summary
+
+
+Event = Planned | FileDone | Finished
+
+
+# ---------------------------------------------------------------------------------------
+# walking
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    path: str  # absolute, symlinks kept as walked
+    size: int
+    mtime_ns: int
+
+
+@dataclass(slots=True)
+class Walk:
+    candidates: list[Candidate] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # found but not readable
+    missing_args: list[tuple[str, str]] = field(default_factory=list)  # PATH args not found
+    skipped_other: Counter[str] = field(default_factory=Counter)
+    roots: list[str] = field(default_factory=list)
+
+
+def walk(paths: Iterable[Path]) -> Walk:
+    """Every document file under `paths`, with its size and mtime, and what was skipped.
+
+    Folders are walked recursively in sorted order; hidden entries (".git", ".qcdc") are
+    skipped; symbolic links are followed, and a link that leads back into a folder being
+    walked is reported as a loop instead of being walked forever. A directory whose name
+    ends in .txt is a folder like any other. Files named explicitly are read whatever
+    their suffix.
+    """
+    out = Walk()
+    for given in paths:
+        root = os.path.abspath(given)
+        out.roots.append(root)
+        try:
+            st = os.stat(root)
+        except OSError as e:
+            out.missing_args.append((root, _stat_problem(root, e)))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            _walk_dir(root, {(st.st_dev, st.st_ino)}, out)
+        elif stat.S_ISREG(st.st_mode):
+            out.candidates.append(Candidate(root, st.st_size, st.st_mtime_ns))
+        else:
+            out.failures.append((root, _not_regular(st.st_mode)))
+    return out
+
+
+def _walk_dir(folder: str, ancestors: set[tuple[int, int]], out: Walk) -> None:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as e:
+        out.failures.append((folder, f"cannot list folder: {e.strerror or e}"))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = entry.path
+        is_doc = os.path.splitext(entry.name)[1].lower() in DOCUMENT_SUFFIXES
+        try:
+            st = os.stat(path)  # follows symlinks
+        except OSError as e:
+            if is_doc or entry.is_symlink():
+                out.failures.append((path, _stat_problem(path, e)))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            key = (st.st_dev, st.st_ino)
+            if key in ancestors:
+                out.failures.append((path, "symbolic link loop (leads back to a folder above it)"))
+                continue
+            _walk_dir(path, ancestors | {key}, out)
+        elif not is_doc:
+            out.skipped_other[os.path.splitext(entry.name)[1].lower() or "(none)"] += 1
+        elif stat.S_ISREG(st.st_mode):
+            out.candidates.append(Candidate(path, st.st_size, st.st_mtime_ns))
+        else:
+            out.failures.append((path, _not_regular(st.st_mode)))
+
+
+def _stat_problem(path: str, e: OSError) -> str:
+    if e.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if e.errno == errno.ENOENT:
+        return "broken symbolic link" if os.path.islink(path) else "no such file or folder"
+    if e.errno == errno.EACCES:
+        return "permission denied"
+    return e.strerror or str(e)
+
+
+def _not_regular(mode: int) -> str:
+    kind = "named pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+    return f"not a regular file ({kind})"
+
+
+# ---------------------------------------------------------------------------------------
+# the worker: read, hash, decode, extract, flatten into rows. Pure apart from reading.
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    path: str
+    known_sha256: str | None  # skip extraction when the bytes hash to this
+
+
+@dataclass(slots=True)
+class _Outcome:
+    path: str
+    kind: str  # "read" | "same" | "failed"
+    size: int = 0
+    mtime_ns: int | None = None
+    sha256: str | None = None
+    encoding: str | None = None
+    error: str | None = None
+    rows: FileRows | None = None
+
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(vocab: Vocabulary, extractor: Extractor, max_bytes: int) -> None:
+    _worker.update(vocab=vocab, extractor=extractor, max_bytes=max_bytes)
+
+
+def _level_of(code: str | None) -> str | None:
+    if not code:
+        return None
+    info = _worker["vocab"].issuer(code)
+    return info.level if info else None
+
+
+def _process(task: _Task) -> _Outcome:
+    """One file, start to finish, in a worker. Never raises: failures are outcomes."""
+    from qcdc_cli.errors import InputError
+    from qcdc_cli.reader import decode_bytes
+    from qcdc_cli.store import file_rows
+
+    path = task.path
+    max_bytes: int = _worker["max_bytes"]
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not hang us
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                return _Outcome(path, "failed", error="is a directory")
+            if not stat.S_ISREG(st.st_mode):
+                return _Outcome(path, "failed", error=_not_regular(st.st_mode))
+            if st.st_size > max_bytes:
+                return _failed(
+                    path, st, f"too large ({st.st_size} bytes; the limit is {max_bytes})"
+                )
+            data = f.read(max_bytes + 1)
+    except OSError as e:
+        return _Outcome(path, "failed", error=_stat_problem(path, e))
+    if len(data) > max_bytes:
+        return _failed(path, st, f"too large (more than {max_bytes} bytes)")
+    sha = hashlib.sha256(data).hexdigest()
+    base = _Outcome(path, "read", size=len(data), mtime_ns=st.st_mtime_ns, sha256=sha)
+    if sha == task.known_sha256:
+        base.kind = "same"
+        return base
+    try:
+        decoded = decode_bytes(data, path)
+    except InputError as e:
+        base.kind, base.error = "failed", e.problem
+        return base
+    base.encoding = decoded.encoding
+    try:
+        extraction = _worker["extractor"](decoded.text, _worker["vocab"])
+        base.rows = file_rows(extraction, decoded.text, _level_of)
+    except Exception as e:  # a bug in extraction must not stop a 10,000-file ingest
+        base.kind, base.error = "failed", f"internal error in extraction: {type(e).__name__}: {e}"
+    return base
+
+
+def _failed(path: str, st: os.stat_result, error: str) -> _Outcome:
+    return _Outcome(path, "failed", size=st.st_size, mtime_ns=st.st_mtime_ns, error=error)
+
+
+def default_extractor(text: str, vocab: Vocabulary) -> Extraction:
+    from qcdc_cli.extract import extract_text
+
+    return extract_text(text, vocab)
+
+
+# ---------------------------------------------------------------------------------------
+# the use case
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    jobs: int | None = None  # None: all cores
+    prune: bool = False
+    force: bool = False  # re-read every file even if unchanged
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def extractor_key(vocab: Vocabulary) -> str:
+    """What produced an index's rows: qcdc's version, the extraction code, the vocabulary.
+
+    Stored per file; when it differs from the running qcdc's, files are extracted again
+    even if unchanged, so an upgrade or a registry edit never leaves stale rows behind.
+    """
+    from qcdc_cli import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    sources = [
+        package / n for n in ("models.py", "store.py", "normalize.py", "numbers.py", "dates.py")
+    ]
+    sources += sorted(package.glob("extract*.py")) + sorted(package.glob("extract*/*.py"))
+    for source in sources:
+        with suppress(OSError):  # numbers.py, dates.py ... may not exist yet
+            h.update(source.read_bytes())
+    h.update(repr(vocab).encode())
+    return f"{__version__}+{h.hexdigest()[:16]}"
+
+
+def plan(walked: Walk, store: Store, key: str, force: bool) -> tuple[list[_Task], list[Candidate]]:
+    """Which files to open, and which are unchanged (same size and mtime, same extractor)."""
+    known = store.known_files()
+    tasks: list[_Task] = []
+    unchanged: list[Candidate] = []
+    for c in walked.candidates:
+        k = known.get(c.path)
+        if k is None or k.status != "ok" or force or k.extractor != key:
+            tasks.append(_Task(c.path, None))
+        elif k.size == c.size and k.mtime_ns == c.mtime_ns:
+            unchanged.append(c)
+        else:
+            tasks.append(_Task(c.path, k.sha256))
+    return tasks, unchanged
+
+
+def ingest(
+    paths: Sequence[Path],
+    store: Store,
+    vocab: Vocabulary,
+    options: Options = Options(),
+    extractor: Extractor | None = None,
+) -> Iterator[Event]:
+    """Ingest `paths` into `store`, yielding a Planned, one FileDone per file opened or
+    failed, and a Finished with the summary. Runs under the store's ingest lock."""
+    from qcdc_cli.store import FileRecord
+
+    extractor = extractor or default_extractor
+    key = extractor_key(vocab)
+    with store.ingest_lock():
+        walked = walk(paths)
+        tasks, unchanged = plan(walked, store, key, options.force)
+        summary = Summary(unchanged=len(unchanged), skipped_other=walked.skipped_other)
+        sizes = {c.path: c.size for c in walked.candidates}
+        summary.failed.extend(walked.missing_args)
+        with _executor(len(tasks), vocab, extractor, options) as run:
+            # the pool forks before the caller starts a progress thread
+            yield Planned(
+                to_read=len(tasks) + len(walked.failures),
+                to_read_bytes=sum(sizes[t.path] for t in tasks),
+                unchanged=len(unchanged),
+                skipped_other=sum(walked.skipped_other.values()),
+            )
+            for path, reason in walked.failures:
+                store.replace_file(
+                    FileRecord(path, None, None, status="failed", error=reason), None
+                )
+                summary.failed.append((path, reason))
+                yield FileDone(path, "failed", 0, reason)
+            for out in run(tasks):
+                _write(store, out, key, summary)
+                yield FileDone(out.path, out.kind, out.size, out.error)
+        gone = _gone(walked, store)
+        if options.prune:
+            summary.pruned = store.remove_files(gone)
+        else:
+            summary.missing = len(gone)
+        summary.index = {**store.totals(), "unresolved": store.unresolved_count()}
+        summary.failed.sort()
+    yield Finished(summary)
+
+
+def _gone(walked: Walk, store: Store) -> list[str]:
+    """Indexed paths under the walked roots that the walk did not find."""
+    seen = {c.path for c in walked.candidates} | {p for p, _ in walked.failures}
+    prefixes = tuple(r.rstrip(os.sep) + os.sep for r in walked.roots)
+    roots = set(walked.roots)
+    return sorted(
+        p for p in store.known_files() if p not in seen and (p in roots or p.startswith(prefixes))
+    )
+
+
+def _write(store: Store, out: _Outcome, key: str, summary: Summary) -> None:
+    from qcdc_cli.store import FileRecord
+
+    if out.kind == "same":
+        store.update_stat(out.path, out.size, out.mtime_ns or 0)
+        summary.same_content += 1
+    elif out.kind == "read":
+        record = FileRecord(
+            out.path, out.size, out.mtime_ns, out.sha256, out.encoding, extractor=key
+        )
+        store.replace_file(record, out.rows)
+        summary.read += 1
+        if out.encoding and out.encoding not in ("utf-8", "utf-8-sig"):
+            summary.encodings.setdefault(out.encoding, []).append(out.path)
+    else:
+        error = out.error or "unknown error"
+        record = FileRecord(
+            out.path, out.size or None, out.mtime_ns, out.sha256, status="failed", error=error
+        )
+        store.replace_file(record, None)
+        summary.failed.append((out.path, error))
+    summary.bytes_read += out.size
+
+
+@contextmanager
+def _executor(
+    n_tasks: int, vocab: Vocabulary, extractor: Extractor, options: Options
+) -> Iterator[Callable[[list[_Task]], Iterator[_Outcome]]]:
+    """A function from tasks to outcomes in completion order: in this process for one
+    job (or a handful of files), else over a process pool created here and now."""
+    jobs = options.jobs or os.cpu_count() or 1
+    jobs = max(1, min(jobs, n_tasks // MIN_CHUNKSIZE or 1))
+    if jobs == 1:
+        _init_worker(vocab, extractor, options.max_bytes)
+        try:
+            yield lambda tasks: map(_process, tasks)
+        finally:
+            _worker.clear()
+        return
+    import multiprocessing
+
+    # fork on Linux: workers inherit the loaded vocabulary and modules instead of importing
+    # pydantic and re-reading the registry each (spawn is the default elsewhere).
+    ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    chunksize = max(MIN_CHUNKSIZE, min(MAX_CHUNKSIZE, n_tasks // (jobs * 8) or 1))
+    initargs = (vocab, extractor, options.max_bytes)
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=initargs) as pool:
+        yield lambda tasks: pool.imap_unordered(_process, tasks, chunksize=chunksize)

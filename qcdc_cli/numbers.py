@@ -1,0 +1,204 @@
+"""The grammar of document numbers: find them in text and write them in canonical form.
+
+Party   {n}-{TYPE}/{ISSUER}            62-KH/TU, 11-QĐi/TW, 03-HD/BDVTU
+State   {n}/{year}/{TYPE}-{ISSUER}     04/2015/NĐ-CP, 34/2007/PL-UBTVQH11
+        {n}/{year}/QH{term}            10/2022/QH15 (laws carry no type code)
+        {n}/{TYPE}-{ISSUER}            30c/NQ-CP, 7308/KH-BNN-TCLN (administrative)
+        {n}/{ISSUER}-{UNIT}            2231/SNV-CCHC&PC (công văn: no type code)
+
+One scan finds every shape (a single pass of the `regex` module; the shapes share their
+leading serial number, so the alternation is factored after it). Real texts bend the
+shapes, and each bend is handled here: inner spaces ("02 - NQ/TU", "51-KH / BTGTU"),
+dashes (– — ‐), capitals ("30-CTR/TU"), Ð (U+00D0) for Đ, TƯ / T.Ư for TW, Party numbers
+written State-style ("22/CT-TW"), and typos that fuse two shapes ("157-NĐ/2007/NĐ-CP",
+"34-PL/TW34/2007PL-UBTVQH11"): those are kept, flagged malformed, and repaired when the
+repair is unambiguous.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from qcdc_cli.models import DocNumber
+from qcdc_cli.vocab import Vocabulary, fold
+
+_DASH = "[-–—‐‑]"
+_SP = "[ \t]*"
+_DASH_RE = regex.compile(_DASH)
+_UPPER = "A-ZĐÐƯ"
+# A type code: NQ, KL, CTr, QĐi, TTLT, QyĐ ("CTR", "QĐI" in capitals).
+_TYPE = f"[{_UPPER}][A-Za-zĐđÐðƯư]{{0,4}}"
+# One part of an issuer code: TW, TU, ĐUK, BDVTU, QH15, UBTVQH11, CCHC&PC, TTg, ThU, T.Ư.
+_ISSUER_PART = f"(?:T\\.[WƯ]\\.?|[{_UPPER}][{_UPPER}0-9&]{{0,11}}(?:[a-zđư][{_UPPER}0-9&]{{0,8}})?)"
+_ISSUER = f"{_ISSUER_PART}(?:{_DASH}{_ISSUER_PART}){{0,3}}"
+_YEAR = "(?:19|20)[0-9]{2}"
+_SERIAL = "[0-9]{1,5}[a-zđ]?"
+
+NUMBER_PATTERN = (
+    f"(?<![\\p{{L}}\\p{{N}}/&\\-])(?P<n>{_SERIAL}){_SP}"
+    "(?:"
+    # Party shape, or the fused typo n-TYPE/year/TYPE-ISSUER ("157-NĐ/2007/NĐ-CP")
+    f"{_DASH}{_SP}(?P<ptype>{_TYPE}){_SP}/{_SP}"
+    f"(?:(?P<myear>{_YEAR}){_SP}/{_SP}(?:(?P<mtype>{_TYPE}){_SP}{_DASH}{_SP})?(?P<miss>{_ISSUER})"
+    f"|(?P<piss>{_ISSUER}))"
+    # State shapes
+    f"|/{_SP}(?:(?P<year>{_YEAR}){_SP}/{_SP}(?:(?P<stype>{_TYPE}){_SP}{_DASH}{_SP})?(?P<siss>{_ISSUER})"
+    f"|(?P<atype>{_TYPE}){_SP}{_DASH}{_SP}(?P<aiss>{_ISSUER}))"
+    ")"
+)
+
+# What a number glued to more letters, digits or slashes looks like ("TW34/2007PL-...").
+_TOKEN_TAIL = regex.compile(r"[^\s,;()\[\]“”\"'<>]*")
+# Inside such a token: serial, then somewhere a year, then TYPE-ISSUER.
+_REPAIR = regex.compile(
+    f"^(?P<n>{_SERIAL})\\D.*?(?P<year>{_YEAR}){_SP}/?{_SP}(?P<type>{_TYPE}){_DASH}(?P<iss>{_ISSUER})$"
+)
+
+
+@cache
+def number_regex() -> regex.Pattern[str]:
+    """The compiled scanner (compiled on first use, not at import)."""
+    return regex.compile(NUMBER_PATTERN)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMatch:
+    """A number found in text: where, as what, and whether it had to be repaired."""
+
+    start: int
+    end: int
+    doc: DocNumber  # canonical (the repaired form when the text was malformed)
+    malformed: bool = False
+    suggestion: str | None = None  # the canonical form a malformed number should read
+    unknown_codes: tuple[str, ...] = ()
+
+
+def _canon_type(code: str, table: dict[str, str]) -> str:
+    return table.get(fold(code), code.replace("Ð", "Đ").replace("ð", "đ"))
+
+
+def _canon_issuer(code: str, vocab: Vocabulary) -> tuple[str, list[str]]:
+    """Canonical issuer and the parts the vocabulary does not know."""
+    parts = _DASH_RE.split(code)
+    out: list[str] = []
+    unknown: list[str] = []
+    for i, part in enumerate(parts):
+        info = vocab.issuer(part)
+        if info is None:
+            if i == 0:  # later parts name the drafting unit ("BNN-TCLN"): any code is fine
+                unknown.append(part)
+            out.append(part.replace("Ð", "Đ").replace("ð", "đ"))
+            continue
+        digits = fold(part)[len(fold(part).rstrip("0123456789")) :] if info.numbered_by_term else ""
+        out.append(info.code + digits)
+    return "-".join(out), unknown
+
+
+def _party(serial: str, type_code: str, issuer: str, vocab: Vocabulary) -> tuple[DocNumber, list[str]]:
+    t = _canon_type(type_code, vocab.party_types)
+    iss, unknown = _canon_issuer(issuer, vocab)
+    if fold(t) not in vocab.party_types:
+        unknown.insert(0, type_code)
+    return DocNumber(f"{serial}-{t}/{iss}", "party", serial, t, iss), unknown
+
+
+def _state(
+    serial: str, year: str | None, type_code: str | None, issuer: str, vocab: Vocabulary
+) -> tuple[DocNumber, list[str]]:
+    unknown: list[str] = []
+    t: str | None = None
+    if type_code is not None:
+        t = _canon_type(type_code, vocab.state_types)
+        if fold(t) not in vocab.state_types:
+            if year is None:
+                # "2231/SNV-CCHC&PC": a công văn, the first code is its issuer
+                issuer = f"{type_code}-{issuer}"
+                t = None
+            else:
+                unknown.append(type_code)
+    iss, unknown_issuers = _canon_issuer(issuer, vocab)
+    unknown.extend(unknown_issuers)
+    body = f"{t}-{iss}" if t else iss
+    number = f"{serial}/{year}/{body}" if year else f"{serial}/{body}"
+    return DocNumber(number, "state", serial, t, iss, int(year) if year else None), unknown
+
+
+def _is_party_issuer(code: str, vocab: Vocabulary) -> bool:
+    info = vocab.issuer(_DASH_RE.split(code)[0])
+    return info is not None and info.system == "party"
+
+
+def parse_match(m: regex.Match[str], text: str, vocab: Vocabulary) -> NumberMatch:
+    """Turn one scanner match into a canonical number, extending and repairing typos."""
+    serial = m["n"]
+    start, end = m.span()
+    malformed = False
+    suggestion: str | None = None
+    if m["myear"]:
+        # "157-NĐ/2007/NĐ-CP": a Party prefix fused to a State number
+        doc, unknown = _state(serial, m["myear"], m["mtype"] or m["ptype"], m["miss"], vocab)
+        malformed, suggestion = True, doc.number
+    elif m["ptype"]:
+        doc, unknown = _party(serial, m["ptype"], m["piss"], vocab)
+        if not _is_party_issuer(m["piss"], vocab) and vocab.issuer(m["piss"]) is not None:
+            # "34-PL/UBTVQH11": a State issuer in Party shape; the year is missing
+            malformed = True
+    elif m["year"]:
+        doc, unknown = _state(serial, m["year"], m["stype"], m["siss"], vocab)
+    else:
+        if _is_party_issuer(m["aiss"], vocab) and fold(m["atype"]) in vocab.party_types:
+            # "22/CT-TW", "18/NQ-TW": a Party number written State-style
+            doc, unknown = _party(serial, m["atype"], m["aiss"], vocab)
+            malformed, suggestion = True, doc.number
+        else:
+            doc, unknown = _state(serial, None, m["atype"], m["aiss"], vocab)
+    # A number glued to more token characters is a typo, not the number it starts with.
+    if end < len(text) and (
+        text[end].isalnum() or (text[end] in "/&-" and end + 1 < len(text) and text[end + 1].isalnum())
+    ):
+        tail = _TOKEN_TAIL.match(text, end)
+        end = tail.end() if tail else end
+        while end > start and text[end - 1] in ".-/":
+            end -= 1
+        malformed = True
+        repaired = _REPAIR.match(text[start:end])
+        if repaired:
+            doc, unknown = _state(repaired["n"], repaired["year"], repaired["type"], repaired["iss"], vocab)
+            suggestion = doc.number
+        else:
+            suggestion = None
+    return NumberMatch(start, end, doc, malformed, suggestion, tuple(unknown))
+
+
+def find_numbers(text: str, vocab: Vocabulary) -> list[NumberMatch]:
+    """Every document number in `text`, in order, non-overlapping."""
+    out: list[NumberMatch] = []
+    pos = 0
+    scanner = number_regex()
+    while True:
+        m = scanner.search(text, pos)
+        if m is None:
+            return out
+        found = parse_match(m, text, vocab)
+        out.append(found)
+        pos = max(found.end, m.start() + 1)
+
+
+def parse_number(written: str, vocab: Vocabulary) -> NumberMatch | None:
+    """Parse a number given alone ("13-KH/ĐUK", "30-ctr/tu" on a command line)."""
+    text = written.strip()
+    m = number_regex().match(text)
+    if m is None:
+        m = number_regex().match(_upper_codes(text))
+        if m is None:
+            return None
+        text = _upper_codes(text)
+    found = parse_match(m, text, vocab)
+    return found if found.end == len(text) else None
+
+
+def _upper_codes(text: str) -> str:
+    return text.upper().replace("Ð", "Đ")

@@ -1,0 +1,330 @@
+"""The index: rows built from extractions, atomic replacement, schema versions, readers."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text
+
+from qcdc_cli import store as store_module
+from qcdc_cli.errors import StoreError
+from qcdc_cli.models import Extraction, Mention, Reference, ReportedRelation, Segment, SelfInfo
+from qcdc_cli.store import FileRecord, Store, file_rows, resolve_db_path
+
+LEVELS = {"TU": "province", "TW": "central", "CP": "central"}
+
+
+def level_of(code: str | None) -> str | None:
+    return LEVELS.get(code or "")
+
+
+def mention(number: str, line: int, relation: str = "cites", segment: int = 0, **kw) -> Mention:
+    return Mention(number, 0, len(number), line, 1, relation=relation, segment=segment, **kw)
+
+
+def two_document_extraction() -> tuple[Extraction, str]:
+    """Seed 001's shape: a plan implementing 120-KL/TW, then 120-KL/TW's own text."""
+    text = (
+        "TỈNH ỦY LAI CHÂU\nSố 13-KH/ĐUK\n"
+        "Thực hiện Kết luận số 120-KL/TW, ngày 07/01/2016 của Bộ Chính trị\n"
+        "Căn cứ Chỉ thị số 30-CT/TW\n"
+        "BAN CHẤP HÀNH TRUNG ƯƠNG\nSố 120-KL/TW\n"
+        "tiếp tục thực hiện Chỉ thị số 30-CT/TW của Bộ Chính trị (khóa VIII)\n"
+    )
+    kl = Reference(
+        "120-KL/TW",
+        "party",
+        "KL",
+        "TW",
+        date="2016-01-07",
+        relation="implements",
+        mentions=[mention("120-KL/TW", 3, "implements", date="2016-01-07")],
+    )
+    ct = Reference(
+        "30-CT/TW",
+        "party",
+        "CT",
+        "TW",
+        relation="based_on",
+        mentions=[
+            mention("30-CT/TW", 4, "based_on", cue="Căn cứ"),
+            mention("30-CT/TW", 7, "implements", segment=1, term="VIII"),
+        ],
+    )
+    extraction = Extraction(
+        self=SelfInfo(number="13-KH/ĐUK", type="KH", issuer_code="ĐUK", province="Lai Châu"),
+        references=[kl, ct],
+        reported_relations=[ReportedRelation("120-KL/TW", "implements", "30-CT/TW", 7, text="x")],
+        segments=[Segment(0, 100, 1, "13-KH/ĐUK"), Segment(100, len(text), 5, "120-KL/TW")],
+    )
+    return extraction, text
+
+
+# ---- rows: pure
+
+
+def test_each_segment_becomes_a_document_with_its_own_references() -> None:
+    extraction, text = two_document_extraction()
+    rows = file_rows(extraction, text, level_of)
+    assert [d.segment for d in rows.documents] == [0, 1]
+    plan, kl = rows.documents
+    assert plan.document[0] == "13-KH/ĐUK" and plan.document[7] == "Lai Châu"
+    assert kl.document[:5] == ("120-KL/TW", "party", "KL", None, "TW")
+    assert kl.document[6] == "central"  # level of TW from the registry lookup
+    # 30-CT/TW is cited by both documents, with the relation each one states
+    assert {(r[0], r[5]) for r in plan.refs} == {
+        ("120-KL/TW", "implements"),
+        ("30-CT/TW", "based_on"),
+    }
+    assert [(r[0], r[5]) for r in kl.refs] == [("30-CT/TW", "implements")]
+    assert [m[1] for m in kl.mentions] == [7]
+    assert [r[:3] for r in kl.reported] == [("120-KL/TW", "implements", "30-CT/TW")]
+    assert plan.reported == []
+
+
+def test_mention_evidence_is_the_line_it_sits_on() -> None:
+    text = "KẾ HOẠCH\nThực hiện Kết luận số 120-KL/TW của Bộ Chính trị\nhết"
+    start = text.index("120-KL/TW")
+    ref = Reference(
+        "120-KL/TW", "party", "KL", "TW", mentions=[Mention("120-KL/TW", start, start + 9, 2, 23)]
+    )
+    rows = file_rows(Extraction(self=SelfInfo(), references=[ref]), text, level_of)
+    assert rows.documents[0].mentions[0][-1] == "Thực hiện Kết luận số 120-KL/TW của Bộ Chính trị"
+
+
+def test_a_number_repeated_by_extraction_keeps_one_row_with_the_strongest_relation() -> None:
+    refs = [
+        Reference(
+            "30-CT/TW", "party", "CT", "TW", relation="cites", mentions=[mention("30-CT/TW", 2)]
+        ),
+        Reference(
+            "30-CT/TW",
+            "party",
+            "CT",
+            "TW",
+            relation="implements",
+            mentions=[mention("30-CT/TW", 3)],
+        ),
+    ]
+    rows = file_rows(Extraction(self=SelfInfo(), references=refs), "a\nb\nc\n", level_of)
+    assert [(r[0], r[5]) for r in rows.documents[0].refs] == [("30-CT/TW", "implements")]
+    assert len(rows.documents[0].mentions) == 2
+
+
+def test_a_mention_in_an_unknown_segment_falls_back_to_the_main_document() -> None:
+    ref = Reference("30-CT/TW", "party", "CT", "TW", mentions=[mention("30-CT/TW", 2, segment=3)])
+    rows = file_rows(Extraction(self=SelfInfo(), references=[ref]), "a\nb\n", level_of)
+    assert len(rows.documents) == 1
+    assert len(rows.documents[0].refs) == 1 and len(rows.documents[0].mentions) == 1
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("120-KL/TW", ("party", "KL", "TW")),
+        ("62-KH/TU", ("party", "KH", "TU")),
+        ("04/2015/NĐ-CP", ("state", "NĐ", "CP")),
+        ("30c/NQ-CP", ("state", "NQ", "CP")),
+        ("10/2022/QH15", ("state", None, "QH15")),
+        (None, (None, None, None)),
+        ("", (None, None, None)),
+    ],
+)
+def test_parse_number(number: str | None, expected: tuple) -> None:
+    assert store_module._parse_number(number) == expected
+
+
+# ---- the database
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "idx" / "index.sqlite"
+
+
+def put(store: Store, path: str, text: str) -> None:
+    rows = file_rows(fake_extract(text), text, level_of)
+    store.replace_file(FileRecord(path, len(text), 1, "h" + str(hash(text)), "utf-8"), rows)
+
+
+def test_new_index_is_created_in_wal_mode_at_the_current_schema(db: Path) -> None:
+    with Store.open_writer(db) as s:
+        assert s.con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.con.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION
+        assert s.totals() == {
+            "files": 0,
+            "failed": 0,
+            "documents": 0,
+            "references": 0,
+            "mentions": 0,
+        }
+
+
+def test_replacing_a_file_drops_its_old_rows(db: Path) -> None:
+    with Store.open_writer(db) as s:
+        put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW", ("101-QĐ/TW",)))
+        put(s, "/c/b.txt", plan_text("7-KH/TU", "Lai Châu", "120-KL/TW"))
+        put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW", ("8-QĐ/TW",)))
+        cited = {r[2] for r in s.dump()["refs"] if r[0] == "/c/a.txt"}
+        assert cited == {"120-KL/TW", "30-CT/TW", "8-QĐ/TW"}
+        assert s.totals()["documents"] == 2
+        assert (
+            s.con.execute("SELECT count(*) FROM mentions WHERE number = '101-QĐ/TW'").fetchone()[0]
+            == 0
+        )
+
+
+def test_a_failure_inside_the_transaction_leaves_the_old_file_intact(db: Path) -> None:
+    with Store.open_writer(db) as s:
+        put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"))
+        before = s.dump()
+        text = plan_text("62-KH/TU", "Hà Tĩnh", "121-KL/TW")
+        rows = file_rows(fake_extract(text), text, level_of)
+        # a mention of a number that has no reference row breaks the foreign key mid-way
+        rows.documents[0].mentions.append(
+            ("999-KL/TW", 1, 1, 0, 1, "x", "cites", *[None] * 5, 0, None, "")
+        )
+        with pytest.raises(sqlite3.IntegrityError):
+            s.replace_file(FileRecord("/c/a.txt", 1, 2, "new", "utf-8"), rows)
+        assert s.dump() == before
+
+
+def test_removing_a_file_removes_everything_read_from_it(db: Path) -> None:
+    with Store.open_writer(db) as s:
+        put(
+            s,
+            "/c/a.txt",
+            plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW") + SEGMENT_MARK + "\nSố 120-KL/TW\n",
+        )
+        assert s.totals()["documents"] == 2
+        assert s.remove_files(["/c/a.txt", "/c/never.txt"]) == 1
+        assert all(not rows for rows in s.dump().values())
+
+
+def test_unresolved_count_is_cited_numbers_no_document_carries(db: Path) -> None:
+    with Store.open_writer(db) as s:
+        put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"))
+        put(s, "/c/b.txt", plan_text("63-KH/TU", "Hà Tĩnh", "62-KH/TU"))
+        # cited: 120-KL/TW, 30-CT/TW (a) and 62-KH/TU, 30-CT/TW (b); 62-KH/TU is in the corpus
+        assert s.unresolved_count() == 2
+
+
+def test_reader_sees_committed_state_while_a_write_is_in_progress(db: Path) -> None:
+    with Store.open_writer(db) as writer:
+        put(writer, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"))
+        reader = Store.open_reader(db)
+        writer.con.execute("BEGIN IMMEDIATE")
+        writer.con.execute("DELETE FROM files")
+        assert reader.totals()["files"] == 1  # no "database is locked", the old snapshot
+        writer.con.execute("COMMIT")
+        assert reader.totals()["files"] == 0
+        reader.close()
+
+
+def test_reader_cannot_write(db: Path) -> None:
+    Store.open_writer(db).close()
+    with Store.open_reader(db) as r, pytest.raises(sqlite3.OperationalError, match="readonly"):
+        r.con.execute("DELETE FROM files")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "no index here"), (b"PK\x03\x04 not sqlite at all" * 100, "not a qcdc index")],
+)
+def test_reader_on_a_missing_or_foreign_file_says_so(
+    db: Path, content: bytes | None, message: str
+) -> None:
+    if content is not None:
+        db.parent.mkdir(parents=True)
+        db.write_bytes(content)
+    with pytest.raises(StoreError, match=message):
+        Store.open_reader(db)
+
+
+def test_an_index_from_a_newer_qcdc_is_refused_not_touched(db: Path) -> None:
+    Store.open_writer(db).close()
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA user_version = 99")
+    con.close()
+    with pytest.raises(StoreError, match="schema version 99 is newer"):
+        Store.open_writer(db)
+    with pytest.raises(StoreError, match="schema version 99 is newer"):
+        Store.open_reader(db)
+
+
+def test_opening_an_older_index_for_writing_runs_the_migrations(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open_writer(db) as s:
+        put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"))
+    v2 = "ALTER TABLE files ADD COLUMN note TEXT;\nUPDATE files SET note = 'migrated';"
+    migrations = (*store_module._MIGRATIONS, v2)
+    monkeypatch.setattr(store_module, "_MIGRATIONS", migrations)
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", len(migrations))
+    with pytest.raises(StoreError, match="older"):
+        Store.open_reader(db)
+    with Store.open_writer(db) as s:
+        assert s.con.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION
+        assert s.con.execute("SELECT path, note FROM files").fetchall() == [
+            ("/c/a.txt", "migrated")
+        ]
+    Store.open_reader(db).close()
+
+
+HOLD_LOCK = """
+import sys
+from pathlib import Path
+from qcdc_cli.store import Store
+with Store.open_writer(Path(sys.argv[1])) as s, s.ingest_lock():
+    print("locked", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_a_second_ingest_lock_fails_with_a_clear_message(db: Path) -> None:
+    Store.open_writer(db).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        with Store.open_writer(db) as second:
+            with (
+                pytest.raises(
+                    StoreError, match=rf"another qcdc ingest is writing.*pid {holder.pid}"
+                ),
+                second.ingest_lock(),
+            ):
+                pass
+            holder.kill()  # SIGKILL: the kernel releases the lock with the process
+            holder.wait()
+            with second.ingest_lock():
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.parametrize(
+    ("explicit", "env", "expected"),
+    [
+        (Path("x.sqlite"), "/env/i.sqlite", Path("x.sqlite")),
+        (None, "/env/i.sqlite", Path("/env/i.sqlite")),
+        (None, None, Path(".qcdc/index.sqlite")),
+    ],
+)
+def test_db_location(
+    explicit: Path | None, env: str | None, expected: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if env is None:
+        monkeypatch.delenv("QCDC_DB", raising=False)
+    else:
+        monkeypatch.setenv("QCDC_DB", env)
+    assert resolve_db_path(explicit) == expected
