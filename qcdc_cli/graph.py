@@ -232,19 +232,13 @@ class LineageGraph:
         """Documents that cite nothing known: the central roots of an up-trace."""
         return sorted(n for n in self._g if self._g.out_degree(n) == 0)
 
-    def reach(
-        self, ident: str, direction: Literal["up", "down"], relations: Sequence[str] | None = None
-    ) -> set[str]:
+    def reach(self, ident: str, direction: Literal["up", "down"], relations: Sequence[str] | None = None) -> set[str]:
         """Every document above (`up`) or below (`down`) `ident`, itself included."""
         seen = {ident}
         stack = [ident]
         while stack:
             current = stack.pop()
-            step = (
-                self.parents(current, relations)
-                if direction == "up"
-                else self.children(current, relations)
-            )
+            step = self.parents(current, relations) if direction == "up" else self.children(current, relations)
             for link in step:
                 nxt = link.target if direction == "up" else link.source
                 if nxt not in seen:
@@ -287,9 +281,7 @@ class LineageGraph:
         (120-KL/TW continues 65-KL/TW) never hides what a document says of itself
         (120-KL/TW continues 30-CT/TW)."""
         g = self._g
-        stated = {
-            e for e in g.edges if any(ev.registry is None for ev in g.edges[e]["link"].evidence)
-        }
+        stated = {e for e in g.edges if any(ev.registry is None for ev in g.edges[e]["link"].evidence)}
         out = set()
         for u, w in g.edges:
             usable = stated if (u, w) in stated else None
@@ -427,9 +419,7 @@ def _has_mark(tree: TreeNode, mark: str) -> bool:
     return tree.mark == mark or any(_has_mark(c, mark) for c in tree.children)
 
 
-def _ordered(
-    links: list[Link], relations: Sequence[str] | None, other: Callable[[Link], str]
-) -> list[Link]:
+def _ordered(links: list[Link], relations: Sequence[str] | None, other: Callable[[Link], str]) -> list[Link]:
     if relations is not None:
         links = [lk for lk in links if lk.relation in relations]
     return sorted(links, key=lambda lk: (edge_rank(lk.relation), other(lk)))
@@ -498,12 +488,8 @@ def _unit_links(graph: LineageGraph, catalog: Catalog, unit: CitingUnit, text: s
             graph.add_link(Link(me.id, target.id, ref.relation, evidence))
     for rel in unit.reported:
         evidence = Evidence(path=unit.path, line=rel.line, text=_squeeze(rel.text))
-        source = _target(
-            graph, catalog, me, reference_for(rel.source, unit.references), ctx, evidence
-        )
-        target = _target(
-            graph, catalog, me, reference_for(rel.target, unit.references), ctx, evidence
-        )
+        source = _target(graph, catalog, me, reference_for(rel.source, unit.references), ctx, evidence)
+        target = _target(graph, catalog, me, reference_for(rel.target, unit.references), ctx, evidence)
         if source is not None and target is not None:
             graph.add_link(Link(source.id, target.id, rel.relation, [evidence]))
 
@@ -550,9 +536,7 @@ def quote(text: str, start: int, end: int, limit: int = 220) -> str:
     line_end = len(text) if line_end < 0 else line_end
     left = max(text.rfind(". ", line_start, start), text.rfind("; ", line_start, start))
     left = line_start if left < 0 else left + 2
-    right_dot = [
-        i for i in (text.find(". ", end, line_end), text.find("; ", end, line_end)) if i >= 0
-    ]
+    right_dot = [i for i in (text.find(". ", end, line_end), text.find("; ", end, line_end)) if i >= 0]
     right = min(right_dot) + 1 if right_dot else line_end
     if right - left > limit:
         half = limit // 2

@@ -126,12 +126,12 @@ def test_text_tree_of_the_lai_chau_chain():
     assert lines[:8] == [
         "13-KH/ĐUK@Lai Châu  Kế hoạch · ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH · 11/04/2016",
         "Triển khai thực hiện Kết luận số 120-KL/TW",
-        "└── implements 26-KH/TU@Lai Châu  Kế hoạch · Tỉnh ủy Lai Châu · 01/03/2016 · not in corpus",  # noqa: E501 - rendered output, kept whole
+        "└── implements 26-KH/TU@Lai Châu  Kế hoạch · Tỉnh ủy Lai Châu · 01/03/2016 · not in corpus",
         "      samples/laichau.txt:19 “26-KH/TU”",
-        "    └── implements 120-KL/TW  Kết luận · Bộ Chính trị (khóa XI) · 07/01/2016 · not in corpus",  # noqa: E501 - rendered output, kept whole
-        "        về tiếp tục đẩy mạnh, nâng cao chất lượng, hiệu quả việc xây dựng và thực hiện quy chế dân chủ ở cơ sở",  # noqa: E501 - rendered output, kept whole
-        "          reported by 13-KH/ĐUK@Lai Châu, samples/laichau.txt:19 “Thực hiện Kế hoạch số 26-KH/TU, ngày 01/3/2016 của Tỉnh ủy Lai Châu”",  # noqa: E501 - rendered output, kept whole
-        "        └── continues 65-KL/TW  Kết luận · Bộ Chính trị (khóa X) · 04/03/2010 · not in corpus",  # noqa: E501 - rendered output, kept whole
+        "    └── implements 120-KL/TW  Kết luận · Bộ Chính trị (khóa XI) · 07/01/2016 · not in corpus",
+        "        về tiếp tục đẩy mạnh, nâng cao chất lượng, hiệu quả việc xây dựng và thực hiện quy chế dân chủ ở cơ sở",
+        "          reported by 13-KH/ĐUK@Lai Châu, samples/laichau.txt:19 “Thực hiện Kế hoạch số 26-KH/TU, ngày 01/3/2016 của Tỉnh ủy Lai Châu”",
+        "        └── continues 65-KL/TW  Kết luận · Bộ Chính trị (khóa X) · 04/03/2010 · not in corpus",
     ]
     assert "Shortcut links folded" in out
     assert "13-KH/ĐUK@Lai Châu implements 120-KL/TW  samples/laichau.txt:17" in out
@@ -148,7 +148,7 @@ def test_down_trace_lists_every_plan_beneath_30_ct_tw():
 
 # ---- document text is never interpreted
 
-HOSTILE = "Kết luận [bold]GIẢ MẠO[/bold] [link=https://evil.example/phish]120-KL/TW[/link] \x1b[2J\x1b[H \u202eabc :white_check_mark:"  # noqa: E501 - rendered output, kept whole
+HOSTILE = "Kết luận [bold]GIẢ MẠO[/bold] [link=https://evil.example/phish]120-KL/TW[/link] \x1b[2J\x1b[H \u202eabc :white_check_mark:"
 
 
 def hostile_graph():
@@ -168,9 +168,7 @@ def hostile_graph():
         ),
         DocNode('9-KH/TU@"x"', "9-KH/TU", title=HOSTILE),
     ]
-    links = [
-        Link("13-KH/ĐUK@Lai Châu", '9-KH/TU@"x"', "implements", [Evidence("a.txt", 3, HOSTILE)])
-    ]
+    links = [Link("13-KH/ĐUK@Lai Châu", '9-KH/TU@"x"', "implements", [Evidence("a.txt", 3, HOSTILE)])]
     return LineageGraph.from_links(nodes, links)
 
 
@@ -222,9 +220,7 @@ def test_json_matches_its_schema():
         data = json.loads(render_json(graph.trace(target, direction)))
         jsonschema.validate(data, TRACE_SCHEMA)
         assert data["schema_version"] == 1 and data["target"] == target
-    edge = next(
-        e for e in data["edges"] if e["source"] == "120-KL/TW" and e["target"] == "65-KL/TW"
-    )
+    edge = next(e for e in data["edges"] if e["source"] == "120-KL/TW" and e["target"] == "65-KL/TW")
     assert edge["evidence"] == [{"registry": "TW:KL:120@XI"}]
 
 

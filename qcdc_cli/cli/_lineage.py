@@ -34,9 +34,7 @@ def load(
     return catalog, graph, errors
 
 
-def pick(
-    catalog: Catalog, text: str, province: str | None, year: int | None, n_paths: int
-) -> Known:
+def pick(catalog: Catalog, text: str, province: str | None, year: int | None, n_paths: int) -> Known:
     """The one document `text` means, or a clear error: unknown (with close numbers) or
     ambiguous (with the candidates and how to choose)."""
     from qcdc_cli.errors import AmbiguousDocument, UnknownDocument
@@ -51,8 +49,7 @@ def pick(
     )
     if res.status == "ambiguous":
         lines = [
-            f"{text} matches {len(res.candidates)} documents in {where}; "
-            "pick one with its id, --province or --year:"
+            f"{text} matches {len(res.candidates)} documents in {where}; pick one with its id, --province or --year:"
         ]
         lines += [f"  {k.describe()}" for k in res.candidates]
         raise AmbiguousDocument("\n".join(lines))

@@ -17,9 +17,7 @@ class ShowFormat(enum.StrEnum):
 
 def show(
     document: Annotated[str, typer.Argument(help="A document number or id, as for `qcdc trace`.")],
-    output_format: Annotated[
-        ShowFormat, typer.Option("--format", "-f", help="text or json.")
-    ] = ShowFormat.text,
+    output_format: Annotated[ShowFormat, typer.Option("--format", "-f", help="text or json.")] = ShowFormat.text,
     corpus: CorpusOption = None,
     province: ProvinceOption = None,
     year: YearOption = None,
@@ -50,8 +48,6 @@ def show(
 
         ends = {lk.target for lk in cites} | {lk.source for lk in cited_by}
         nodes = {i: graph.node(i) for i in ends}
-        view = render_show(
-            known, cites, cited_by, issues, nodes, graph.speakers, catalog.vocab.type_names
-        )
+        view = render_show(known, cites, cited_by, issues, nodes, graph.speakers, catalog.vocab.type_names)
         stdout_console().print(view)
     report_unreadable(errors)

@@ -65,9 +65,7 @@ def type_name(node: DocNode, type_names: Mapping[tuple[str, str], str]) -> str |
     return node.type
 
 
-def node_label(
-    node: DocNode, type_names: Mapping[tuple[str, str], str], *, target: bool = False
-) -> Text:
+def node_label(node: DocNode, type_names: Mapping[tuple[str, str], str], *, target: bool = False) -> Text:
     """ "26-KH/TU@Lai Châu  Kế hoạch · Tỉnh ủy Lai Châu · 01/03/2016 · not in corpus"."""
     label = Text()
     label.append_text(safe(node.id, "bold" + (" underline" if target else "")))
@@ -112,9 +110,7 @@ def evidence_line(ev: Evidence, link: Link, speaker: str | None) -> Text:
     return line
 
 
-def _edge_label(
-    trace: Trace, tree: TreeNode, direction: str, type_names: Mapping[tuple[str, str], str]
-) -> Text:
+def _edge_label(trace: Trace, tree: TreeNode, direction: str, type_names: Mapping[tuple[str, str], str]) -> Text:
     link = tree.via
     assert link is not None
     node = trace.node(tree.id)
@@ -135,9 +131,7 @@ def _edge_label(
     if tree.mark != "repeat":
         for issue in _issues_about(trace.issues, tree.id):
             label.append("\n")
-            label.append_text(
-                issue_line(issue, None if issue.source == link.source else issue.source)
-            )
+            label.append_text(issue_line(issue, None if issue.source == link.source else issue.source))
     return label
 
 
@@ -185,11 +179,7 @@ def render_trace(trace: Trace, type_names: Mapping[tuple[str, str], str]) -> Ren
     for direction, tree in (("up", trace.up), ("down", trace.down)):
         if tree is None:
             continue
-        heading = (
-            "▲ what it implements and cites"
-            if direction == "up"
-            else "▼ what implements or cites it"
-        )
+        heading = "▲ what it implements and cites" if direction == "up" else "▼ what implements or cites it"
         if trace.direction == "both":
             parts.append(Text(heading, style="bold"))
         label = node_label(trace.node(tree.id), type_names, target=True)
@@ -199,9 +189,7 @@ def render_trace(trace: Trace, type_names: Mapping[tuple[str, str], str]) -> Ren
         root = Tree(label, guide_style="dim")
         _grow(root, trace, tree, direction, type_names)
         if not tree.children and tree.mark != "depth":
-            root.add(
-                Text("(nothing known " + ("above)" if direction == "up" else "below)"), style="dim")
-            )
+            root.add(Text("(nothing known " + ("above)" if direction == "up" else "below)"), style="dim"))
         parts.append(root)
     parts.extend(_footer(trace))
     return Group(*parts)
@@ -232,9 +220,7 @@ def _footer(trace: Trace) -> list[RenderableType]:
         out.append(Text("\nIssues:", style="yellow"))
         out.extend(issue_line(issue, issue.source) for issue in elsewhere)
     if trace.truncated:
-        out.append(
-            Text(f"\nDepth limited to {trace.depth}; raise --depth to see more.", style="dim")
-        )
+        out.append(Text(f"\nDepth limited to {trace.depth}; raise --depth to see more.", style="dim"))
     return out
 
 
@@ -261,19 +247,11 @@ def render_show(
         ("number", known.number or "(none of its own)"),
         (
             "type",
-            " ".join(
-                b
-                for b in (type_name(node, type_names), f"({known.type})" if known.type else "")
-                if b
-            ),
+            " ".join(b for b in (type_name(node, type_names), f"({known.type})" if known.type else "") if b),
         ),
         (
             "issuer",
-            " ".join(
-                b
-                for b in (known.issuer, f"({known.issuer_code})" if known.issuer_code else "")
-                if b
-            ),
+            " ".join(b for b in (known.issuer, f"({known.issuer_code})" if known.issuer_code else "") if b),
         ),
         ("province", known.province),
         ("date", vn_date(known.date)),
@@ -297,15 +275,11 @@ def render_show(
             parts.append(Text("  (nothing known)", style="dim"))
         for link in links:
             line = Text("  ")
-            relation = (
-                link.relation if other == "target" else PASSIVE.get(link.relation, link.relation)
-            )
+            relation = link.relation if other == "target" else PASSIVE.get(link.relation, link.relation)
             line.append(relation, style="green")
             line.append(" ")
             other_id = getattr(link, other)
-            line.append_text(
-                node_label(nodes[other_id], type_names) if other_id in nodes else safe(other_id)
-            )
+            line.append_text(node_label(nodes[other_id], type_names) if other_id in nodes else safe(other_id))
             for ev in link.evidence[:MAX_EVIDENCE]:
                 line.append("\n  ")
                 line.append_text(evidence_line(ev, link, said_by(speakers, ev)))
