@@ -17,6 +17,14 @@ from qcdc_cli.render.graph_export import TRACE_SCHEMA
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
+@pytest.fixture(autouse=True)
+def _no_ambient_index(tmp_path, monkeypatch):
+    """No index or registry from the environment or the working folder leaks in."""
+    monkeypatch.delenv("QCDC_DB", raising=False)
+    monkeypatch.delenv("QCDC_REGISTRY", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def reg(tmp_path) -> Path:
     """A user registry file on top of the bundled one: a provincial plan it lacks."""
@@ -164,3 +172,25 @@ def test_seed_tuyen_quang_plan_traces_through_30_ctr_tu(capsys, seeds):
     assert chain(data, plan)[1] == "30-CTr/TU@Tuyên Quang"
     [issue] = [i for i in data["issues"] if i["number"] == "25-NQ/TU"]
     assert "25-NQ/TW" in issue["message"]
+
+
+def shape(data: dict) -> tuple:
+    """What a trace says, without where the files were read from."""
+    nodes = sorted((n["id"], n["date"], n["in_corpus"]) for n in data["nodes"] if not n["id"].startswith("file:"))
+    edges = sorted((e["source"], e["target"], e["relation"], e["folded"]) for e in data["edges"])
+    return nodes, edges
+
+
+def test_trace_over_the_index_matches_the_corpus(capsys, tmp_path):
+    db = str(tmp_path / "index.sqlite")
+    code, _, err = run(capsys, "ingest", str(SAMPLES), "--db", db, "-j", "1")
+    assert code == 0, err
+    for target, way in (("13-KH/ĐUK", "--up"), ("30-CT/TW", "--down")):
+        from_index = trace_json(capsys, target, way, "--db", db)
+        from_files = trace_json(capsys, target, way, "--corpus", str(SAMPLES))
+        assert shape(from_index) == shape(from_files)
+    # the default index in the working folder is used when nothing else is given
+    (tmp_path / ".qcdc").mkdir()
+    Path(db).rename(tmp_path / ".qcdc" / "index.sqlite")
+    code, out, _ = run(capsys, "show", "26-KH/TU")
+    assert code == 0 and "13-KH/ĐUK@Lai Châu" in out
