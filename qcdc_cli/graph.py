@@ -452,17 +452,19 @@ def build_graph(
     catalog: Catalog,
     registry: Registry | None = None,
     texts: Mapping[str, str] | None = None,
+    quotes: Mapping[tuple[str, int], str] | None = None,
 ) -> LineageGraph:
     """The lineage of everything the catalog knows.
 
-    `texts` (path → decoded text) lets links quote the sentence a number stands in;
-    without it the evidence is the line and the number as written.
+    Evidence quotes the sentence a number stands in: from `texts` (path → decoded
+    text), else from `quotes` ((path, mention start) → the line an index kept), else
+    the number as written.
     """
     graph = LineageGraph()
     for known in catalog.entries:
         graph.add_node(known.node())
     for unit in catalog.units:
-        _unit_links(graph, catalog, unit, (texts or {}).get(unit.path))
+        _unit_links(graph, catalog, unit, (texts or {}).get(unit.path), quotes or {})
     if registry is not None:
         for doc in registry.documents:
             source = catalog.by_registry_id(doc.id)
@@ -474,7 +476,13 @@ def build_graph(
     return graph
 
 
-def _unit_links(graph: LineageGraph, catalog: Catalog, unit: CitingUnit, text: str | None) -> None:
+def _unit_links(
+    graph: LineageGraph,
+    catalog: Catalog,
+    unit: CitingUnit,
+    text: str | None,
+    quotes: Mapping[tuple[str, int], str],
+) -> None:
     me = catalog.document_of(unit)
     graph.add_speaker(unit.path, 1 if unit.segment == 0 else (unit.info.line or 1), me.id)
     ctx = catalog.context_of(unit)
@@ -482,7 +490,7 @@ def _unit_links(graph: LineageGraph, catalog: Catalog, unit: CitingUnit, text: s
         if ref.malformed:
             continue
         strongest = [m for m in ref.mentions if m.relation == ref.relation] or ref.mentions
-        evidence = [_mention_evidence(unit.path, m, text) for m in strongest]
+        evidence = [_mention_evidence(unit.path, m, text, quotes) for m in strongest]
         target = _target(graph, catalog, me, ref, ctx, evidence[0] if evidence else None)
         if target is not None:
             graph.add_link(Link(me.id, target.id, ref.relation, evidence))
@@ -524,8 +532,11 @@ def _target(
     return res.document
 
 
-def _mention_evidence(path: str, mention: Mention, text: str | None) -> Evidence:
-    quoted = quote(text, mention.start, mention.end) if text else mention.as_written
+def _mention_evidence(path: str, mention: Mention, text: str | None, quotes: Mapping[tuple[str, int], str]) -> Evidence:
+    if text:
+        quoted = quote(text, mention.start, mention.end)
+    else:
+        quoted = _squeeze(quotes.get((path, mention.start)) or mention.as_written)
     return Evidence(path=path, line=mention.line, text=quoted)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qcdc_cli.cli.trace import CorpusOption, ProvinceOption, RegistryOption, YearOption
+from qcdc_cli.cli.trace import CorpusOption, DbOption, ProvinceOption, RegistryOption, YearOption
 
 
 class ShowFormat(enum.StrEnum):
@@ -21,6 +21,7 @@ def show(
     corpus: CorpusOption = None,
     province: ProvinceOption = None,
     year: YearOption = None,
+    db: DbOption = None,
     registry: RegistryOption = None,
 ) -> None:
     """Show one document: its number, type, issuer, province, date and title, where it
@@ -31,8 +32,8 @@ def show(
     """
     from qcdc_cli.cli._lineage import load, pick, report_unreadable
 
-    catalog, graph, errors = load(corpus, registry)
-    known = pick(catalog, document, province, year, len(corpus or ()))
+    catalog, graph, errors = load(corpus, registry, db)
+    known = pick(catalog, document, province, year)
     cites = graph.parents(known.id)
     cited_by = graph.children(known.id)
     issues = [i for i in graph.issues if known.id in (i.source, i.target)]

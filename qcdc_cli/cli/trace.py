@@ -27,6 +27,14 @@ CorpusOption = Annotated[
 ]
 ProvinceOption = Annotated[str | None, typer.Option("--province", "-p", help="Pick among documents of this province.")]
 YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Pick among documents of this year.")]
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="The index to read (from `qcdc ingest`); else $QCDC_DB, else ./.qcdc/index.sqlite "
+        "when it exists and no --corpus is given.",
+    ),
+]
 RegistryOption = Annotated[
     list[Path] | None,
     typer.Option("--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."),
@@ -59,6 +67,7 @@ def trace(
     no_fold: Annotated[
         bool, typer.Option("--no-fold", help="Draw shortcut links too instead of folding them.")
     ] = False,
+    db: DbOption = None,
     registry: RegistryOption = None,
 ) -> None:
     """Trace a document up to the central directive it implements, or down to the plans
@@ -73,8 +82,8 @@ def trace(
     if up + down + both > 1:
         raise typer.BadParameter("give at most one of --up, --down, --both")
     direction = "down" if down else "both" if both else "up"
-    catalog, graph, errors = load(corpus, registry)
-    known = pick(catalog, document, province, year, len(corpus or ()))
+    catalog, graph, errors = load(corpus, registry, db)
+    known = pick(catalog, document, province, year)
     result = graph.trace(known.id, direction, depth=depth, relations=relation, fold=not no_fold)
 
     import sys
