@@ -1,0 +1,259 @@
+"""`qcdc check`: lint plan drafts for citation mistakes, for CI and pre-commit.
+
+Exit codes follow linters (ruff, flake8): 0 no finding at or above `--fail-on`, 1
+findings, 2 usage, configuration or I/O error. A draft that cannot be read is reported
+and the others are still checked; the run then exits 2, since it is incomplete.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from qcdc_cli.lint import Knowledge
+    from qcdc_cli.models import Extraction
+    from qcdc_cli.render.diagnostics import FileReport
+    from qcdc_cli.vocab import Vocabulary
+
+
+class CheckFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class FailOn(enum.StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+class Lang(enum.StrEnum):
+    vi = "vi"
+    en = "en"
+
+
+def default_lang(environ: Mapping[str, str]) -> str:
+    """vi when the locale is Vietnamese (LC_ALL, then LC_MESSAGES, then LANG), else en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return "vi" if value.lower().startswith("vi") else "en"
+    return "en"
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    """Repeatable options that also take comma-separated lists: --ignore QC016,QC003."""
+    if values is None:
+        return None
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def check(
+    drafts: Annotated[list[Path], typer.Argument(help="Draft texts or folders (.txt and .md inside folders).")],
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="An index built by `qcdc ingest`: also check against it."),
+    ] = None,
+    output_format: Annotated[
+        CheckFormat | None,
+        typer.Option("--format", "-f", help="text (default), json, sarif or github annotations."),
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option("--fail-on", help="Exit 1 on findings of this severity or worse (default error)."),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Only these rules: codes, prefixes or names (a,b)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Skip these rules (added to the configuration's ignore)."),
+    ] = None,
+    lang: Annotated[
+        Lang | None,
+        typer.Option("--lang", help="Message language; default from LC_ALL/LANG (vi* gives vi)."),
+    ] = None,
+    registry: Annotated[
+        list[Path] | None,
+        typer.Option("--registry", help="An extra registry YAML file (repeatable)."),
+    ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", help="Configuration file (default: nearest .qcdc.toml or pyproject.toml)."),
+    ] = None,
+) -> None:
+    """Check drafts for citation mistakes: malformed numbers, wrong dates or issuers,
+    superseded or unknown documents, a missing number or date line.
+
+    Configuration: [tool.qcdc.check] in pyproject.toml or [check] in .qcdc.toml (select,
+    ignore, severity, fail-on, lang). Exit status: 0 clean, 1 findings at or above
+    --fail-on, 2 usage, configuration or read error.
+    """
+    import os
+    import sys
+
+    from qcdc_cli.config import load_config
+    from qcdc_cli.errors import ConfigError
+    from qcdc_cli.lint import enabled_rules, resolve_codes, severity_rank
+    from qcdc_cli.render.diagnostics import summary
+
+    config = load_config(config_file)
+    settings = config.check
+    where = f"{config.source}: " if config.source else ""
+    chosen_lang = lang.value if lang else settings.lang or default_lang(os.environ)
+    chosen_format = output_format.value if output_format else settings.format or "text"
+    threshold = fail_on.value if fail_on else settings.fail_on or "error"
+    cli_select = _split(select)
+    try:
+        config_rules = enabled_rules(settings.select, settings.ignore)
+        severities = {code: level for key, level in settings.severity.items() for code in resolve_codes([key])}
+    except ConfigError as e:
+        raise ConfigError(f"{where}{e}") from None
+    rules = enabled_rules(cli_select, []) if cli_select is not None else config_rules
+    rules = rules - resolve_codes(_split(ignore) or [])
+
+    reports = _check_all(drafts, db, [*config.registry, *(registry or [])], rules, severities)
+
+    if chosen_format == "json":
+        from qcdc_cli.cli._console import print_json
+        from qcdc_cli.render.diagnostics import to_json
+
+        print_json(to_json(reports, chosen_lang))
+    elif chosen_format == "sarif":
+        from qcdc_cli.cli._console import print_json
+        from qcdc_cli.render.diagnostics import to_sarif
+
+        print_json(to_sarif(reports, chosen_lang, rules, severities))
+    elif chosen_format == "github":
+        from qcdc_cli.render.diagnostics import render_github
+
+        sys.stdout.write(render_github(reports, chosen_lang))
+    else:
+        from qcdc_cli.render.diagnostics import render_text
+
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        sys.stdout.write(render_text(reports, chosen_lang, color=color))
+    sys.stdout.flush()
+
+    from qcdc_cli.cli._console import error
+
+    for report in reports:
+        if report.error:
+            error(report.error)
+    if chosen_format == "text":
+        sys.stderr.write(summary(reports, chosen_lang) + "\n")
+    if any(r.error for r in reports):
+        raise typer.Exit(2)
+    found = [g.severity for r in reports for g in r.diagnostics]
+    if threshold != "never" and any(severity_rank(s) >= severity_rank(threshold) for s in found):
+        raise typer.Exit(1)
+
+
+def _check_all(
+    drafts: list[Path],
+    db: Path | None,
+    registry_paths: list[Path],
+    rules: frozenset[str],
+    severities: dict[str, str],
+) -> list[FileReport]:
+    """Read and extract every draft, then lint each; a read error is kept in its report."""
+    from qcdc_cli.errors import InputError
+    from qcdc_cli.extract import extract_text
+    from qcdc_cli.lint import USES_KNOWLEDGE, lint
+    from qcdc_cli.pipeline import expand_paths
+    from qcdc_cli.reader import read_document
+    from qcdc_cli.render.diagnostics import FileReport
+    from qcdc_cli.vocab import load_vocabulary
+
+    vocab = load_vocabulary(registry_paths)
+    read: list[tuple[Path, str | None, Extraction | InputError]] = []
+    for path in expand_paths(drafts):
+        try:
+            text = read_document(path).text
+        except InputError as e:
+            read.append((path, None, e))
+            continue
+        read.append((path, text, extract_text(text, vocab)))
+    knowledge = None
+    if rules & USES_KNOWLEDGE or db is not None:
+        extractions = [x for _, _, x in read if not isinstance(x, InputError)]
+        knowledge = _knowledge(registry_paths, vocab, db, extractions)
+    reports = []
+    for path, text, outcome in read:
+        if isinstance(outcome, InputError) or text is None:
+            reports.append(FileReport(str(path), error=str(outcome)))
+            continue
+        found = lint(
+            text,
+            outcome,
+            vocab,
+            knowledge=knowledge,
+            rules=rules,
+            severities=severities,  # type: ignore[arg-type]
+            path=str(path.resolve()) if db is not None else str(path),
+        )
+        reports.append(FileReport(str(path), found, text))
+    return reports
+
+
+def _knowledge(
+    registry_paths: list[Path], vocab: Vocabulary, db: Path | None, extractions: list[Extraction]
+) -> Knowledge:
+    """The registry as resolve.py's catalog, plus (with --db) the index's documents that
+    carry a number the drafts use: their own numbers and the numbers they cite."""
+    from qcdc_cli.lint import Knowledge
+    from qcdc_cli.registry import load_registry
+    from qcdc_cli.resolve import Catalog, CitingUnit
+
+    registry = load_registry(registry_paths)
+    catalog = Catalog.build(registry, vocab)
+    if db is None:
+        return Knowledge.build(registry, catalog)
+    from qcdc_cli.models import SelfInfo
+    from qcdc_cli.store import Store
+
+    numbers = {x.self.number for x in extractions if x.self.number}
+    numbers |= {r.number for x in extractions for r in x.references}
+    with Store.open_reader(db) as store:
+        rows = [row for row in store.dump()["documents"] if row[2] in numbers]
+    for (
+        path,
+        segment,
+        number,
+        system,
+        type_,
+        type_name,
+        code,
+        issuer,
+        _level,
+        province,
+        date,
+        _place,
+        title,
+        line,
+        _,
+    ) in rows:
+        info = SelfInfo(
+            number=number,
+            type=type_,
+            issuer_code=code,
+            date=date,
+            issuer=issuer,
+            province=province,
+            title=title,
+            type_name=type_name,
+            system=system,
+            line=line,
+        )
+        catalog.add(catalog.from_self(CitingUnit(path, segment, info, (), ())))
+    catalog.finish()
+    return Knowledge.build(registry, catalog, has_index=True)
