@@ -33,7 +33,7 @@ from qcdc_cli.reader import DEFAULT_MAX_BYTES
 if TYPE_CHECKING:
     from qcdc_cli.models import Extraction
     from qcdc_cli.registry import Registry
-    from qcdc_cli.resolve import Catalog, CitingUnit, Known
+    from qcdc_cli.resolve import Catalog
     from qcdc_cli.store import FileRows, KnownFile, Store
     from qcdc_cli.vocab import Vocabulary
 
@@ -497,59 +497,77 @@ def derive_key(registry: Registry) -> str:
 
 def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str) -> float:
     """Resolve every stored reference against a catalog of the whole corpus and the
-    registry, and store the nodes and resolutions in one transaction. Returns seconds.
+    registry, build the lineage graph (graph.build_graph), and store nodes, links,
+    evidence, issues and resolutions in one transaction. Returns the seconds it took.
 
     Whole-corpus on purpose: one new document can change what others' citations mean
-    (a second 62-KH/TU makes a citation ambiguous), so resolutions are never patched.
+    (a second 62-KH/TU makes a citation ambiguous), so derived rows are never patched.
     """
     import time
 
-    from qcdc_cli.resolve import resolve
+    from qcdc_cli.graph import build_graph
+    from qcdc_cli.resolve import loose, resolve
+    from qcdc_cli.store import Derived, known_row
 
     started = time.perf_counter()
-    corpus = store.load_corpus()
+    corpus, quotes = store.load_corpus()
     ids = {(path, i): doc_id for path, _, doc_ids in corpus for i, doc_id in enumerate(doc_ids)}
     catalog = _catalog_class().build(registry, vocab, [(path, ex) for path, ex, _ in corpus])
-    node_of = _node_finder(catalog)
+    graph = build_graph(catalog, registry, None, quotes)
+    out = Derived()
     document_of: dict[str, int] = {}
-    resolutions = []
     for unit in catalog.units:
         doc_id = ids[(unit.path, unit.segment)]
-        me = node_of(unit)
-        if me is not None:
-            document_of.setdefault(me.id, doc_id)
-        context = _context(catalog, unit)
+        document_of.setdefault(catalog.document_of(unit).id, doc_id)
+        context = catalog.context_of(unit)
         for ref in unit.references:
             res = resolve(ref, context, catalog)
-            target = res.document  # for "unknown", the node known only because cited
             if res.status == "ambiguous":
                 status = "ambiguous"
             elif res.document is not None and (res.document.in_corpus or res.document.registry_id):
                 status = "resolved"
             else:
                 status = "unknown"
-            candidates = "\n".join(k.id for k in res.candidates) if res.status == "ambiguous" else None
-            resolutions.append((doc_id, ref.number, status, target.id if target else None, candidates))
-    nodes = []
+            candidates = "\n".join(k.id for k in res.candidates) if status == "ambiguous" else None
+            target = res.document.id if res.document else None  # "unknown": the node only cited
+            out.resolutions.append((doc_id, ref.number, status, target, candidates))
+    known_ids = set()
     for k in catalog.entries:
-        n = k.node()
-        nodes.append(
+        known_ids.add(k.id)
+        out.nodes.append(known_row(k, document_of.get(k.id)))
+        for spelling in dict.fromkeys(loose(n) for n in (k.number, *k.aliases) if n):
+            out.node_keys.append((spelling, k.id))
+    for node in graph.nodes():  # ends of links the catalog does not know (registry targets)
+        if node.id not in known_ids:
+            from qcdc_cli.resolve import Known
+
+            bare = Known(node.number, type=node.type, issuer_code=node.issuer_code, id=node.id)
+            out.nodes.append(known_row(bare, None))
+            if node.number:
+                out.node_keys.append((loose(node.number), node.id))
+    for link in graph.links():
+        out.links.append((link.source, link.target, link.relation))
+        for seq, ev in enumerate(link.evidence):
+            out.evidence.append((link.source, link.target, seq, ev.path, ev.line, ev.text, ev.registry))
+    for issue in graph.issues:
+        ev = issue.evidence
+        out.issues.append(
             (
-                n.id,
-                n.number,
-                n.type,
-                n.issuer_code,
-                n.issuer,
-                n.province,
-                n.date,
-                n.title,
-                int(n.in_corpus),
-                int(n.in_registry),
-                n.path,
-                document_of.get(n.id),
+                issue.kind,
+                issue.source,
+                issue.number,
+                issue.message,
+                issue.target,
+                "\n".join(issue.candidates),
+                ev.path if ev else None,
+                ev.line if ev else None,
+                ev.text if ev else None,
+                ev.registry if ev else None,
             )
         )
-    store.replace_derived(nodes, resolutions, key)
+    for path, spans in graph.speakers.items():
+        out.speakers.extend((path, first_line, ident) for first_line, ident in spans)
+    store.replace_derived(out, key)
     return time.perf_counter() - started
 
 
@@ -568,34 +586,3 @@ def _catalog_class() -> type[Catalog]:
             return cache[text]
 
     return _Catalog
-
-
-def _context(catalog: Catalog, unit: CitingUnit) -> Any:
-    from qcdc_cli.resolve import Context
-
-    context_of = getattr(catalog, "context_of", None)
-    return context_of(unit) if context_of else Context.of(unit.info, unit.path)
-
-
-def _node_finder(catalog: Catalog) -> Callable[[CitingUnit], Known | None]:
-    """The catalog entry of a corpus document (Catalog.document_of where it exists)."""
-    document_of = getattr(catalog, "document_of", None)
-    if document_of is not None:
-        return document_of  # type: ignore[no-any-return]
-    from qcdc_cli.vocab import fold
-
-    by_path: dict[str, list[Known]] = {}
-    for k in catalog.entries:
-        for path in k.paths:
-            by_path.setdefault(path, []).append(k)
-
-    def find(unit: CitingUnit) -> Known | None:
-        number = fold(unit.info.number) if unit.info.number else None
-        for k in by_path.get(unit.path, []):
-            if number is not None and k.number and fold(k.number) == number:
-                return k
-            if number is None and k.number is None and k.segment == unit.segment:
-                return k
-        return None
-
-    return find

@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.errors import StoreError
 from qcdc_cli.models import Extraction, relation_rank
+
+if TYPE_CHECKING:
+    from qcdc_cli.resolve import Known
 
 DB_ENV = "QCDC_DB"
 DEFAULT_DB = Path(".qcdc") / "index.sqlite"
@@ -156,23 +159,87 @@ CREATE INDEX problems_file ON problems(file_id);
 # transaction, after an ingest changed anything (meta 'derived_stale' says when a killed
 # ingest left them behind the files).
 _V2 = """
--- Every document the corpus and registry know, and those known only because cited.
+-- Every document the registry and the corpus know, and those known only because cited:
+-- resolve.Known, whole, so `show` and `trace` rebuild what they need without the corpus.
 CREATE TABLE nodes(
     id TEXT PRIMARY KEY,            -- scoped identity, see resolve.py: "62-KH/TU@Huế"
     number TEXT,
+    system TEXT,
     type TEXT,
     issuer_code TEXT,
     issuer TEXT,
     province TEXT,
+    district TEXT,
     date TEXT,
+    term TEXT,
     title TEXT,
-    in_corpus INTEGER NOT NULL,
-    in_registry INTEGER NOT NULL,
-    path TEXT,
+    type_name TEXT,
+    origin TEXT NOT NULL,           -- registry / corpus / cited
+    registry_id TEXT,
+    status TEXT,
+    valid_from TEXT,
+    valid_until TEXT,
+    confidence TEXT,
+    paths TEXT NOT NULL,            -- the files it was read from, one per line
+    line INTEGER,
+    segment INTEGER NOT NULL,
+    aliases TEXT NOT NULL,          -- other spellings of its number (registry), one per line
     document_id INTEGER             -- its documents row, when read from the corpus
 ) WITHOUT ROWID;
-CREATE INDEX nodes_number ON nodes(number);
 CREATE INDEX nodes_document ON nodes(document_id);
+CREATE INDEX nodes_province ON nodes(province);
+
+-- Lookup keys (resolve.loose of the number and of each alias) -> node: what a user types.
+CREATE TABLE node_keys(
+    key TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (key, id)
+) WITHOUT ROWID;
+
+-- The lineage graph (graph.build_graph): citing -> cited, strongest relation.
+CREATE TABLE links(
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    PRIMARY KEY (source, target)
+) WITHOUT ROWID;
+CREATE INDEX links_target ON links(target, source);
+
+CREATE TABLE evidence(
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    path TEXT,
+    line INTEGER,
+    text TEXT,
+    registry TEXT,
+    PRIMARY KEY (source, target, seq)
+) WITHOUT ROWID;
+
+-- graph.Issue: discrepancies and ambiguities in how documents are cited.
+CREATE TABLE issues(
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    number TEXT NOT NULL,
+    message TEXT NOT NULL,
+    target TEXT,
+    candidates TEXT NOT NULL,       -- one id per line
+    path TEXT,
+    line INTEGER,
+    text TEXT,
+    registry TEXT
+);
+CREATE INDEX issues_source ON issues(source);
+CREATE INDEX issues_target ON issues(target);
+
+-- Which document of a file says what, from which line (a file can hold two).
+CREATE TABLE speakers(
+    path TEXT NOT NULL,
+    first_line INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (path, first_line, id)
+) WITHOUT ROWID;
 
 -- What each stored reference resolves to, in the context of the document citing it.
 CREATE TABLE resolutions(
@@ -255,6 +322,93 @@ class FileRows:
     @property
     def reference_count(self) -> int:
         return sum(len(d.refs) for d in self.documents)
+
+
+NODE_COLUMNS = (
+    "id, number, system, type, issuer_code, issuer, province, district, date, term, title, type_name, origin,"
+    " registry_id, status, valid_from, valid_until, confidence, paths, line, segment, aliases, document_id"
+)
+_COLUMNS = {
+    "nodes": NODE_COLUMNS,
+    "node_keys": "key, id",
+    "links": "source, target, relation",
+    "evidence": "source, target, seq, path, line, text, registry",
+    "issues": "kind, source, number, message, target, candidates, path, line, text, registry",
+    "speakers": "path, first_line, id",
+    "resolutions": "document_id, number, status, target, candidates",
+}
+
+
+@dataclass(slots=True)
+class Derived:
+    """Rows of the derived tables, in the column order of _COLUMNS."""
+
+    nodes: list[tuple[Any, ...]] = field(default_factory=list)
+    node_keys: list[tuple[Any, ...]] = field(default_factory=list)
+    links: list[tuple[Any, ...]] = field(default_factory=list)
+    evidence: list[tuple[Any, ...]] = field(default_factory=list)
+    issues: list[tuple[Any, ...]] = field(default_factory=list)
+    speakers: list[tuple[Any, ...]] = field(default_factory=list)
+    resolutions: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def known_row(k: Known, document_id: int | None) -> tuple[Any, ...]:
+    """A resolve.Known as a nodes row (NODE_COLUMNS order)."""
+    return (
+        k.id,
+        k.number,
+        k.system,
+        k.type,
+        k.issuer_code,
+        k.issuer,
+        k.province,
+        k.district,
+        k.date,
+        k.term,
+        k.title,
+        k.type_name,
+        k.origin,
+        k.registry_id,
+        k.status,
+        k.valid_from,
+        k.valid_until,
+        k.confidence,
+        "\n".join(k.paths),
+        k.line,
+        k.segment,
+        "\n".join(k.aliases),
+        document_id,
+    )
+
+
+def known_from_row(row: Sequence[Any]) -> Known:
+    """A nodes row back into the resolve.Known it was written from."""
+    from qcdc_cli.resolve import Known
+
+    return Known(
+        number=row[1],
+        system=row[2],
+        type=row[3],
+        issuer_code=row[4],
+        issuer=row[5],
+        province=row[6],
+        district=row[7],
+        date=row[8],
+        term=row[9],
+        title=row[10],
+        type_name=row[11],
+        origin=row[12],
+        registry_id=row[13],
+        status=row[14],
+        valid_from=row[15],
+        valid_until=row[16],
+        confidence=row[17],
+        paths=row[18].split("\n") if row[18] else [],
+        line=row[19],
+        segment=row[20],
+        aliases=tuple(row[21].split("\n")) if row[21] else (),
+        id=row[0],
+    )
 
 
 @dataclass(slots=True)
@@ -602,31 +756,119 @@ class Store:
         """(stale, key of what derived them): whether `derive` must run again."""
         return self.get_meta("derived_stale") != "0", self.get_meta("derived_key")
 
-    def replace_derived(
-        self,
-        nodes: Iterable[tuple[Any, ...]],
-        resolutions: Iterable[tuple[Any, ...]],
-        key: str,
-    ) -> None:
+    def replace_derived(self, derived: Derived, key: str) -> None:
         """Swap in a whole new derivation in one transaction: readers see the old one or
         the new one, never half of each."""
+        tables = (
+            ("nodes", derived.nodes),
+            ("node_keys", derived.node_keys),
+            ("links", derived.links),
+            ("evidence", derived.evidence),
+            ("issues", derived.issues),
+            ("speakers", derived.speakers),
+            ("resolutions", derived.resolutions),
+        )
         with self.transaction() as con:
-            con.execute("DELETE FROM nodes")
-            con.execute("DELETE FROM resolutions")
-            con.executemany(
-                "INSERT INTO nodes(id, number, type, issuer_code, issuer, province, date, title,"
-                " in_corpus, in_registry, path, document_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                nodes,
-            )
-            con.executemany(
-                "INSERT INTO resolutions(document_id, number, status, target, candidates) VALUES (?, ?, ?, ?, ?)",
-                resolutions,
-            )
+            for table, rows in tables:
+                con.execute(f"DELETE FROM {table}")
+                if rows:
+                    marks = ", ".join("?" * len(rows[0]))
+                    con.executemany(f"INSERT INTO {table}({_COLUMNS[table]}) VALUES ({marks})", rows)
             for k, v in (("derived_key", key), ("derived_stale", "0")):
                 con.execute(
                     "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     (k, v),
                 )
+
+    # ---- the lineage graph, a piece at a time
+
+    def nodes_for_keys(self, keys: Iterable[str]) -> list[tuple[Any, ...]]:
+        """Node rows (NODE_COLUMNS) whose number or alias has one of these loose keys."""
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return []
+        marks = ", ".join("?" * len(keys))
+        return self.con.execute(
+            f"SELECT {NODE_COLUMNS} FROM nodes WHERE id IN (SELECT id FROM node_keys WHERE key IN ({marks}))"
+            " ORDER BY id",
+            keys,
+        ).fetchall()
+
+    def nodes_by_id(self, ids: Iterable[str]) -> list[tuple[Any, ...]]:
+        self._select(ids)
+        return self.con.execute(
+            f"SELECT {NODE_COLUMNS} FROM nodes WHERE id IN (SELECT id FROM temp.sel) ORDER BY id"
+        ).fetchall()
+
+    def numberless_nodes(self) -> list[tuple[Any, ...]]:
+        """Documents with no number of their own ("file:PATH" ids)."""
+        return self.con.execute(f"SELECT {NODE_COLUMNS} FROM nodes WHERE number IS NULL ORDER BY id").fetchall()
+
+    def keys_with_prefix(self, prefix: str, limit: int = 200) -> list[str]:
+        """Loose keys starting with `prefix` ("62-" -> "62-KH/TU", "62-NQ/TW"...): the
+        neighbourhood "did you mean" searches when a typed number matches nothing."""
+        return [
+            r[0]
+            for r in self.con.execute(
+                "SELECT DISTINCT key FROM node_keys WHERE key >= ? AND key < ? ORDER BY key LIMIT ?",
+                (prefix, prefix + "\uffff", limit),
+            )
+        ]
+
+    def reach(self, start: str, direction: str) -> set[str]:
+        """Every node above (`up`: what it cites, transitively) or below (`down`: what
+        cites it) `start`, itself included: a recursive walk over the links table."""
+        step = (
+            "SELECT l.target FROM links l JOIN r ON l.source = r.id"
+            if direction == "up"
+            else "SELECT l.source FROM links l JOIN r ON l.target = r.id"
+        )
+        rows = self.con.execute(f"WITH RECURSIVE r(id) AS (VALUES (?) UNION {step}) SELECT id FROM r", (start,))
+        return {row[0] for row in rows}
+
+    def neighbours(self, ident: str) -> set[str]:
+        """`ident` and the documents one link away, either way."""
+        rows = self.con.execute(
+            "SELECT target FROM links WHERE source = ? UNION SELECT source FROM links WHERE target = ?",
+            (ident, ident),
+        )
+        return {ident} | {row[0] for row in rows}
+
+    def subgraph_rows(self, ids: Iterable[str]) -> dict[str, list[tuple[Any, ...]]]:
+        """The nodes `ids`, the links among them with their evidence, the issues about
+        them and the speakers of the files their evidence quotes."""
+        self._select(ids)
+        q = self.con.execute
+        inside = "source IN (SELECT id FROM temp.sel) AND target IN (SELECT id FROM temp.sel)"
+        evidence = q(
+            f"SELECT source, target, path, line, text, registry FROM evidence WHERE {inside}"
+            " ORDER BY source, target, seq"
+        ).fetchall()
+        paths = sorted({row[2] for row in evidence if row[2]})
+        issues = q(
+            "SELECT kind, source, number, message, target, candidates, path, line, text, registry FROM issues"
+            " WHERE source IN (SELECT id FROM temp.sel) OR target IN (SELECT id FROM temp.sel) ORDER BY seq"
+        ).fetchall()
+        paths += sorted({row[6] for row in issues if row[6]})
+        self._select(paths, table="selp")
+        return {
+            "nodes": q(
+                f"SELECT {NODE_COLUMNS} FROM nodes WHERE id IN (SELECT id FROM temp.sel) ORDER BY id"
+            ).fetchall(),
+            "links": q(f"SELECT source, target, relation FROM links WHERE {inside} ORDER BY source, target").fetchall(),
+            "evidence": evidence,
+            "issues": issues,
+            "speakers": q(
+                "SELECT path, first_line, id FROM speakers WHERE path IN (SELECT id FROM temp.selp)"
+                " ORDER BY path, first_line"
+            ).fetchall(),
+        }
+
+    def _select(self, ids: Iterable[str], table: str = "sel") -> None:
+        """Fill a temporary table with ids: joins against it beat long IN (...) lists."""
+        self.con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table}(id TEXT PRIMARY KEY) WITHOUT ROWID")
+        self.con.execute(f"DELETE FROM temp.{table}")
+        self.con.executemany(f"INSERT OR IGNORE INTO temp.{table}(id) VALUES (?)", ((i,) for i in ids))
 
     def unresolved_count(self) -> int:
         """Documents cited but neither in the corpus nor in the registry (scoped ids)."""
@@ -740,9 +982,10 @@ class Store:
     def failed_files(self) -> list[tuple[str, str]]:
         return self.con.execute("SELECT path, error FROM files WHERE status = 'failed' ORDER BY path").fetchall()
 
-    def load_corpus(self) -> list[tuple[str, Extraction, list[int]]]:
+    def load_corpus(self) -> tuple[list[tuple[str, Extraction, list[int]]], dict[tuple[str, int], str]]:
         """Every readable file as (path, Extraction, document ids by segment), rebuilt from
-        the rows: what resolution needs to see the corpus without reading a file again.
+        the rows, and the line each mention stands in ((path, start) -> text): what
+        resolution and graph.build_graph need, without reading a file again.
 
         Each stored document becomes a segment, and its references carry their mentions
         with that segment, so resolve.split_units gives back the same documents."""
@@ -750,7 +993,8 @@ class Store:
 
         q = self.con.execute
         files: dict[int, tuple[str, Extraction, list[int]]] = {}
-        doc_of: dict[int, tuple[Extraction, int]] = {}
+        doc_of: dict[int, tuple[Extraction, int, str]] = {}
+        quotes: dict[tuple[str, int], str] = {}
         rows = q(
             "SELECT d.id, d.file_id, f.path, d.segment, d.number, d.system, d.type, d.type_name,"
             " d.issuer_code, d.issuer, d.province, d.date, d.place, d.title, d.line, d.start_line"
@@ -767,14 +1011,14 @@ class Store:
             index = len(extraction.segments)
             extraction.segments.append(Segment(0, 0, start_line or 1, number, title))
             ids.append(doc_id)
-            doc_of[doc_id] = (extraction, index)
+            doc_of[doc_id] = (extraction, index, path)
         by_key: dict[tuple[int, str], Reference] = {}
         merged: dict[tuple[int, str], Reference] = {}  # one Reference per (file, number)
         for r in q(
             "SELECT document_id, number, system, type, issuer_code, year, relation, date, issuer,"
             " malformed, suggestion FROM refs ORDER BY document_id, number"
         ):
-            extraction, index = doc_of[r[0]]
+            extraction, index, _ = doc_of[r[0]]
             ref = Reference(r[1], r[2], r[3], r[4], r[7], r[8], r[6], bool(r[9]), r[10], r[5])
             by_key[(r[0], r[1])] = ref
             key = (id(extraction), r[1])
@@ -788,18 +1032,20 @@ class Store:
                 by_key[(r[0], r[1])] = first
         for r in q(
             "SELECT document_id, number, line, col, start, end, as_written, relation, cue, date,"
-            " type_word, issuer, term, malformed, suggestion FROM mentions ORDER BY rowid"
+            " type_word, issuer, term, malformed, suggestion, evidence FROM mentions ORDER BY rowid"
         ):
-            _, index = doc_of[r[0]]
+            _, index, path = doc_of[r[0]]
             by_key[(r[0], r[1])].mentions.append(
                 Mention(r[6], r[4], r[5], r[2], r[3], r[7], r[8], r[9], r[10], r[11], r[12], index, bool(r[13]), r[14])
             )
+            if r[15]:
+                quotes[(path, r[4])] = r[15]
         for r in q(
             "SELECT document_id, source, relation, target, line, cue, text FROM reported_relations ORDER BY rowid"
         ):
-            extraction, _ = doc_of[r[0]]
+            extraction = doc_of[r[0]][0]
             extraction.reported_relations.append(ReportedRelation(r[1], r[2], r[3], r[4], r[5], r[6]))
-        return list(files.values())
+        return list(files.values()), quotes
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every table's content without row ids or timestamps, sorted: two indexes with
@@ -844,11 +1090,17 @@ class Store:
             ),
             "nodes": _sorted(
                 q(
-                    f"SELECT n.id, n.number, n.type, n.issuer_code, n.issuer, n.province, n.date, n.title,"
-                    f" n.in_corpus, n.in_registry, n.path, {doc_key} FROM nodes n"
+                    f"SELECT {_qualified(NODE_COLUMNS, 'n').replace('n.document_id', doc_key)} FROM nodes n"
                     " LEFT JOIN documents d ON d.id = n.document_id LEFT JOIN files f ON f.id = d.file_id"
                 )
             ),
+            "node_keys": _sorted(q("SELECT key, id FROM node_keys")),
+            "links": _sorted(q("SELECT source, target, relation FROM links")),
+            "evidence": _sorted(q("SELECT source, target, seq, path, line, text, registry FROM evidence")),
+            "issues": _sorted(
+                q("SELECT kind, source, number, message, target, candidates, path, line, text, registry FROM issues")
+            ),
+            "speakers": _sorted(q("SELECT path, first_line, id FROM speakers")),
             "resolutions": _sorted(
                 q(
                     f"SELECT {doc_key}, x.number, x.status, x.target, x.candidates FROM resolutions x"
@@ -856,6 +1108,10 @@ class Store:
                 )
             ),
         }
+
+
+def _qualified(columns: str, alias: str) -> str:
+    return ", ".join(f"{alias}.{c.strip()}" for c in columns.split(","))
 
 
 def _sorted(cursor: sqlite3.Cursor) -> list[tuple[Any, ...]]:
