@@ -49,7 +49,8 @@ def extract_paths(paths: Iterable[Path], vocab: Vocabulary) -> Iterator[tuple[st
 from typing import TYPE_CHECKING  # noqa: E402 - kept with the functions that use it
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
+    from typing import Any
 
     from qcdc_cli.graph import LineageGraph
     from qcdc_cli.resolve import Catalog
@@ -144,3 +145,157 @@ def corpus_from_index(db_path: Path) -> tuple[list[tuple[str, Extraction]], dict
         for ref in ex.references:
             ref.mentions.sort(key=lambda m: m.start)
     return sorted(extractions.items()), quotes
+
+
+# ---- lineage over the index, a piece at a time (qcdc ingest writes what these read)
+#
+# A trace over 100,000 indexed documents must not rebuild the whole catalog and graph:
+# `index_catalog` loads only the documents the typed number can mean (enough for
+# resolve.Catalog.find, and so for cli._lineage.pick), `index_graph` only the documents
+# a recursive query over the links table reaches from the one picked.
+
+Scope = str  # "up", "down", "both" (what `trace` shows), "near" (one link either way: `show`) or "all"
+
+
+def index_catalog(db_path: Path, text: str, registry_paths: Sequence[Path] = ()) -> Catalog:
+    """A catalog of the indexed documents `text` (a number, an id, "file:PATH") can
+    mean, with the ids the full index gave them; its `find` answers as the full one."""
+    import re
+
+    from qcdc_cli.registry import load_registry
+    from qcdc_cli.resolve import FILE_PREFIX, Catalog, loose
+    from qcdc_cli.store import Store, known_from_row
+
+    registry = load_registry(registry_paths)
+    catalog = Catalog(Vocabulary.from_registry(registry), registry.terms)
+    text = text.strip()
+    with Store.open_reader(db_path) as store:
+        if text.startswith(FILE_PREFIX):
+            rows = store.numberless_nodes()
+        else:
+            number = re.split(r"[@#]", text, maxsplit=1)[0].strip()
+            rows = store.nodes_for_keys([loose(number)]) + store.nodes_by_id([text])
+            if not rows:  # nothing by that number: its neighbours, for "did you mean"
+                serial = re.match(r"[^-/]*[-/]", loose(number))
+                keys = store.keys_with_prefix(serial.group()) if serial else []
+                rows = store.nodes_for_keys(keys)
+    seen: set[str] = set()
+    for row in rows:
+        if row[0] not in seen:
+            seen.add(row[0])
+            catalog.add(known_from_row(row), merge=False)
+    stored = {k.id for k in catalog.entries}
+    catalog.finish()  # the same groups as in the full index, so the same ids
+    if {k.id for k in catalog.entries} != stored:
+        raise AssertionError(f"index ids not reproduced for {text!r}: {sorted(stored)}")
+    return catalog
+
+
+def index_graph(db_path: Path, ident: str, scope: Scope = "up") -> LineageGraph:
+    """The part of the indexed lineage graph around `ident`: everything above it (`up`),
+    below it (`down`), both, or one link away (`near`), with evidence and issues; the
+    whole graph for `all` (`ident` is then ignored)."""
+    from qcdc_cli.graph import Issue, LineageGraph
+    from qcdc_cli.models import Evidence, Link
+    from qcdc_cli.store import Store, known_from_row
+
+    with Store.open_reader(db_path) as store:
+        if scope == "all":
+            ids = store.all_node_ids()
+        elif scope == "near":
+            ids = store.neighbours(ident)
+        else:
+            ids = {ident}
+            for way in ("up", "down"):
+                if scope in (way, "both"):
+                    ids |= store.reach(ident, way)
+        rows = store.subgraph_rows(ids)
+    evidence: dict[tuple[str, str], list[Evidence]] = {}
+    for source, target, path, line, text, registry in rows["evidence"]:
+        evidence.setdefault((source, target), []).append(Evidence(path, line, text, registry))
+    issues = [
+        Issue(
+            kind,
+            source,
+            number,
+            message,
+            target,
+            tuple(candidates.split("\n")) if candidates else (),
+            Evidence(path, line, text, registry) if (path or registry) else None,
+        )
+        for kind, source, number, message, target, candidates, path, line, text, registry in rows["issues"]
+    ]
+    speakers: dict[str, list[tuple[int, str]]] = {}
+    for path, first_line, node_id in rows["speakers"]:
+        speakers.setdefault(path, []).append((first_line, node_id))
+    return LineageGraph.from_links(
+        [known_from_row(r).node() for r in rows["nodes"]],
+        [Link(s, t, rel, evidence.get((s, t), [])) for s, t, rel in rows["links"]],
+        issues,
+        speakers,
+    )
+
+
+COVERAGE_RELATIONS = ("implements", "continues", "guides")
+
+
+def coverage_of(
+    graph: LineageGraph,
+    root: str,
+    units: Sequence[str],
+    successors: Mapping[str, str | None],
+    relations: Sequence[str] = COVERAGE_RELATIONS,
+) -> dict[str, Any]:
+    """Who has acted on `root`: the corpus documents that implement it, directly or down
+    the chain (`relations`), grouped by province and issuing unit, and the gazetteer
+    `units` (province names) with none.
+
+    A document of a province later merged counts for the unit it became (`successors`:
+    "Thừa Thiên Huế" -> "Huế"), so a 2016 plan still covers today's unit. Pure: no I/O.
+    """
+    names = set(units)
+    below = graph.reach(root, "down", relations) - {root}
+    documents = []
+    for ident in sorted(below):
+        node = graph.node(ident)
+        if not node.in_corpus:
+            continue
+        via = sorted(lk.target for lk in graph.parents(ident, relations) if lk.target in below | {root})
+        documents.append(
+            {
+                "id": node.id,
+                "number": node.number,
+                "date": node.date,
+                "issuer": node.issuer,
+                "issuer_code": node.issuer_code,
+                "province": node.province,
+                "unit": _current_unit(node.province, names, successors),
+                "direct": root in via,
+                "via": via,
+                "path": node.path,
+            }
+        )
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for doc in documents:
+        by_unit.setdefault(doc["unit"] or "(unknown)", []).append(doc)
+    covered = {u for u in by_unit if u in names}
+    return {
+        "root": root,
+        "relations": list(relations),
+        "documents": len(documents),
+        "provinces": {
+            unit: sorted(docs, key=lambda d: (d["date"] or "", d["id"])) for unit, docs in sorted(by_unit.items())
+        },
+        "missing": sorted(names - covered),
+        "covered": len(covered),
+        "gazetteer": len(names),
+    }
+
+
+def _current_unit(province: str | None, names: set[str], successors: Mapping[str, str | None]) -> str | None:
+    """The gazetteer unit a document's province is, or became by merger."""
+    seen = set()
+    while province is not None and province not in names and province not in seen:
+        seen.add(province)
+        province = successors.get(province)
+    return province

@@ -826,6 +826,9 @@ class Store:
         rows = self.con.execute(f"WITH RECURSIVE r(id) AS (VALUES (?) UNION {step}) SELECT id FROM r", (start,))
         return {row[0] for row in rows}
 
+    def all_node_ids(self) -> set[str]:
+        return {row[0] for row in self.con.execute("SELECT id FROM nodes")}
+
     def neighbours(self, ident: str) -> set[str]:
         """`ident` and the documents one link away, either way."""
         rows = self.con.execute(
@@ -839,10 +842,17 @@ class Store:
         them and the speakers of the files their evidence quotes."""
         self._select(ids)
         q = self.con.execute
-        inside = "source IN (SELECT id FROM temp.sel) AND target IN (SELECT id FROM temp.sel)"
+        # from each selected source along its primary key, then keep selected targets: with a
+        # plain "source IN sel AND target IN sel" SQLite looks up every pair of ids (6 s for
+        # 5,000 ids); EXISTS keeps the target test out of the index lookup (20 ms)
+        inside = (
+            "FROM temp.sel a CROSS JOIN {0} x ON x.source = a.id"
+            " WHERE EXISTS (SELECT 1 FROM temp.sel b WHERE b.id = x.target)"
+        )
         evidence = q(
-            f"SELECT source, target, path, line, text, registry FROM evidence WHERE {inside}"
-            " ORDER BY source, target, seq"
+            "SELECT x.source, x.target, x.path, x.line, x.text, x.registry "
+            + inside.format("evidence")
+            + " ORDER BY x.source, x.target, x.seq"
         ).fetchall()
         paths = sorted({row[2] for row in evidence if row[2]})
         issues = q(
@@ -855,7 +865,9 @@ class Store:
             "nodes": q(
                 f"SELECT {NODE_COLUMNS} FROM nodes WHERE id IN (SELECT id FROM temp.sel) ORDER BY id"
             ).fetchall(),
-            "links": q(f"SELECT source, target, relation FROM links WHERE {inside} ORDER BY source, target").fetchall(),
+            "links": q(
+                "SELECT x.source, x.target, x.relation " + inside.format("links") + " ORDER BY x.source, x.target"
+            ).fetchall(),
             "evidence": evidence,
             "issues": issues,
             "speakers": q(

@@ -40,6 +40,8 @@ app.command("trace")(_trace.trace)
 app.command("show")(_show.show)
 app.command("stats")(_corpus.stats)
 app.command("unresolved")(_corpus.unresolved)
+app.command("coverage")(_corpus.coverage)
+app.command("export")(_corpus.export)
 
 
 def main() -> None:

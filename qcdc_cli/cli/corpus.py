@@ -178,3 +178,216 @@ def _render_unresolved(rows: list[dict[str, Any]], total: int, console: Console)
     if total > len(rows):
         console.print(Text(f"... and {total - len(rows):,} more"))
     console.print(Text(f"{total:,} cited documents are in neither the corpus nor the registry"), soft_wrap=True)
+
+
+# ---- coverage and export: the lineage graph the index holds
+
+RegistryOption = Annotated[
+    list[Path] | None,
+    typer.Option("--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."),
+]
+ProvinceOption = Annotated[str | None, typer.Option("--province", "-p", help="Pick among documents of this province.")]
+YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Pick among documents of this year.")]
+
+
+def coverage(
+    document: Annotated[str, typer.Argument(help="The directive: a number or id, as for `qcdc trace`.")],
+    db: DbOption = None,
+    output_format: FormatOption = CorpusFormat.text,
+    province: ProvinceOption = None,
+    year: YearOption = None,
+    relation: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--relation", "-r", help="Relations that count as acting on it (default: implements, continues, guides)."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Compare with the provinces of this date (YYYY-MM-DD; default: today's 34)."),
+    ] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="List every document, not 5 per province.")] = False,
+    registry: RegistryOption = None,
+) -> None:
+    """Which provinces and units have issued a document implementing DOCUMENT, directly or
+    down the chain, with number and date, and which provinces have none in the corpus.
+
+    Exit codes: 0 shown, 1 the number is unknown or ambiguous, 2 usage or input errors.
+    """
+    import datetime as dt
+
+    from qcdc_cli.cli._console import error, print_json, stdout_console
+    from qcdc_cli.cli._lineage import pick
+    from qcdc_cli.pipeline import COVERAGE_RELATIONS, coverage_of, index_catalog, index_graph
+    from qcdc_cli.store import Store, resolve_db_path
+
+    db_path = resolve_db_path(db)
+    when = as_of or dt.date.today().isoformat()
+    try:
+        dt.date.fromisoformat(when)
+    except ValueError:
+        raise typer.BadParameter(f"not a date: {when!r} (use YYYY-MM-DD)", param_hint="--as-of") from None
+    with Store.open_reader(db_path) as store:
+        if store.derived_state()[0]:
+            error(STALE)
+    catalog = index_catalog(db_path, document, registry or ())
+    known = pick(catalog, document, province, year)
+    graph = index_graph(db_path, known.id, "down")
+    provinces = catalog.vocab.provinces
+    units = [
+        p.name
+        for p in provinces
+        if (p.valid_from is None or p.valid_from <= when) and (p.valid_until is None or when <= p.valid_until)
+    ]
+    successors = {p.name: p.successor for p in provinces if p.successor and p.successor != p.name}
+    result = coverage_of(graph, known.id, units, successors, tuple(relation or COVERAGE_RELATIONS))
+    result["as_of"] = when
+    result["document"] = {"id": known.id, "issuer": known.issuer, "date": known.date, "title": known.title}
+    if output_format is CorpusFormat.json:
+        print_json(result)
+        return
+    _render_coverage(result, stdout_console(), show_all)
+
+
+def _render_coverage(result: dict[str, Any], console: Console, show_all: bool) -> None:
+    from rich.text import Text
+
+    from qcdc_cli.cli._console import safe
+
+    doc = result["document"]
+    head = Text()
+    head.append_text(safe(doc["id"], style="bold"))
+    meta = ", ".join(x for x in (doc["issuer"], doc["date"]) if x)
+    if meta:
+        head.append(" (")
+        head.append_text(safe(meta))
+        head.append(")")
+    head.append(
+        f": {result['documents']:,} documents in {result['covered']} of {result['gazetteer']} provinces"
+        f" (as of {result['as_of']}; {', '.join(result['relations'])})"
+    )
+    console.print(head, soft_wrap=True)
+    for unit, docs in result["provinces"].items():
+        line = Text("\n")
+        line.append_text(safe(unit, style="bold"))
+        line.append(f"  {len(docs):,} documents, {sum(d['direct'] for d in docs):,} direct")
+        console.print(line, soft_wrap=True)
+        ordered = sorted(docs, key=lambda d: (not d["direct"], d["date"] or "", d["id"]))
+        for d in ordered if show_all else ordered[:5]:
+            row = Text("  ")
+            row.append_text(safe(d["id"]))
+            for extra in (d["date"], d["issuer"]):
+                if extra:
+                    row.append("  ")
+                    row.append_text(safe(extra))
+            if not d["direct"] and d["via"]:
+                row.append("  via ")
+                row.append_text(safe(", ".join(d["via"])))
+            console.print(row, soft_wrap=True)
+        if not show_all and len(docs) > 5:
+            console.print(Text(f"  ... and {len(docs) - 5:,} more (--all lists them)"))
+    missing = result["missing"]
+    console.print()
+    if missing:
+        line = Text(f"no document yet from {len(missing)} provinces: ")
+        line.append_text(safe(", ".join(missing)))
+        console.print(line, soft_wrap=True)
+    else:
+        console.print(Text("every province has acted on it"))
+
+
+class ExportFormat(enum.StrEnum):
+    graphml = "graphml"
+    gexf = "gexf"
+    json = "json"
+    dot = "dot"
+    mermaid = "mermaid"
+
+
+def export(
+    output_format: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="graphml or gexf (Gephi, yEd), json, dot (Graphviz), mermaid."),
+    ] = ExportFormat.graphml,
+    root: Annotated[
+        str | None, typer.Option("--root", help="Only the documents above and below this one (a number or id).")
+    ] = None,
+    db: DbOption = None,
+    province: ProvinceOption = None,
+    year: YearOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """The lineage graph of the index, or the part around --root, on stdout.
+
+    Mermaid needs --root: a Markdown page cannot draw a whole corpus.
+    """
+    import sys
+
+    from qcdc_cli.cli._console import error
+    from qcdc_cli.graph import Trace
+    from qcdc_cli.pipeline import index_catalog, index_graph
+    from qcdc_cli.store import Store, resolve_db_path
+
+    if output_format is ExportFormat.mermaid and root is None:
+        raise typer.BadParameter("mermaid needs --root ID", param_hint="--format")
+    db_path = resolve_db_path(db)
+    with Store.open_reader(db_path) as store:
+        if store.derived_state()[0]:
+            error(STALE)
+    target = ""
+    if root is not None:
+        from qcdc_cli.cli._lineage import pick
+
+        target = pick(index_catalog(db_path, root, registry or ()), root, province, year).id
+    graph = index_graph(db_path, target, "both" if root else "all")
+    if output_format in (ExportFormat.graphml, ExportFormat.gexf):
+        sys.stdout.writelines(_networkx_lines(graph, output_format))
+        return
+    from qcdc_cli.render import graph_export
+
+    view = Trace(target, "both", None, graph.nodes(), graph.links(), [], issues=list(graph.issues))
+    writer = {
+        ExportFormat.json: graph_export.render_json,
+        ExportFormat.dot: graph_export.render_dot,
+        ExportFormat.mermaid: graph_export.render_mermaid,
+    }[output_format]
+    sys.stdout.write(writer(view))
+
+
+def _networkx_lines(graph: Any, output_format: ExportFormat) -> Any:
+    """GraphML or GEXF text: networkx's writers, on attributes made safe for XML (no
+    None, no control characters, which XML 1.0 cannot carry)."""
+    import networkx as nx
+
+    from qcdc_cli.cli._console import sanitize
+
+    g = nx.DiGraph()
+    for node in graph.nodes():
+        attrs = {
+            "label": node.id,
+            "number": node.number,
+            "type": node.type,
+            "issuer_code": node.issuer_code,
+            "issuer": node.issuer,
+            "province": node.province,
+            "date": node.date,
+            "title": node.title,
+            "path": node.path,
+        }
+        clean: dict[str, Any] = {k: sanitize(v) for k, v in attrs.items() if v is not None}
+        clean.update(in_corpus=node.in_corpus, in_registry=node.in_registry)
+        g.add_node(sanitize(node.id), **clean)
+    for link in graph.links():
+        first = link.evidence[0] if link.evidence else None
+        where = (first.registry and f"registry:{first.registry}") or (first and f"{first.path}:{first.line}") or ""
+        g.add_edge(
+            sanitize(link.source),
+            sanitize(link.target),
+            relation=link.relation,
+            evidence=len(link.evidence),
+            source_of=sanitize(where),
+            quote=sanitize((first.text or "") if first else ""),
+        )
+    if output_format is ExportFormat.gexf:
+        return (line + "\n" for line in nx.generate_gexf(g))
+    return (line + "\n" for line in nx.generate_graphml(g))
