@@ -191,10 +191,14 @@ def index_catalog(db_path: Path, text: str, registry_paths: Sequence[Path] = ())
     return catalog
 
 
-def index_graph(db_path: Path, ident: str, scope: Scope = "up") -> LineageGraph:
+def index_graph(db_path: Path, ident: str, scope: Scope = "up", depth: int | None = None) -> LineageGraph:
     """The part of the indexed lineage graph around `ident`: everything above it (`up`),
-    below it (`down`), both, or one link away (`near`), with evidence and issues; the
-    whole graph for `all` (`ident` is then ignored)."""
+    below it (`down`), both, or one link away (`near`), with evidence and the issues its
+    documents' citations raise; the whole graph for `all` (`ident` is then ignored).
+
+    With `depth`, one level more than a trace of that depth shows, so it can still say
+    how many links lie beyond; shortcut folding then sees paths within those levels only.
+    """
     from qcdc_cli.graph import Issue, LineageGraph
     from qcdc_cli.models import Evidence, Link
     from qcdc_cli.store import Store, known_from_row
@@ -208,7 +212,7 @@ def index_graph(db_path: Path, ident: str, scope: Scope = "up") -> LineageGraph:
             ids = {ident}
             for way in ("up", "down"):
                 if scope in (way, "both"):
-                    ids |= store.reach(ident, way)
+                    ids |= store.reach(ident, way, None if depth is None else depth + 1)
         rows = store.subgraph_rows(ids)
     evidence: dict[tuple[str, str], list[Evidence]] = {}
     for source, target, path, line, text, registry in rows["evidence"]:
@@ -293,9 +297,10 @@ def coverage_of(
 
 
 def _current_unit(province: str | None, names: set[str], successors: Mapping[str, str | None]) -> str | None:
-    """The gazetteer unit a document's province is, or became by merger."""
-    seen = set()
-    while province is not None and province not in names and province not in seen:
-        seen.add(province)
-        province = successors.get(province)
-    return province
+    """The gazetteer unit a document's province is, or became by merger; else its own
+    name (a province outside the units asked about)."""
+    current, seen = province, set()
+    while current is not None and current not in names and current not in seen:
+        seen.add(current)
+        current = successors.get(current)
+    return current if current is not None else province

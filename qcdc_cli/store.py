@@ -815,16 +815,22 @@ class Store:
             )
         ]
 
-    def reach(self, start: str, direction: str) -> set[str]:
+    def reach(self, start: str, direction: str, depth: int | None = None) -> set[str]:
         """Every node above (`up`: what it cites, transitively) or below (`down`: what
-        cites it) `start`, itself included: a recursive walk over the links table."""
-        step = (
-            "SELECT l.target FROM links l JOIN r ON l.source = r.id"
-            if direction == "up"
-            else "SELECT l.source FROM links l JOIN r ON l.target = r.id"
+        cites it) `start`, itself included, at most `depth` links away: a recursive query
+        over the links table, so only what is reached is read."""
+        near, far = ("source", "target") if direction == "up" else ("target", "source")
+        if depth is None:
+            sql = (
+                f"WITH RECURSIVE r(id) AS (VALUES (?) UNION SELECT l.{far} FROM links l JOIN r ON l.{near} = r.id)"
+                " SELECT id FROM r"
+            )
+            return {row[0] for row in self.con.execute(sql, (start,))}
+        sql = (
+            f"WITH RECURSIVE r(id, d) AS (VALUES (?, 0) UNION SELECT l.{far}, r.d + 1 FROM links l"
+            f" JOIN r ON l.{near} = r.id WHERE r.d < ?) SELECT DISTINCT id FROM r"
         )
-        rows = self.con.execute(f"WITH RECURSIVE r(id) AS (VALUES (?) UNION {step}) SELECT id FROM r", (start,))
-        return {row[0] for row in rows}
+        return {row[0] for row in self.con.execute(sql, (start, depth))}
 
     def all_node_ids(self) -> set[str]:
         return {row[0] for row in self.con.execute("SELECT id FROM nodes")}
@@ -838,8 +844,8 @@ class Store:
         return {ident} | {row[0] for row in rows}
 
     def subgraph_rows(self, ids: Iterable[str]) -> dict[str, list[tuple[Any, ...]]]:
-        """The nodes `ids`, the links among them with their evidence, the issues about
-        them and the speakers of the files their evidence quotes."""
+        """The nodes `ids`, the links among them with their evidence, the issues their
+        citations raise and the speakers of the files their evidence quotes."""
         self._select(ids)
         q = self.con.execute
         # from each selected source along its primary key, then keep selected targets: with a
@@ -855,9 +861,11 @@ class Store:
             + " ORDER BY x.source, x.target, x.seq"
         ).fetchall()
         paths = sorted({row[2] for row in evidence if row[2]})
+        # what the documents shown say; not every issue any document raises about a hub
+        # like 30-CT/TW (thousands in a national corpus)
         issues = q(
             "SELECT kind, source, number, message, target, candidates, path, line, text, registry FROM issues"
-            " WHERE source IN (SELECT id FROM temp.sel) OR target IN (SELECT id FROM temp.sel) ORDER BY seq"
+            " WHERE source IN (SELECT id FROM temp.sel) ORDER BY seq"
         ).fetchall()
         paths += sorted({row[6] for row in issues if row[6]})
         self._select(paths, table="selp")

@@ -122,3 +122,134 @@ def test_questions_without_an_index_say_how_to_make_one(tmp_path: Path, capsys: 
     code, out, err = cli(["stats", "--db", str(tmp_path / "none.sqlite")], capsys)
     assert (code, out) == (2, "")
     assert "no index here; run `qcdc ingest FOLDER` first" in err
+
+
+# ---- lineage over the index: the same answers as the whole graph, a piece at a time
+
+SAMPLES = Path(__file__).parent.parent / "samples"
+
+
+@pytest.fixture(scope="module")
+def samples_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five seed texts, through the real extractor and the bundled registry."""
+    db = tmp_path_factory.mktemp("samples") / "index.sqlite"
+    with Store.open_writer(db) as store:
+        events = list(ingest([SAMPLES], store, load_vocabulary(), Options(jobs=1)))
+    assert events[-1].summary.read == 5 and not events[-1].summary.failed
+    return db
+
+
+def test_index_pieces_trace_like_the_whole_graph(samples_index: Path) -> None:
+    from qcdc_cli.cli._lineage import pick
+    from qcdc_cli.pipeline import build_lineage, index_catalog, index_graph
+    from qcdc_cli.render.graph_export import trace_dict
+
+    catalog, whole, _ = build_lineage([], [], samples_index)  # every row loaded, graph rebuilt
+    corpus_ids = [k.id for k in catalog.entries if k.in_corpus]
+    assert len(corpus_ids) == 6
+    for ident in [*corpus_ids, "30-CT/TW", "26-KH/TU@Lai Châu"]:
+        for direction in ("up", "down", "both"):
+            known = pick(index_catalog(samples_index, ident), ident, None, None)
+            assert known.id == ident
+            part = index_graph(samples_index, ident, direction)
+            mine = trace_dict(part.trace(ident, direction))
+            theirs = trace_dict(whole.trace(ident, direction))
+            shown = {n["id"] for n in theirs["nodes"]}
+            # the index keeps the issues the shown documents raise, not every issue any
+            # document raises about a shown one (a hub gets thousands in a national corpus)
+            theirs["issues"] = [i for i in theirs["issues"] if i["source"] in shown]
+            assert mine == theirs, (ident, direction)
+
+
+def test_index_catalog_finds_what_users_type(samples_index: Path) -> None:
+    from qcdc_cli.pipeline import index_catalog
+
+    assert index_catalog(samples_index, "13-kh/duk").find("13-kh/duk").document.id == "13-KH/ĐUK@Lai Châu"
+    found = index_catalog(samples_index, "05-CT/TW").find("05-CT/TW")
+    assert found.status == "ambiguous" and {k.id for k in found.candidates} == {"05-CT/TW@XII", "05-CT/TW@XIII"}
+    assert index_catalog(samples_index, "05-CT/TW@XII").find("05-CT/TW@XII").document.date == "2016-05-15"
+    typo = index_catalog(samples_index, "62-KH/TW").find("62-KH/TW")
+    assert typo.status == "unknown" and "62-KH/TU@Thừa Thiên Huế" in {k.id for k in typo.candidates}
+    ident = f"file:{SAMPLES / 'tuyenquang_ubnd_dan-van_2013.txt'}"
+    tq = index_catalog(samples_index, ident).find(ident)
+    assert tq.document is not None and tq.document.province == "Tuyên Quang"
+
+
+def test_coverage_command(samples_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(["coverage", "120-KL/TW", "--db", str(samples_index), "-f", "json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["gazetteer"] == 34 and data["covered"] == 1
+    (doc,) = data["provinces"]["Lai Châu"]
+    assert (doc["id"], doc["date"], doc["direct"]) == ("13-KH/ĐUK@Lai Châu", "2016-04-11", True)
+    assert "Hà Tĩnh" in data["missing"] and "Lai Châu" not in data["missing"]
+    code, out, _ = cli(["coverage", "120-KL/TW", "--db", str(samples_index), "--as-of", "2020-01-01"], capsys)
+    assert code == 0 and "in 1 of 63 provinces (as of 2020-01-01" in out
+    code, _, err = cli(["coverage", "999-KL/TW", "--db", str(samples_index)], capsys)
+    assert code == 1 and "no document 999-KL/TW" in err
+
+
+def test_export_formats(samples_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import xml.dom.minidom
+
+    import jsonschema
+
+    from qcdc_cli.render.graph_export import TRACE_SCHEMA
+
+    with Store.open_reader(samples_index) as s:
+        n_nodes = s.con.execute("SELECT count(*) FROM nodes").fetchone()[0]
+        n_links = s.con.execute("SELECT count(*) FROM links").fetchone()[0]
+    db = ["--db", str(samples_index)]
+    code, out, _ = cli(["export", "-f", "graphml", *db], capsys)
+    dom = xml.dom.minidom.parseString(out)
+    assert code == 0 and len(dom.getElementsByTagName("node")) == n_nodes
+    assert len(dom.getElementsByTagName("edge")) == n_links
+    code, out, _ = cli(["export", "-f", "gexf", *db], capsys)
+    assert len(xml.dom.minidom.parseString(out).getElementsByTagName("edge")) == n_links
+    code, out, _ = cli(["export", "-f", "json", *db], capsys)
+    data = json.loads(out)
+    jsonschema.validate(data, TRACE_SCHEMA)
+    assert (len(data["nodes"]), len(data["edges"])) == (n_nodes, n_links)
+    code, out, _ = cli(["export", "-f", "json", "--root", "13-KH/ĐUK", *db], capsys)
+    assert {e["source"] for e in json.loads(out)["edges"]} >= {"13-KH/ĐUK@Lai Châu", "26-KH/TU@Lai Châu"}
+    assert len(json.loads(out)["nodes"]) < n_nodes
+    code, out, _ = cli(["export", "-f", "mermaid", "--root", "13-KH/ĐUK", *db], capsys)
+    assert code == 0 and out.startswith("flowchart BT")
+    code, _, err = cli(["export", "-f", "mermaid", *db], capsys)
+    assert code == 2 and "mermaid needs --root" in err
+
+
+def test_coverage_follows_implementing_chains_and_maps_merged_provinces() -> None:
+    from qcdc_cli.graph import LineageGraph
+    from qcdc_cli.models import DocNode, Link
+    from qcdc_cli.pipeline import coverage_of
+
+    def plan(ident: str, province: str, in_corpus: bool = True) -> DocNode:
+        return DocNode(ident, ident.split("@")[0], province=province, in_corpus=in_corpus, date="2016-03-01")
+
+    nodes = [
+        DocNode("120-KL/TW", "120-KL/TW", in_registry=True),
+        plan("62-KH/TU@Thừa Thiên Huế", "Thừa Thiên Huế"),  # Huế since 2025
+        plan("26-KH/TU@Lai Châu", "Lai Châu", in_corpus=False),  # cited, never collected
+        plan("13-KH/ĐUK@Lai Châu", "Lai Châu"),
+        plan("7-KH/HU@Lai Châu", "Lai Châu"),
+        plan("19-KH/TU@Tây Ninh", "Tây Ninh"),  # only cites it: not acting on it
+    ]
+    links = [
+        Link("62-KH/TU@Thừa Thiên Huế", "120-KL/TW", "implements"),
+        Link("26-KH/TU@Lai Châu", "120-KL/TW", "implements"),
+        Link("13-KH/ĐUK@Lai Châu", "26-KH/TU@Lai Châu", "implements"),
+        Link("7-KH/HU@Lai Châu", "13-KH/ĐUK@Lai Châu", "guides"),
+        Link("19-KH/TU@Tây Ninh", "120-KL/TW", "cites"),
+    ]
+    graph = LineageGraph.from_links(nodes, links)
+    result = coverage_of(graph, "120-KL/TW", ["Huế", "Lai Châu", "Tây Ninh"], {"Thừa Thiên Huế": "Huế"})
+    assert result["missing"] == ["Tây Ninh"] and (result["covered"], result["gazetteer"]) == (2, 3)
+    assert [(d["id"], d["direct"], d["via"]) for d in result["provinces"]["Lai Châu"]] == [
+        ("13-KH/ĐUK@Lai Châu", False, ["26-KH/TU@Lai Châu"]),
+        ("7-KH/HU@Lai Châu", False, ["13-KH/ĐUK@Lai Châu"]),
+    ]
+    (hue,) = result["provinces"]["Huế"]
+    assert (hue["province"], hue["unit"], hue["direct"]) == ("Thừa Thiên Huế", "Huế", True)
+    widened = coverage_of(graph, "120-KL/TW", ["Huế", "Lai Châu", "Tây Ninh"], {}, ("implements", "guides", "cites"))
+    assert widened["missing"] == ["Huế"]  # no successor given: Thừa Thiên Huế is not a unit asked about
+    assert "Tây Ninh" in widened["provinces"] and "Thừa Thiên Huế" in widened["provinces"]
