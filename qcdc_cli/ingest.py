@@ -371,7 +371,7 @@ def ingest(
         sizes = {c.path: c.size for c in walked.candidates}
         summary.failed.extend(walked.missing_args)
         changes = _Changes(store, known)
-        with _executor(len(tasks), vocab, extractor, options) as run:
+        with _executor(len(tasks), vocab, extractor, options) as run, store.batch() as batch:
             # the pool forks before the caller starts a progress thread
             yield Planned(
                 to_read=len(tasks) + len(walked.failures),
@@ -383,10 +383,12 @@ def ingest(
                 changes.before(path, "failed")
                 store.replace_file(FileRecord(path, None, None, status="failed", error=reason), None)
                 summary.failed.append((path, reason))
+                batch.maybe_commit()
                 yield FileDone(path, "failed", 0, reason)
             for out in run(tasks):
                 changes.before(out.path, out.kind)
                 _write(store, out, key, summary)
+                batch.maybe_commit()
                 yield FileDone(out.path, out.kind, out.size, out.error)
         gone = _gone(walked, store)
         if options.prune:

@@ -541,6 +541,28 @@ _INSERT_REPORTED = (
 _INSERT_PROBLEM = "INSERT INTO problems(file_id, code, message, line) VALUES (?, ?, ?, ?)"
 
 
+@dataclass(slots=True)
+class Batch:
+    """An open batch of transactions (Store.batch)."""
+
+    store: Store
+    max_units: int
+    max_seconds: float
+    started: float
+    pending: int = 0
+
+    def maybe_commit(self) -> None:
+        """Commit and begin anew when the batch is full or old enough."""
+        import time
+
+        now = time.monotonic()
+        if self.pending and (self.pending >= self.max_units or now - self.started >= self.max_seconds):
+            self.store.con.execute("COMMIT")
+            self.store.con.execute("BEGIN IMMEDIATE")
+            self.pending = 0
+            self.started = now
+
+
 @dataclass(frozen=True, slots=True)
 class KnownFile:
     """A files row, as ingest needs it to decide whether to read the file again."""
@@ -560,6 +582,7 @@ class Store:
         self.con = con
         self.path = path
         self.writable = writable
+        self._batch: Batch | None = None
 
     # ---- opening
 
@@ -618,7 +641,22 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (also KeyboardInterrupt)."""
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (also KeyboardInterrupt).
+
+        Inside a `batch`, a SAVEPOINT instead: the unit still rolls back alone, and is
+        made durable with the rest of the batch."""
+        if self._batch is not None:
+            self.con.execute("SAVEPOINT unit")
+            try:
+                yield self.con
+            except BaseException:
+                with suppress(sqlite3.Error):
+                    self.con.execute("ROLLBACK TO unit")
+                    self.con.execute("RELEASE unit")
+                raise
+            self.con.execute("RELEASE unit")
+            self._batch.pending += 1
+            return
         try:
             self.con.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
@@ -629,6 +667,32 @@ class Store:
             with suppress(sqlite3.Error):
                 self.con.execute("ROLLBACK")
             raise
+        self.con.execute("COMMIT")
+
+    @contextmanager
+    def batch(self, max_units: int = 64, max_seconds: float = 0.5) -> Iterator[Batch]:
+        """Group the transactions inside into commits of up to `max_units` units or
+        `max_seconds`: each file stays whole (its own savepoint), a crash loses at most
+        the files of one uncommitted batch (the next run reads them again), and the
+        writer spends less time committing, which the workers need on small machines.
+        Call `Batch.maybe_commit()` between units."""
+        import time
+
+        batch = Batch(self, max_units, max_seconds, time.monotonic())
+        self._batch = batch
+        try:
+            self.con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            self._batch = None
+            raise StoreError(f"{self.path}: {_explain(e)}") from None
+        try:
+            yield batch
+        except BaseException:
+            with suppress(sqlite3.Error):
+                self.con.execute("ROLLBACK")
+            self._batch = None
+            raise
+        self._batch = None
         self.con.execute("COMMIT")
 
     @contextmanager

@@ -325,3 +325,28 @@ def test_db_location(explicit: Path | None, env: str | None, expected: Path, mon
     else:
         monkeypatch.setenv("QCDC_DB", env)
     assert resolve_db_path(explicit) == expected
+
+
+def test_a_batch_keeps_each_file_whole_and_commits_in_groups(db: Path) -> None:
+    with Store.open_writer(db) as s:
+        reader = Store.open_reader(db)
+        with s.batch(max_units=2, max_seconds=3600) as batch:
+            put(s, "/c/a.txt", plan_text("1-KH/TU", "Hà Tĩnh", "120-KL/TW"))
+            batch.maybe_commit()
+            assert reader.totals()["files"] == 0  # one unit pending: not yet visible
+            text = plan_text("2-KH/TU", "Hà Tĩnh", "120-KL/TW")
+            rows = file_rows(fake_extract(text), text, level_of)
+            rows.documents[0].mentions.append(("999-KL/TW", 1, 1, 0, 1, "x", "cites", *[None] * 5, 0, None, ""))
+            with pytest.raises(sqlite3.IntegrityError):
+                s.replace_file(FileRecord("/c/b.txt", 1, 1, "h", "utf-8"), rows)  # rolls back alone
+            put(s, "/c/c.txt", plan_text("3-KH/TU", "Hà Tĩnh", "120-KL/TW"))
+            batch.maybe_commit()
+            assert reader.totals() == {"files": 2, "failed": 0, "documents": 2, "references": 4, "mentions": 4}
+            put(s, "/c/d.txt", plan_text("4-KH/TU", "Hà Tĩnh", "120-KL/TW"))
+        assert reader.totals()["files"] == 3  # the rest is committed when the batch ends
+        with pytest.raises(KeyboardInterrupt), s.batch():
+            put(s, "/c/e.txt", plan_text("5-KH/TU", "Hà Tĩnh", "120-KL/TW"))
+            raise KeyboardInterrupt  # a batch that ends in an exception is rolled back
+        reader.close()
+    with Store.open_reader(db) as r:
+        assert [row[0] for row in r.dump()["files"]] == ["/c/a.txt", "/c/c.txt", "/c/d.txt"]

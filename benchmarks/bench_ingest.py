@@ -1,0 +1,220 @@
+"""Ingest and index-query benchmark on the synthetic corpus of gen_corpus.py.
+
+    python benchmarks/bench_ingest.py [--files 5000] [--big 100000] [--work /tmp/qcdc-bench]
+
+Prints, for the --files corpus:
+  - the baselines, in this process: read + decode every file, and read + decode +
+    extract_text (no index), sequentially;
+  - a cold ingest (fresh index) with 1 worker and with all cores, as `qcdc ingest`
+    subprocesses: seconds, files/s, MB/s, peak RSS of the largest process, the ratio to
+    the extract-only baseline, and how long resolving the whole index took;
+  - an unchanged re-ingest (nothing opened);
+and for the --big corpus (built once in --work, reused): its ingest, then the latency of
+the index questions, in-process (median of 5 after one warm-up) and as CLI processes:
+trace up from a commune plan, both ways from a provincial plan, down one level from
+120-KL/TW (pick + recursive query + subgraph + graph.trace), coverage, unresolved, stats.
+
+Files are in the page cache ("cold" is the index, not the disk: dropping caches needs
+root on the host). Nothing here is a pass/fail test; it prints what it measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+
+
+def qcdc(*args: str) -> list[str]:
+    return [sys.executable, "-m", "qcdc_cli", *args]
+
+
+def measure(cmd: list[str]) -> tuple[float, int, str, int]:
+    """(seconds, peak RSS in MB of the largest process of the run, stdout, exit code)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - started, usage.ru_maxrss // 1024, out, proc.returncode
+
+
+def corpus(work: Path, name: str, n: int) -> tuple[Path, int, int]:
+    """The corpus of `n` files under work/name (generated once), its file count and bytes."""
+    from gen_corpus import generate
+
+    root = work / f"{name}-{n}"
+    marker = root / ".complete"
+    if not marker.exists():
+        started = time.perf_counter()
+        generate(root, n)
+        marker.write_text("")
+        print(f"  generated {root} in {time.perf_counter() - started:.0f} s", flush=True)
+    files = [p for p in root.rglob("*") if p.suffix in (".txt", ".md")]
+    return root, len(files), sum(p.stat().st_size for p in files)
+
+
+def baselines(root: Path) -> tuple[float, float]:
+    """Seconds to read + decode every file, and to also extract it (one process)."""
+    from qcdc_cli.extract import extract_text
+    from qcdc_cli.reader import decode_bytes
+    from qcdc_cli.vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".txt", ".md"))
+    started = time.perf_counter()
+    for p in files:
+        decode_bytes(p.read_bytes(), str(p))
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    for p in files:
+        extract_text(decode_bytes(p.read_bytes(), str(p)).text, vocab)
+    return read, time.perf_counter() - started
+
+
+def ingest_run(root: Path, db: Path, jobs: int | None) -> dict[str, Any]:
+    args = ["ingest", str(root), "--db", str(db), "--format", "json"]
+    if jobs:
+        args += ["--jobs", str(jobs)]
+    seconds, peak, out, code = measure(qcdc(*args))
+    summary = json.loads(out) if out.strip() else {}
+    return {"seconds": seconds, "peak_mb": peak, "exit": code, "summary": summary}
+
+
+def median_ms(fn: Callable[[], object], repeat: int = 5) -> tuple[float, object]:
+    result = fn()  # warm-up (registry load, page cache)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000, result
+
+
+def small_benchmark(work: Path, n: int) -> None:
+    root, files, size = corpus(work, "corpus", n)
+    mb = size / 1e6
+    print(f"\ncorpus: {files:,} files, {mb:,.1f} MB ({root})", flush=True)
+    read, extract = baselines(root)
+    for label, s in (("read+decode", read), ("read+decode+extract", extract)):
+        print(f"  baseline {label + ', 1 process:':32} {s:7.2f} s  {files / s:8,.0f} files/s  {mb / s:6.1f} MB/s")
+    cores = os.cpu_count() or 1
+    for label, jobs in (("1 worker", 1), (f"all cores ({cores})", None)):
+        db = work / f"bench-{label.split()[0]}.sqlite"
+        for p in db.parent.glob(db.name + "*"):
+            p.unlink()
+        r = ingest_run(root, db, jobs)
+        s = r["seconds"]
+        derive = r["summary"].get("derive_seconds") or 0.0
+        print(
+            f"  cold ingest, {label:16}  {s:7.2f} s  {files / s:8,.0f} files/s  {mb / s:6.1f} MB/s"
+            f"  peak {r['peak_mb']:5,} MB  x{s / extract:.2f} of extract-only  (resolving: {derive:.1f} s)",
+            flush=True,
+        )
+        if jobs is None:
+            again = ingest_run(root, db, None)
+            print(
+                f"  unchanged re-ingest:               {again['seconds']:7.2f} s"
+                f"  (opened {again['summary'].get('read', '?')} files, peak {again['peak_mb']:,} MB)",
+                flush=True,
+            )
+
+
+def big_benchmark(work: Path, n: int) -> None:
+    import sqlite3
+
+    from qcdc_cli.cli._lineage import pick
+    from qcdc_cli.pipeline import index_catalog, index_graph
+    from qcdc_cli.store import Store
+
+    root, files, size = corpus(work, "corpus", n)
+    db = work / f"big-{n}.sqlite"
+    print(f"\nbig corpus: {files:,} files, {size / 1e6:,.1f} MB", flush=True)
+    if not (work / f"big-{n}.done").exists():
+        for p in db.parent.glob(db.name + "*"):
+            p.unlink()
+        r = ingest_run(root, db, None)
+        s = r["seconds"]
+        derive = r["summary"].get("derive_seconds") or 0.0
+        print(
+            f"  cold ingest, all cores: {s:7.1f} s  {files / s:6,.0f} files/s  {size / 1e6 / s:5.1f} MB/s"
+            f"  peak {r['peak_mb']:,} MB  (resolving the whole index: {derive:.1f} s)",
+            flush=True,
+        )
+        (work / f"big-{n}.done").write_text(json.dumps(r))
+    with Store.open_reader(db) as store:
+        totals = store.totals()
+    size_mb = db.stat().st_size / 1e6
+    print(f"  index: {totals['documents']:,} documents, {totals['references']:,} references, {size_mb:,.0f} MB")
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    leaf = con.execute(
+        "SELECT id FROM nodes WHERE issuer_code = 'ĐU' AND document_id IS NOT NULL ORDER BY id LIMIT 1"
+    ).fetchone()[0]
+    plan = con.execute(
+        "SELECT id FROM nodes WHERE issuer_code = 'TU' AND document_id IS NOT NULL ORDER BY id LIMIT 1"
+    ).fetchone()[0]
+
+    def trace(text: str, scope: str, depth: int | None = None) -> Callable[[], int]:
+        def run() -> int:
+            known = pick(index_catalog(db, text), text, None, None)
+            graph = index_graph(db, known.id, scope, depth)
+            graph.trace(known.id, scope, depth=depth)
+            return len(graph)
+
+        return run
+
+    def unresolved() -> int:
+        with Store.open_reader(db) as store:
+            return len(store.unresolved(50, 5))
+
+    def stats() -> int:
+        with Store.open_reader(db) as store:
+            return len(store.stats())
+
+    print("  in-process, median of 5 (index_catalog + pick + index_graph + graph.trace):")
+    for label, fn in (
+        (f"trace --up {leaf}", trace(leaf, "up")),
+        (f"trace --both {plan}", trace(plan, "both")),
+        ("trace --down --depth 1 120-KL/TW", trace("120-KL/TW", "down", 1)),
+        ("unresolved (top 50)", unresolved),
+        ("stats", stats),
+    ):
+        ms, nodes = median_ms(fn)
+        print(f"    {label:45} {ms:9.1f} ms  ({nodes:,} nodes/rows)", flush=True)
+    print("  as CLI processes (one run each, wall clock incl. Python start-up):")
+    for args in (
+        ["coverage", "120-KL/TW", "-f", "json"],
+        ["unresolved", "-n", "50"],
+        ["stats", "-f", "json"],
+        ["--help"],
+    ):
+        seconds, peak, _, code = measure(qcdc(*args, *(["--db", str(db)] if args != ["--help"] else [])))
+        print(f"    qcdc {' '.join(args):40} {seconds * 1000:9.0f} ms  peak {peak:,} MB  exit {code}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=5000)
+    parser.add_argument("--big", type=int, default=100_000)
+    parser.add_argument("--skip-big", action="store_true")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/qcdc-bench"))
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores", flush=True)
+    small_benchmark(args.work, args.files)
+    if not args.skip_big:
+        big_benchmark(args.work, args.big)
+
+
+if __name__ == "__main__":
+    main()
