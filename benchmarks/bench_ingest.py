@@ -91,6 +91,30 @@ def ingest_run(root: Path, db: Path, jobs: int | None) -> dict[str, Any]:
     return {"seconds": seconds, "peak_mb": peak, "exit": code, "summary": summary}
 
 
+def _burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def machine_parallelism(cores: int) -> float:
+    """How much faster `cores` processes burn pure-Python CPU than one: the ceiling any
+    multiprocessing speed-up on this machine can reach (shared vCPUs give less than N)."""
+    import multiprocessing
+
+    n = 3_000_000
+    started = time.perf_counter()
+    for _ in range(cores):
+        _burn(n)
+    one = time.perf_counter() - started
+    with multiprocessing.get_context("fork").Pool(cores) as pool:
+        started = time.perf_counter()
+        pool.map(_burn, [n] * cores)
+        many = time.perf_counter() - started
+    return one / many
+
+
 def median_ms(fn: Callable[[], object], repeat: int = 5) -> tuple[float, object]:
     result = fn()  # warm-up (registry load, page cache)
     times = []
@@ -109,6 +133,7 @@ def small_benchmark(work: Path, n: int) -> None:
     for label, s in (("read+decode", read), ("read+decode+extract", extract)):
         print(f"  baseline {label + ', 1 process:':32} {s:7.2f} s  {files / s:8,.0f} files/s  {mb / s:6.1f} MB/s")
     cores = os.cpu_count() or 1
+    print(f"  machine: {cores} processes burn CPU x{machine_parallelism(cores):.2f} faster than one", flush=True)
     for label, jobs in (("1 worker", 1), (f"all cores ({cores})", None)):
         db = work / f"bench-{label.split()[0]}.sqlite"
         for p in db.parent.glob(db.name + "*"):
