@@ -449,3 +449,44 @@ def test_a_registry_that_knows_a_cited_document_resolves_it(tmp_path: Path, voca
     assert summary.read == 0 and summary.derive_seconds is not None
     statuses = {(r[2], r[3]) for r in dump(db)["resolutions"]}
     assert ("120-KL/TW", "resolved") in statuses and ("120-KL/TW", "unknown") not in statuses
+
+
+# ---- the command
+
+
+def test_ingest_command_summary_exit_codes_and_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+    import shutil
+
+    from qcdc_cli.cli import app
+    from qcdc_cli.cli._console import run_app
+
+    corpus = tmp_path / "c"
+    shutil.copytree(REPO / "samples", corpus)
+    (corpus / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "legacy.txt").write_bytes(to_cp1258(plan_text("19-KH/TU", "Tây Ninh", "120-KL/TW")))
+    db = tmp_path / "i.sqlite"
+
+    def cli(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as e:
+            run_app(app, ["ingest", str(corpus), "--db", str(db), *args])
+        out = capsys.readouterr()
+        return int(e.value.code or 0), out.out, out.err
+
+    code, out, err = cli()
+    assert code == 1 and err == ""  # stderr is not a terminal: no progress bar
+    assert "files read             6  (" in out and "failed                 1" in out
+    assert "skipped                1  other files (.pdf 1)" in out
+    assert f"failed files (1):\n  {corpus / 'empty.txt'}: empty file" in out
+    assert f"decoded as cp1258: 1 files\n  {corpus / 'legacy.txt'}" in out
+    code, out, _ = cli("-f", "json")
+    data = json.loads(out)
+    assert code == 1 and (data["read"], data["unchanged"]) == (0, 6)
+    assert data["failed"] == [{"path": str(corpus / "empty.txt"), "reason": "empty file"}]
+    assert data["index"]["documents"] == 7  # 13-KH/ĐUK carries 120-KL/TW; legacy.txt is one more
+    (corpus / "empty.txt").unlink()
+    code, out, err = cli("--quiet", "--prune")
+    assert (code, out, err) == (0, "", "")
+    code, out, _ = cli("-f", "json")
+    assert code == 0 and json.loads(out)["index"]["files"] == 6
