@@ -9,7 +9,8 @@ Prints, for the --files corpus:
     subprocesses: seconds, files/s, MB/s, peak RSS of the largest process, the ratio to
     the extract-only baseline, and how long resolving the whole index took;
   - an unchanged re-ingest (nothing opened);
-and for the --big corpus (built once in --work, reused): its ingest, then the latency of
+and for the --big corpus (built once in --work, reused): its ingest, an unchanged
+re-ingest, a re-ingest after one file changed (all resolution runs again), the latency of
 the index questions, in-process (median of 5 after one warm-up) and as CLI processes:
 trace up from a commune plan, both ways from a provincial plan, down one level from
 120-KL/TW (pick + recursive query + subgraph + graph.trace), coverage, unresolved, stats.
@@ -177,6 +178,20 @@ def big_benchmark(work: Path, n: int) -> None:
             flush=True,
         )
         (work / f"big-{n}.done").write_text(json.dumps(r))
+    again = ingest_run(root, db, None)
+    print(
+        f"  unchanged re-ingest: {again['seconds']:.2f} s (opened {again['summary'].get('read', '?')} files)",
+        flush=True,
+    )
+    one = next(p for p in sorted(root.rglob("*.txt")))
+    one.write_bytes(one.read_bytes() + "\nĐã ký.\n".encode())
+    touched = ingest_run(root, db, None)
+    derive = touched["summary"].get("derive_seconds") or 0.0
+    print(
+        f"  one file changed: {touched['seconds']:.1f} s (opened {touched['summary'].get('read', '?')},"
+        f" resolving the whole index again: {derive:.1f} s, peak {touched['peak_mb']:,} MB)",
+        flush=True,
+    )
     with Store.open_reader(db) as store:
         totals = store.totals()
     size_mb = db.stat().st_size / 1e6
