@@ -40,14 +40,24 @@ def qcdc(*args: str) -> list[str]:
     return [sys.executable, "-m", "qcdc_cli", *args]
 
 
+# Runs the measured command and reports its peak RSS. A separate small process, because a
+# child's ru_maxrss starts from the RSS of the process it was forked from: measured from
+# this benchmark (hundreds of MB after the baselines), every command would look that big.
+_LAUNCHER = """
+import json, os, subprocess, sys
+proc = subprocess.Popen(sys.argv[1:])
+_, status, usage = os.wait4(proc.pid, 0)
+sys.stderr.write(json.dumps([usage.ru_maxrss, os.waitstatus_to_exitcode(status)]))
+"""
+
+
 def measure(cmd: list[str]) -> tuple[float, int, str, int]:
     """(seconds, peak RSS in MB of the largest process of the run, stdout, exit code)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    out = proc.stdout.read() if proc.stdout else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - started, usage.ru_maxrss // 1024, out, proc.returncode
+    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *cmd], capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    maxrss_kb, code = json.loads(proc.stderr.strip().splitlines()[-1])
+    return seconds, maxrss_kb // 1024, proc.stdout, code
 
 
 def corpus(work: Path, name: str, n: int) -> tuple[Path, int, int]:
