@@ -390,7 +390,7 @@ def ingest(
                 _write(store, out, key, summary)
                 batch.maybe_commit()
                 yield FileDone(out.path, out.kind, out.size, out.error)
-        gone = _gone(walked, store)
+        gone = _gone(walked, known)
         if options.prune:
             if gone:
                 changes.before(gone[0], "pruned")
@@ -429,12 +429,12 @@ class _Changes:
         self.marked = True
 
 
-def _gone(walked: Walk, store: Store) -> list[str]:
-    """Indexed paths under the walked roots that the walk did not find."""
+def _gone(walked: Walk, known: dict[str, KnownFile]) -> list[str]:
+    """Indexed paths (as the run began) under the walked roots that the walk did not find."""
     seen = {c.path for c in walked.candidates} | {p for p, _ in walked.failures}
     prefixes = tuple(r.rstrip(os.sep) + os.sep for r in walked.roots)
     roots = set(walked.roots)
-    return sorted(p for p in store.known_files() if p not in seen and (p in roots or p.startswith(prefixes)))
+    return sorted(p for p in known if p not in seen and (p in roots or p.startswith(prefixes)))
 
 
 def _write(store: Store, out: _Outcome, key: str, summary: Summary) -> None:
