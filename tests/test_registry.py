@@ -82,9 +82,7 @@ def test_every_central_number_the_seed_plans_cite_is_known(bundled: Registry) ->
         ("18-NQ/TW", {"XII", "XIII"}),  # apparatus 2017 vs land 2022
     ],
 )
-def test_number_collisions_are_separate_documents(
-    bundled: Registry, number: str, terms: set[str]
-) -> None:
+def test_number_collisions_are_separate_documents(bundled: Registry, number: str, terms: set[str]) -> None:
     found = [d for d in bundled.documents if d.number == number]
     assert {d.term for d in found} == terms
     assert len({d.id for d in found}) == len(found)
@@ -147,15 +145,9 @@ def test_numbering_body(bundled: Registry, code: str, body: str) -> None:
     assert bundled.numbering_body(code) == body
 
 
-@pytest.mark.parametrize(
-    ("date", "count"), [("2010-07-30", 63), ("2025-06-30", 63), ("2025-07-01", 34)]
-)
+@pytest.mark.parametrize(("date", "count"), [("2010-07-30", 63), ("2025-06-30", 63), ("2025-07-01", 34)])
 def test_provincial_units_in_force(bundled: Registry, date: str, count: int) -> None:
-    in_force = [
-        p.name
-        for p in bundled.provinces
-        if (p.valid_from or "0000") <= date <= (p.valid_until or "9999")
-    ]
+    in_force = [p.name for p in bundled.provinces if (p.valid_from or "0000") <= date <= (p.valid_until or "9999")]
     assert len(in_force) == count
     assert len(set(in_force)) == count
 
@@ -175,8 +167,7 @@ def test_places_name_their_unit(bundled: Registry, place: str, date: str, provin
     units = [
         p.name
         for p in bundled.provinces
-        if (p.valid_from or "0000") <= date <= (p.valid_until or "9999")
-        and (place in p.places or place == p.seat)
+        if (p.valid_from or "0000") <= date <= (p.valid_until or "9999") and (place in p.places or place == p.seat)
     ]
     assert units == [province]
 
@@ -229,7 +220,8 @@ DOC_NEW = """\
         ('date: "1997-10-01"', 'date: "1997-02-30"', "documents.0.date", "not a calendar date"),
         ("system: party", "system: đảng", "documents.0.system", "'party' or 'state'"),
         ("term: VIII", "term: VIII\n    titel: x", "documents.0.titel", "Extra inputs"),
-        ("number: 31-QĐ/TW", "number: 31/QĐ-TW", "documents.0.number", "not a Party number"),
+        ("number: 31-QĐ/TW", "number: 31/QĐ-TW", "documents.0.number", "not canonical; write '31-QĐ/TW'"),
+        ("number: 31-QĐ/TW", "number: Quy định 31", "documents.0.number", "not a document number"),
         ("number: 31-QĐ/TW", "number: 31-CT/TW", "documents.0.number", "type 'CT'"),
         ("term: VIII", "term: IX", "documents.0.date", "outside term IX"),
         (
@@ -246,6 +238,37 @@ def test_a_broken_entry_names_file_key_path_and_problem(
 ) -> None:
     assert problems_of(write(tmp_path, "ok.yaml", "documents:\n" + DOC_NEW)) == []
     path = write(tmp_path, "mine.yaml", "documents:\n" + DOC_NEW.replace(old, new))
+    found = [p for p in problems_of(path) if p.startswith(f"{path}: {where}: ")]
+    assert found, problems_of(path)
+    assert words in found[0]
+
+
+LAW = """\
+  - id: 64/2025/QH15
+    number: 64/2025/QH15
+    system: state
+    type: L
+    issuer_code: QH
+    issuer: Quốc hội
+    term: XV
+    date: "2025-02-19"
+    title: Luật Ban hành văn bản quy phạm pháp luật
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "words"),
+    [
+        ("term: XV", "term: XIV", "documents.0.term", "XIV is term 14, the number says 15"),
+        ('date: "2025-02-19"', 'date: "2024-02-19"', "documents.0.date", "not in 2025"),
+        ("type: L", "type: NĐ", "documents.0.number", "the number says type 'L'"),
+        ("issuer_code: QH", "issuer_code: UBTVQH", "documents.0.number", "`issuer_code` 'UBTVQH'"),
+        ("id: 64/2025/QH15", "id: QH:L:64@XV", "documents.0.id", "should be '64/2025/QH15'"),
+    ],
+)
+def test_a_broken_state_entry(tmp_path: Path, old: str, new: str, where: str, words: str) -> None:
+    assert problems_of(write(tmp_path, "ok.yaml", "documents:\n" + LAW)) == []
+    path = write(tmp_path, "mine.yaml", "documents:\n" + LAW.replace(old, new))
     found = [p for p in problems_of(path) if p.startswith(f"{path}: {where}: ")]
     assert found, problems_of(path)
     assert words in found[0]
@@ -270,9 +293,7 @@ documents:
       - {type: continues, target: "TW:CT:31@VIII"}
 """,
     )
-    assert problems_of(path) == [
-        f"{path}: documents.0.relations.1.target: 'TW:CT:31@VIII' names no document"
-    ]
+    assert problems_of(path) == [f"{path}: documents.0.relations.1.target: 'TW:CT:31@VIII' names no document"]
 
 
 def test_relation_pointing_forward_in_time(tmp_path: Path) -> None:
@@ -311,9 +332,7 @@ def test_not_yaml_names_line_and_column(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("c_loader", [True, False])
-def test_python_tags_are_refused_not_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, c_loader: bool
-) -> None:
+def test_python_tags_are_refused_not_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, c_loader: bool) -> None:
     """The safe loader (C or Python): a !!python tag is an error, never constructed."""
     if not c_loader:
         monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
@@ -400,9 +419,7 @@ def test_an_issuer_defined_twice_across_files(tmp_path: Path) -> None:
         "issuers:\n  - {code: TU, system: party, scope: local, level: province, name: Tỉnh ủy}\n",
     )
     (problem,) = problems_of(path)
-    assert problem.startswith(
-        f"{path}: issuers.0.code: 'TU' is already defined in {default_paths()[0]}"
-    )
+    assert problem.startswith(f"{path}: issuers.0.code: 'TU' is already defined in {default_paths()[0]}")
 
 
 def test_provinces_overlapping_in_time_are_reported(tmp_path: Path) -> None:
@@ -436,9 +453,7 @@ def test_cli_validate_bundled() -> None:
 
 
 def test_cli_validate_broken_file_exits_2_naming_file_and_key_path(tmp_path: Path) -> None:
-    path = write(
-        tmp_path, "mine.yaml", "documents:\n" + DOC_OK.replace("system: party", "system: x")
-    )
+    path = write(tmp_path, "mine.yaml", "documents:\n" + DOC_OK.replace("system: party", "system: x"))
     result = qcdc("registry", "validate", str(path))
     assert result.returncode == 2
     assert f"qcdc: {path}: documents.0.system: Input should be 'party' or 'state'" in result.stderr
@@ -491,10 +506,7 @@ def test_wheel_carries_the_registry(tmp_path: Path) -> None:
             assert z.read(f"qcdc_cli/data/{name}") == (REPO / "data" / name).read_bytes()
         z.extractall(tmp_path / "site")
     # the unpacked wheel, not the repository, must supply both the code and the data
-    probe = (
-        "import qcdc_cli.registry as r; "
-        "print(r.default_paths()[0]); print(len(r.load_registry().documents))"
-    )
+    probe = "import qcdc_cli.registry as r; print(r.default_paths()[0]); print(len(r.load_registry().documents))"
     result = subprocess.run(
         [sys.executable, "-c", probe],
         capture_output=True,
