@@ -232,19 +232,13 @@ class LineageGraph:
         """Documents that cite nothing known: the central roots of an up-trace."""
         return sorted(n for n in self._g if self._g.out_degree(n) == 0)
 
-    def reach(
-        self, ident: str, direction: Literal["up", "down"], relations: Sequence[str] | None = None
-    ) -> set[str]:
+    def reach(self, ident: str, direction: Literal["up", "down"], relations: Sequence[str] | None = None) -> set[str]:
         """Every document above (`up`) or below (`down`) `ident`, itself included."""
         seen = {ident}
         stack = [ident]
         while stack:
             current = stack.pop()
-            step = (
-                self.parents(current, relations)
-                if direction == "up"
-                else self.children(current, relations)
-            )
+            step = self.parents(current, relations) if direction == "up" else self.children(current, relations)
             for link in step:
                 nxt = link.target if direction == "up" else link.source
                 if nxt not in seen:
@@ -287,9 +281,7 @@ class LineageGraph:
         (120-KL/TW continues 65-KL/TW) never hides what a document says of itself
         (120-KL/TW continues 30-CT/TW)."""
         g = self._g
-        stated = {
-            e for e in g.edges if any(ev.registry is None for ev in g.edges[e]["link"].evidence)
-        }
+        stated = {e for e in g.edges if any(ev.registry is None for ev in g.edges[e]["link"].evidence)}
         out = set()
         for u, w in g.edges:
             usable = stated if (u, w) in stated else None
@@ -427,9 +419,7 @@ def _has_mark(tree: TreeNode, mark: str) -> bool:
     return tree.mark == mark or any(_has_mark(c, mark) for c in tree.children)
 
 
-def _ordered(
-    links: list[Link], relations: Sequence[str] | None, other: Callable[[Link], str]
-) -> list[Link]:
+def _ordered(links: list[Link], relations: Sequence[str] | None, other: Callable[[Link], str]) -> list[Link]:
     if relations is not None:
         links = [lk for lk in links if lk.relation in relations]
     return sorted(links, key=lambda lk: (edge_rank(lk.relation), other(lk)))
@@ -462,17 +452,19 @@ def build_graph(
     catalog: Catalog,
     registry: Registry | None = None,
     texts: Mapping[str, str] | None = None,
+    quotes: Mapping[tuple[str, int], str] | None = None,
 ) -> LineageGraph:
     """The lineage of everything the catalog knows.
 
-    `texts` (path → decoded text) lets links quote the sentence a number stands in;
-    without it the evidence is the line and the number as written.
+    Evidence quotes the sentence a number stands in: from `texts` (path → decoded
+    text), else from `quotes` ((path, mention start) → the line an index kept), else
+    the number as written.
     """
     graph = LineageGraph()
     for known in catalog.entries:
         graph.add_node(known.node())
     for unit in catalog.units:
-        _unit_links(graph, catalog, unit, (texts or {}).get(unit.path))
+        _unit_links(graph, catalog, unit, (texts or {}).get(unit.path), quotes or {})
     if registry is not None:
         for doc in registry.documents:
             source = catalog.by_registry_id(doc.id)
@@ -484,7 +476,13 @@ def build_graph(
     return graph
 
 
-def _unit_links(graph: LineageGraph, catalog: Catalog, unit: CitingUnit, text: str | None) -> None:
+def _unit_links(
+    graph: LineageGraph,
+    catalog: Catalog,
+    unit: CitingUnit,
+    text: str | None,
+    quotes: Mapping[tuple[str, int], str],
+) -> None:
     me = catalog.document_of(unit)
     graph.add_speaker(unit.path, 1 if unit.segment == 0 else (unit.info.line or 1), me.id)
     ctx = catalog.context_of(unit)
@@ -492,18 +490,14 @@ def _unit_links(graph: LineageGraph, catalog: Catalog, unit: CitingUnit, text: s
         if ref.malformed:
             continue
         strongest = [m for m in ref.mentions if m.relation == ref.relation] or ref.mentions
-        evidence = [_mention_evidence(unit.path, m, text) for m in strongest]
+        evidence = [_mention_evidence(unit.path, m, text, quotes) for m in strongest]
         target = _target(graph, catalog, me, ref, ctx, evidence[0] if evidence else None)
         if target is not None:
             graph.add_link(Link(me.id, target.id, ref.relation, evidence))
     for rel in unit.reported:
         evidence = Evidence(path=unit.path, line=rel.line, text=_squeeze(rel.text))
-        source = _target(
-            graph, catalog, me, reference_for(rel.source, unit.references), ctx, evidence
-        )
-        target = _target(
-            graph, catalog, me, reference_for(rel.target, unit.references), ctx, evidence
-        )
+        source = _target(graph, catalog, me, reference_for(rel.source, unit.references), ctx, evidence)
+        target = _target(graph, catalog, me, reference_for(rel.target, unit.references), ctx, evidence)
         if source is not None and target is not None:
             graph.add_link(Link(source.id, target.id, rel.relation, [evidence]))
 
@@ -538,8 +532,11 @@ def _target(
     return res.document
 
 
-def _mention_evidence(path: str, mention: Mention, text: str | None) -> Evidence:
-    quoted = quote(text, mention.start, mention.end) if text else mention.as_written
+def _mention_evidence(path: str, mention: Mention, text: str | None, quotes: Mapping[tuple[str, int], str]) -> Evidence:
+    if text:
+        quoted = quote(text, mention.start, mention.end)
+    else:
+        quoted = _squeeze(quotes.get((path, mention.start)) or mention.as_written)
     return Evidence(path=path, line=mention.line, text=quoted)
 
 
@@ -550,9 +547,7 @@ def quote(text: str, start: int, end: int, limit: int = 220) -> str:
     line_end = len(text) if line_end < 0 else line_end
     left = max(text.rfind(". ", line_start, start), text.rfind("; ", line_start, start))
     left = line_start if left < 0 else left + 2
-    right_dot = [
-        i for i in (text.find(". ", end, line_end), text.find("; ", end, line_end)) if i >= 0
-    ]
+    right_dot = [i for i in (text.find(". ", end, line_end), text.find("; ", end, line_end)) if i >= 0]
     right = min(right_dot) + 1 if right_dot else line_end
     if right - left > limit:
         half = limit // 2

@@ -6,10 +6,9 @@ compared literally (rich wraps at the terminal width and styles when it sees a T
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
-
-import os
 
 import pytest
 from hypothesis import HealthCheck, settings

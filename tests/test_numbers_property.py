@@ -197,11 +197,6 @@ def test_serial_with_letter_is_a_fixed_point(vocab: Vocabulary, number: str) -> 
     assert parsed.doc.number == number
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an upper-case serial letter (30C/NQ-CP, SỐ: 30C-NQ/TU in an all-caps header) is not "
-    "scanned at all: numbers._SERIAL is [0-9]{1,5}[a-zđ]?",
-)
 @pytest.mark.parametrize(("written", "canonical"), [("30C/NQ-CP", "30c/NQ-CP"), ("30C-NQ/TU", "30c-NQ/TU")])
 def test_upper_case_serial_letter_reads_as_the_canonical_number(vocab: Vocabulary, written: str, canonical: str) -> None:
     parsed = parse_number(written, vocab)
