@@ -70,6 +70,7 @@ ADVERSARIAL_TOKENS = [
 ]  # fmt: skip
 ADVERSARIAL_TEXT = st.lists(st.sampled_from(ADVERSARIAL_TOKENS), max_size=200).map("".join)
 
+
 def check_spans(text: str, ex: Extraction) -> None:
     """Every mention points at its own characters; line and column agree with start."""
     for ref in ex.references:
@@ -198,7 +199,9 @@ def test_serial_with_letter_is_a_fixed_point(vocab: Vocabulary, number: str) -> 
 
 
 @pytest.mark.parametrize(("written", "canonical"), [("30C/NQ-CP", "30c/NQ-CP"), ("30C-NQ/TU", "30c-NQ/TU")])
-def test_upper_case_serial_letter_reads_as_the_canonical_number(vocab: Vocabulary, written: str, canonical: str) -> None:
+def test_upper_case_serial_letter_reads_as_the_canonical_number(
+    vocab: Vocabulary, written: str, canonical: str
+) -> None:
     parsed = parse_number(written, vocab)
     assert parsed is not None
     assert parsed.doc.number == canonical

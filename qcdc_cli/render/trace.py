@@ -65,13 +65,9 @@ def type_name(node: DocNode, type_names: Mapping[tuple[str, str], str]) -> str |
     return node.type
 
 
-<<<<<<< HEAD
-def node_label(node: DocNode, type_names: Mapping[tuple[str, str], str], *, target: bool = False) -> Text:
-=======
 def node_label(
     node: DocNode, type_names: Mapping[tuple[str, str], str], *, target: bool = False, title: bool = True
 ) -> Text:
->>>>>>> graph
     """ "26-KH/TU@Lai Châu  Kế hoạch · Tỉnh ủy Lai Châu · 01/03/2016 · not in corpus"."""
     label = Text()
     label.append_text(safe(node.id, "bold" + (" underline" if target else "")))
@@ -285,14 +281,10 @@ def render_show(
             line.append(relation, style="green")
             line.append(" ")
             other_id = getattr(link, other)
-<<<<<<< HEAD
-            line.append_text(node_label(nodes[other_id], type_names) if other_id in nodes else safe(other_id))
-=======
             if other_id in nodes:
                 line.append_text(node_label(nodes[other_id], type_names, title=False))
             else:
                 line.append_text(safe(other_id))
->>>>>>> graph
             for ev in link.evidence[:MAX_EVIDENCE]:
                 line.append("\n  ")
                 line.append_text(evidence_line(ev, link, said_by(speakers, ev)))
