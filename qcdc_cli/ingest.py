@@ -256,9 +256,7 @@ def _process(task: _Task) -> _Outcome:
             if not stat.S_ISREG(st.st_mode):
                 return _Outcome(path, "failed", error=_not_regular(st.st_mode))
             if st.st_size > max_bytes:
-                return _failed(
-                    path, st, f"too large ({st.st_size} bytes; the limit is {max_bytes})"
-                )
+                return _failed(path, st, f"too large ({st.st_size} bytes; the limit is {max_bytes})")
             data = f.read(max_bytes + 1)
     except OSError as e:
         return _Outcome(path, "failed", error=_stat_problem(path, e))
@@ -315,9 +313,7 @@ def extractor_key(vocab: Vocabulary) -> str:
 
     h = hashlib.sha256(__version__.encode())
     package = Path(__file__).parent
-    sources = [
-        package / n for n in ("models.py", "store.py", "normalize.py", "numbers.py", "dates.py")
-    ]
+    sources = [package / n for n in ("models.py", "store.py", "normalize.py", "numbers.py", "dates.py")]
     sources += sorted(package.glob("extract*.py")) + sorted(package.glob("extract*/*.py"))
     for source in sources:
         with suppress(OSError):  # numbers.py, dates.py ... may not exist yet
@@ -370,9 +366,7 @@ def ingest(
                 skipped_other=sum(walked.skipped_other.values()),
             )
             for path, reason in walked.failures:
-                store.replace_file(
-                    FileRecord(path, None, None, status="failed", error=reason), None
-                )
+                store.replace_file(FileRecord(path, None, None, status="failed", error=reason), None)
                 summary.failed.append((path, reason))
                 yield FileDone(path, "failed", 0, reason)
             for out in run(tasks):
@@ -393,9 +387,7 @@ def _gone(walked: Walk, store: Store) -> list[str]:
     seen = {c.path for c in walked.candidates} | {p for p, _ in walked.failures}
     prefixes = tuple(r.rstrip(os.sep) + os.sep for r in walked.roots)
     roots = set(walked.roots)
-    return sorted(
-        p for p in store.known_files() if p not in seen and (p in roots or p.startswith(prefixes))
-    )
+    return sorted(p for p in store.known_files() if p not in seen and (p in roots or p.startswith(prefixes)))
 
 
 def _write(store: Store, out: _Outcome, key: str, summary: Summary) -> None:
@@ -405,18 +397,14 @@ def _write(store: Store, out: _Outcome, key: str, summary: Summary) -> None:
         store.update_stat(out.path, out.size, out.mtime_ns or 0)
         summary.same_content += 1
     elif out.kind == "read":
-        record = FileRecord(
-            out.path, out.size, out.mtime_ns, out.sha256, out.encoding, extractor=key
-        )
+        record = FileRecord(out.path, out.size, out.mtime_ns, out.sha256, out.encoding, extractor=key)
         store.replace_file(record, out.rows)
         summary.read += 1
         if out.encoding and out.encoding not in ("utf-8", "utf-8-sig"):
             summary.encodings.setdefault(out.encoding, []).append(out.path)
     else:
         error = out.error or "unknown error"
-        record = FileRecord(
-            out.path, out.size or None, out.mtime_ns, out.sha256, status="failed", error=error
-        )
+        record = FileRecord(out.path, out.size or None, out.mtime_ns, out.sha256, status="failed", error=error)
         store.replace_file(record, None)
         summary.failed.append((out.path, error))
     summary.bytes_read += out.size

@@ -240,6 +240,8 @@ RULES: tuple[Rule, ...] = (
 )  # fmt: skip
 
 RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+# Rules that ask the registry or the index when they are there (some also work without).
+USES_KNOWLEDGE = frozenset({"QC001", "QC005", "QC006", "QC007", "QC008", "QC013", "QC015"})
 _RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
 
 # Words that fill message fields and need translating (a missing part, a status).
@@ -477,8 +479,22 @@ def _alias_of(d: _Draft, written: str) -> str | None:
     """The one known document a malformed spelling is an alias of ("34-PL/UBTVQH11")."""
     if d.knowledge is None:
         return None
-    numbers = {k.number for k in d.knowledge.catalog.candidates(written) if k.number}
+    catalog = d.knowledge.catalog
+    numbers = {k.number for k in catalog.candidates(written) if k.number}
+    if not numbers:
+        numbers = {k.number for k in catalog.entries if k.number and _same_parts(d.vocab, written, k.number)}
     return numbers.pop() if len(numbers) == 1 else None
+
+
+def _same_parts(vocab: Vocabulary, written: str, number: str) -> bool:
+    """Same serial, type and issuing body: "34-PL/UBTVQH11" and 34/2007/PL-UBTVQH11."""
+    from qcdc_cli.resolve import parse_number
+
+    a, b = parse_number(written), parse_number(number)
+    if not (a[1] and a[3] and a[1] == b[1] and fold(a[3]) == fold(b[3] or "")):
+        return False
+    body_a, body_b = vocab.issuer(_issuer_base(a[2])), vocab.issuer(_issuer_base(b[2]))
+    return body_a is not None and body_a == body_b
 
 
 def _unknown_codes(d: _Draft) -> Iterator[Diagnostic]:

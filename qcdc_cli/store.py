@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from qcdc_cli.errors import StoreError
-from qcdc_cli.models import Extraction, Reference, relation_rank
+from qcdc_cli.models import Extraction, relation_rank
 
 DB_ENV = "QCDC_DB"
 DEFAULT_DB = Path(".qcdc") / "index.sqlite"
@@ -252,115 +252,57 @@ def _evidence(text: str, start: int) -> str:
     return text[line_start:line_end].strip()
 
 
-def _segment_of_line(starts: Sequence[int], line: int | None) -> int:
-    """Index of the last segment whose first line is at or before `line`."""
-    if line is None:
-        return 0
-    index = 0
-    for i, first in enumerate(starts):
-        if first <= line:
-            index = i
-    return index
+def file_rows(extraction: Extraction, text: str, level_of: Callable[[str | None], str | None]) -> FileRows:
+    """Flatten one file's extraction into rows: one document per document the file holds.
 
-
-def _split_reference(
-    ref: Reference, segment_of: Callable[[int], int]
-) -> dict[int, tuple[str, str | None, str | None]]:
-    """Per segment: the relation, date and issuer of this reference's mentions there.
-
-    A file holding two documents can cite one number from both; each document gets its
-    own row, with the strongest relation over its own mentions.
+    The split into documents is resolve.split_units (a pasted 120-KL/TW after a plan's
+    signature is a document of its own, with its own citations), so the index and an
+    in-memory catalog agree on what a document is. `level_of(issuer_code)` gives the tier
+    of the issuing body from the registry.
     """
-    by_segment: dict[int, list[Any]] = {}
-    for m in ref.mentions:
-        by_segment.setdefault(segment_of(m.segment), []).append(m)
-    if len(by_segment) <= 1:
-        segment = next(iter(by_segment), 0)
-        return {segment: (ref.relation, ref.date, ref.issuer)}
-    out = {}
-    for segment, mentions in by_segment.items():
-        relation = min((m.relation for m in mentions), key=relation_rank)
-        date = next((m.date for m in mentions if m.date), None)
-        issuer = next((m.issuer for m in mentions if m.issuer), None)
-        out[segment] = (relation, date, issuer)
-    return out
+    from qcdc_cli.resolve import split_units
 
-
-def file_rows(
-    extraction: Extraction, text: str, level_of: Callable[[str | None], str | None]
-) -> FileRows:
-    """Flatten one file's extraction into rows, one document per segment.
-
-    `level_of(issuer_code)` gives the tier of the issuing body from the registry.
-    """
-    me = extraction.self
     segments = extraction.segments
-    starts = [s.start_line for s in segments] or [1]
-    docs: dict[int, DocumentRows] = {}
-    first = segments[0] if segments else None
-    docs[0] = DocumentRows(
-        0,
-        (
-            me.number,
-            me.system,
-            me.type,
-            me.type_name,
-            me.issuer_code,
-            me.issuer,
-            level_of(me.issuer_code),
-            me.province,
-            me.date,
-            me.place,
-            me.title,
-            me.line,
-            first.start_line if first else 1,
-        ),
-    )
-    for index, seg in enumerate(segments[1:], start=1):
-        system, type_, issuer_code = _parse_number(seg.number)
-        docs[index] = DocumentRows(
-            index,
+    docs: list[DocumentRows] = []
+    for unit in split_units("", extraction):
+        me = unit.info
+        start_line = segments[unit.segment].start_line if unit.segment < len(segments) else 1
+        row = DocumentRows(
+            unit.segment,
             (
-                seg.number,
-                system,
-                type_,
-                None,
-                issuer_code,
-                None,
-                level_of(issuer_code),
-                None,
-                None,
-                None,
-                seg.title,
-                seg.start_line if seg.number else None,
-                seg.start_line,
+                me.number,
+                me.system,
+                me.type,
+                me.type_name,
+                me.issuer_code,
+                me.issuer,
+                level_of(me.issuer_code),
+                me.province,
+                me.date,
+                me.place,
+                me.title,
+                me.line,
+                start_line,
             ),
         )
-
-    def segment_of(index: int) -> int:
-        return index if index in docs else 0
-
-    refs: dict[tuple[int, str], tuple[Any, ...]] = {}
-    for ref in extraction.references:
-        for segment, (relation, date, issuer) in _split_reference(ref, segment_of).items():
-            row = (
-                ref.number,
-                ref.system,
-                ref.type,
-                ref.issuer_code,
-                ref.year,
-                relation,
-                date,
-                issuer,
-                int(ref.malformed),
-                ref.suggestion,
-            )
-            earlier = refs.get((segment, ref.number))
+        refs: dict[str, tuple[Any, ...]] = {}
+        for ref in unit.references:
+            earlier = refs.get(ref.number)
             # one row per (document, number), even if extraction ever repeats a number
-            if earlier is None or relation_rank(relation) < relation_rank(earlier[5]):
-                refs[(segment, ref.number)] = row
-        for m in ref.mentions:
-            docs[segment_of(m.segment)].mentions.append(
+            if earlier is None or relation_rank(ref.relation) < relation_rank(earlier[5]):
+                refs[ref.number] = (
+                    ref.number,
+                    ref.system,
+                    ref.type,
+                    ref.issuer_code,
+                    ref.year,
+                    ref.relation,
+                    ref.date,
+                    ref.issuer,
+                    int(ref.malformed),
+                    ref.suggestion,
+                )
+            row.mentions.extend(
                 (
                     ref.number,
                     m.line,
@@ -378,30 +320,13 @@ def file_rows(
                     m.suggestion,
                     _evidence(text, m.start),
                 )
+                for m in ref.mentions
             )
-    for (segment, _number), row in refs.items():
-        docs[segment].refs.append(row)
-    for rel in extraction.reported_relations:
-        target = docs[_segment_of_line(starts, rel.line) if segments else 0]
-        target.reported.append((rel.source, rel.relation, rel.target, rel.line, rel.cue, rel.text))
+        row.refs = list(refs.values())
+        row.reported = [(r.source, r.relation, r.target, r.line, r.cue, r.text) for r in unit.reported]
+        docs.append(row)
     problems = [(p.code, p.message, p.line) for p in extraction.problems]
-    return FileRows(documents=[docs[k] for k in sorted(docs)], problems=problems)
-
-
-def _parse_number(number: str | None) -> tuple[str | None, str | None, str | None]:
-    """System, type and issuer code of a canonical number ("120-KL/TW", "04/2015/NĐ-CP").
-
-    Only for segments after the first, whose header extraction gives the number alone.
-    """
-    if not number or "/" not in number:
-        return None, None, None
-    head, _, tail = number.rpartition("/")
-    if "-" in head and head.count("/") == 0:  # Party: 120-KL/TW
-        return "party", head.split("-", 1)[1] or None, tail or None
-    if "-" in tail:  # State: 04/2015/NĐ-CP, 30c/NQ-CP
-        type_, _, issuer = tail.partition("-")
-        return "state", type_ or None, issuer or None
-    return "state", None, tail or None  # 10/2022/QH15
+    return FileRows(documents=docs, problems=problems)
 
 
 # ---------------------------------------------------------------------------------------
@@ -473,14 +398,10 @@ class Store:
     def open_reader(cls, path: Path) -> Store:
         """Open an existing index read-only; works while an ingest is writing (WAL)."""
         if not path.is_file():
-            raise StoreError(
-                f"{path}: no index here; run `qcdc ingest FOLDER` first (or pass --db)"
-            )
+            raise StoreError(f"{path}: no index here; run `qcdc ingest FOLDER` first (or pass --db)")
         uri = path.resolve().as_uri() + "?mode=ro"
         try:
-            con = sqlite3.connect(
-                uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
-            )
+            con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
             _configure(con)
             version = con.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as e:
@@ -565,8 +486,7 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as con:
             con.execute(
-                "INSERT INTO meta(key, value) VALUES (?, ?)"
-                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
 
@@ -574,9 +494,7 @@ class Store:
 
     def known_files(self) -> dict[str, KnownFile]:
         """Every files row by path: what ingest compares a fresh walk against."""
-        rows = self.con.execute(
-            "SELECT path, id, size, mtime_ns, sha256, status, extractor FROM files"
-        )
+        rows = self.con.execute("SELECT path, id, size, mtime_ns, sha256, status, extractor FROM files")
         return {r[0]: KnownFile(*r[1:]) for r in rows}
 
     def replace_file(self, record: FileRecord, rows: FileRows | None) -> None:
@@ -603,9 +521,7 @@ class Store:
     def update_stat(self, path: str, size: int, mtime_ns: int) -> None:
         """Same content under a new mtime: remember the new stat, keep the extraction."""
         with self.transaction() as con:
-            con.execute(
-                "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path)
-            )
+            con.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path))
 
     def remove_files(self, paths: Iterable[str]) -> int:
         """Forget files (and everything read from them); returns how many were known."""
@@ -649,10 +565,97 @@ class Store:
             " WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.number = r.number)"
         ).fetchone()[0]
 
-    def failed_files(self) -> list[tuple[str, str]]:
-        return self.con.execute(
-            "SELECT path, error FROM files WHERE status = 'failed' ORDER BY path"
+    def stats(self) -> dict[str, Any]:
+        """Counts across the corpus: documents by type, level, province and year; references
+        by how their number matches the corpus (exact canonical number: one document,
+        several, none); files by status and encoding."""
+        q = self.con.execute
+
+        def grouped(sql: str) -> list[tuple[str | None, int]]:
+            return [(k, n) for k, n in q(sql).fetchall()]
+
+        by = "SELECT {0}, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1"
+        matches = dict(
+            q(
+                "WITH n AS (SELECT number, count(*) AS c FROM documents"
+                " WHERE number IS NOT NULL GROUP BY number)"
+                " SELECT CASE WHEN n.c IS NULL THEN 'unknown' WHEN n.c = 1 THEN 'resolved'"
+                " ELSE 'ambiguous' END, count(*) FROM refs r LEFT JOIN n ON n.number = r.number"
+                " GROUP BY 1"
+            ).fetchall()
+        )
+        return {
+            "totals": self.totals(),
+            "documents": {
+                "by_type": grouped(by.format("type")),
+                "by_level": grouped(by.format("level")),
+                "by_province": grouped(by.format("province")),
+                "by_year": grouped("SELECT substr(date, 1, 4), count(*) FROM documents GROUP BY 1 ORDER BY 1"),
+                "without_number": q("SELECT count(*) FROM documents WHERE number IS NULL").fetchone()[0],
+            },
+            "references": {
+                "resolved": matches.get("resolved", 0),
+                "ambiguous": matches.get("ambiguous", 0),
+                "unknown": matches.get("unknown", 0),
+                "by_relation": grouped("SELECT relation, count(*) FROM refs GROUP BY 1 ORDER BY 2 DESC, 1"),
+            },
+            "files": {
+                "by_status": grouped("SELECT status, count(*) FROM files GROUP BY 1 ORDER BY 1"),
+                "by_encoding": grouped(
+                    "SELECT encoding, count(*) FROM files WHERE status = 'ok' GROUP BY 1 ORDER BY 2 DESC, 1"
+                ),
+            },
+        }
+
+    def unresolved(self, limit: int | None = None, citers: int | None = None) -> list[dict[str, Any]]:
+        """Numbers cited but carried by no document in the corpus, most cited first.
+
+        `citers` caps the citing documents listed per number (None: all of them); the
+        count is always complete. This is the list of what to collect next.
+        """
+        rows = self.con.execute(
+            "SELECT r.number, count(*) AS n FROM refs r"
+            " WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.number = r.number)"
+            " GROUP BY r.number ORDER BY n DESC, r.number LIMIT ?",
+            (-1 if limit is None else limit,),
         ).fetchall()
+        out = []
+        for number, count in rows:
+            cited_by = self.con.execute(
+                "SELECT d.number, d.province, d.date, r.relation, f.path, d.segment"
+                " FROM refs r JOIN documents d ON d.id = r.document_id"
+                " JOIN files f ON f.id = d.file_id WHERE r.number = ?"
+                " ORDER BY d.date IS NULL, d.date, f.path, d.segment LIMIT ?",
+                (number, -1 if citers is None else citers),
+            ).fetchall()
+            relations = dict(
+                self.con.execute(
+                    "SELECT relation, count(*) FROM refs WHERE number = ? GROUP BY 1 ORDER BY 2 DESC, 1",
+                    (number,),
+                ).fetchall()
+            )
+            out.append(
+                {
+                    "number": number,
+                    "cited_by_count": count,
+                    "relations": relations,
+                    "cited_by": [
+                        {
+                            "number": c[0],
+                            "province": c[1],
+                            "date": c[2],
+                            "relation": c[3],
+                            "path": c[4],
+                            "segment": c[5],
+                        }
+                        for c in cited_by
+                    ],
+                }
+            )
+        return out
+
+    def failed_files(self) -> list[tuple[str, str]]:
+        return self.con.execute("SELECT path, error FROM files WHERE status = 'failed' ORDER BY path").fetchall()
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every table's content without row ids or timestamps, sorted: two indexes with
@@ -661,10 +664,7 @@ class Store:
         doc_key = "f.path, d.segment"
         return {
             "files": sorted(
-                q(
-                    "SELECT path, size, mtime_ns, sha256, encoding, status, error, extractor"
-                    " FROM files"
-                ).fetchall()
+                q("SELECT path, size, mtime_ns, sha256, encoding, status, error, extractor FROM files").fetchall()
             ),
             "documents": _sorted(
                 q(
@@ -696,10 +696,7 @@ class Store:
                 )
             ),
             "problems": _sorted(
-                q(
-                    "SELECT f.path, p.code, p.message, p.line FROM problems p"
-                    " JOIN files f ON f.id = p.file_id"
-                )
+                q("SELECT f.path, p.code, p.message, p.line FROM problems p JOIN files f ON f.id = p.file_id")
             ),
         }
 

@@ -32,9 +32,7 @@ def vocab():
     return load_vocabulary()
 
 
-def run(
-    paths: list[Path], db: Path, vocab, extractor: Callable = fake_extract, **options
-) -> tuple[Summary, list]:
+def run(paths: list[Path], db: Path, vocab, extractor: Callable = fake_extract, **options) -> tuple[Summary, list]:
     options.setdefault("jobs", 1)
     with Store.open_writer(db) as store:
         events = list(ingest(paths, store, vocab, Options(**options), extractor=extractor))
@@ -50,9 +48,7 @@ def dump(db: Path) -> dict:
 # ---- incremental
 
 
-def test_unchanged_reingest_opens_no_file(
-    tmp_path: Path, vocab, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unchanged_reingest_opens_no_file(tmp_path: Path, vocab, monkeypatch: pytest.MonkeyPatch) -> None:
     write_corpus(tmp_path / "c", 40)
     db = tmp_path / "i.sqlite"
     first, _ = run([tmp_path / "c"], db, vocab)
@@ -61,9 +57,7 @@ def test_unchanged_reingest_opens_no_file(
 
     opened: list[str] = []
     real = ingest_module._process
-    monkeypatch.setattr(
-        ingest_module, "_process", lambda task: opened.append(task.path) or real(task)
-    )
+    monkeypatch.setattr(ingest_module, "_process", lambda task: opened.append(task.path) or real(task))
     again, events = run([tmp_path / "c"], db, vocab)
     assert opened == []
     assert (again.read, again.unchanged, again.same_content) == (0, 40, 0)
@@ -72,9 +66,7 @@ def test_unchanged_reingest_opens_no_file(
     assert again.index["documents"] == 40 and again.exit_code == 0
 
 
-def test_a_file_with_a_new_mtime_but_the_same_bytes_is_hashed_not_extracted(
-    tmp_path: Path, vocab
-) -> None:
+def test_a_file_with_a_new_mtime_but_the_same_bytes_is_hashed_not_extracted(tmp_path: Path, vocab) -> None:
     (path,) = write_corpus(tmp_path / "c", 1)
     db = tmp_path / "i.sqlite"
     run([tmp_path / "c"], db, vocab)
@@ -105,10 +97,7 @@ def test_a_modified_file_replaces_its_old_references(tmp_path: Path, vocab) -> N
     refs = dump(db)["refs"]
     assert sorted(r[2] for r in refs) == ["121-KL/TW", "30-CT/TW", "8-QĐ/TW"]
     with Store.open_reader(db) as s:
-        assert (
-            s.con.execute("SELECT count(*) FROM mentions WHERE number = '101-QĐ/TW'").fetchone()[0]
-            == 0
-        )
+        assert s.con.execute("SELECT count(*) FROM mentions WHERE number = '101-QĐ/TW'").fetchone()[0] == 0
 
 
 def test_a_deleted_file_is_pruned_only_with_prune(tmp_path: Path, vocab) -> None:
@@ -127,9 +116,7 @@ def test_a_deleted_file_is_pruned_only_with_prune(tmp_path: Path, vocab) -> None
     assert {str(p) for p in other} <= indexed  # files outside the walked folder stay
 
 
-def test_a_new_extractor_reads_everything_again(
-    tmp_path: Path, vocab, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_new_extractor_reads_everything_again(tmp_path: Path, vocab, monkeypatch: pytest.MonkeyPatch) -> None:
     write_corpus(tmp_path / "c", 3)
     db = tmp_path / "i.sqlite"
     run([tmp_path / "c"], db, vocab)
@@ -330,9 +317,7 @@ WRITER = textwrap.dedent(
 )
 
 
-def start_writer(
-    tmp_path: Path, corpus: Path, db: Path, jobs: int = 2, delay: float = 0.002
-) -> subprocess.Popen:
+def start_writer(tmp_path: Path, corpus: Path, db: Path, jobs: int = 2, delay: float = 0.002) -> subprocess.Popen:
     script = tmp_path / "writer.py"
     script.write_text(WRITER.format(tests=str(TESTS), delay=delay, jobs=jobs))
     return subprocess.Popen(
@@ -374,8 +359,7 @@ def test_an_ingest_killed_mid_run_is_completed_by_the_next_run(tmp_path: Path, v
     con = sqlite3.connect(db)  # recovers the WAL the killed writer left
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     files, docs, mentions = con.execute(
-        "SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM documents),"
-        " (SELECT count(*) FROM mentions)"
+        "SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions)"
     ).fetchone()
     con.close()
     assert done <= files < 1500

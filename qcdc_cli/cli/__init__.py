@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from qcdc_cli.cli import check as _check
+from qcdc_cli.cli import corpus as _corpus
 from qcdc_cli.cli import extract as _extract
 from qcdc_cli.cli import ingest as _ingest
 from qcdc_cli.cli import registry as _registry
@@ -37,6 +38,8 @@ app.command("check")(_check.check)
 app.add_typer(_registry.app, name="registry")
 app.command("trace")(_trace.trace)
 app.command("show")(_show.show)
+app.command("stats")(_corpus.stats)
+app.command("unresolved")(_corpus.unresolved)
 
 
 def main() -> None:

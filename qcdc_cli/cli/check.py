@@ -10,9 +10,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from qcdc_cli.lint import Knowledge
+    from qcdc_cli.models import Extraction
+    from qcdc_cli.render.diagnostics import FileReport
+    from qcdc_cli.vocab import Vocabulary
 
 
 class CheckFormat(enum.StrEnum):
@@ -158,49 +164,96 @@ def _check_all(
     registry_paths: list[Path],
     rules: frozenset[str],
     severities: dict[str, str],
-) -> list:  # list[FileReport]; the import stays inside for start-up time
-    """Read, extract and lint each draft; a read error is kept in its report."""
+) -> list[FileReport]:
+    """Read and extract every draft, then lint each; a read error is kept in its report."""
     from qcdc_cli.errors import InputError
     from qcdc_cli.extract import extract_text
-    from qcdc_cli.lint import RULES_BY_CODE, lint
+    from qcdc_cli.lint import USES_KNOWLEDGE, lint
     from qcdc_cli.pipeline import expand_paths
     from qcdc_cli.reader import read_document
     from qcdc_cli.render.diagnostics import FileReport
     from qcdc_cli.vocab import load_vocabulary
 
     vocab = load_vocabulary(registry_paths)
-    needs_catalog = any(RULES_BY_CODE[code].needs != "text" for code in rules) or "QC001" in rules
-    knowledge = _knowledge(registry_paths, vocab, db) if needs_catalog else None
-    reports = []
+    read: list[tuple[Path, str | None, Extraction | InputError]] = []
     for path in expand_paths(drafts):
         try:
             text = read_document(path).text
         except InputError as e:
-            reports.append(FileReport(str(path), error=str(e)))
+            read.append((path, None, e))
             continue
-        extraction = extract_text(text, vocab)
+        read.append((path, text, extract_text(text, vocab)))
+    knowledge = None
+    if rules & USES_KNOWLEDGE or db is not None:
+        extractions = [x for _, _, x in read if not isinstance(x, InputError)]
+        knowledge = _knowledge(registry_paths, vocab, db, extractions)
+    reports = []
+    for path, text, outcome in read:
+        if isinstance(outcome, InputError) or text is None:
+            reports.append(FileReport(str(path), error=str(outcome)))
+            continue
         found = lint(
             text,
-            extraction,
+            outcome,
             vocab,
             knowledge=knowledge,
             rules=rules,
             severities=severities,  # type: ignore[arg-type]
-            path=str(path),
+            path=str(path.resolve()) if db is not None else str(path),
         )
         reports.append(FileReport(str(path), found, text))
     return reports
 
 
-def _knowledge(registry_paths: list[Path], vocab, db: Path | None):
-    """The registry as resolve.py's catalog (and, with --db, the index), for the rules."""
+def _knowledge(
+    registry_paths: list[Path], vocab: Vocabulary, db: Path | None, extractions: list[Extraction]
+) -> Knowledge:
+    """The registry as resolve.py's catalog, plus (with --db) the index's documents that
+    carry a number the drafts use: their own numbers and the numbers they cite."""
     from qcdc_cli.lint import Knowledge
     from qcdc_cli.registry import load_registry
-    from qcdc_cli.resolve import Catalog
+    from qcdc_cli.resolve import Catalog, CitingUnit
 
-    if db is not None:
-        from qcdc_cli.errors import ConfigError
-
-        raise ConfigError("--db: the index is not available in this build yet")
     registry = load_registry(registry_paths)
-    return Knowledge.build(registry, Catalog.build(registry, vocab))
+    catalog = Catalog.build(registry, vocab)
+    if db is None:
+        return Knowledge.build(registry, catalog)
+    from qcdc_cli.models import SelfInfo
+    from qcdc_cli.store import Store
+
+    numbers = {x.self.number for x in extractions if x.self.number}
+    numbers |= {r.number for x in extractions for r in x.references}
+    with Store.open_reader(db) as store:
+        rows = [row for row in store.dump()["documents"] if row[2] in numbers]
+    for (
+        path,
+        segment,
+        number,
+        system,
+        type_,
+        type_name,
+        code,
+        issuer,
+        _level,
+        province,
+        date,
+        _place,
+        title,
+        line,
+        _,
+    ) in rows:
+        info = SelfInfo(
+            number=number,
+            type=type_,
+            issuer_code=code,
+            date=date,
+            issuer=issuer,
+            province=province,
+            title=title,
+            type_name=type_name,
+            system=system,
+            line=line,
+        )
+        catalog.add(catalog.from_self(CitingUnit(path, segment, info, (), ())))
+    catalog.finish()
+    return Knowledge.build(registry, catalog, has_index=True)

@@ -21,9 +21,7 @@ DB_HELP = "The index file (default: $QCDC_DB, else ./.qcdc/index.sqlite)."
 
 
 def ingest(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Folders (walked recursively for .txt and .md) or files.")
-    ],
+    paths: Annotated[list[Path], typer.Argument(help="Folders (walked recursively for .txt and .md) or files.")],
     db: Annotated[Path | None, typer.Option("--db", help=DB_HELP)] = None,
     jobs: Annotated[
         int | None,
@@ -32,15 +30,11 @@ def ingest(
     prune: Annotated[
         bool, typer.Option("--prune", help="Forget indexed files under PATHs that no longer exist.")
     ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Read every file again, even those unchanged.")
-    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Read every file again, even those unchanged.")] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; failures only.")
     ] = False,
-    max_size: Annotated[
-        float, typer.Option("--max-size", min=0.0, help="Largest file read, in MB.")
-    ] = 20.0,
+    max_size: Annotated[float, typer.Option("--max-size", min=0.0, help="Largest file read, in MB.")] = 20.0,
     output_format: Annotated[
         IngestFormat, typer.Option("--format", "-f", help="Summary as text or json.")
     ] = IngestFormat.text,
@@ -188,14 +182,15 @@ def _print_summary(summary: Summary, db_path: Path) -> None:
         Text("  "),
         safe(str(db_path)),
         sep="",
+        soft_wrap=True,
     )
     for encoding, paths in sorted(summary.encodings.items()):
         console.print(Text(f"decoded as {encoding}: {len(paths):,} files"))
         for path in paths[:10]:
-            console.print(Text("  "), safe(path), sep="")
+            console.print(Text("  "), safe(path), sep="", soft_wrap=True)
         if len(paths) > 10:
             console.print(Text(f"  ... and {len(paths) - 10:,} more"))
     if summary.failed:
         console.print(Text(f"failed files ({len(summary.failed):,}):"))
         for path, reason in summary.failed:
-            console.print(Text("  "), safe(path), Text(": "), safe(reason), sep="")
+            console.print(Text("  "), safe(path), Text(": "), safe(reason), sep="", soft_wrap=True)
