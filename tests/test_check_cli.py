@@ -120,6 +120,12 @@ def test_unreadable_draft_is_reported_and_the_others_checked(capsys, tmp_path):
     assert "a.txt:14:85: QC001" in out  # the readable draft was still checked
 
 
+def test_a_folder_without_drafts_is_an_error(capsys, tmp_path):
+    (tmp_path / "empty").mkdir()
+    code, _, err = qcdc(capsys, "check", str(tmp_path / "empty"))
+    assert code == 2 and "no drafts" in err
+
+
 def test_unknown_rule_is_a_usage_error(capsys, tmp_path):
     draft = write(tmp_path / "a.txt", DRAFT)
     code, _, err = qcdc(capsys, "check", str(draft), "--select", "QC999")

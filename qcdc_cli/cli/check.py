@@ -176,7 +176,12 @@ def _check_all(
 
     vocab = load_vocabulary(registry_paths)
     read: list[tuple[Path, str | None, Extraction | InputError]] = []
-    for path in expand_paths(drafts):
+    files = expand_paths(drafts)
+    if not files:
+        from qcdc_cli.errors import ConfigError
+
+        raise ConfigError(f"no drafts (.txt or .md files) in {', '.join(str(p) for p in drafts)}")
+    for path in files:
         try:
             text = read_document(path).text
         except InputError as e:
