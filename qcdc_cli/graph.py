@@ -232,19 +232,13 @@ class LineageGraph:
         """Documents that cite nothing known: the central roots of an up-trace."""
         return sorted(n for n in self._g if self._g.out_degree(n) == 0)
 
-    def reach(
-        self, ident: str, direction: Literal["up", "down"], relations: Sequence[str] | None = None
-    ) -> set[str]:
+    def reach(self, ident: str, direction: Literal["up", "down"], relations: Sequence[str] | None = None) -> set[str]:
         """Every document above (`up`) or below (`down`) `ident`, itself included."""
         seen = {ident}
         stack = [ident]
         while stack:
             current = stack.pop()
-            step = (
-                self.parents(current, relations)
-                if direction == "up"
-                else self.children(current, relations)
-            )
+            step = self.parents(current, relations) if direction == "up" else self.children(current, relations)
             for link in step:
                 nxt = link.target if direction == "up" else link.source
                 if nxt not in seen:
@@ -254,17 +248,39 @@ class LineageGraph:
 
     def subgraph(self, ids: Iterable[str]) -> LineageGraph:
         """The documents `ids` with the links among them and the issues about them."""
-        keep = set(ids)
+        keep = set(ids) & set(self._g)
         out = LineageGraph()
-        for n in sorted(keep & set(self._g)):
+        for n in sorted(keep):
             out.add_node(self.node(n))
-        for link in self.links():
-            if link.source in keep and link.target in keep:
-                out.add_link(link)
+        for u, v in sorted(self._g.subgraph(keep).edges):
+            out.add_link(self._g.edges[u, v]["link"])
         for issue in self.issues:
             if issue.source in keep or issue.target in keep:
                 out.add_issue(issue)
         out.speakers = {p: list(v) for p, v in self.speakers.items()}
+        return out
+
+    def _view(self, ids: Iterable[str], relations: Sequence[str] | None = None) -> LineageGraph:
+        """The documents `ids` with the links among them (of `relations` only), sharing
+        their DocNode and Link objects: what a trace reads, copied in bulk, never merged
+        again (networkx's lazy subgraph views cost more per step than this copy)."""
+        import networkx as nx
+
+        keep = set(ids) & set(self._g)
+        allowed = set(relations) if relations is not None else None
+        g = nx.DiGraph()
+        g.add_nodes_from((n, self._g.nodes[n]) for n in keep)
+        adj = self._g.adj
+        g.add_edges_from(
+            (u, v, data)
+            for u in keep
+            for v, data in adj[u].items()
+            if v in keep and (allowed is None or data["link"].relation in allowed)
+        )
+        out = LineageGraph.__new__(LineageGraph)
+        out._g = g
+        out.issues = [i for i in self.issues if i.source in keep or i.target in keep]
+        out.speakers = self.speakers
         return out
 
     def cycles(self) -> list[list[str]]:
@@ -272,7 +288,9 @@ class LineageGraph:
         start at its smallest id."""
         import networkx as nx
 
-        found = []
+        found: list[list[str]] = []
+        if nx.is_directed_acyclic_graph(self._g):
+            return found
         for cycle in nx.simple_cycles(self._g):
             i = cycle.index(min(cycle))
             found.append(cycle[i:] + cycle[:i])
@@ -286,11 +304,26 @@ class LineageGraph:
         too (the document names the parent it goes through): the registry's background
         (120-KL/TW continues 65-KL/TW) never hides what a document says of itself
         (120-KL/TW continues 30-CT/TW)."""
+        import networkx as nx
+
         g = self._g
-        stated = {
-            e for e in g.edges if any(ev.registry is None for ev in g.edges[e]["link"].evidence)
-        }
+        stated = {e for e in g.edges if any(ev.registry is None for ev in g.edges[e]["link"].evidence)}
         out = set()
+        if nx.is_directed_acyclic_graph(g):
+            # what each document leads up to, children before parents: a citation graph
+            # is shallow, so these sets stay small and each link costs a few lookups
+            above: dict[str, set[str]] = {}
+            for node in reversed(list(nx.topological_sort(g))):
+                reach: set[str] = set()
+                for v in g.successors(node):
+                    reach.add(v)
+                    reach |= above[v]
+                above[node] = reach
+            for u, w in g.edges:
+                first = stated if (u, w) in stated else None
+                if any(v != w and (first is None or (u, v) in first) and w in above[v] for v in g.successors(u)):
+                    out.add((u, w))
+            return out
         for u, w in g.edges:
             usable = stated if (u, w) in stated else None
             if _other_path(g, u, w, usable):
@@ -321,13 +354,7 @@ class LineageGraph:
         for way in ("up", "down"):
             if direction not in (way, "both"):
                 continue
-            part = self.subgraph(self.reach(ident, way, relations))  # type: ignore[arg-type]
-            if relations is not None:
-                part = LineageGraph.from_links(
-                    part.nodes(),
-                    [lk for lk in part.links() if lk.relation in relations],
-                    part.issues,
-                )
+            part = self._view(self.reach(ident, way, relations), relations)  # type: ignore[arg-type]
             cut = part.shortcuts() if fold else set()
             tree = _tree(part, ident, way, depth, cut)  # type: ignore[arg-type]
             trees[way] = tree
@@ -339,7 +366,7 @@ class LineageGraph:
                     all_links[(link.source, link.target)] = link
                     if (link.source, link.target) in cut:
                         folded[(link.source, link.target)] = link
-        view = self.subgraph(shown)
+        view = part if direction != "both" and len(part) == len(shown) else self._view(shown, relations)
         return Trace(
             target=ident,
             direction=direction,
@@ -427,9 +454,7 @@ def _has_mark(tree: TreeNode, mark: str) -> bool:
     return tree.mark == mark or any(_has_mark(c, mark) for c in tree.children)
 
 
-def _ordered(
-    links: list[Link], relations: Sequence[str] | None, other: Callable[[Link], str]
-) -> list[Link]:
+def _ordered(links: list[Link], relations: Sequence[str] | None, other: Callable[[Link], str]) -> list[Link]:
     if relations is not None:
         links = [lk for lk in links if lk.relation in relations]
     return sorted(links, key=lambda lk: (edge_rank(lk.relation), other(lk)))
@@ -462,17 +487,19 @@ def build_graph(
     catalog: Catalog,
     registry: Registry | None = None,
     texts: Mapping[str, str] | None = None,
+    quotes: Mapping[tuple[str, int], str] | None = None,
 ) -> LineageGraph:
     """The lineage of everything the catalog knows.
 
-    `texts` (path → decoded text) lets links quote the sentence a number stands in;
-    without it the evidence is the line and the number as written.
+    Evidence quotes the sentence a number stands in: from `texts` (path → decoded
+    text), else from `quotes` ((path, mention start) → the line an index kept), else
+    the number as written.
     """
     graph = LineageGraph()
     for known in catalog.entries:
         graph.add_node(known.node())
     for unit in catalog.units:
-        _unit_links(graph, catalog, unit, (texts or {}).get(unit.path))
+        _unit_links(graph, catalog, unit, (texts or {}).get(unit.path), quotes or {})
     if registry is not None:
         for doc in registry.documents:
             source = catalog.by_registry_id(doc.id)
@@ -484,7 +511,13 @@ def build_graph(
     return graph
 
 
-def _unit_links(graph: LineageGraph, catalog: Catalog, unit: CitingUnit, text: str | None) -> None:
+def _unit_links(
+    graph: LineageGraph,
+    catalog: Catalog,
+    unit: CitingUnit,
+    text: str | None,
+    quotes: Mapping[tuple[str, int], str],
+) -> None:
     me = catalog.document_of(unit)
     graph.add_speaker(unit.path, 1 if unit.segment == 0 else (unit.info.line or 1), me.id)
     ctx = catalog.context_of(unit)
@@ -492,18 +525,14 @@ def _unit_links(graph: LineageGraph, catalog: Catalog, unit: CitingUnit, text: s
         if ref.malformed:
             continue
         strongest = [m for m in ref.mentions if m.relation == ref.relation] or ref.mentions
-        evidence = [_mention_evidence(unit.path, m, text) for m in strongest]
+        evidence = [_mention_evidence(unit.path, m, text, quotes) for m in strongest]
         target = _target(graph, catalog, me, ref, ctx, evidence[0] if evidence else None)
         if target is not None:
             graph.add_link(Link(me.id, target.id, ref.relation, evidence))
     for rel in unit.reported:
         evidence = Evidence(path=unit.path, line=rel.line, text=_squeeze(rel.text))
-        source = _target(
-            graph, catalog, me, reference_for(rel.source, unit.references), ctx, evidence
-        )
-        target = _target(
-            graph, catalog, me, reference_for(rel.target, unit.references), ctx, evidence
-        )
+        source = _target(graph, catalog, me, reference_for(rel.source, unit.references), ctx, evidence)
+        target = _target(graph, catalog, me, reference_for(rel.target, unit.references), ctx, evidence)
         if source is not None and target is not None:
             graph.add_link(Link(source.id, target.id, rel.relation, [evidence]))
 
@@ -538,8 +567,11 @@ def _target(
     return res.document
 
 
-def _mention_evidence(path: str, mention: Mention, text: str | None) -> Evidence:
-    quoted = quote(text, mention.start, mention.end) if text else mention.as_written
+def _mention_evidence(path: str, mention: Mention, text: str | None, quotes: Mapping[tuple[str, int], str]) -> Evidence:
+    if text:
+        quoted = quote(text, mention.start, mention.end)
+    else:
+        quoted = _squeeze(quotes.get((path, mention.start)) or mention.as_written)
     return Evidence(path=path, line=mention.line, text=quoted)
 
 
@@ -550,9 +582,7 @@ def quote(text: str, start: int, end: int, limit: int = 220) -> str:
     line_end = len(text) if line_end < 0 else line_end
     left = max(text.rfind(". ", line_start, start), text.rfind("; ", line_start, start))
     left = line_start if left < 0 else left + 2
-    right_dot = [
-        i for i in (text.find(". ", end, line_end), text.find("; ", end, line_end)) if i >= 0
-    ]
+    right_dot = [i for i in (text.find(". ", end, line_end), text.find("; ", end, line_end)) if i >= 0]
     right = min(right_dot) + 1 if right_dot else line_end
     if right - left > limit:
         half = limit // 2

@@ -435,7 +435,7 @@ class Catalog:
         if known.type and known.system and not known.type_name:
             known.type_name = self.vocab.type_names.get((known.system, known.type))
         if known.term is None and known.system == "party" and self.is_national(known.issuer_code):
-            known.term = term_of(known.date, known.issuer_code or "TW", self.terms)
+            known.term = term_of(known.date, "TW", self.terms)  # every central Party body: TW terms
         if aliases:
             known.aliases = tuple(aliases)
         return known
@@ -792,7 +792,7 @@ def _by_written_date(pool: list[Known], date: str, ref: Reference, catalog: Cata
     if exact:
         return exact
     if ref.system == "party" and national:
-        written_term = term_of(date, ref.issuer_code or "TW", catalog.terms)
+        written_term = term_of(date, "TW", catalog.terms)  # central Party bodies number per TW term
         if written_term:
             return [k for k in pool if k.term is None or k.term == written_term]
         return [k for k in pool if k.date is None]

@@ -66,8 +66,7 @@ QCDC_DOCS = [
         date="2016-01-07",
         status="in_force",
         issuer="Bộ Chính trị (khóa XI)",
-        title="về tiếp tục đẩy mạnh, nâng cao chất lượng, hiệu quả việc xây dựng và thực hiện"
-        " quy chế dân chủ ở cơ sở",
+        title="về tiếp tục đẩy mạnh, nâng cao chất lượng, hiệu quả việc xây dựng và thực hiện quy chế dân chủ ở cơ sở",
         relations=[
             {"type": "continues", "target": "TW:CT:30@VIII"},
             {"type": "continues", "target": "TW:KL:65@X"},
@@ -84,9 +83,7 @@ QCDC_DOCS = [
 ]
 
 
-def registry(
-    documents: Sequence[RegistryDocument] = (), terms: Sequence[Term] = TW_TERMS
-) -> Registry:
+def registry(documents: Sequence[RegistryDocument] = (), terms: Sequence[Term] = TW_TERMS) -> Registry:
     """The bundled code tables and gazetteer with these documents and terms only."""
     base = load_registry()
     return base.model_copy(update={"documents": list(documents), "terms": list(terms)})
@@ -160,6 +157,4 @@ def extraction(
         system=system,
         line=4 if number else None,
     )  # type: ignore[arg-type]
-    return Extraction(
-        self=info, references=list(refs), reported_relations=list(reported), segments=list(segments)
-    )
+    return Extraction(self=info, references=list(refs), reported_relations=list(reported), segments=list(segments))

@@ -79,9 +79,7 @@ def test_registry_background_never_folds_what_a_text_states():
         Link("120-KL/TW", "65-KL/TW", "continues", [Evidence(registry="TW:KL:120@XI")]),
         Link("65-KL/TW", "30-CT/TW", "continues", [Evidence(registry="TW:KL:65@X")]),
     ]
-    links[4] = Link(
-        "120-KL/TW", "30-CT/TW", "continues", [ev(65), Evidence(registry="TW:KL:120@XI")]
-    )
+    links[4] = Link("120-KL/TW", "30-CT/TW", "continues", [ev(65), Evidence(registry="TW:KL:120@XI")])
     t = LineageGraph.from_links([], links).trace("120-KL/TW", "up")
     assert tree_lines(t.up) == [
         "120-KL/TW -",
@@ -263,12 +261,8 @@ def test_two_provinces_with_the_same_number_stay_apart():
         date="2010-07-30",
         refs=[ref("65-KL/TW", "implements", date="2010-03-04")],
     )
-    lc = extraction(
-        "62-KH/TU", province="Lai Châu", date="2012-03-01", refs=[ref("120-KL/TW", "implements")]
-    )
-    below = extraction(
-        "07-KH/HU", province="Lai Châu", date="2012-05-01", refs=[ref("62-KH/TU", "implements")]
-    )
+    lc = extraction("62-KH/TU", province="Lai Châu", date="2012-03-01", refs=[ref("120-KL/TW", "implements")])
+    below = extraction("07-KH/HU", province="Lai Châu", date="2012-05-01", refs=[ref("62-KH/TU", "implements")])
     _, g = lineage(corpus=[("hue.txt", hue), ("lc.txt", lc), ("hu.txt", below)])
     assert g.link("07-KH/HU@Lai Châu", "62-KH/TU@Lai Châu") is not None
     assert g.link("07-KH/HU@Lai Châu", "62-KH/TU@Thừa Thiên Huế") is None
@@ -285,9 +279,7 @@ def test_two_terms_with_the_same_number_stay_apart():
         doc("05-CT/TW", term="XII", date="2016-05-15"),
         doc("05-CT/TW", term="XIII", date="2021-12-01"),
     ]
-    old = extraction(
-        "10-KH/TU", province="Hà Tĩnh", date="2017-01-01", refs=[ref("05-CT/TW", "implements")]
-    )
+    old = extraction("10-KH/TU", province="Hà Tĩnh", date="2017-01-01", refs=[ref("05-CT/TW", "implements")])
     new = extraction(
         "10-KH/TU",
         province="Hà Tĩnh",

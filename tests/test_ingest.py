@@ -18,7 +18,7 @@ from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text, write_corpus
 
 from qcdc_cli import ingest as ingest_module
 from qcdc_cli.errors import StoreError
-from qcdc_cli.ingest import FileDone, Finished, Options, Planned, Summary, ingest, walk
+from qcdc_cli.ingest import Deriving, FileDone, Finished, Options, Planned, Summary, ingest, walk
 from qcdc_cli.store import Store
 from qcdc_cli.vocab import load_vocabulary
 
@@ -32,10 +32,12 @@ def vocab():
     return load_vocabulary()
 
 
-def run(paths: list[Path], db: Path, vocab, extractor: Callable = fake_extract, **options) -> tuple[Summary, list]:
+def run(
+    paths: list[Path], db: Path, vocab, extractor: Callable = fake_extract, registry=None, **options
+) -> tuple[Summary, list]:
     options.setdefault("jobs", 1)
     with Store.open_writer(db) as store:
-        events = list(ingest(paths, store, vocab, Options(**options), extractor=extractor))
+        events = list(ingest(paths, store, vocab, Options(**options), extractor=extractor, registry=registry))
     assert isinstance(events[0], Planned) and isinstance(events[-1], Finished)
     return events[-1].summary, events
 
@@ -400,3 +402,50 @@ def test_a_second_ingest_fails_clearly_while_readers_keep_working(tmp_path: Path
             proc.kill()
     summary, _ = run([corpus], db, vocab)  # after it, the next ingest runs normally
     assert (summary.read, summary.unchanged) == (0, 600)
+
+
+# ---- resolution over the whole index
+
+
+def test_resolution_runs_again_only_when_something_changed(tmp_path: Path, vocab) -> None:
+    paths = write_corpus(tmp_path / "c", 6)
+    db = tmp_path / "i.sqlite"
+    first, events = run([tmp_path / "c"], db, vocab)
+    assert first.derive_seconds is not None and any(isinstance(e, Deriving) for e in events)
+    assert dump(db)["resolutions"]  # every reference has its row
+    again, events = run([tmp_path / "c"], db, vocab)
+    assert again.derive_seconds is None and not any(isinstance(e, Deriving) for e in events)
+    paths[0].unlink()
+    assert run([tmp_path / "c"], db, vocab, prune=True)[0].derive_seconds is not None
+
+
+def test_an_ingest_killed_before_resolving_is_resolved_by_the_next_run(tmp_path: Path, vocab) -> None:
+    write_corpus(tmp_path / "c", 6)
+    db = tmp_path / "i.sqlite"
+    run([tmp_path / "c"], db, vocab)
+    before = dump(db)
+    with Store.open_writer(db) as s:
+        s.mark_stale()  # what a run killed between its first write and its resolution leaves
+        s.con.execute("DELETE FROM resolutions")
+    summary, _ = run([tmp_path / "c"], db, vocab)
+    assert (summary.read, summary.derive_seconds is not None) == (0, True)
+    assert dump(db) == before
+
+
+def test_a_registry_that_knows_a_cited_document_resolves_it(tmp_path: Path, vocab) -> None:
+    from qcdc_cli.registry import RegistryDocument, load_registry
+
+    write_corpus(tmp_path / "c", 3)
+    db = tmp_path / "i.sqlite"
+    bare = load_registry().model_copy(update={"documents": []})
+    run([tmp_path / "c"], db, vocab, registry=bare)
+    statuses = {(r[2], r[3]) for r in dump(db)["resolutions"]}
+    assert ("120-KL/TW", "unknown") in statuses
+    kl = RegistryDocument(
+        id="120-KL/TW", number="120-KL/TW", system="party", type="KL", issuer_code="TW", issuer="Bộ Chính trị",
+        date="2016-01-07",
+    )  # fmt: skip
+    summary, _ = run([tmp_path / "c"], db, vocab, registry=bare.model_copy(update={"documents": [kl]}))
+    assert summary.read == 0 and summary.derive_seconds is not None
+    statuses = {(r[2], r[3]) for r in dump(db)["resolutions"]}
+    assert ("120-KL/TW", "resolved") in statuses and ("120-KL/TW", "unknown") not in statuses

@@ -130,7 +130,7 @@ def test_text_tree_of_the_lai_chau_chain():
         "      samples/laichau.txt:19 “26-KH/TU”",
         "    └── implements 120-KL/TW  Kết luận · Bộ Chính trị (khóa XI) · 07/01/2016 · not in corpus",
         "        về tiếp tục đẩy mạnh, nâng cao chất lượng, hiệu quả việc xây dựng và thực hiện quy chế dân chủ ở cơ sở",
-        "          reported by 13-KH/ĐUK@Lai Châu: samples/laichau.txt:19 “Thực hiện Kế hoạch số 26-KH/TU, ngày 01/3/2016 của Tỉnh ủy Lai Châu”",
+        "          reported by 13-KH/ĐUK@Lai Châu, samples/laichau.txt:19 “Thực hiện Kế hoạch số 26-KH/TU, ngày 01/3/2016 của Tỉnh ủy Lai Châu”",
         "        └── continues 65-KL/TW  Kết luận · Bộ Chính trị (khóa X) · 04/03/2010 · not in corpus",
     ]
     assert "Shortcut links folded" in out
@@ -168,9 +168,7 @@ def hostile_graph():
         ),
         DocNode('9-KH/TU@"x"', "9-KH/TU", title=HOSTILE),
     ]
-    links = [
-        Link("13-KH/ĐUK@Lai Châu", '9-KH/TU@"x"', "implements", [Evidence("a.txt", 3, HOSTILE)])
-    ]
+    links = [Link("13-KH/ĐUK@Lai Châu", '9-KH/TU@"x"', "implements", [Evidence("a.txt", 3, HOSTILE)])]
     return LineageGraph.from_links(nodes, links)
 
 
@@ -222,9 +220,7 @@ def test_json_matches_its_schema():
         data = json.loads(render_json(graph.trace(target, direction)))
         jsonschema.validate(data, TRACE_SCHEMA)
         assert data["schema_version"] == 1 and data["target"] == target
-    edge = next(
-        e for e in data["edges"] if e["source"] == "120-KL/TW" and e["target"] == "65-KL/TW"
-    )
+    edge = next(e for e in data["edges"] if e["source"] == "120-KL/TW" and e["target"] == "65-KL/TW")
     assert edge["evidence"] == [{"registry": "TW:KL:120@XI"}]
 
 

@@ -13,7 +13,8 @@ from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text
 from qcdc_cli import store as store_module
 from qcdc_cli.errors import StoreError
 from qcdc_cli.models import Extraction, Mention, Reference, ReportedRelation, Segment, SelfInfo
-from qcdc_cli.store import FileRecord, Store, file_rows, resolve_db_path
+from qcdc_cli.resolve import Known
+from qcdc_cli.store import Derived, FileRecord, Store, file_rows, known_from_row, known_row, resolve_db_path
 
 LEVELS = {"TU": "province", "TW": "central", "CP": "central"}
 
@@ -180,12 +181,43 @@ def test_removing_a_file_removes_everything_read_from_it(db: Path) -> None:
         assert all(not rows for rows in s.dump().values())
 
 
-def test_unresolved_count_is_cited_numbers_no_document_carries(db: Path) -> None:
+def test_derived_tables_are_swapped_whole_and_mark_freshness(db: Path) -> None:
     with Store.open_writer(db) as s:
         put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"))
-        put(s, "/c/b.txt", plan_text("63-KH/TU", "Hà Tĩnh", "62-KH/TU"))
-        # cited: 120-KL/TW, 30-CT/TW (a) and 62-KH/TU, 30-CT/TW (b); 62-KH/TU is in the corpus
-        assert s.unresolved_count() == 2
+        put(s, "/c/b.txt", plan_text("7-KH/HU", "Hà Tĩnh", "62-KH/TU"))
+        assert s.derived_state() == (True, None)  # never derived
+        a, b = (r[0] for r in s.con.execute("SELECT id FROM documents ORDER BY id"))
+        kl = known_row(Known("120-KL/TW", "party", "KL", "TW", id="120-KL/TW"), None)
+        s.replace_derived(
+            Derived(
+                nodes=[kl],
+                resolutions=[
+                    (a, "120-KL/TW", "unknown", "120-KL/TW", None),
+                    (a, "30-CT/TW", "unknown", "30-CT/TW", None),
+                    (b, "30-CT/TW", "unknown", "30-CT/TW", None),
+                    (b, "62-KH/TU", "resolved", "62-KH/TU@Hà Tĩnh", None),
+                ],
+            ),
+            "k1",
+        )
+        assert s.derived_state() == (False, "k1")
+        assert s.unresolved_count() == 2  # 30-CT/TW (cited by both) and 120-KL/TW
+        rows = s.unresolved(citers=1)
+        assert [(r["id"], r["cited_by_count"], len(r["cited_by"])) for r in rows] == [
+            ("30-CT/TW", 2, 1),
+            ("120-KL/TW", 1, 1),
+        ]
+        assert rows[0]["relations"] == {"implements": 2}
+        assert rows[1]["issuer"] is None and rows[0]["cited_by"][0]["path"] == "/c/a.txt"
+        assert [known_from_row(r) for r in s.nodes_by_id(["120-KL/TW"])] == [
+            Known("120-KL/TW", "party", "KL", "TW", id="120-KL/TW")
+        ]
+        stats = s.stats()["references"]
+        assert (stats["resolved"], stats["unknown"], stats["not_resolved_yet"]) == (1, 3, 0)
+        s.mark_stale()
+        assert s.derived_state() == (True, "k1")
+        s.replace_derived(Derived(), "k2")
+        assert s.unresolved_count() == 0 and s.con.execute("SELECT count(*) FROM nodes").fetchone()[0] == 0
 
 
 def test_reader_sees_committed_state_while_a_write_is_in_progress(db: Path) -> None:

@@ -26,20 +26,25 @@ DbOption = Annotated[
 ]
 FormatOption = Annotated[CorpusFormat, typer.Option("--format", "-f", help="text or json.")]
 
-# Until qcdc_cli/resolve.py is on main, a reference counts as resolved when exactly one
-# document in the index carries its canonical number; say so wherever counts are shown.
-RESOLUTION = "exact canonical number match against the documents in the index"
+# What the counts mean, said wherever they are shown.
+RESOLUTION = (
+    "each citation resolved in the context of the document citing it (province, date, term) "
+    "against the corpus and the registry; unknown = known only because cited"
+)
+STALE = "the last ingest stopped before resolving; run `qcdc ingest` again for exact counts"
 
 
 def stats(db: DbOption = None, output_format: FormatOption = CorpusFormat.text) -> None:
     """Documents by type, level, province and year; references resolved, ambiguous, unknown."""
-    from qcdc_cli.cli._console import print_json, stdout_console
+    from qcdc_cli.cli._console import error, print_json, stdout_console
     from qcdc_cli.store import Store, resolve_db_path
 
     db_path = resolve_db_path(db)
     with Store.open_reader(db_path) as store:
         data = store.stats()
     data["references"]["resolution"] = RESOLUTION
+    if data["stale"]:
+        error(STALE)
     if output_format is CorpusFormat.json:
         print_json({"db": str(db_path), **_jsonable(data)})
         return
@@ -56,13 +61,15 @@ def unresolved(
 
     The list of what to collect next.
     """
-    from qcdc_cli.cli._console import print_json, stdout_console
+    from qcdc_cli.cli._console import error, print_json, stdout_console
     from qcdc_cli.store import Store, resolve_db_path
 
     db_path = resolve_db_path(db)
     with Store.open_reader(db_path) as store:
         rows = store.unresolved(limit or None, citers or None)
         total = store.unresolved_count()
+        if store.derived_state()[0]:
+            error(STALE)
     if output_format is CorpusFormat.json:
         print_json({"db": str(db_path), "resolution": RESOLUTION, "total": total, "unresolved": rows})
     else:
@@ -99,7 +106,9 @@ def _render_stats(data: dict[str, Any], console: Console) -> None:
         )
     )
     if docs["without_number"]:
-        console.print(Text(f"{docs['without_number']:,} documents carry no number of their own"))
+        n = docs["without_number"]
+        carry = "document carries no number of its own" if n == 1 else "documents carry no number of their own"
+        console.print(Text(f"{n:,} {carry}"))
     for title, key, limit in (
         ("type", "by_type", 30),
         ("level", "by_level", 10),
@@ -118,15 +127,16 @@ def _render_stats(data: dict[str, Any], console: Console) -> None:
         console.print(Text(f"documents by {title}", style="bold"))
         console.print(table)
     console.print()
-    total = refs["resolved"] + refs["ambiguous"] + refs["unknown"]
+    total = refs["resolved"] + refs["ambiguous"] + refs["unknown"] + refs["not_resolved_yet"]
     console.print(Text("references", style="bold"))
     table = Table(box=None, pad_edge=False)
     table.add_column("match")
     table.add_column("references", justify="right")
     table.add_column("share", justify="right")
-    for key in ("resolved", "ambiguous", "unknown"):
+    keys = ["resolved", "ambiguous", "unknown"] + (["not_resolved_yet"] if refs["not_resolved_yet"] else [])
+    for key in keys:
         share = f"{refs[key] / total:.1%}" if total else "-"
-        table.add_row(key, f"{refs[key]:,}", share)
+        table.add_row(key.replace("_", " "), f"{refs[key]:,}", share)
     console.print(table)
     console.print(Text(f"resolution: {refs['resolution']}"), soft_wrap=True)
     console.print()
@@ -145,27 +155,26 @@ def _render_unresolved(rows: list[dict[str, Any]], total: int, console: Console)
     from qcdc_cli.cli._console import safe
 
     if not rows:
-        console.print(Text("every cited number is in the corpus"))
+        console.print(Text("every cited document is in the corpus or the registry"))
         return
-    width = max(len(r["number"]) for r in rows)
+    width = max(len(r["id"] or r["number"]) for r in rows)
     for r in rows:
         relations = ", ".join(f"{k} {v:,}" for k, v in r["relations"].items())
         line = Text()
-        line.append_text(safe(r["number"].ljust(width), style="bold"))
+        line.append_text(safe((r["id"] or r["number"]).ljust(width), style="bold"))
         line.append(f"  cited by {r['cited_by_count']:,} documents ({relations})")
         console.print(line, soft_wrap=True)
         for c in r["cited_by"]:
             who = Text("    ")
-            who.append_text(safe(c["number"] or "(no number)"))
-            for extra in (c["province"], c["date"]):
-                if extra:
-                    who.append("  ")
-                    who.append_text(safe(extra))
+            who.append_text(safe(c["id"] or c["number"] or "(no number)"))
+            if c["date"]:
+                who.append("  ")
+                who.append_text(safe(c["date"]))
             who.append(f"  {c['relation']}  ")
             who.append_text(safe(c["path"], style="dim"))
             console.print(who, soft_wrap=True)
         if r["cited_by_count"] > len(r["cited_by"]):
             console.print(Text(f"    ... and {r['cited_by_count'] - len(r['cited_by']):,} more"))
     if total > len(rows):
-        console.print(Text(f"... {total - len(rows):,} more cited numbers not in the corpus"))
-    console.print(Text(f"{total:,} cited numbers not in the corpus ({RESOLUTION})"), soft_wrap=True)
+        console.print(Text(f"... and {total - len(rows):,} more"))
+    console.print(Text(f"{total:,} cited documents are in neither the corpus nor the registry"), soft_wrap=True)

@@ -23,9 +23,7 @@ def extract(
     ] = ExtractFormat.text,
     registry: Annotated[
         list[Path] | None,
-        typer.Option(
-            "--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."
-        ),
+        typer.Option("--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."),
     ] = None,
 ) -> None:
     """Read document numbers, dates, issuers and relations from texts.

@@ -54,9 +54,7 @@ def _dedupe(paths: list[Path]) -> list[Path]:
 def validate(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(
-            help="Registry files to check on top of the bundled ones (default: the bundled ones)."
-        ),
+        typer.Argument(help="Registry files to check on top of the bundled ones (default: the bundled ones)."),
     ] = None,
 ) -> None:
     """Check registry files: YAML, schema, ids, numbers, dates, relations, provinces.
@@ -94,9 +92,7 @@ def list_entries(
     ] = ListFormat.text,
     registry: Annotated[
         list[Path] | None,
-        typer.Option(
-            "--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."
-        ),
+        typer.Option("--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."),
     ] = None,
 ) -> None:
     """List one table of the registry (the bundled one plus user files)."""
@@ -132,8 +128,7 @@ def _table(registry: Registry, kind: Kind) -> Table:
         # number + term is the id of a Party document; a State document's id is its number
         columns = ["number", "term", "date", "issuer", "status", "title"]
         rows = [
-            [d.number, d.term, d.date, d.issuer, f"{d.status}\n{d.confidence}", d.title]
-            for d in registry.documents
+            [d.number, d.term, d.date, d.issuer, f"{d.status}\n{d.confidence}", d.title] for d in registry.documents
         ]
     elif kind is Kind.issuers:
         columns = ["code", "system", "scope", "level", "name"]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qcdc_cli.cli.trace import CorpusOption, ProvinceOption, RegistryOption, YearOption
+from qcdc_cli.cli.trace import CorpusOption, DbOption, ProvinceOption, RegistryOption, YearOption
 
 
 class ShowFormat(enum.StrEnum):
@@ -17,12 +17,11 @@ class ShowFormat(enum.StrEnum):
 
 def show(
     document: Annotated[str, typer.Argument(help="A document number or id, as for `qcdc trace`.")],
-    output_format: Annotated[
-        ShowFormat, typer.Option("--format", "-f", help="text or json.")
-    ] = ShowFormat.text,
+    output_format: Annotated[ShowFormat, typer.Option("--format", "-f", help="text or json.")] = ShowFormat.text,
     corpus: CorpusOption = None,
     province: ProvinceOption = None,
     year: YearOption = None,
+    db: DbOption = None,
     registry: RegistryOption = None,
 ) -> None:
     """Show one document: its number, type, issuer, province, date and title, where it
@@ -33,8 +32,8 @@ def show(
     """
     from qcdc_cli.cli._lineage import load, pick, report_unreadable
 
-    catalog, graph, errors = load(corpus, registry)
-    known = pick(catalog, document, province, year, len(corpus or ()))
+    catalog, graph, errors = load(corpus, registry, db)
+    known = pick(catalog, document, province, year)
     cites = graph.parents(known.id)
     cited_by = graph.children(known.id)
     issues = [i for i in graph.issues if known.id in (i.source, i.target)]
@@ -50,8 +49,6 @@ def show(
 
         ends = {lk.target for lk in cites} | {lk.source for lk in cited_by}
         nodes = {i: graph.node(i) for i in ends}
-        view = render_show(
-            known, cites, cited_by, issues, nodes, graph.speakers, catalog.vocab.type_names
-        )
+        view = render_show(known, cites, cited_by, issues, nodes, graph.speakers, catalog.vocab.type_names)
         stdout_console().print(view)
     report_unreadable(errors)

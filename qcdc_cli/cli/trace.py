@@ -25,38 +25,31 @@ CorpusOption = Annotated[
         "Without it only the registry is known.",
     ),
 ]
-ProvinceOption = Annotated[
-    str | None, typer.Option("--province", "-p", help="Pick among documents of this province.")
-]
-YearOption = Annotated[
-    int | None, typer.Option("--year", "-y", help="Pick among documents of this year.")
+ProvinceOption = Annotated[str | None, typer.Option("--province", "-p", help="Pick among documents of this province.")]
+YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Pick among documents of this year.")]
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="The index to read (from `qcdc ingest`); else $QCDC_DB, else ./.qcdc/index.sqlite "
+        "when it exists and no --corpus is given.",
+    ),
 ]
 RegistryOption = Annotated[
     list[Path] | None,
-    typer.Option(
-        "--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."
-    ),
+    typer.Option("--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."),
 ]
 
 
 def trace(
     document: Annotated[
         str,
-        typer.Argument(
-            help="A document number or id: 13-KH/ĐUK, 05-CT/TW@XII, "
-            "62-KH/TU@Thừa Thiên Huế, file:PATH."
-        ),
+        typer.Argument(help="A document number or id: 13-KH/ĐUK, 05-CT/TW@XII, 62-KH/TU@Thừa Thiên Huế, file:PATH."),
     ],
-    up: Annotated[
-        bool, typer.Option("--up", help="The chain above it, to the central roots (default).")
-    ] = False,
-    down: Annotated[
-        bool, typer.Option("--down", help="Everything below it: what implements or cites it.")
-    ] = False,
+    up: Annotated[bool, typer.Option("--up", help="The chain above it, to the central roots (default).")] = False,
+    down: Annotated[bool, typer.Option("--down", help="Everything below it: what implements or cites it.")] = False,
     both: Annotated[bool, typer.Option("--both", help="Above and below.")] = False,
-    depth: Annotated[
-        int | None, typer.Option("--depth", "-d", min=1, help="At most this many levels.")
-    ] = None,
+    depth: Annotated[int | None, typer.Option("--depth", "-d", min=1, help="At most this many levels.")] = None,
     output_format: Annotated[
         TraceFormat, typer.Option("--format", "-f", help="text (a tree), json, mermaid or dot.")
     ] = TraceFormat.text,
@@ -74,6 +67,7 @@ def trace(
     no_fold: Annotated[
         bool, typer.Option("--no-fold", help="Draw shortcut links too instead of folding them.")
     ] = False,
+    db: DbOption = None,
     registry: RegistryOption = None,
 ) -> None:
     """Trace a document up to the central directive it implements, or down to the plans
@@ -88,8 +82,8 @@ def trace(
     if up + down + both > 1:
         raise typer.BadParameter("give at most one of --up, --down, --both")
     direction = "down" if down else "both" if both else "up"
-    catalog, graph, errors = load(corpus, registry)
-    known = pick(catalog, document, province, year, len(corpus or ()))
+    catalog, graph, errors = load(corpus, registry, db)
+    known = pick(catalog, document, province, year)
     result = graph.trace(known.id, direction, depth=depth, relations=relation, fold=not no_fold)
 
     import sys

@@ -254,9 +254,7 @@ def render_dot(trace: Trace) -> str:
 # ---------------------------------------------------------------- show
 
 
-def show_dict(
-    known: Known, cites: list[Link], cited_by: list[Link], issues: list[Issue]
-) -> dict[str, Any]:
+def show_dict(known: Known, cites: list[Link], cited_by: list[Link], issues: list[Issue]) -> dict[str, Any]:
     """The JSON shape of `qcdc show`: the node fields plus what the registry says."""
     doc = node_dict(known.node())
     doc.update(

@@ -16,6 +16,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from qcdc_cli.cli._console import safe
+from qcdc_cli.resolve import FILE_PREFIX
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -65,7 +66,7 @@ def type_name(node: DocNode, type_names: Mapping[tuple[str, str], str]) -> str |
 
 
 def node_label(
-    node: DocNode, type_names: Mapping[tuple[str, str], str], *, target: bool = False
+    node: DocNode, type_names: Mapping[tuple[str, str], str], *, target: bool = False, title: bool = True
 ) -> Text:
     """ "26-KH/TU@Lai Châu  Kế hoạch · Tỉnh ủy Lai Châu · 01/03/2016 · not in corpus"."""
     label = Text()
@@ -81,10 +82,10 @@ def node_label(
     if not node.in_corpus:
         label.append(" · ")
         label.append("not in corpus", style="yellow")
-    if node.title:
-        title = node.title if len(node.title) <= MAX_TITLE else node.title[: MAX_TITLE - 1] + "…"
+    if title and node.title:
+        shown = node.title if len(node.title) <= MAX_TITLE else node.title[: MAX_TITLE - 1] + "…"
         label.append("\n")
-        label.append_text(safe(title, "italic"))
+        label.append_text(safe(shown, "italic"))
     return label
 
 
@@ -96,9 +97,12 @@ def evidence_line(ev: Evidence, link: Link, speaker: str | None) -> Text:
         line.append_text(safe(ev.registry))
         return line
     if speaker and speaker != link.source:
-        line.append("reported by ", style="cyan")
-        line.append_text(safe(speaker, "cyan"))
-        line.append(": ")
+        if speaker.startswith(FILE_PREFIX):
+            line.append("reported in ", style="cyan")
+        else:
+            line.append("reported by ", style="cyan")
+            line.append_text(safe(speaker, "cyan"))
+            line.append(", ")
     line.append_text(safe(f"{ev.path}:{ev.line}" if ev.line else ev.path, "dim"))
     if ev.text:
         quoted = ev.text if len(ev.text) <= MAX_QUOTE else ev.text[: MAX_QUOTE - 1] + "…"
@@ -108,9 +112,7 @@ def evidence_line(ev: Evidence, link: Link, speaker: str | None) -> Text:
     return line
 
 
-def _edge_label(
-    trace: Trace, tree: TreeNode, direction: str, type_names: Mapping[tuple[str, str], str]
-) -> Text:
+def _edge_label(trace: Trace, tree: TreeNode, direction: str, type_names: Mapping[tuple[str, str], str]) -> Text:
     link = tree.via
     assert link is not None
     node = trace.node(tree.id)
@@ -128,9 +130,10 @@ def _edge_label(
         label.append_text(evidence_line(ev, link, _speaker(trace, ev)))
     if len(link.evidence) > MAX_EVIDENCE:
         label.append(f"\n  (+{len(link.evidence) - MAX_EVIDENCE} more)", style="dim")
-    for issue in _issues_on(trace.issues, link):
-        label.append("\n")
-        label.append_text(issue_line(issue))
+    if tree.mark != "repeat":
+        for issue in _issues_about(trace.issues, tree.id):
+            label.append("\n")
+            label.append_text(issue_line(issue, None if issue.source == link.source else issue.source))
     return label
 
 
@@ -142,12 +145,16 @@ def _speaker(trace: Trace, ev: Evidence) -> str | None:
     return who
 
 
-def _issues_on(issues: list[Issue], link: Link) -> list[Issue]:
-    return [i for i in issues if i.source == link.source and i.target == link.target]
+def _issues_about(issues: list[Issue], node_id: str) -> list[Issue]:
+    return [i for i in issues if i.target == node_id]
 
 
-def issue_line(issue: Issue) -> Text:
+def issue_line(issue: Issue, source: str | None = None) -> Text:
+    """ "⚠ message", with the citing document when the context does not show it."""
     line = Text("  ⚠ ", style="yellow")
+    if source:
+        line.append_text(safe(source, "yellow"))
+        line.append(": ", style="yellow")
     line.append_text(safe(issue.message, "yellow"))
     return line
 
@@ -161,25 +168,30 @@ def _grow(branch: Tree, trace: Trace, tree: TreeNode, direction: str, names: Map
         branch.add(Text(f"… {tree.hidden} more {more} (raise --depth)", style="dim"))
 
 
+def _drawn_ids(tree: TreeNode) -> set[str]:
+    out = {tree.id}
+    for child in tree.children:
+        out |= _drawn_ids(child)
+    return out
+
+
 def render_trace(trace: Trace, type_names: Mapping[tuple[str, str], str]) -> RenderableType:
     """The trace as rich trees: the chain up to the central roots, the tree below."""
     parts: list[RenderableType] = []
     for direction, tree in (("up", trace.up), ("down", trace.down)):
         if tree is None:
             continue
-        heading = (
-            "▲ what it implements and cites"
-            if direction == "up"
-            else "▼ what implements or cites it"
-        )
+        heading = "▲ what it implements and cites" if direction == "up" else "▼ what implements or cites it"
         if trace.direction == "both":
             parts.append(Text(heading, style="bold"))
-        root = Tree(node_label(trace.node(tree.id), type_names, target=True), guide_style="dim")
+        label = node_label(trace.node(tree.id), type_names, target=True)
+        for issue in _issues_about(trace.issues, tree.id):
+            label.append("\n")
+            label.append_text(issue_line(issue, issue.source))
+        root = Tree(label, guide_style="dim")
         _grow(root, trace, tree, direction, type_names)
         if not tree.children and tree.mark != "depth":
-            root.add(
-                Text("(nothing known " + ("above)" if direction == "up" else "below)"), style="dim")
-            )
+            root.add(Text("(nothing known " + ("above)" if direction == "up" else "below)"), style="dim"))
         parts.append(root)
     parts.extend(_footer(trace))
     return Group(*parts)
@@ -204,21 +216,13 @@ def _footer(trace: Trace) -> list[RenderableType]:
         out.append(Text("\nCitation cycles:", style="red"))
         for cycle in trace.cycles:
             out.append(safe("  " + " → ".join([*cycle, cycle[0]])))
-    folded = {(lk.source, lk.target) for lk in trace.folded}
-    drawn = {(lk.source, lk.target) for lk in trace.links} - folded
-    elsewhere = [i for i in trace.issues if (i.source, i.target) not in drawn]
+    drawn = set().union(*(_drawn_ids(t) for t in (trace.up, trace.down) if t is not None))
+    elsewhere = [i for i in trace.issues if i.target not in drawn]
     if elsewhere:
         out.append(Text("\nIssues:", style="yellow"))
-        for issue in elsewhere:
-            line = Text("  ")
-            line.append_text(safe(issue.source))
-            line.append(": ")
-            line.append_text(issue_line(issue))
-            out.append(line)
+        out.extend(issue_line(issue, issue.source) for issue in elsewhere)
     if trace.truncated:
-        out.append(
-            Text(f"\nDepth limited to {trace.depth}; raise --depth to see more.", style="dim")
-        )
+        out.append(Text(f"\nDepth limited to {trace.depth}; raise --depth to see more.", style="dim"))
     return out
 
 
@@ -245,19 +249,11 @@ def render_show(
         ("number", known.number or "(none of its own)"),
         (
             "type",
-            " ".join(
-                b
-                for b in (type_name(node, type_names), f"({known.type})" if known.type else "")
-                if b
-            ),
+            " ".join(b for b in (type_name(node, type_names), f"({known.type})" if known.type else "") if b),
         ),
         (
             "issuer",
-            " ".join(
-                b
-                for b in (known.issuer, f"({known.issuer_code})" if known.issuer_code else "")
-                if b
-            ),
+            " ".join(b for b in (known.issuer, f"({known.issuer_code})" if known.issuer_code else "") if b),
         ),
         ("province", known.province),
         ("date", vn_date(known.date)),
@@ -281,15 +277,14 @@ def render_show(
             parts.append(Text("  (nothing known)", style="dim"))
         for link in links:
             line = Text("  ")
-            relation = (
-                link.relation if other == "target" else PASSIVE.get(link.relation, link.relation)
-            )
+            relation = link.relation if other == "target" else PASSIVE.get(link.relation, link.relation)
             line.append(relation, style="green")
             line.append(" ")
             other_id = getattr(link, other)
-            line.append_text(
-                node_label(nodes[other_id], type_names) if other_id in nodes else safe(other_id)
-            )
+            if other_id in nodes:
+                line.append_text(node_label(nodes[other_id], type_names, title=False))
+            else:
+                line.append_text(safe(other_id))
             for ev in link.evidence[:MAX_EVIDENCE]:
                 line.append("\n  ")
                 line.append_text(evidence_line(ev, link, said_by(speakers, ev)))

@@ -1,0 +1,61 @@
+"""Shared fixtures: the bundled vocabulary, the sample texts and a CLI runner.
+
+The runner gets a wide terminal and no colour so text output is stable and can be
+compared literally (rich wraps at the terminal width and styles when it sees a TTY).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from typer.testing import CliRunner, Result
+
+from qcdc_cli.vocab import Vocabulary, load_vocabulary
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
+
+# Hypothesis: a modest default keeps the suite quick; HYPOTHESIS_PROFILE=thorough hunts harder
+# (run it after touching normalize.py, numbers.py or extract.py).
+settings.register_profile("default", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Environment for every CLI run in tests: wide, plain, no colour (NO_COLOR is honoured
+# by rich; TERM=dumb keeps it from emitting cursor controls).
+CLI_ENV = {"COLUMNS": "200", "LINES": "50", "NO_COLOR": "1", "TERM": "dumb"}
+
+
+@pytest.fixture(scope="session")
+def vocab() -> Vocabulary:
+    """The vocabulary of the bundled registry (compiled once per test session)."""
+    return load_vocabulary()
+
+
+@pytest.fixture(scope="session")
+def samples() -> list[Path]:
+    """The five bundled seed documents, sorted by name."""
+    assert len(SAMPLE_FILES) == 5, f"expected the five seed texts in {SAMPLES}"
+    return SAMPLE_FILES
+
+
+class Cli:
+    """Runs `qcdc` in-process with a wide, colourless terminal; stdout and stderr apart."""
+
+    def __init__(self) -> None:
+        self._runner = CliRunner()  # keeps stderr apart from stdout (result.stdout, result.stderr)
+
+    def __call__(self, args: Sequence[str | Path]) -> Result:
+        from qcdc_cli.cli import app
+
+        return self._runner.invoke(app, [str(a) for a in args], env=CLI_ENV, catch_exceptions=False)
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
