@@ -509,3 +509,11 @@ def test_snippet_lines_are_counted_like_extraction():
     report = FileReport("a.txt", [_finding()], text)
     plain = _strip_ansi(render_text([report], "en", color=True)).splitlines()
     assert "157-NĐ/2007/NĐ-CP" in plain[1] and plain[2].count("^") == len("157-NĐ/2007/NĐ-CP")
+
+
+def test_a_draft_already_in_the_index_does_not_collide_with_itself(capsys, tmp_path):
+    draft = write(tmp_path / "corpus/du-thao.txt", LAI_CHAU_PLAN.format(parent="26-KH/TU"))
+    db = tmp_path / "self.sqlite"
+    assert qcdc(capsys, "ingest", str(tmp_path / "corpus"), "--db", str(db), "--quiet", "--jobs", "1")[0] == 0
+    code, out, _ = qcdc(capsys, "check", str(draft), "--format", "json", "--select", "QC013", "--db", str(db))
+    assert json.loads(out)["diagnostics"] == [] and code == 0
