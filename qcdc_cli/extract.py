@@ -415,8 +415,9 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
     preamble: list[tuple[int, int]] = []
     subjects: dict[int, str | None] = {}
     orig_lines = LineIndex(text) if len(segment_starts) > 1 else None
+    number_starts = [n.start for n in numbers]
     for idx, (s, e) in enumerate(zip(segment_starts, segment_ends, strict=True)):
-        seg_numbers = [n for n in numbers if s <= n.start < e]
+        seg_numbers = numbers[bisect_left(number_starts, s) : bisect_left(number_starts, e)]
         header = read_header(clean, s, e, seg_numbers, vocab, lines)
         if idx > 0 and header.own is None and seg_numbers:
             header.own = seg_numbers[0]  # a pasted document's title line carries its number
@@ -441,8 +442,8 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
         )
 
     breaks = [m.start() for m in _BREAKS.finditer(clean)]
-    own_mentions = [m for m in mentions if m.start in own_spans and m.shared_with is None]
-    body_mentions = [m for m in mentions if m not in own_mentions and m.shared_with not in own_mentions]
+    own_ids = {id(m) for m in mentions if m.start in own_spans and m.shared_with is None}
+    body_mentions = [m for m in mentions if id(m) not in own_ids and id(m.shared_with) not in own_ids]
     reported = _assign_relations(clean, body_mentions, pats, preamble, subjects, breaks, lines)
 
     self_info = _self_info(headers[0], clean, mentions, vocab)
