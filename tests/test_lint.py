@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 from graph_factories import doc, extraction, registry
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lint_helpers import Cite, make
 
 from qcdc_cli.errors import ConfigError
@@ -693,3 +695,35 @@ def test_severity_override_and_worst():
 def test_vn_date():
     assert vn_date("2016-01-07") == "07/01/2016"
     assert vn_date(None) == "?"
+
+
+# ---- properties over the real extractor ---------------------------------------------------------
+
+WORDS_VI = ["Thực hiện", "Kế hoạch số", "Kết luận", "Chỉ thị", "ngày", "của", "Bộ Chính trị", "Tỉnh ủy", "và", ",", "."]
+NUMBERS = ["62-KH/TU", "120-KL/TW", "157-NĐ/2007/NĐ-CP", "34/2007/PL-UBTVQH11", "22/CT-TW", "25-NQ/TU", "30c/NQ-CP"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(WORDS_VI),
+            st.sampled_from(NUMBERS),
+            st.sampled_from(["07/01/2016", "03/6/2013", "\n", "\n\n", "Số ", "I. "]),
+            st.text(alphabet="aăâđêôơưÀÁẠĐ -/\t\x1b", max_size=6),
+        ),
+        max_size=40,
+    )
+)
+def test_findings_point_at_what_they_quote(parts):
+    """Whatever the text, lint does not fail and every finding's span is its quoted text."""
+    from qcdc_cli.extract import extract_text
+
+    text = " ".join(parts)
+    extraction = extract_text(text, VOCAB)
+    lines = text.split("\n")
+    for g in lint(text, extraction, VOCAB):
+        assert 1 <= g.line <= len(lines)
+        assert g.message("vi") and g.message("en")
+        if g.text and g.end_line == g.line and g.code not in ("QC010", "QC011", "QC012", "QC013", "QC017"):
+            assert lines[g.line - 1][g.column - 1 : g.end_column - 1] == g.text
