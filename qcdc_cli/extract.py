@@ -152,7 +152,7 @@ class _RawMention:
     relation: str = "cites"
     cue: str | None = None
     segment: int = 0
-    shared_with: int | None = None  # index of the mention whose codes this one shares
+    shared_with: _RawMention | None = None  # the mention whose codes this one shares
 
 
 def _read_after(text: str, m: _RawMention) -> None:
@@ -211,7 +211,7 @@ def _mentions(text: str, numbers: list[NumberMatch], pats: _Patterns) -> list[_R
                 s = list_start + sm.start()
                 extra = _RawMention(s, s + len(serial), doc, found)
                 extra.type_word = _tidy_word(shared["tw"]) if shared["tw"] else main.type_word
-                extra.shared_with = len(out) + 1  # the main mention, appended after these
+                extra.shared_with = main
                 extra.meta_end = extra.end
                 out.append(extra)
         out.append(main)
@@ -294,6 +294,7 @@ def _assign_relations(
     """Give each mention its relation; return the relations the text reports between others."""
     reported: list[ReportedRelation] = []
     main_starts = [m.start for m in mentions if m.shared_with is None]
+    position = {id(m): i for i, m in enumerate(mentions)}
     # What each mention's relation came from: ("self", relation) or (source_number, relation)
     assigned: list[tuple[str, str, str | None] | None] = [None] * len(mentions)
 
@@ -356,12 +357,13 @@ def _assign_relations(
                     cue_like = _Cue(m.start, m.start, relation, written or "")
                     reported.append(_reported(text, source, cue_like, m, lines, breaks))
     for m in mentions:
-        if m.shared_with is not None:
-            main = mentions[m.shared_with]
+        if m.shared_with is not None and id(m.shared_with) in position:
+            main = m.shared_with
+            main_assigned = assigned[position[id(main)]]
             m.relation, m.cue = main.relation, main.cue
             m.date, m.issuer, m.term = main.date, main.issuer, main.term
-            if assigned[m.shared_with] is not None and assigned[m.shared_with][0] != "self":  # type: ignore[index]
-                source, relation, written = assigned[m.shared_with]  # type: ignore[misc]
+            if main_assigned is not None and main_assigned[0] != "self":
+                source, relation, written = main_assigned
                 reported.append(
                     _reported(text, source, _Cue(m.start, m.start, relation, written or ""), m, lines, breaks)
                 )
@@ -413,8 +415,9 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
     preamble: list[tuple[int, int]] = []
     subjects: dict[int, str | None] = {}
     orig_lines = LineIndex(text) if len(segment_starts) > 1 else None
+    number_starts = [n.start for n in numbers]
     for idx, (s, e) in enumerate(zip(segment_starts, segment_ends, strict=True)):
-        seg_numbers = [n for n in numbers if s <= n.start < e]
+        seg_numbers = numbers[bisect_left(number_starts, s) : bisect_left(number_starts, e)]
         header = read_header(clean, s, e, seg_numbers, vocab, lines)
         if idx > 0 and header.own is None and seg_numbers:
             header.own = seg_numbers[0]  # a pasted document's title line carries its number
@@ -439,7 +442,8 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
         )
 
     breaks = [m.start() for m in _BREAKS.finditer(clean)]
-    body_mentions = [m for m in mentions if m.start not in own_spans or m.shared_with is not None]
+    own_ids = {id(m) for m in mentions if m.start in own_spans and m.shared_with is None}
+    body_mentions = [m for m in mentions if id(m) not in own_ids and id(m.shared_with) not in own_ids]
     reported = _assign_relations(clean, body_mentions, pats, preamble, subjects, breaks, lines)
 
     self_info = _self_info(headers[0], clean, mentions, vocab)

@@ -32,7 +32,9 @@ from qcdc_cli.reader import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from qcdc_cli.models import Extraction
-    from qcdc_cli.store import FileRows, Store
+    from qcdc_cli.registry import Registry
+    from qcdc_cli.resolve import Catalog
+    from qcdc_cli.store import FileRows, KnownFile, Store
     from qcdc_cli.vocab import Vocabulary
 
 DOCUMENT_SUFFIXES = frozenset({".txt", ".md"})
@@ -66,6 +68,13 @@ class FileDone:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Deriving:
+    """Every file is written; resolution over the whole index starts."""
+
+    documents: int
+
+
 @dataclass(slots=True)
 class Summary:
     """What one run did, and what the index holds afterwards."""
@@ -79,6 +88,7 @@ class Summary:
     missing: int = 0  # indexed under these folders but gone, not pruned (no --prune)
     bytes_read: int = 0
     encodings: dict[str, list[str]] = field(default_factory=dict)  # not UTF-8: enc -> paths
+    derive_seconds: float | None = None  # None: nothing changed, resolution not re-run
     index: dict[str, int] = field(default_factory=dict)  # store.totals() + unresolved
 
     @property
@@ -97,6 +107,7 @@ class Summary:
             "missing": self.missing,
             "bytes_read": self.bytes_read,
             "encodings": {k: sorted(v) for k, v in sorted(self.encodings.items())},
+            "derive_seconds": self.derive_seconds,
             "index": self.index,
         }
 
@@ -106,7 +117,7 @@ class Finished:
     summary: Summary
 
 
-Event = Planned | FileDone | Finished
+Event = Planned | FileDone | Deriving | Finished
 
 
 # ---------------------------------------------------------------------------------------
@@ -256,9 +267,7 @@ def _process(task: _Task) -> _Outcome:
             if not stat.S_ISREG(st.st_mode):
                 return _Outcome(path, "failed", error=_not_regular(st.st_mode))
             if st.st_size > max_bytes:
-                return _failed(
-                    path, st, f"too large ({st.st_size} bytes; the limit is {max_bytes})"
-                )
+                return _failed(path, st, f"too large ({st.st_size} bytes; the limit is {max_bytes})")
             data = f.read(max_bytes + 1)
     except OSError as e:
         return _Outcome(path, "failed", error=_stat_problem(path, e))
@@ -315,9 +324,7 @@ def extractor_key(vocab: Vocabulary) -> str:
 
     h = hashlib.sha256(__version__.encode())
     package = Path(__file__).parent
-    sources = [
-        package / n for n in ("models.py", "store.py", "normalize.py", "numbers.py", "dates.py")
-    ]
+    sources = [package / n for n in ("models.py", "store.py", "normalize.py", "numbers.py", "dates.py")]
     sources += sorted(package.glob("extract*.py")) + sorted(package.glob("extract*/*.py"))
     for source in sources:
         with suppress(OSError):  # numbers.py, dates.py ... may not exist yet
@@ -326,9 +333,8 @@ def extractor_key(vocab: Vocabulary) -> str:
     return f"{__version__}+{h.hexdigest()[:16]}"
 
 
-def plan(walked: Walk, store: Store, key: str, force: bool) -> tuple[list[_Task], list[Candidate]]:
+def plan(walked: Walk, known: dict[str, KnownFile], key: str, force: bool) -> tuple[list[_Task], list[Candidate]]:
     """Which files to open, and which are unchanged (same size and mtime, same extractor)."""
-    known = store.known_files()
     tasks: list[_Task] = []
     unchanged: list[Candidate] = []
     for c in walked.candidates:
@@ -348,19 +354,23 @@ def ingest(
     vocab: Vocabulary,
     options: Options = Options(),
     extractor: Extractor | None = None,
+    registry: Registry | None = None,
 ) -> Iterator[Event]:
     """Ingest `paths` into `store`, yielding a Planned, one FileDone per file opened or
-    failed, and a Finished with the summary. Runs under the store's ingest lock."""
+    failed, a Deriving when resolution runs again, and a Finished with the summary.
+    Runs under the store's ingest lock. `registry` defaults to the bundled one."""
     from qcdc_cli.store import FileRecord
 
     extractor = extractor or default_extractor
     key = extractor_key(vocab)
     with store.ingest_lock():
         walked = walk(paths)
-        tasks, unchanged = plan(walked, store, key, options.force)
+        known = store.known_files()
+        tasks, unchanged = plan(walked, known, key, options.force)
         summary = Summary(unchanged=len(unchanged), skipped_other=walked.skipped_other)
         sizes = {c.path: c.size for c in walked.candidates}
         summary.failed.extend(walked.missing_args)
+        changes = _Changes(store, known)
         with _executor(len(tasks), vocab, extractor, options) as run:
             # the pool forks before the caller starts a progress thread
             yield Planned(
@@ -370,22 +380,51 @@ def ingest(
                 skipped_other=sum(walked.skipped_other.values()),
             )
             for path, reason in walked.failures:
-                store.replace_file(
-                    FileRecord(path, None, None, status="failed", error=reason), None
-                )
+                changes.before(path, "failed")
+                store.replace_file(FileRecord(path, None, None, status="failed", error=reason), None)
                 summary.failed.append((path, reason))
                 yield FileDone(path, "failed", 0, reason)
             for out in run(tasks):
+                changes.before(out.path, out.kind)
                 _write(store, out, key, summary)
                 yield FileDone(out.path, out.kind, out.size, out.error)
         gone = _gone(walked, store)
         if options.prune:
+            if gone:
+                changes.before(gone[0], "pruned")
             summary.pruned = store.remove_files(gone)
         else:
             summary.missing = len(gone)
+        if registry is None:
+            from qcdc_cli.registry import load_registry
+
+            registry = load_registry(())
+        dkey = derive_key(registry)
+        stale, old_key = store.derived_state()
+        if stale or old_key != dkey:
+            yield Deriving(store.totals()["documents"])
+            summary.derive_seconds = derive(store, vocab, registry, dkey)
         summary.index = {**store.totals(), "unresolved": store.unresolved_count()}
         summary.failed.sort()
     yield Finished(summary)
+
+
+class _Changes:
+    """Marks the derived tables stale before the first write that can change documents,
+    so a run killed after it makes the next run derive again."""
+
+    def __init__(self, store: Store, known: dict[str, KnownFile]) -> None:
+        self.store = store
+        self.known = known
+        self.marked = False
+
+    def before(self, path: str, kind: str) -> None:
+        if self.marked or kind == "same":
+            return
+        if kind == "failed" and (k := self.known.get(path)) is not None and k.status == "failed":
+            return  # failed before, failed again: it had no documents to lose
+        self.store.mark_stale()
+        self.marked = True
 
 
 def _gone(walked: Walk, store: Store) -> list[str]:
@@ -393,9 +432,7 @@ def _gone(walked: Walk, store: Store) -> list[str]:
     seen = {c.path for c in walked.candidates} | {p for p, _ in walked.failures}
     prefixes = tuple(r.rstrip(os.sep) + os.sep for r in walked.roots)
     roots = set(walked.roots)
-    return sorted(
-        p for p in store.known_files() if p not in seen and (p in roots or p.startswith(prefixes))
-    )
+    return sorted(p for p in store.known_files() if p not in seen and (p in roots or p.startswith(prefixes)))
 
 
 def _write(store: Store, out: _Outcome, key: str, summary: Summary) -> None:
@@ -405,18 +442,14 @@ def _write(store: Store, out: _Outcome, key: str, summary: Summary) -> None:
         store.update_stat(out.path, out.size, out.mtime_ns or 0)
         summary.same_content += 1
     elif out.kind == "read":
-        record = FileRecord(
-            out.path, out.size, out.mtime_ns, out.sha256, out.encoding, extractor=key
-        )
+        record = FileRecord(out.path, out.size, out.mtime_ns, out.sha256, out.encoding, extractor=key)
         store.replace_file(record, out.rows)
         summary.read += 1
         if out.encoding and out.encoding not in ("utf-8", "utf-8-sig"):
             summary.encodings.setdefault(out.encoding, []).append(out.path)
     else:
         error = out.error or "unknown error"
-        record = FileRecord(
-            out.path, out.size or None, out.mtime_ns, out.sha256, status="failed", error=error
-        )
+        record = FileRecord(out.path, out.size or None, out.mtime_ns, out.sha256, status="failed", error=error)
         store.replace_file(record, None)
         summary.failed.append((out.path, error))
     summary.bytes_read += out.size
@@ -446,3 +479,110 @@ def _executor(
     initargs = (vocab, extractor, options.max_bytes)
     with ctx.Pool(jobs, initializer=_init_worker, initargs=initargs) as pool:
         yield lambda tasks: pool.imap_unordered(_process, tasks, chunksize=chunksize)
+
+
+# ---------------------------------------------------------------------------------------
+# deriving: resolution over the whole index, after the files are in
+
+
+def derive_key(registry: Registry) -> str:
+    """What derived tables depend on besides the files: the registry and the resolver."""
+    h = hashlib.sha256(registry.model_dump_json().encode())
+    package = Path(__file__).parent
+    for name in ("resolve.py", "graph.py", "ingest.py"):
+        with suppress(OSError):
+            h.update((package / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str) -> float:
+    """Resolve every stored reference against a catalog of the whole corpus and the
+    registry, build the lineage graph (graph.build_graph), and store nodes, links,
+    evidence, issues and resolutions in one transaction. Returns the seconds it took.
+
+    Whole-corpus on purpose: one new document can change what others' citations mean
+    (a second 62-KH/TU makes a citation ambiguous), so derived rows are never patched.
+    """
+    import time
+
+    from qcdc_cli.graph import build_graph
+    from qcdc_cli.resolve import loose, resolve
+    from qcdc_cli.store import Derived, known_row
+
+    started = time.perf_counter()
+    corpus, quotes = store.load_corpus()
+    ids = {(path, i): doc_id for path, _, doc_ids in corpus for i, doc_id in enumerate(doc_ids)}
+    catalog = _catalog_class().build(registry, vocab, [(path, ex) for path, ex, _ in corpus])
+    graph = build_graph(catalog, registry, None, quotes)
+    out = Derived()
+    document_of: dict[str, int] = {}
+    for unit in catalog.units:
+        doc_id = ids[(unit.path, unit.segment)]
+        document_of.setdefault(catalog.document_of(unit).id, doc_id)
+        context = catalog.context_of(unit)
+        for ref in unit.references:
+            res = resolve(ref, context, catalog)
+            if res.status == "ambiguous":
+                status = "ambiguous"
+            elif res.document is not None and (res.document.in_corpus or res.document.registry_id):
+                status = "resolved"
+            else:
+                status = "unknown"
+            candidates = "\n".join(k.id for k in res.candidates) if status == "ambiguous" else None
+            target = res.document.id if res.document else None  # "unknown": the node only cited
+            out.resolutions.append((doc_id, ref.number, status, target, candidates))
+    known_ids = set()
+    for k in catalog.entries:
+        known_ids.add(k.id)
+        out.nodes.append(known_row(k, document_of.get(k.id)))
+        for spelling in dict.fromkeys(loose(n) for n in (k.number, *k.aliases) if n):
+            out.node_keys.append((spelling, k.id))
+    for node in graph.nodes():  # ends of links the catalog does not know (registry targets)
+        if node.id not in known_ids:
+            from qcdc_cli.resolve import Known
+
+            bare = Known(node.number, type=node.type, issuer_code=node.issuer_code, id=node.id)
+            out.nodes.append(known_row(bare, None))
+            if node.number:
+                out.node_keys.append((loose(node.number), node.id))
+    for link in graph.links():
+        out.links.append((link.source, link.target, link.relation))
+        for seq, ev in enumerate(link.evidence):
+            out.evidence.append((link.source, link.target, seq, ev.path, ev.line, ev.text, ev.registry))
+    for issue in graph.issues:
+        ev = issue.evidence
+        out.issues.append(
+            (
+                issue.kind,
+                issue.source,
+                issue.number,
+                issue.message,
+                issue.target,
+                "\n".join(issue.candidates),
+                ev.path if ev else None,
+                ev.line if ev else None,
+                ev.text if ev else None,
+                ev.registry if ev else None,
+            )
+        )
+    for path, spans in graph.speakers.items():
+        out.speakers.extend((path, first_line, ident) for first_line, ident in spans)
+    store.replace_derived(out, key)
+    return time.perf_counter() - started
+
+
+def _catalog_class() -> type[Catalog]:
+    from qcdc_cli.resolve import Catalog
+
+    class _Catalog(Catalog):
+        """Catalog.province_in runs ~230 regex searches per call, once per citation:
+        17 s of a 18 s build on 3,000 synthetic plans. Texts repeat ("Tỉnh ủy Hà Tĩnh"),
+        so remember the answers (0.9 s). Reported to resolve.py's owner."""
+
+        def province_in(self, text: str | None) -> str | None:
+            cache: dict[str | None, str | None] = self.__dict__.setdefault("_province_cache", {})
+            if text not in cache:
+                cache[text] = super().province_in(text)
+            return cache[text]
+
+    return _Catalog

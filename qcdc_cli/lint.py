@@ -1,11 +1,12 @@
 """`qcdc check` rules: citation mistakes in a draft, found before it is signed.
 
-Pure: `lint(text, extraction, vocab, catalog=...)` reads nothing and prints nothing; it
-turns what extraction found (and what the registry or the index knows, through a
-`Catalog`) into `Diagnostic`s. Each rule has a stable code (CI configurations and SARIF
-consumers key on it, so codes are never renumbered), a default severity, messages in
-English and Vietnamese (the people who write these drafts read Vietnamese) and, where
-one exists, a suggested fix.
+Pure: `lint(text, extraction, vocab, knowledge=...)` reads nothing and prints nothing;
+it turns what extraction found (and what the registry or the index knows, asked through
+resolve.py's `Catalog`, the one resolver of scoped identity) into `Diagnostic`s.
+
+Each rule has a stable code (CI configurations and SARIF consumers key on it, so codes
+are never renumbered), a default severity, messages in English and Vietnamese (the
+people who write these drafts read Vietnamese) and, where one exists, a suggested fix.
 
 Scope: rules about one mention (malformed number, unknown codes, a type word, date or
 body that contradicts the number) apply to every document in the file; rules that need
@@ -19,11 +20,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal
 
 from qcdc_cli.errors import ConfigError
 from qcdc_cli.models import Extraction, Mention, Reference
 from qcdc_cli.vocab import Vocabulary, fold
+
+if TYPE_CHECKING:
+    from qcdc_cli.registry import Registry
+    from qcdc_cli.resolve import Catalog, Context, Known, Resolution
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
@@ -44,6 +49,7 @@ class Rule:
     summary: dict[str, str]  # lang -> one line, for SARIF rule descriptors and docs
     message: dict[str, str]  # lang -> str.format template over Diagnostic.args
     fix: dict[str, str] | None = None  # lang -> template, used when its args are present
+    variants: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> lang -> template
 
 
 def _r(
@@ -54,6 +60,7 @@ def _r(
     summary: tuple[str, str],
     message: tuple[str, str],
     fix: tuple[str, str] | None = None,
+    **variants: tuple[str, str],
 ) -> Rule:
     return Rule(
         code,
@@ -63,6 +70,7 @@ def _r(
         dict(zip(LANGS, summary, strict=True)),
         dict(zip(LANGS, message, strict=True)),
         dict(zip(LANGS, fix, strict=True)) if fix else None,
+        {k: dict(zip(LANGS, v, strict=True)) for k, v in variants.items()},
     )
 
 
@@ -125,6 +133,11 @@ RULES: tuple[Rule, ...] = (
          "nhưng ký hiệu {issuer} không phải của cơ quan này ({expected})"),
         ("did you mean {suggestion}?",
          "có lẽ là {suggestion}"),
+        known=("{text} is attributed to “{body}”, but the {source} records {known} as its issuer",
+               "{text} được ghi là của “{body}”, nhưng theo {source} cơ quan ban hành là {known}"),
+        likely=("no {text} is known here, but its date and issuing body are those of {suggestion}",
+                "không có văn bản {text} phù hợp; ngày và cơ quan ban hành ghi kèm "
+                "là của {suggestion}"),
     ),
     _r(
         "QC007", "superseded-reference", "warning", "registry",
@@ -213,9 +226,8 @@ RULES: tuple[Rule, ...] = (
          "Lần dẫn chiếu đầu tiên thiếu tên loại, số, ngày hoặc cơ quan ban hành"),
         ("first mention of {number} lacks its {missing}",
          "lần dẫn chiếu đầu tiên của {number} thiếu {missing}"),
-        ("cite as “<type> số <number> ngày dd/mm/yyyy của <body>” the first time (NĐ 30/2020)",
-         "lần đầu dẫn chiếu ghi “<tên loại> số <số hiệu> ngày dd/mm/yyyy của <cơ quan>” "
-         "(NĐ 30/2020)"),
+        ("cite “<type> số <number> ngày dd/mm/yyyy của <body>” the first time",
+         "lần đầu ghi “<tên loại> số <số hiệu> ngày dd/mm/yyyy của <cơ quan>”"),
     ),
     _r(
         "QC017", "issuer-code-ended", "warning", "text",
@@ -228,6 +240,8 @@ RULES: tuple[Rule, ...] = (
 )  # fmt: skip
 
 RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+# Rules that ask the registry or the index when they are there (some also work without).
+USES_KNOWLEDGE = frozenset({"QC001", "QC005", "QC006", "QC007", "QC008", "QC013", "QC015", "QC016"})
 _RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
 
 # Words that fill message fields and need translating (a missing part, a status).
@@ -266,13 +280,16 @@ class Diagnostic:
     text: str = ""  # the offending text as written ("" for a document-level finding)
     args: dict[str, str | Words] = field(default_factory=dict)
     key: str = ""  # what the finding is about (a canonical number), for fingerprints
+    variant: str = ""  # another wording of the rule's message (Rule.variants)
 
     @property
     def rule(self) -> Rule:
         return RULES_BY_CODE[self.code]
 
     def message(self, lang: str = "en") -> str:
-        return _fill(self.rule.message[lang], self.args, lang)
+        rule = self.rule
+        template = rule.variants[self.variant][lang] if self.variant else rule.message[lang]
+        return _fill(template, self.args, lang)
 
     def fix(self, lang: str = "en") -> str | None:
         templates = self.rule.fix
@@ -285,10 +302,7 @@ class Diagnostic:
 
 
 def _fill(template: str, args: dict[str, str | Words], lang: str) -> str:
-    values = {
-        k: ", ".join(WORDS[w][lang] for w in v) if isinstance(v, Words) else v
-        for k, v in args.items()
-    }
+    values = {k: ", ".join(WORDS[w][lang] for w in v) if isinstance(v, Words) else v for k, v in args.items()}
     return template.format_map(values)
 
 
@@ -314,9 +328,7 @@ def resolve_codes(items: Iterable[str]) -> set[str]:
             continue
         matched = {code for code in RULES_BY_CODE if code.startswith(item.upper())}
         if not matched:
-            raise ConfigError(
-                f"unknown rule {item!r} (known: QC001..{RULES[-1].code} or their names)"
-            )
+            raise ConfigError(f"unknown rule {item!r} (known: QC001..{RULES[-1].code} or their names)")
         out.update(matched)
     return out
 
@@ -331,38 +343,38 @@ def enabled_rules(select: Iterable[str] | None, ignore: Iterable[str]) -> frozen
 
 
 @dataclass(frozen=True, slots=True)
-class Known:
-    """A document the registry or the index knows, as the rules need it."""
+class Successor:
+    """What replaced or repealed a registry document, and from when."""
 
-    id: str
-    number: str
-    date: str | None = None
-    issuer: str | None = None  # the body, "Bộ Chính trị"
-    type_name: str | None = None
-    title: str | None = None
-    source: Literal["registry", "index"] = "registry"
-    path: str | None = None  # where the index read it
-    ended: str | None = None  # "replaced" | "repealed" | "expired"
-    ended_on: str | None = None  # ISO date it stopped applying
-    successor: str | None = None  # how to cite what replaced it ("Luật 10/2022/QH15")
+    cite: str  # how to cite it: "Luật 10/2022/QH15"
+    status: Literal["replaced", "repealed"]
+    date: str | None  # ISO date it took effect
 
 
-class Catalog(Protocol):
-    """What the registry (and the index, with --db) know; rules that need it skip without it."""
+@dataclass(slots=True)
+class Knowledge:
+    """What the registry (and, with --db, the index) know, for the rules that need it.
 
-    has_index: bool
+    `catalog` is resolve.py's: the one resolver of scoped identity; the rules only ask it.
+    """
 
-    def lookup(self, reference: Reference, extraction: Extraction) -> Known | None:
-        """The one document `reference` denotes in the draft's scope, if it is known."""
-        ...
+    catalog: Catalog
+    successors: dict[str, Successor] = field(default_factory=dict)  # registry id -> successor
+    has_index: bool = False
 
-    def by_number(self, number: str, extraction: Extraction) -> list[Known]:
-        """Known documents with this canonical number in the draft's scope (for suggestions)."""
-        ...
-
-    def collisions(self, extraction: Extraction, path: str | None) -> list[Known]:
-        """Other documents in the index with the draft's own number, scope and term."""
-        ...
+    @classmethod
+    def build(cls, registry: Registry, catalog: Catalog, has_index: bool = False) -> Knowledge:
+        """Successors from the registry's relations, listed on the newer document."""
+        successors: dict[str, Successor] = {}
+        for doc in registry.documents:
+            for rel in doc.relations:
+                if rel.type not in ("replaces", "repeals"):
+                    continue
+                name = catalog.vocab.type_names.get((doc.system, doc.type))
+                cite = f"{name} {doc.number}" if name else doc.number
+                status: Literal["replaced", "repealed"] = "replaced" if rel.type == "replaces" else "repealed"
+                successors.setdefault(rel.target, Successor(cite, status, rel.date or doc.valid_from))
+        return cls(catalog, successors, has_index)
 
 
 # ---- helpers --------------------------------------------------------------------------
@@ -417,11 +429,7 @@ def _mentions(extraction: Extraction, main_only: bool) -> Iterator[tuple[Referen
         for m in ref.mentions:
             if main_only and m.segment != 0:
                 continue
-            if (
-                extraction.self.line is not None
-                and m.line == extraction.self.line
-                and _is_own(ref, extraction)
-            ):
+            if extraction.self.line is not None and m.line == extraction.self.line and _is_own(ref, extraction):
                 continue  # the draft's own number line is not a citation
             yield ref, m
 
@@ -451,7 +459,7 @@ class _Draft:
     text: str
     x: Extraction
     vocab: Vocabulary
-    catalog: Catalog | None
+    knowledge: Knowledge | None
     lines: _Lines
     path: str | None
 
@@ -460,15 +468,39 @@ def _malformed(d: _Draft) -> Iterator[Diagnostic]:
     for ref, m in _mentions(d.x, main_only=False):
         if not m.malformed:
             continue
-        suggestion = m.suggestion or ref.suggestion or ref.number
+        suggestion = m.suggestion or ref.suggestion or _alias_of(d, m.as_written) or ref.number
         args: dict[str, str | Words] = {}
         if suggestion and suggestion != m.as_written:
             args["suggestion"] = suggestion
         yield _at("QC001", m, d.lines, ref.number, **args)
 
 
+def _alias_of(d: _Draft, written: str) -> str | None:
+    """The one known document a malformed spelling is an alias of ("34-PL/UBTVQH11")."""
+    if d.knowledge is None:
+        return None
+    catalog = d.knowledge.catalog
+    numbers = {k.number for k in catalog.candidates(written) if k.number}
+    if not numbers:
+        numbers = {k.number for k in catalog.entries if k.number and _same_parts(d.vocab, written, k.number)}
+    return numbers.pop() if len(numbers) == 1 else None
+
+
+def _same_parts(vocab: Vocabulary, written: str, number: str) -> bool:
+    """Same serial, type and issuing body: "34-PL/UBTVQH11" and 34/2007/PL-UBTVQH11."""
+    from qcdc_cli.resolve import parse_number
+
+    a, b = parse_number(written), parse_number(number)
+    if not (a[1] and a[3] and a[1] == b[1] and fold(a[3]) == fold(b[3] or "")):
+        return False
+    body_a, body_b = vocab.issuer(_issuer_base(a[2])), vocab.issuer(_issuer_base(b[2]))
+    return body_a is not None and body_a == body_b
+
+
 def _unknown_codes(d: _Draft) -> Iterator[Diagnostic]:
     for ref, m in _mentions(d.x, main_only=False):
+        if m.malformed:
+            continue  # QC001 says what is wrong with it
         if ref.type is not None:
             table = d.vocab.party_types if ref.system == "party" else d.vocab.state_types
             if fold(ref.type) not in table:
@@ -485,9 +517,7 @@ def _type_word(d: _Draft) -> Iterator[Diagnostic]:
         if not candidates:
             continue  # a word the tables do not know says nothing either way
         family = d.vocab.type_families.get((ref.system, ref.type), ref.type)
-        if any(
-            d.vocab.type_families.get(c, c[1]) == family for c in candidates if c[0] == ref.system
-        ):
+        if any(d.vocab.type_families.get(c, c[1]) == family for c in candidates if c[0] == ref.system):
             continue
         if any(c[1] == ref.type for c in candidates):
             continue  # same code in the other system (a State-style slash on a Party number)
@@ -609,12 +639,7 @@ def _ended_issuer(d: _Draft) -> Iterator[Diagnostic]:
                 until=vn_date(info.until), date=vn_date(date),
             )  # fmt: skip
     s = d.x.self
-    if (
-        s.number
-        and s.issuer_code
-        and s.date
-        and not any(r.number == s.number for r in d.x.references)
-    ):
+    if s.number and s.issuer_code and s.date and not any(r.number == s.number for r in d.x.references):
         info = d.vocab.issuer(_issuer_base(s.issuer_code))
         if info and info.until and s.date > info.until:
             line = s.line or 1
@@ -642,11 +667,7 @@ def _paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 def _opening_cue(vocab: Vocabulary) -> re.Pattern[str]:
     cues = sorted({fold(c) for c, rel in vocab.cues if rel == "implements"}, key=len, reverse=True)
-    return (
-        re.compile("(?:" + "|".join(re.escape(c) for c in cues) + r")(?=\s)")
-        if cues
-        else re.compile(r"(?!)")
-    )
+    return re.compile("(?:" + "|".join(re.escape(c) for c in cues) + r")(?=\s)") if cues else re.compile(r"(?!)")
 
 
 def _implements_unnumbered(d: _Draft) -> Iterator[Diagnostic]:
@@ -685,92 +706,259 @@ def _sentence_end(para: str, start: int) -> int:
 
 
 def _incomplete(d: _Draft) -> Iterator[Diagnostic]:
+    """The first mention of each document should carry its type word, date and issuer.
+
+    A list that shares its tail ("quyết định 217-QĐ/TW và quyết định 218-QĐ/TW, ngày
+    12/12/2013 của Bộ Chính trị") gives the issuer to every number in it; the date only
+    when the registry confirms it is that document's date too, since "Chỉ thị 30-CT/TW,
+    Kết luận 120-KL/TW, ngày 07/01/2016" dates the second only.
+    """
+    listed = sorted(
+        ((m, ref) for ref in d.x.references for m in ref.mentions if m.segment == 0), key=lambda p: p[0].start
+    )
     for ref in d.x.references:
         if _is_own(ref, d.x):
             continue
         m = _first_mention(ref, d.x)
         if m is None or m.malformed:
             continue  # a malformed number has its own finding
+        date, issuer = m.date, m.issuer
+        if not (date and issuer):
+            tail_date, tail_issuer = _shared_tail(d, m, listed)
+            issuer = issuer or tail_issuer
+            if not date and tail_date and _known_date(d, ref) == tail_date:
+                date = tail_date
         missing = []
         if not m.type_word:
             missing.append("type word")
-        if not m.date:
+        if not date:
             missing.append("date")
-        if not m.issuer:
+        if not issuer:
             missing.append("issuing body")
         if missing:
             yield _at("QC016", m, d.lines, ref.number, number=m.as_written, missing=Words(missing))
 
 
+_DATE_WORDS = re.compile(
+    r"NGÀY\s*\d{1,2}\s*(?:[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}|THÁNG\s*\d{1,2}\s*NĂM\s*\d{4})", re.UNICODE
+)
+
+
+def _shared_tail(d: _Draft, m: Mention, listed: list[tuple[Mention, Reference]]) -> tuple[str | None, str | None]:
+    """(date, issuer) of the mentions that continue `m`'s list, nearest first."""
+    date = issuer = None
+    end = m.end
+    for nxt, _ref in listed:
+        if nxt.start < end:
+            continue
+        if not _connector(d, d.text[end : nxt.start]):
+            break
+        date, issuer = date or nxt.date, issuer or nxt.issuer
+        if date and issuer:
+            break
+        end = nxt.end
+    return date, issuer
+
+
+def _connector(d: _Draft, gap: str) -> bool:
+    """Only commas, "và", a date and type words between two numbers of one list."""
+    if any(c in gap for c in ".;:\n"):
+        return False
+    rest = _DATE_WORDS.sub(" ", fold(gap))
+    for word in sorted(d.vocab.type_words, key=len, reverse=True):
+        rest = rest.replace(word, " ")
+    return not re.sub(r"[\s,]+|\bVÀ\b|\bSỐ\b", "", rest)
+
+
+def _known_date(d: _Draft, ref: Reference) -> str | None:
+    if d.knowledge is None:
+        return None
+    from qcdc_cli.resolve import Context, resolve
+
+    res = resolve(ref, Context.of(d.x.self, d.path), d.knowledge.catalog)
+    return res.document.date if res.status == "resolved" and res.document else None
+
+
 # ---- rules that need the registry or the index -------------------------------------------
 
 
+def _source(known: Known) -> Words:
+    return Words(("registry",) if known.registry_id else ("index",))
+
+
+def _trusted(known: Known) -> bool:
+    """Registry facts marked unconfirmed do not make errors; index facts are what was read."""
+    return known.registry_id is None or known.confidence != "unconfirmed"
+
+
+def _resolutions(d: _Draft) -> Iterator[tuple[bool, Context, Reference, Resolution]]:
+    """(main document?, context, reference, resolution) for each reference of each
+    document in the file; the draft's own number is not a reference."""
+    from qcdc_cli.resolve import Context, resolve, split_units
+
+    assert d.knowledge is not None
+    for unit in split_units(d.path or "<draft>", d.x):
+        ctx = Context.of(unit.info, d.path)
+        for ref in unit.references:
+            if ref.malformed or (unit.segment == 0 and _is_own(ref, d.x)):
+                continue
+            yield unit.segment == 0, ctx, ref, resolve(ref, ctx, d.knowledge.catalog)
+
+
 def _against_catalog(d: _Draft) -> Iterator[Diagnostic]:
-    """Date and body of each mention checked against the document it denotes."""
-    if d.catalog is None:
+    """Each citation checked against the document it denotes: date, body, validity."""
+    if d.knowledge is None:
         return
-    for ref in d.x.references:
-        if _is_own(ref, d.x):
+    for main, ctx, ref, res in _resolutions(d):
+        first = min(ref.mentions, key=lambda m: m.start) if ref.mentions else None
+        if first is None:
             continue
-        known = d.catalog.lookup(ref, d.x)
-        if known is None:
+        if res.status == "unknown" and res.likely is not None and res.likely.number:
+            yield _likely(d, ref, res.likely)
+        if res.status != "resolved" or res.document is None:
+            if main and res.status == "unknown" and res.likely is None:
+                yield from _future(d, ctx, ref, first)
             continue
-        for m in ref.mentions:
-            if m.date and known.date and m.date != known.date:
-                yield _at(
-                    "QC005", m, d.lines, ref.number,
-                    number=m.as_written, written=vn_date(m.date), known=vn_date(known.date),
-                    source=Words((known.source,)),
-                )  # fmt: skip
-        m0 = _first_mention(ref, d.x)
-        draft_date = d.x.self.date
-        if m0 is None or not draft_date:
-            continue
-        if known.date and known.date > draft_date and not (m0.date and m0.date > draft_date):
+        known = res.document
+        if _trusted(known):
+            yield from _contradictions(d, ref, known, res)
+        if main:
+            yield from _superseded(d, ctx, ref, known, first)
+
+
+def _likely(d: _Draft, ref: Reference, likely: Known) -> Diagnostic:
+    first = min(ref.mentions, key=lambda m: m.start)
+    g = _at("QC006", first, d.lines, ref.number, suggestion=likely.number or "")
+    g.variant = "likely"
+    return g
+
+
+def _contradictions(d: _Draft, ref: Reference, known: Known, res: Resolution) -> Iterator[Diagnostic]:
+    for m in ref.mentions:
+        if m.date and known.date and m.date != known.date:
             yield _at(
-                "QC008", m0, d.lines, ref.number,
-                number=ref.number, date=vn_date(known.date), draft_date=vn_date(draft_date),
-                source=Words((known.source,)),
+                "QC005", m, d.lines, ref.number,
+                number=m.as_written, written=vn_date(m.date), known=vn_date(known.date),
+                source=_source(known),
             )  # fmt: skip
-        if known.ended and known.ended_on and known.ended_on <= draft_date:
-            args: dict[str, str | Words] = {
-                "number": m0.as_written,
-                "status": Words((known.ended,)),
-                "date": vn_date(known.ended_on),
-                "draft_date": vn_date(draft_date),
-                "successor": known.successor or "?",
-            }
-            yield _at("QC007", m0, d.lines, ref.number, **args)
+    for issue in res.discrepancies:
+        if issue.field != "issuer":
+            continue
+        where = next((m for m in ref.mentions if m.issuer == issue.written), None)
+        if where is None:
+            continue
+        g = _at("QC006", where, d.lines, ref.number, body=issue.written, known=issue.known, source=_source(known))
+        g.variant = "known"
+        yield g
+
+
+def _superseded(d: _Draft, ctx: Context, ref: Reference, known: Known, first: Mention) -> Iterator[Diagnostic]:
+    """Replaced or repealed on or before the draft's date (Pháp lệnh 34/2007 in 2024)."""
+    if not ctx.date or d.knowledge is None:
+        return
+    successor = d.knowledge.successors.get(known.registry_id or "")
+    status = successor.status if successor else known.status
+    ended_on = successor.date if successor and successor.date else _day_after(known.valid_until)
+    if status not in ("replaced", "repealed", "expired") or not ended_on or ended_on > ctx.date:
+        return
+    yield _at(
+        "QC007", first, d.lines, ref.number,
+        number=first.as_written, status=Words((status,)), date=vn_date(ended_on),
+        draft_date=vn_date(ctx.date), successor=successor.cite if successor else "?",
+    )  # fmt: skip
+
+
+def _day_after(iso: str | None) -> str | None:
+    """The first day a document no longer applies, from its last valid day."""
+    if not iso:
+        return None
+    import datetime
+
+    return (datetime.date.fromisoformat(iso) + datetime.timedelta(days=1)).isoformat()
+
+
+def _future(d: _Draft, ctx: Context, ref: Reference, first: Mention) -> Iterator[Diagnostic]:
+    """Unknown at the draft's date, but the only document with that number is newer."""
+    from dataclasses import replace
+
+    from qcdc_cli.resolve import resolve
+
+    if not ctx.date or d.knowledge is None:
+        return
+    later = resolve(ref, replace(ctx, date=None), d.knowledge.catalog)
+    known = later.document
+    if later.status == "resolved" and known is not None and known.date and known.date > ctx.date:
+        yield _at(
+            "QC008", first, d.lines, ref.number,
+            number=ref.number, date=vn_date(known.date), draft_date=vn_date(ctx.date),
+            source=_source(known),
+        )  # fmt: skip
 
 
 def _parent_not_found(d: _Draft) -> Iterator[Diagnostic]:
-    if d.catalog is None:
+    """A document the draft implements that neither the registry nor the index knows.
+
+    The bundled registry lists central documents; a provincial parent (26-KH/TU) can
+    only be looked for in an index, so without --db it gets no verdict.
+    """
+    if d.knowledge is None:
         return
-    for ref in d.x.references:
-        if ref.relation != "implements" or _is_own(ref, d.x):
+    for main, _ctx, ref, res in _resolutions(d):
+        if not main or ref.relation != "implements" or res.status != "unknown" or res.likely:
             continue
-        m0 = _first_mention(ref, d.x)
-        if m0 is None or m0.malformed:
+        if not d.knowledge.has_index and not d.knowledge.catalog.is_national(ref.issuer_code):
             continue
-        info = d.vocab.issuer(_issuer_base(ref.issuer_code))
-        if info is not None and info.scope == "local" and not d.catalog.has_index:
-            continue  # the bundled registry lists central documents only: no verdict
-        if d.catalog.lookup(ref, d.x) is None:
-            where = "registry nor index" if d.catalog.has_index else "registry alone"
-            yield _at("QC015", m0, d.lines, ref.number, number=m0.as_written, where=Words((where,)))
+        first = _first_mention(ref, d.x)
+        if first is not None:
+            where = "registry nor index" if d.knowledge.has_index else "registry alone"
+            yield _at("QC015", first, d.lines, ref.number, number=first.as_written, where=Words((where,)))
 
 
 def _collision(d: _Draft) -> Iterator[Diagnostic]:
-    if d.catalog is None or not d.catalog.has_index or not d.x.self.number:
+    """Another document in the index with the draft's number, in its scope and term."""
+    if d.knowledge is None or not d.knowledge.has_index or not d.x.self.number:
         return
-    others = d.catalog.collisions(d.x, d.path)
+    catalog = d.knowledge.catalog
+    own = d.x.self
+    others = [
+        k
+        for k in catalog.candidates(own.number)
+        if k.in_corpus and not (d.path and d.path in k.paths) and _same_scope(catalog, own.province, own.date, k)
+    ]
     if others:
-        line = d.x.self.line or 1
-        other = ", ".join(sorted(o.path or o.id for o in others))
+        line = own.line or 1
+        other = ", ".join(sorted(k.paths[0] if k.paths else k.id for k in others))
         yield Diagnostic(
-            "QC013", RULES_BY_CODE["QC013"].severity, line, 1, line, 1, d.x.self.number,
-            {"number": d.x.self.number, "other": other}, d.x.self.number,
+            "QC013", RULES_BY_CODE["QC013"].severity, line, 1, line, 1, own.number,
+            {"number": own.number, "other": other}, own.number,
         )  # fmt: skip
+
+
+def _same_scope(catalog: Catalog, province: str | None, date: str | None, k: Known) -> bool:
+    """Could `k` hold the same number as a draft of `province` and `date`?
+
+    National Party numbers: the same term of the Central Committee. Local numbers: the
+    same province, and the same provincial term (congresses in the autumn of 2015,
+    2020, 2025: approximated from 1 October of those years, since the registry does not
+    tabulate provincial terms). State numbers: the same year (it is often in the number).
+    """
+    from qcdc_cli.resolve import term_of
+
+    if not catalog.is_national(k.issuer_code) and not (province and catalog.in_place(k, province)):
+        return False
+    if not date or not k.date:
+        return True
+    if k.system == "state":
+        return date[:4] == k.date[:4]
+    if catalog.is_national(k.issuer_code):
+        mine = term_of(date, k.issuer_code or "TW", catalog.terms)
+        return mine is None or k.term is None or mine == k.term
+    return _local_term(date) == _local_term(k.date)
+
+
+def _local_term(date: str) -> int:
+    year = int(date[:4]) - (1 if date[5:] < "10-01" else 0)
+    return (year - 2015) // 5
 
 
 _CHECKS: tuple[tuple[frozenset[str], Callable[[_Draft], Iterable[Diagnostic]]], ...] = (
@@ -784,7 +972,7 @@ _CHECKS: tuple[tuple[frozenset[str], Callable[[_Draft], Iterable[Diagnostic]]], 
     (frozenset({"QC014"}), _implements_unnumbered),
     (frozenset({"QC016"}), _incomplete),
     (frozenset({"QC017"}), _ended_issuer),
-    (frozenset({"QC005", "QC007", "QC008"}), _against_catalog),
+    (frozenset({"QC005", "QC006", "QC007", "QC008"}), _against_catalog),
     (frozenset({"QC015"}), _parent_not_found),
     (frozenset({"QC013"}), _collision),
 )
@@ -795,18 +983,19 @@ def lint(
     extraction: Extraction,
     vocab: Vocabulary,
     *,
-    catalog: Catalog | None = None,
+    knowledge: Knowledge | None = None,
     rules: Collection[str] | None = None,
     severities: dict[str, Severity] | None = None,
     path: str | None = None,
 ) -> list[Diagnostic]:
     """Every finding of the enabled `rules` (default all) in one draft, sorted by place.
 
-    `severities` overrides rule defaults (from configuration). Rules that need a catalog
-    are skipped without one; `path` names the draft for the index's collision check.
+    `severities` overrides rule defaults (from configuration). Rules that need the
+    registry or the index are skipped without `knowledge`; `path` names the draft (the
+    index's collision check skips the draft's own entry).
     """
     enabled = frozenset(RULES_BY_CODE) if rules is None else frozenset(rules)
-    draft = _Draft(text, extraction, vocab, catalog, _Lines(text), path)
+    draft = _Draft(text, extraction, vocab, knowledge, _Lines(text), path)
     out: list[Diagnostic] = []
     seen: set[tuple[str, int, int]] = set()
     for codes, check in _CHECKS:

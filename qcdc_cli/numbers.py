@@ -35,7 +35,7 @@ _TYPE = f"[{_UPPER}][A-Za-zĐđÐðƯư]{{0,4}}"
 _ISSUER_PART = f"(?:T\\.[WƯ]\\.?|[{_UPPER}][{_UPPER}0-9&]{{0,11}}(?:[a-zđư][{_UPPER}0-9&]{{0,8}})?)"
 _ISSUER = f"{_ISSUER_PART}(?:{_DASH}{_ISSUER_PART}){{0,3}}"
 _YEAR = "(?:19|20)[0-9]{2}"
-_SERIAL = "[0-9]{1,5}[a-zđ]?"
+_SERIAL = "[0-9]{1,5}[a-zđA-ZĐ]?"  # "30c"; "30C" in an all-caps header
 
 NUMBER_PATTERN = (
     f"(?<![\\p{{L}}\\p{{N}}/&\\-])(?P<n>{_SERIAL}){_SP}"
@@ -134,6 +134,8 @@ def _is_party_issuer(code: str, vocab: Vocabulary) -> bool:
 def parse_match(m: regex.Match[str], text: str, vocab: Vocabulary) -> NumberMatch:
     """Turn one scanner match into a canonical number, extending and repairing typos."""
     serial = m["n"]
+    if serial[-1].isalpha():
+        serial = serial[:-1] + serial[-1].lower()  # canonical "30c", as the number is issued
     start, end = m.span()
     malformed = False
     suggestion: str | None = None

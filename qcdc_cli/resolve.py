@@ -147,7 +147,7 @@ class Discrepancy:
     field: str  # "date" | "issuer" | "type" | "number" | "term"
     written: str
     known: str
-    document: Known
+    document: Known | None  # the document it contradicts; None when only itself
     message: str
 
 
@@ -341,6 +341,7 @@ class Catalog:
         )
         self._successor = {p.name: p.successor for p in vocab.provinces if p.successor}
         self.units: list[CitingUnit] = []  # the corpus documents build() read, in order
+        self._unit_docs: dict[tuple[str, int], Known] = {}
 
     # ---- building
 
@@ -362,14 +363,24 @@ class Catalog:
             key=lambda u: (u.path, u.segment),
         )
         for unit in units:
-            if unit.info.number:
-                catalog.add(catalog.from_self(unit))
-            else:
-                catalog.add(catalog.from_self(unit), merge=False)
+            known = catalog.add(catalog.from_self(unit), merge=bool(unit.info.number))
+            catalog._unit_docs[(unit.path, unit.segment)] = known
+        catalog.units = units
         catalog._add_cited(units)
         catalog.finish()
-        catalog.units = units
         return catalog
+
+    def document_of(self, unit: CitingUnit) -> Known:
+        """The catalog entry of a corpus document."""
+        return self._unit_docs[(unit.path, unit.segment)]
+
+    def context_of(self, unit: CitingUnit) -> Context:
+        """The context that scopes a corpus document's references: what the catalog
+        knows of it (a pasted 120-KL/TW gets the registry's date)."""
+        known = self._unit_docs.get((unit.path, unit.segment))
+        if known is None:
+            return Context.of(unit.info, unit.path)
+        return Context(known.province, known.district, known.date, known.issuer_code, unit.path)
 
     def from_registry(self, doc: RegistryDocument) -> Known:
         return self._complete(
@@ -424,7 +435,7 @@ class Catalog:
         if known.type and known.system and not known.type_name:
             known.type_name = self.vocab.type_names.get((known.system, known.type))
         if known.term is None and known.system == "party" and self.is_national(known.issuer_code):
-            known.term = term_of(known.date, known.issuer_code or "TW", self.terms)
+            known.term = term_of(known.date, "TW", self.terms)  # every central Party body: TW terms
         if aliases:
             known.aliases = tuple(aliases)
         return known
@@ -498,7 +509,7 @@ class Catalog:
         """
         found: list[tuple[tuple, Known]] = []
         for unit in units:
-            ctx = Context.of(unit.info, unit.path)
+            ctx = self.context_of(unit)
             refs = list(unit.references)
             numbers = {r.number for r in refs}
             for rel in unit.reported:
@@ -743,7 +754,12 @@ def resolve(reference: Reference, context: Context, catalog: Catalog) -> Resolut
                 discrepancies=issues,
                 reason=f"no {number} is known here; the citation fits {likely.number}",
             )
-        return Resolution("unknown", number, reason="no known document has this number in this scope")
+        return Resolution(
+            "unknown",
+            number,
+            discrepancies=_discrepancies(reference, None, catalog),
+            reason="no known document has this number in this scope",
+        )
     if not national and place is None:
         return Resolution(
             "ambiguous",
@@ -759,6 +775,12 @@ def resolve(reference: Reference, context: Context, catalog: Catalog) -> Resolut
             reason="several documents fit; give a date, a term or a province",
         )
     found = pool[0]
+    if found.origin == "cited":
+        # known only from citations: the citation may still fit another number better
+        likely = _likely(reference, context, catalog, date, issuer)
+        if likely is not None:
+            issues = _discrepancies(reference, likely, catalog, number_differs=True)
+            return Resolution("resolved", number, document=found, likely=likely, discrepancies=issues)
     return Resolution("resolved", number, document=found, discrepancies=_discrepancies(reference, found, catalog))
 
 
@@ -770,7 +792,7 @@ def _by_written_date(pool: list[Known], date: str, ref: Reference, catalog: Cata
     if exact:
         return exact
     if ref.system == "party" and national:
-        written_term = term_of(date, ref.issuer_code or "TW", catalog.terms)
+        written_term = term_of(date, "TW", catalog.terms)  # central Party bodies number per TW term
         if written_term:
             return [k for k in pool if k.term is None or k.term == written_term]
         return [k for k in pool if k.date is None]
@@ -817,60 +839,48 @@ def _body_code(issuer: str | None, catalog: Catalog) -> str | None:
 
 
 def _discrepancies(
-    ref: Reference, known: Known, catalog: Catalog, *, number_differs: bool = False
+    ref: Reference, known: Known | None, catalog: Catalog, *, number_differs: bool = False
 ) -> tuple[Discrepancy, ...]:
+    """What the citation writes against what is known of `known` (and against itself)."""
     date, term, word, issuer = _written(ref)
-    out: list[Discrepancy] = []
-    label = known.id or known.number or "?"
-    if number_differs:
-        out.append(
-            Discrepancy(
-                "number",
-                ref.number,
-                known.number or "",
-                known,
-                f"written {ref.number}, but its date and issuing body are those of {label}",
-            )
-        )
+    label = (known.id or known.number or "?") if known else ref.number
+    if known is not None and number_differs:
+        why = f"written {ref.number}, but its date and issuing body are those of {label}"
+        return (Discrepancy("number", ref.number, known.number or "", known, why),)
+    out = list(_self_contradiction(ref, issuer, catalog, known))
+    if known is None or known.origin == "cited":
+        return tuple(out)  # what is known of it comes from citations: nothing to hold against
     if date and known.date and date != known.date:
-        out.append(Discrepancy("date", date, known.date, known, f"written {date}; {label} is dated {known.date}"))
-    if term and known.term and fold(term) != fold(known.term) and not number_differs:
-        out.append(
-            Discrepancy(
-                "term",
-                term,
-                known.term,
-                known,
-                f"written khóa {term}; {label} is khóa {known.term}",
-            )
-        )
-    code = _body_code(issuer, catalog)
-    if issuer and code and known.issuer_code and code != known.issuer_code and not number_differs:
-        out.append(
-            Discrepancy(
-                "issuer",
-                issuer,
-                known.issuer or known.issuer_code,
-                known,
-                f"written {issuer}; {label} is issued by {known.issuer or known.issuer_code}",
-            )
-        )
-    elif issuer and known.issuer and known.issuer_code == "TW":
+        why = f"written {date}; {label} is dated {known.date}"
+        out.append(Discrepancy("date", date, known.date, known, why))
+    if term and known.term and fold(term) != fold(known.term):
+        why = f"written khóa {term}; {label} is khóa {known.term}"
+        out.append(Discrepancy("term", term, known.term, known, why))
+    if issuer and known.issuer and known.issuer_code == "TW":
         a, b = _tw_body(issuer), _tw_body(known.issuer)
         if a and b and a[1] != b[1]:
-            out.append(
-                Discrepancy(
-                    "issuer",
-                    issuer,
-                    known.issuer,
-                    known,
-                    f"written {a[1]}; {label} is recorded as issued by {known.issuer}",
-                )
-            )
+            why = f"written {a[1]}; {label} is recorded as issued by {known.issuer}"
+            out.append(Discrepancy("issuer", issuer, known.issuer, known, why))
     if word and known.type and known.system:
         allowed = catalog.vocab.type_words.get(fold(word), ())
         families = {catalog._family(s, c) for s, c in allowed}
         if allowed and catalog._family(known.system, known.type) not in families:
             name = known.type_name or known.type
-            out.append(Discrepancy("type", word, name, known, f"written {word}; {label} is a {name}"))
+            why = f"written {word}; {label} is a {name}"
+            out.append(Discrepancy("type", word, name, known, why))
     return tuple(out)
+
+
+def _self_contradiction(
+    ref: Reference, issuer: str | None, catalog: Catalog, known: Known | None
+) -> tuple[Discrepancy, ...]:
+    """A citation whose body is a national one but whose code is another: "Nghị quyết
+    số 25-NQ/TU ... Hội nghị lần thứ bảy Ban Chấp hành Trung ương Đảng" (TU vs TW)."""
+    body = _body_code(issuer, catalog)
+    if not (issuer and body and catalog.is_national(body)):
+        return ()
+    info = catalog.vocab.issuer(ref.issuer_code) if ref.issuer_code else None
+    if info is not None and info.code == body:
+        return ()
+    why = f"written {ref.number}, but the citation names {issuer} ({body}), not {ref.issuer_code}"
+    return (Discrepancy("issuer", ref.issuer_code or "", body, known, why),)

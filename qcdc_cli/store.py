@@ -26,10 +26,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.errors import StoreError
-from qcdc_cli.models import Extraction, Reference, relation_rank
+from qcdc_cli.models import Extraction, relation_rank
+
+if TYPE_CHECKING:
+    from qcdc_cli.resolve import Known
 
 DB_ENV = "QCDC_DB"
 DEFAULT_DB = Path(".qcdc") / "index.sqlite"
@@ -152,8 +155,106 @@ CREATE TABLE problems(
 CREATE INDEX problems_file ON problems(file_id);
 """
 
+# v2: what resolution derives from the whole corpus. Rewritten as a whole, in one
+# transaction, after an ingest changed anything (meta 'derived_stale' says when a killed
+# ingest left them behind the files).
+_V2 = """
+-- Every document the registry and the corpus know, and those known only because cited:
+-- resolve.Known, whole, so `show` and `trace` rebuild what they need without the corpus.
+CREATE TABLE nodes(
+    id TEXT PRIMARY KEY,            -- scoped identity, see resolve.py: "62-KH/TU@Huế"
+    number TEXT,
+    system TEXT,
+    type TEXT,
+    issuer_code TEXT,
+    issuer TEXT,
+    province TEXT,
+    district TEXT,
+    date TEXT,
+    term TEXT,
+    title TEXT,
+    type_name TEXT,
+    origin TEXT NOT NULL,           -- registry / corpus / cited
+    registry_id TEXT,
+    status TEXT,
+    valid_from TEXT,
+    valid_until TEXT,
+    confidence TEXT,
+    paths TEXT NOT NULL,            -- the files it was read from, one per line
+    line INTEGER,
+    segment INTEGER NOT NULL,
+    aliases TEXT NOT NULL,          -- other spellings of its number (registry), one per line
+    document_id INTEGER             -- its documents row, when read from the corpus
+) WITHOUT ROWID;
+CREATE INDEX nodes_document ON nodes(document_id);
+CREATE INDEX nodes_province ON nodes(province);
+
+-- Lookup keys (resolve.loose of the number and of each alias) -> node: what a user types.
+CREATE TABLE node_keys(
+    key TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (key, id)
+) WITHOUT ROWID;
+
+-- The lineage graph (graph.build_graph): citing -> cited, strongest relation.
+CREATE TABLE links(
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    PRIMARY KEY (source, target)
+) WITHOUT ROWID;
+CREATE INDEX links_target ON links(target, source);
+
+CREATE TABLE evidence(
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    path TEXT,
+    line INTEGER,
+    text TEXT,
+    registry TEXT,
+    PRIMARY KEY (source, target, seq)
+) WITHOUT ROWID;
+
+-- graph.Issue: discrepancies and ambiguities in how documents are cited.
+CREATE TABLE issues(
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    number TEXT NOT NULL,
+    message TEXT NOT NULL,
+    target TEXT,
+    candidates TEXT NOT NULL,       -- one id per line
+    path TEXT,
+    line INTEGER,
+    text TEXT,
+    registry TEXT
+);
+CREATE INDEX issues_source ON issues(source);
+CREATE INDEX issues_target ON issues(target);
+
+-- Which document of a file says what, from which line (a file can hold two).
+CREATE TABLE speakers(
+    path TEXT NOT NULL,
+    first_line INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (path, first_line, id)
+) WITHOUT ROWID;
+
+-- What each stored reference resolves to, in the context of the document citing it.
+CREATE TABLE resolutions(
+    document_id INTEGER NOT NULL,   -- the citing document
+    number TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('resolved', 'ambiguous', 'unknown')),
+    target TEXT,                    -- nodes.id; for 'unknown', the node known only as cited
+    candidates TEXT,                -- 'ambiguous': the node ids it could be, one per line
+    PRIMARY KEY (document_id, number)
+) WITHOUT ROWID;
+CREATE INDEX resolutions_target ON resolutions(target);
+"""
+
 # _MIGRATIONS[i] upgrades a database at user_version i to i + 1.
-_MIGRATIONS: tuple[str, ...] = (_V1,)
+_MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
@@ -223,6 +324,93 @@ class FileRows:
         return sum(len(d.refs) for d in self.documents)
 
 
+NODE_COLUMNS = (
+    "id, number, system, type, issuer_code, issuer, province, district, date, term, title, type_name, origin,"
+    " registry_id, status, valid_from, valid_until, confidence, paths, line, segment, aliases, document_id"
+)
+_COLUMNS = {
+    "nodes": NODE_COLUMNS,
+    "node_keys": "key, id",
+    "links": "source, target, relation",
+    "evidence": "source, target, seq, path, line, text, registry",
+    "issues": "kind, source, number, message, target, candidates, path, line, text, registry",
+    "speakers": "path, first_line, id",
+    "resolutions": "document_id, number, status, target, candidates",
+}
+
+
+@dataclass(slots=True)
+class Derived:
+    """Rows of the derived tables, in the column order of _COLUMNS."""
+
+    nodes: list[tuple[Any, ...]] = field(default_factory=list)
+    node_keys: list[tuple[Any, ...]] = field(default_factory=list)
+    links: list[tuple[Any, ...]] = field(default_factory=list)
+    evidence: list[tuple[Any, ...]] = field(default_factory=list)
+    issues: list[tuple[Any, ...]] = field(default_factory=list)
+    speakers: list[tuple[Any, ...]] = field(default_factory=list)
+    resolutions: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def known_row(k: Known, document_id: int | None) -> tuple[Any, ...]:
+    """A resolve.Known as a nodes row (NODE_COLUMNS order)."""
+    return (
+        k.id,
+        k.number,
+        k.system,
+        k.type,
+        k.issuer_code,
+        k.issuer,
+        k.province,
+        k.district,
+        k.date,
+        k.term,
+        k.title,
+        k.type_name,
+        k.origin,
+        k.registry_id,
+        k.status,
+        k.valid_from,
+        k.valid_until,
+        k.confidence,
+        "\n".join(k.paths),
+        k.line,
+        k.segment,
+        "\n".join(k.aliases),
+        document_id,
+    )
+
+
+def known_from_row(row: Sequence[Any]) -> Known:
+    """A nodes row back into the resolve.Known it was written from."""
+    from qcdc_cli.resolve import Known
+
+    return Known(
+        number=row[1],
+        system=row[2],
+        type=row[3],
+        issuer_code=row[4],
+        issuer=row[5],
+        province=row[6],
+        district=row[7],
+        date=row[8],
+        term=row[9],
+        title=row[10],
+        type_name=row[11],
+        origin=row[12],
+        registry_id=row[13],
+        status=row[14],
+        valid_from=row[15],
+        valid_until=row[16],
+        confidence=row[17],
+        paths=row[18].split("\n") if row[18] else [],
+        line=row[19],
+        segment=row[20],
+        aliases=tuple(row[21].split("\n")) if row[21] else (),
+        id=row[0],
+    )
+
+
 @dataclass(slots=True)
 class FileRecord:
     """What the files table says about one path."""
@@ -252,115 +440,57 @@ def _evidence(text: str, start: int) -> str:
     return text[line_start:line_end].strip()
 
 
-def _segment_of_line(starts: Sequence[int], line: int | None) -> int:
-    """Index of the last segment whose first line is at or before `line`."""
-    if line is None:
-        return 0
-    index = 0
-    for i, first in enumerate(starts):
-        if first <= line:
-            index = i
-    return index
+def file_rows(extraction: Extraction, text: str, level_of: Callable[[str | None], str | None]) -> FileRows:
+    """Flatten one file's extraction into rows: one document per document the file holds.
 
-
-def _split_reference(
-    ref: Reference, segment_of: Callable[[int], int]
-) -> dict[int, tuple[str, str | None, str | None]]:
-    """Per segment: the relation, date and issuer of this reference's mentions there.
-
-    A file holding two documents can cite one number from both; each document gets its
-    own row, with the strongest relation over its own mentions.
+    The split into documents is resolve.split_units (a pasted 120-KL/TW after a plan's
+    signature is a document of its own, with its own citations), so the index and an
+    in-memory catalog agree on what a document is. `level_of(issuer_code)` gives the tier
+    of the issuing body from the registry.
     """
-    by_segment: dict[int, list[Any]] = {}
-    for m in ref.mentions:
-        by_segment.setdefault(segment_of(m.segment), []).append(m)
-    if len(by_segment) <= 1:
-        segment = next(iter(by_segment), 0)
-        return {segment: (ref.relation, ref.date, ref.issuer)}
-    out = {}
-    for segment, mentions in by_segment.items():
-        relation = min((m.relation for m in mentions), key=relation_rank)
-        date = next((m.date for m in mentions if m.date), None)
-        issuer = next((m.issuer for m in mentions if m.issuer), None)
-        out[segment] = (relation, date, issuer)
-    return out
+    from qcdc_cli.resolve import split_units
 
-
-def file_rows(
-    extraction: Extraction, text: str, level_of: Callable[[str | None], str | None]
-) -> FileRows:
-    """Flatten one file's extraction into rows, one document per segment.
-
-    `level_of(issuer_code)` gives the tier of the issuing body from the registry.
-    """
-    me = extraction.self
     segments = extraction.segments
-    starts = [s.start_line for s in segments] or [1]
-    docs: dict[int, DocumentRows] = {}
-    first = segments[0] if segments else None
-    docs[0] = DocumentRows(
-        0,
-        (
-            me.number,
-            me.system,
-            me.type,
-            me.type_name,
-            me.issuer_code,
-            me.issuer,
-            level_of(me.issuer_code),
-            me.province,
-            me.date,
-            me.place,
-            me.title,
-            me.line,
-            first.start_line if first else 1,
-        ),
-    )
-    for index, seg in enumerate(segments[1:], start=1):
-        system, type_, issuer_code = _parse_number(seg.number)
-        docs[index] = DocumentRows(
-            index,
+    docs: list[DocumentRows] = []
+    for unit in split_units("", extraction):
+        me = unit.info
+        start_line = segments[unit.segment].start_line if unit.segment < len(segments) else 1
+        row = DocumentRows(
+            unit.segment,
             (
-                seg.number,
-                system,
-                type_,
-                None,
-                issuer_code,
-                None,
-                level_of(issuer_code),
-                None,
-                None,
-                None,
-                seg.title,
-                seg.start_line if seg.number else None,
-                seg.start_line,
+                me.number,
+                me.system,
+                me.type,
+                me.type_name,
+                me.issuer_code,
+                me.issuer,
+                level_of(me.issuer_code),
+                me.province,
+                me.date,
+                me.place,
+                me.title,
+                me.line,
+                start_line,
             ),
         )
-
-    def segment_of(index: int) -> int:
-        return index if index in docs else 0
-
-    refs: dict[tuple[int, str], tuple[Any, ...]] = {}
-    for ref in extraction.references:
-        for segment, (relation, date, issuer) in _split_reference(ref, segment_of).items():
-            row = (
-                ref.number,
-                ref.system,
-                ref.type,
-                ref.issuer_code,
-                ref.year,
-                relation,
-                date,
-                issuer,
-                int(ref.malformed),
-                ref.suggestion,
-            )
-            earlier = refs.get((segment, ref.number))
+        refs: dict[str, tuple[Any, ...]] = {}
+        for ref in unit.references:
+            earlier = refs.get(ref.number)
             # one row per (document, number), even if extraction ever repeats a number
-            if earlier is None or relation_rank(relation) < relation_rank(earlier[5]):
-                refs[(segment, ref.number)] = row
-        for m in ref.mentions:
-            docs[segment_of(m.segment)].mentions.append(
+            if earlier is None or relation_rank(ref.relation) < relation_rank(earlier[5]):
+                refs[ref.number] = (
+                    ref.number,
+                    ref.system,
+                    ref.type,
+                    ref.issuer_code,
+                    ref.year,
+                    ref.relation,
+                    ref.date,
+                    ref.issuer,
+                    int(ref.malformed),
+                    ref.suggestion,
+                )
+            row.mentions.extend(
                 (
                     ref.number,
                     m.line,
@@ -378,30 +508,13 @@ def file_rows(
                     m.suggestion,
                     _evidence(text, m.start),
                 )
+                for m in ref.mentions
             )
-    for (segment, _number), row in refs.items():
-        docs[segment].refs.append(row)
-    for rel in extraction.reported_relations:
-        target = docs[_segment_of_line(starts, rel.line) if segments else 0]
-        target.reported.append((rel.source, rel.relation, rel.target, rel.line, rel.cue, rel.text))
+        row.refs = list(refs.values())
+        row.reported = [(r.source, r.relation, r.target, r.line, r.cue, r.text) for r in unit.reported]
+        docs.append(row)
     problems = [(p.code, p.message, p.line) for p in extraction.problems]
-    return FileRows(documents=[docs[k] for k in sorted(docs)], problems=problems)
-
-
-def _parse_number(number: str | None) -> tuple[str | None, str | None, str | None]:
-    """System, type and issuer code of a canonical number ("120-KL/TW", "04/2015/NĐ-CP").
-
-    Only for segments after the first, whose header extraction gives the number alone.
-    """
-    if not number or "/" not in number:
-        return None, None, None
-    head, _, tail = number.rpartition("/")
-    if "-" in head and head.count("/") == 0:  # Party: 120-KL/TW
-        return "party", head.split("-", 1)[1] or None, tail or None
-    if "-" in tail:  # State: 04/2015/NĐ-CP, 30c/NQ-CP
-        type_, _, issuer = tail.partition("-")
-        return "state", type_ or None, issuer or None
-    return "state", None, tail or None  # 10/2022/QH15
+    return FileRows(documents=docs, problems=problems)
 
 
 # ---------------------------------------------------------------------------------------
@@ -473,14 +586,10 @@ class Store:
     def open_reader(cls, path: Path) -> Store:
         """Open an existing index read-only; works while an ingest is writing (WAL)."""
         if not path.is_file():
-            raise StoreError(
-                f"{path}: no index here; run `qcdc ingest FOLDER` first (or pass --db)"
-            )
+            raise StoreError(f"{path}: no index here; run `qcdc ingest FOLDER` first (or pass --db)")
         uri = path.resolve().as_uri() + "?mode=ro"
         try:
-            con = sqlite3.connect(
-                uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
-            )
+            con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
             _configure(con)
             version = con.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as e:
@@ -565,8 +674,7 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as con:
             con.execute(
-                "INSERT INTO meta(key, value) VALUES (?, ?)"
-                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
 
@@ -574,9 +682,7 @@ class Store:
 
     def known_files(self) -> dict[str, KnownFile]:
         """Every files row by path: what ingest compares a fresh walk against."""
-        rows = self.con.execute(
-            "SELECT path, id, size, mtime_ns, sha256, status, extractor FROM files"
-        )
+        rows = self.con.execute("SELECT path, id, size, mtime_ns, sha256, status, extractor FROM files")
         return {r[0]: KnownFile(*r[1:]) for r in rows}
 
     def replace_file(self, record: FileRecord, rows: FileRows | None) -> None:
@@ -603,9 +709,7 @@ class Store:
     def update_stat(self, path: str, size: int, mtime_ns: int) -> None:
         """Same content under a new mtime: remember the new stat, keep the extraction."""
         with self.transaction() as con:
-            con.execute(
-                "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path)
-            )
+            con.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path))
 
     def remove_files(self, paths: Iterable[str]) -> int:
         """Forget files (and everything read from them); returns how many were known."""
@@ -642,17 +746,306 @@ class Store:
             "mentions": q("SELECT count(*) FROM mentions").fetchone()[0],
         }
 
-    def unresolved_count(self) -> int:
-        """Distinct cited numbers that no document in the index carries (exact match)."""
+    # ---- derived: what resolution makes of the whole corpus
+
+    def mark_stale(self) -> None:
+        """The files are about to change: nodes and resolutions no longer follow them."""
+        self.set_meta("derived_stale", "1")
+
+    def derived_state(self) -> tuple[bool, str | None]:
+        """(stale, key of what derived them): whether `derive` must run again."""
+        return self.get_meta("derived_stale") != "0", self.get_meta("derived_key")
+
+    def replace_derived(self, derived: Derived, key: str) -> None:
+        """Swap in a whole new derivation in one transaction: readers see the old one or
+        the new one, never half of each."""
+        tables = (
+            ("nodes", derived.nodes),
+            ("node_keys", derived.node_keys),
+            ("links", derived.links),
+            ("evidence", derived.evidence),
+            ("issues", derived.issues),
+            ("speakers", derived.speakers),
+            ("resolutions", derived.resolutions),
+        )
+        with self.transaction() as con:
+            for table, rows in tables:
+                con.execute(f"DELETE FROM {table}")
+                if rows:
+                    marks = ", ".join("?" * len(rows[0]))
+                    con.executemany(f"INSERT INTO {table}({_COLUMNS[table]}) VALUES ({marks})", rows)
+            for k, v in (("derived_key", key), ("derived_stale", "0")):
+                con.execute(
+                    "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (k, v),
+                )
+
+    # ---- the lineage graph, a piece at a time
+
+    def nodes_for_keys(self, keys: Iterable[str]) -> list[tuple[Any, ...]]:
+        """Node rows (NODE_COLUMNS) whose number or alias has one of these loose keys."""
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return []
+        marks = ", ".join("?" * len(keys))
         return self.con.execute(
-            "SELECT count(DISTINCT r.number) FROM refs r"
-            " WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.number = r.number)"
+            f"SELECT {NODE_COLUMNS} FROM nodes WHERE id IN (SELECT id FROM node_keys WHERE key IN ({marks}))"
+            " ORDER BY id",
+            keys,
+        ).fetchall()
+
+    def nodes_by_id(self, ids: Iterable[str]) -> list[tuple[Any, ...]]:
+        self._select(ids)
+        return self.con.execute(
+            f"SELECT {NODE_COLUMNS} FROM nodes WHERE id IN (SELECT id FROM temp.sel) ORDER BY id"
+        ).fetchall()
+
+    def numberless_nodes(self) -> list[tuple[Any, ...]]:
+        """Documents with no number of their own ("file:PATH" ids)."""
+        return self.con.execute(f"SELECT {NODE_COLUMNS} FROM nodes WHERE number IS NULL ORDER BY id").fetchall()
+
+    def keys_with_prefix(self, prefix: str, limit: int = 200) -> list[str]:
+        """Loose keys starting with `prefix` ("62-" -> "62-KH/TU", "62-NQ/TW"...): the
+        neighbourhood "did you mean" searches when a typed number matches nothing."""
+        return [
+            r[0]
+            for r in self.con.execute(
+                "SELECT DISTINCT key FROM node_keys WHERE key >= ? AND key < ? ORDER BY key LIMIT ?",
+                (prefix, prefix + "\uffff", limit),
+            )
+        ]
+
+    def reach(self, start: str, direction: str) -> set[str]:
+        """Every node above (`up`: what it cites, transitively) or below (`down`: what
+        cites it) `start`, itself included: a recursive walk over the links table."""
+        step = (
+            "SELECT l.target FROM links l JOIN r ON l.source = r.id"
+            if direction == "up"
+            else "SELECT l.source FROM links l JOIN r ON l.target = r.id"
+        )
+        rows = self.con.execute(f"WITH RECURSIVE r(id) AS (VALUES (?) UNION {step}) SELECT id FROM r", (start,))
+        return {row[0] for row in rows}
+
+    def neighbours(self, ident: str) -> set[str]:
+        """`ident` and the documents one link away, either way."""
+        rows = self.con.execute(
+            "SELECT target FROM links WHERE source = ? UNION SELECT source FROM links WHERE target = ?",
+            (ident, ident),
+        )
+        return {ident} | {row[0] for row in rows}
+
+    def subgraph_rows(self, ids: Iterable[str]) -> dict[str, list[tuple[Any, ...]]]:
+        """The nodes `ids`, the links among them with their evidence, the issues about
+        them and the speakers of the files their evidence quotes."""
+        self._select(ids)
+        q = self.con.execute
+        inside = "source IN (SELECT id FROM temp.sel) AND target IN (SELECT id FROM temp.sel)"
+        evidence = q(
+            f"SELECT source, target, path, line, text, registry FROM evidence WHERE {inside}"
+            " ORDER BY source, target, seq"
+        ).fetchall()
+        paths = sorted({row[2] for row in evidence if row[2]})
+        issues = q(
+            "SELECT kind, source, number, message, target, candidates, path, line, text, registry FROM issues"
+            " WHERE source IN (SELECT id FROM temp.sel) OR target IN (SELECT id FROM temp.sel) ORDER BY seq"
+        ).fetchall()
+        paths += sorted({row[6] for row in issues if row[6]})
+        self._select(paths, table="selp")
+        return {
+            "nodes": q(
+                f"SELECT {NODE_COLUMNS} FROM nodes WHERE id IN (SELECT id FROM temp.sel) ORDER BY id"
+            ).fetchall(),
+            "links": q(f"SELECT source, target, relation FROM links WHERE {inside} ORDER BY source, target").fetchall(),
+            "evidence": evidence,
+            "issues": issues,
+            "speakers": q(
+                "SELECT path, first_line, id FROM speakers WHERE path IN (SELECT id FROM temp.selp)"
+                " ORDER BY path, first_line"
+            ).fetchall(),
+        }
+
+    def _select(self, ids: Iterable[str], table: str = "sel") -> None:
+        """Fill a temporary table with ids: joins against it beat long IN (...) lists."""
+        self.con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table}(id TEXT PRIMARY KEY) WITHOUT ROWID")
+        self.con.execute(f"DELETE FROM temp.{table}")
+        self.con.executemany(f"INSERT OR IGNORE INTO temp.{table}(id) VALUES (?)", ((i,) for i in ids))
+
+    def unresolved_count(self) -> int:
+        """Documents cited but neither in the corpus nor in the registry (scoped ids)."""
+        return self.con.execute(
+            "SELECT count(DISTINCT coalesce(target, '#' || number)) FROM resolutions WHERE status = 'unknown'"
         ).fetchone()[0]
 
-    def failed_files(self) -> list[tuple[str, str]]:
-        return self.con.execute(
-            "SELECT path, error FROM files WHERE status = 'failed' ORDER BY path"
+    def stats(self) -> dict[str, Any]:
+        """Counts across the corpus: documents by type, level, province and year; references
+        by what resolution made of them; files by status and encoding."""
+        q = self.con.execute
+
+        def grouped(sql: str) -> list[tuple[str | None, int]]:
+            return [(k, n) for k, n in q(sql).fetchall()]
+
+        by = "SELECT {0}, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1"
+        matches = dict(
+            q(
+                "SELECT coalesce(x.status, 'unresolved'), count(*) FROM refs r"
+                " LEFT JOIN resolutions x ON x.document_id = r.document_id AND x.number = r.number GROUP BY 1"
+            ).fetchall()
+        )
+        stale, _ = self.derived_state()
+        return {
+            "totals": self.totals(),
+            "documents": {
+                "by_type": grouped(by.format("type")),
+                "by_level": grouped(by.format("level")),
+                "by_province": grouped(by.format("province")),
+                "by_year": grouped("SELECT substr(date, 1, 4), count(*) FROM documents GROUP BY 1 ORDER BY 1"),
+                "without_number": q("SELECT count(*) FROM documents WHERE number IS NULL").fetchone()[0],
+            },
+            "references": {
+                "resolved": matches.get("resolved", 0),
+                "ambiguous": matches.get("ambiguous", 0),
+                "unknown": matches.get("unknown", 0),
+                "not_resolved_yet": matches.get("unresolved", 0),
+                "by_relation": grouped("SELECT relation, count(*) FROM refs GROUP BY 1 ORDER BY 2 DESC, 1"),
+            },
+            "files": {
+                "by_status": grouped("SELECT status, count(*) FROM files GROUP BY 1 ORDER BY 1"),
+                "by_encoding": grouped(
+                    "SELECT encoding, count(*) FROM files WHERE status = 'ok' GROUP BY 1 ORDER BY 2 DESC, 1"
+                ),
+            },
+            "stale": stale,
+        }
+
+    def unresolved(self, limit: int | None = None, citers: int | None = None) -> list[dict[str, Any]]:
+        """Documents cited but neither in the corpus nor in the registry, most cited first.
+
+        One entry per scoped identity ("62-KH/TU@Hà Tĩnh", not every 62-KH/TU), with the
+        documents citing it; `citers` caps how many are listed (None: all), the count is
+        always complete. This is the list of what to collect next.
+        """
+        rows = self.con.execute(
+            "SELECT coalesce(x.target, '#' || x.number) AS k, x.target, min(x.number), count(*) AS n"
+            " FROM resolutions x WHERE x.status = 'unknown' GROUP BY k ORDER BY n DESC, k LIMIT ?",
+            (-1 if limit is None else limit,),
         ).fetchall()
+        out = []
+        for _key, target, number, count in rows:
+            where, arg = ("x.target = ?", target) if target else ("x.target IS NULL AND x.number = ?", number)
+            cited_by = self.con.execute(
+                "SELECT d.number, d.province, d.date, r.relation, f.path, d.segment, n.id"
+                " FROM resolutions x JOIN refs r ON r.document_id = x.document_id AND r.number = x.number"
+                " JOIN documents d ON d.id = x.document_id JOIN files f ON f.id = d.file_id"
+                " LEFT JOIN nodes n ON n.document_id = d.id"
+                f" WHERE x.status = 'unknown' AND {where}"
+                " ORDER BY d.date IS NULL, d.date, f.path, d.segment LIMIT ?",
+                (arg, -1 if citers is None else citers),
+            ).fetchall()
+            relations = dict(
+                self.con.execute(
+                    "SELECT r.relation, count(*) FROM resolutions x"
+                    " JOIN refs r ON r.document_id = x.document_id AND r.number = x.number"
+                    f" WHERE x.status = 'unknown' AND {where} GROUP BY 1 ORDER BY 2 DESC, 1",
+                    (arg,),
+                ).fetchall()
+            )
+            node = self.con.execute("SELECT province, date, issuer FROM nodes WHERE id = ?", (target,)).fetchone() or (
+                None,
+                None,
+                None,
+            )
+            out.append(
+                {
+                    "id": target,
+                    "number": number,
+                    "province": node[0],
+                    "date": node[1],
+                    "issuer": node[2],
+                    "cited_by_count": count,
+                    "relations": relations,
+                    "cited_by": [
+                        {
+                            "id": c[6],
+                            "number": c[0],
+                            "province": c[1],
+                            "date": c[2],
+                            "relation": c[3],
+                            "path": c[4],
+                            "segment": c[5],
+                        }
+                        for c in cited_by
+                    ],
+                }
+            )
+        return out
+
+    def failed_files(self) -> list[tuple[str, str]]:
+        return self.con.execute("SELECT path, error FROM files WHERE status = 'failed' ORDER BY path").fetchall()
+
+    def load_corpus(self) -> tuple[list[tuple[str, Extraction, list[int]]], dict[tuple[str, int], str]]:
+        """Every readable file as (path, Extraction, document ids by segment), rebuilt from
+        the rows, and the line each mention stands in ((path, start) -> text): what
+        resolution and graph.build_graph need, without reading a file again.
+
+        Each stored document becomes a segment, and its references carry their mentions
+        with that segment, so resolve.split_units gives back the same documents."""
+        from qcdc_cli.models import Mention, Reference, ReportedRelation, Segment, SelfInfo
+
+        q = self.con.execute
+        files: dict[int, tuple[str, Extraction, list[int]]] = {}
+        doc_of: dict[int, tuple[Extraction, int, str]] = {}
+        quotes: dict[tuple[str, int], str] = {}
+        rows = q(
+            "SELECT d.id, d.file_id, f.path, d.segment, d.number, d.system, d.type, d.type_name,"
+            " d.issuer_code, d.issuer, d.province, d.date, d.place, d.title, d.line, d.start_line"
+            " FROM documents d JOIN files f ON f.id = d.file_id ORDER BY f.path, d.segment"
+        )
+        for r in rows:
+            (doc_id, file_id, path, _seg, number, system, type_, type_name, code, issuer) = r[:10]
+            (province, date, place, title, line, start_line) = r[10:]
+            entry = files.get(file_id)
+            if entry is None:
+                info = SelfInfo(number, type_, code, date, place, issuer, province, title, type_name, system, line)
+                entry = files[file_id] = (path, Extraction(self=info), [])
+            extraction, ids = entry[1], entry[2]
+            index = len(extraction.segments)
+            extraction.segments.append(Segment(0, 0, start_line or 1, number, title))
+            ids.append(doc_id)
+            doc_of[doc_id] = (extraction, index, path)
+        by_key: dict[tuple[int, str], Reference] = {}
+        merged: dict[tuple[int, str], Reference] = {}  # one Reference per (file, number)
+        for r in q(
+            "SELECT document_id, number, system, type, issuer_code, year, relation, date, issuer,"
+            " malformed, suggestion FROM refs ORDER BY document_id, number"
+        ):
+            extraction, index, _ = doc_of[r[0]]
+            ref = Reference(r[1], r[2], r[3], r[4], r[7], r[8], r[6], bool(r[9]), r[10], r[5])
+            by_key[(r[0], r[1])] = ref
+            key = (id(extraction), r[1])
+            first = merged.get(key)
+            if first is None:
+                merged[key] = ref
+                extraction.references.append(ref)
+            else:  # the same number cited from two documents of one file
+                if relation_rank(ref.relation) < relation_rank(first.relation):
+                    first.relation = ref.relation
+                by_key[(r[0], r[1])] = first
+        for r in q(
+            "SELECT document_id, number, line, col, start, end, as_written, relation, cue, date,"
+            " type_word, issuer, term, malformed, suggestion, evidence FROM mentions ORDER BY rowid"
+        ):
+            _, index, path = doc_of[r[0]]
+            by_key[(r[0], r[1])].mentions.append(
+                Mention(r[6], r[4], r[5], r[2], r[3], r[7], r[8], r[9], r[10], r[11], r[12], index, bool(r[13]), r[14])
+            )
+            if r[15]:
+                quotes[(path, r[4])] = r[15]
+        for r in q(
+            "SELECT document_id, source, relation, target, line, cue, text FROM reported_relations ORDER BY rowid"
+        ):
+            extraction = doc_of[r[0]][0]
+            extraction.reported_relations.append(ReportedRelation(r[1], r[2], r[3], r[4], r[5], r[6]))
+        return list(files.values()), quotes
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every table's content without row ids or timestamps, sorted: two indexes with
@@ -661,10 +1054,7 @@ class Store:
         doc_key = "f.path, d.segment"
         return {
             "files": sorted(
-                q(
-                    "SELECT path, size, mtime_ns, sha256, encoding, status, error, extractor"
-                    " FROM files"
-                ).fetchall()
+                q("SELECT path, size, mtime_ns, sha256, encoding, status, error, extractor FROM files").fetchall()
             ),
             "documents": _sorted(
                 q(
@@ -696,12 +1086,32 @@ class Store:
                 )
             ),
             "problems": _sorted(
+                q("SELECT f.path, p.code, p.message, p.line FROM problems p JOIN files f ON f.id = p.file_id")
+            ),
+            "nodes": _sorted(
                 q(
-                    "SELECT f.path, p.code, p.message, p.line FROM problems p"
-                    " JOIN files f ON f.id = p.file_id"
+                    f"SELECT {_qualified(NODE_COLUMNS, 'n').replace('n.document_id', doc_key)} FROM nodes n"
+                    " LEFT JOIN documents d ON d.id = n.document_id LEFT JOIN files f ON f.id = d.file_id"
+                )
+            ),
+            "node_keys": _sorted(q("SELECT key, id FROM node_keys")),
+            "links": _sorted(q("SELECT source, target, relation FROM links")),
+            "evidence": _sorted(q("SELECT source, target, seq, path, line, text, registry FROM evidence")),
+            "issues": _sorted(
+                q("SELECT kind, source, number, message, target, candidates, path, line, text, registry FROM issues")
+            ),
+            "speakers": _sorted(q("SELECT path, first_line, id FROM speakers")),
+            "resolutions": _sorted(
+                q(
+                    f"SELECT {doc_key}, x.number, x.status, x.target, x.candidates FROM resolutions x"
+                    " JOIN documents d ON d.id = x.document_id JOIN files f ON f.id = d.file_id"
                 )
             ),
         }
+
+
+def _qualified(columns: str, alias: str) -> str:
+    return ", ".join(f"{alias}.{c.strip()}" for c in columns.split(","))
 
 
 def _sorted(cursor: sqlite3.Cursor) -> list[tuple[Any, ...]]:

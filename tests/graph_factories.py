@@ -16,13 +16,13 @@ from qcdc_cli.vocab import Vocabulary
 
 # Central Committee terms (numbering restarts at each; ../shared/research/domain-vn.md §1.5).
 TW_TERMS = [
-    Term(body="TW", term="VIII", start="1996-07-01", end="2001-04-21"),
-    Term(body="TW", term="IX", start="2001-04-22", end="2006-04-24"),
-    Term(body="TW", term="X", start="2006-04-25", end="2011-01-18"),
-    Term(body="TW", term="XI", start="2011-01-19", end="2016-01-26"),
-    Term(body="TW", term="XII", start="2016-01-27", end="2021-01-30"),
-    Term(body="TW", term="XIII", start="2021-01-31", end="2026-01-22"),
-    Term(body="TW", term="XIV", start="2026-01-23"),
+    Term(body="TW", term="VIII", ordinal=8, start="1996-07-01", end="2001-04-21"),
+    Term(body="TW", term="IX", ordinal=9, start="2001-04-22", end="2006-04-24"),
+    Term(body="TW", term="X", ordinal=10, start="2006-04-25", end="2011-01-18"),
+    Term(body="TW", term="XI", ordinal=11, start="2011-01-19", end="2016-01-26"),
+    Term(body="TW", term="XII", ordinal=12, start="2016-01-27", end="2021-01-30"),
+    Term(body="TW", term="XIII", ordinal=13, start="2021-01-31", end="2026-01-22"),
+    Term(body="TW", term="XIV", ordinal=14, start="2026-01-23"),
 ]
 
 
@@ -66,8 +66,7 @@ QCDC_DOCS = [
         date="2016-01-07",
         status="in_force",
         issuer="Bộ Chính trị (khóa XI)",
-        title="về tiếp tục đẩy mạnh, nâng cao chất lượng, hiệu quả việc xây dựng và thực hiện"
-        " quy chế dân chủ ở cơ sở",
+        title="về tiếp tục đẩy mạnh, nâng cao chất lượng, hiệu quả việc xây dựng và thực hiện quy chế dân chủ ở cơ sở",
         relations=[
             {"type": "continues", "target": "TW:CT:30@VIII"},
             {"type": "continues", "target": "TW:KL:65@X"},
@@ -84,9 +83,7 @@ QCDC_DOCS = [
 ]
 
 
-def registry(
-    documents: Sequence[RegistryDocument] = (), terms: Sequence[Term] = TW_TERMS
-) -> Registry:
+def registry(documents: Sequence[RegistryDocument] = (), terms: Sequence[Term] = TW_TERMS) -> Registry:
     """The bundled code tables and gazetteer with these documents and terms only."""
     base = load_registry()
     return base.model_copy(update={"documents": list(documents), "terms": list(terms)})
@@ -160,6 +157,4 @@ def extraction(
         system=system,
         line=4 if number else None,
     )  # type: ignore[arg-type]
-    return Extraction(
-        self=info, references=list(refs), reported_relations=list(reported), segments=list(segments)
-    )
+    return Extraction(self=info, references=list(refs), reported_relations=list(reported), segments=list(segments))

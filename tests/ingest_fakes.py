@@ -78,9 +78,7 @@ def fake_extract(text: str, vocab: Any = None) -> Extraction:
         title=lines[0].strip() or None,
         system="party" if number else None,
     )
-    return Extraction(
-        self=me, references=list(refs.values()), reported_relations=reported, segments=segments
-    )
+    return Extraction(self=me, references=list(refs.values()), reported_relations=reported, segments=segments)
 
 
 def _province(text: str) -> str | None:

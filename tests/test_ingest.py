@@ -18,7 +18,7 @@ from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text, write_corpus
 
 from qcdc_cli import ingest as ingest_module
 from qcdc_cli.errors import StoreError
-from qcdc_cli.ingest import FileDone, Finished, Options, Planned, Summary, ingest, walk
+from qcdc_cli.ingest import Deriving, FileDone, Finished, Options, Planned, Summary, ingest, walk
 from qcdc_cli.store import Store
 from qcdc_cli.vocab import load_vocabulary
 
@@ -33,11 +33,11 @@ def vocab():
 
 
 def run(
-    paths: list[Path], db: Path, vocab, extractor: Callable = fake_extract, **options
+    paths: list[Path], db: Path, vocab, extractor: Callable = fake_extract, registry=None, **options
 ) -> tuple[Summary, list]:
     options.setdefault("jobs", 1)
     with Store.open_writer(db) as store:
-        events = list(ingest(paths, store, vocab, Options(**options), extractor=extractor))
+        events = list(ingest(paths, store, vocab, Options(**options), extractor=extractor, registry=registry))
     assert isinstance(events[0], Planned) and isinstance(events[-1], Finished)
     return events[-1].summary, events
 
@@ -50,9 +50,7 @@ def dump(db: Path) -> dict:
 # ---- incremental
 
 
-def test_unchanged_reingest_opens_no_file(
-    tmp_path: Path, vocab, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unchanged_reingest_opens_no_file(tmp_path: Path, vocab, monkeypatch: pytest.MonkeyPatch) -> None:
     write_corpus(tmp_path / "c", 40)
     db = tmp_path / "i.sqlite"
     first, _ = run([tmp_path / "c"], db, vocab)
@@ -61,9 +59,7 @@ def test_unchanged_reingest_opens_no_file(
 
     opened: list[str] = []
     real = ingest_module._process
-    monkeypatch.setattr(
-        ingest_module, "_process", lambda task: opened.append(task.path) or real(task)
-    )
+    monkeypatch.setattr(ingest_module, "_process", lambda task: opened.append(task.path) or real(task))
     again, events = run([tmp_path / "c"], db, vocab)
     assert opened == []
     assert (again.read, again.unchanged, again.same_content) == (0, 40, 0)
@@ -72,9 +68,7 @@ def test_unchanged_reingest_opens_no_file(
     assert again.index["documents"] == 40 and again.exit_code == 0
 
 
-def test_a_file_with_a_new_mtime_but_the_same_bytes_is_hashed_not_extracted(
-    tmp_path: Path, vocab
-) -> None:
+def test_a_file_with_a_new_mtime_but_the_same_bytes_is_hashed_not_extracted(tmp_path: Path, vocab) -> None:
     (path,) = write_corpus(tmp_path / "c", 1)
     db = tmp_path / "i.sqlite"
     run([tmp_path / "c"], db, vocab)
@@ -105,10 +99,7 @@ def test_a_modified_file_replaces_its_old_references(tmp_path: Path, vocab) -> N
     refs = dump(db)["refs"]
     assert sorted(r[2] for r in refs) == ["121-KL/TW", "30-CT/TW", "8-QĐ/TW"]
     with Store.open_reader(db) as s:
-        assert (
-            s.con.execute("SELECT count(*) FROM mentions WHERE number = '101-QĐ/TW'").fetchone()[0]
-            == 0
-        )
+        assert s.con.execute("SELECT count(*) FROM mentions WHERE number = '101-QĐ/TW'").fetchone()[0] == 0
 
 
 def test_a_deleted_file_is_pruned_only_with_prune(tmp_path: Path, vocab) -> None:
@@ -127,9 +118,7 @@ def test_a_deleted_file_is_pruned_only_with_prune(tmp_path: Path, vocab) -> None
     assert {str(p) for p in other} <= indexed  # files outside the walked folder stay
 
 
-def test_a_new_extractor_reads_everything_again(
-    tmp_path: Path, vocab, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_new_extractor_reads_everything_again(tmp_path: Path, vocab, monkeypatch: pytest.MonkeyPatch) -> None:
     write_corpus(tmp_path / "c", 3)
     db = tmp_path / "i.sqlite"
     run([tmp_path / "c"], db, vocab)
@@ -330,9 +319,7 @@ WRITER = textwrap.dedent(
 )
 
 
-def start_writer(
-    tmp_path: Path, corpus: Path, db: Path, jobs: int = 2, delay: float = 0.002
-) -> subprocess.Popen:
+def start_writer(tmp_path: Path, corpus: Path, db: Path, jobs: int = 2, delay: float = 0.002) -> subprocess.Popen:
     script = tmp_path / "writer.py"
     script.write_text(WRITER.format(tests=str(TESTS), delay=delay, jobs=jobs))
     return subprocess.Popen(
@@ -374,8 +361,7 @@ def test_an_ingest_killed_mid_run_is_completed_by_the_next_run(tmp_path: Path, v
     con = sqlite3.connect(db)  # recovers the WAL the killed writer left
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     files, docs, mentions = con.execute(
-        "SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM documents),"
-        " (SELECT count(*) FROM mentions)"
+        "SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions)"
     ).fetchone()
     con.close()
     assert done <= files < 1500
@@ -416,3 +402,50 @@ def test_a_second_ingest_fails_clearly_while_readers_keep_working(tmp_path: Path
             proc.kill()
     summary, _ = run([corpus], db, vocab)  # after it, the next ingest runs normally
     assert (summary.read, summary.unchanged) == (0, 600)
+
+
+# ---- resolution over the whole index
+
+
+def test_resolution_runs_again_only_when_something_changed(tmp_path: Path, vocab) -> None:
+    paths = write_corpus(tmp_path / "c", 6)
+    db = tmp_path / "i.sqlite"
+    first, events = run([tmp_path / "c"], db, vocab)
+    assert first.derive_seconds is not None and any(isinstance(e, Deriving) for e in events)
+    assert dump(db)["resolutions"]  # every reference has its row
+    again, events = run([tmp_path / "c"], db, vocab)
+    assert again.derive_seconds is None and not any(isinstance(e, Deriving) for e in events)
+    paths[0].unlink()
+    assert run([tmp_path / "c"], db, vocab, prune=True)[0].derive_seconds is not None
+
+
+def test_an_ingest_killed_before_resolving_is_resolved_by_the_next_run(tmp_path: Path, vocab) -> None:
+    write_corpus(tmp_path / "c", 6)
+    db = tmp_path / "i.sqlite"
+    run([tmp_path / "c"], db, vocab)
+    before = dump(db)
+    with Store.open_writer(db) as s:
+        s.mark_stale()  # what a run killed between its first write and its resolution leaves
+        s.con.execute("DELETE FROM resolutions")
+    summary, _ = run([tmp_path / "c"], db, vocab)
+    assert (summary.read, summary.derive_seconds is not None) == (0, True)
+    assert dump(db) == before
+
+
+def test_a_registry_that_knows_a_cited_document_resolves_it(tmp_path: Path, vocab) -> None:
+    from qcdc_cli.registry import RegistryDocument, load_registry
+
+    write_corpus(tmp_path / "c", 3)
+    db = tmp_path / "i.sqlite"
+    bare = load_registry().model_copy(update={"documents": []})
+    run([tmp_path / "c"], db, vocab, registry=bare)
+    statuses = {(r[2], r[3]) for r in dump(db)["resolutions"]}
+    assert ("120-KL/TW", "unknown") in statuses
+    kl = RegistryDocument(
+        id="120-KL/TW", number="120-KL/TW", system="party", type="KL", issuer_code="TW", issuer="Bộ Chính trị",
+        date="2016-01-07",
+    )  # fmt: skip
+    summary, _ = run([tmp_path / "c"], db, vocab, registry=bare.model_copy(update={"documents": [kl]}))
+    assert summary.read == 0 and summary.derive_seconds is not None
+    statuses = {(r[2], r[3]) for r in dump(db)["resolutions"]}
+    assert ("120-KL/TW", "resolved") in statuses and ("120-KL/TW", "unknown") not in statuses

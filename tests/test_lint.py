@@ -7,20 +7,24 @@ tests pin the rules, not the extractor; tests/test_check_cli.py runs the real pi
 from __future__ import annotations
 
 import pytest
+from graph_factories import doc, extraction, registry
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lint_helpers import Cite, make
 
 from qcdc_cli.errors import ConfigError
 from qcdc_cli.lint import (
     RULES,
     RULES_BY_CODE,
-    Known,
+    Knowledge,
     enabled_rules,
     lint,
     resolve_codes,
     vn_date,
     worst,
 )
-from qcdc_cli.models import Extraction, Reference, SelfInfo
+from qcdc_cli.models import SelfInfo
+from qcdc_cli.resolve import Catalog
 from qcdc_cli.vocab import load_vocabulary
 
 VOCAB = load_vocabulary()
@@ -80,8 +84,7 @@ MALFORMED = [
         "34/2007/PL-UBTVQH11",
     ),
     (
-        "Thực hiện Chỉ thị số 22/CT-TW ngày 27/7/2018 của Ban Bí thư về tăng cường "
-        "công tác hòa giải ở cơ sở",
+        "Thực hiện Chỉ thị số 22/CT-TW ngày 27/7/2018 của Ban Bí thư về tăng cường công tác hòa giải ở cơ sở",
         "22/CT-TW",
         "22-CT/TW",
     ),
@@ -166,10 +169,7 @@ def test_type_word_contradicts_type_code():
     cite = Cite("120-KL/TW", date="2016-01-07", issuer="Bộ Chính trị", type_word="Chỉ thị")
     found = run(text, [cite], hue_self(date="2016-04-11"), rules={"QC004"})
     assert codes(found) == ["QC004"]
-    assert (
-        found[0].message("en")
-        == "“Chỉ thị 120-KL/TW”: the code KL in the number means Kết luận, not Chỉ thị"
-    )
+    assert found[0].message("en") == "“Chỉ thị 120-KL/TW”: the code KL in the number means Kết luận, not Chỉ thị"
     assert found[0].fix("vi") == "viết “Kết luận 120-KL/TW”, hoặc sửa lại số hiệu"
 
 
@@ -287,9 +287,7 @@ def test_reference_dated_after_the_draft():
     text, cites = lai_chau("01/3/2017", "2017-03-01")
     found = run(text, cites, SelfInfo(**LAI_CHAU_SELF), rules={"QC008"})
     assert codes(found) == ["QC008"]
-    assert found[0].message("en") == (
-        "26-KH/TU is dated 01/03/2017 (as written), after this draft (11/04/2016)"
-    )
+    assert found[0].message("en") == ("26-KH/TU is dated 01/03/2017 (as written), after this draft (11/04/2016)")
 
 
 def test_reference_dated_before_the_draft():
@@ -332,9 +330,7 @@ tỉnh (khóa XVII), nhận thức về dân chủ được nâng lên.
         Cite("02-NQ/TU"),
         Cite("02-NQ/TU", occurrence=2, date="2011-10-20", type_word="Nghị quyết"),
     ]
-    own = SelfInfo(
-        number="02-NQ/TU", type="NQ", issuer_code="TU", date="2017-05-12", place="Hà Tĩnh"
-    )
+    own = SelfInfo(number="02-NQ/TU", type="NQ", issuer_code="TU", date="2017-05-12", place="Hà Tĩnh")
     assert run(text, cites, own, rules={"QC009"}) == []
 
 
@@ -414,21 +410,51 @@ Chính trị; Chỉ thị số 30-CT/TW, ngày 18/02/1998 của Bộ Chính tr�
 
 
 def test_first_mention_without_date_and_body():
+    text = HA_TINH.replace("Chỉ thị 30-CT/TW, Kết luận", "Chỉ thị 30-CT/TW. Kết luận")
     cites = [
         Cite("30-CT/TW", type_word="Chỉ thị"),
         Cite("120-KL/TW", date="2016-01-07", issuer="Bộ Chính trị", type_word="Kết luận"),
-        Cite(
-            "30-CT/TW", occurrence=2, date="1998-02-18", issuer="Bộ Chính trị", type_word="Chỉ thị"
-        ),
+        Cite("30-CT/TW", occurrence=2, date="1998-02-18", issuer="Bộ Chính trị", type_word="Chỉ thị"),
     ]
     own = SelfInfo(number="02-NQ/TU", issuer_code="TU", date="2017-05-12", place="Hà Tĩnh")
-    found = run(HA_TINH, cites, own, rules={"QC016"})
+    found = run(text, cites, own, rules={"QC016"})
     assert codes(found) == ["QC016"]
     assert found[0].severity == "info"
     assert found[0].message("en") == "first mention of 30-CT/TW lacks its date, issuing body"
-    assert found[0].message("vi") == (
-        "lần dẫn chiếu đầu tiên của 30-CT/TW thiếu ngày ban hành, cơ quan ban hành"
-    )
+    assert found[0].message("vi") == ("lần dẫn chiếu đầu tiên của 30-CT/TW thiếu ngày ban hành, cơ quan ban hành")
+
+
+def test_a_list_shares_its_issuer_but_not_its_date():
+    cites = [
+        Cite("30-CT/TW", type_word="Chỉ thị"),
+        Cite("120-KL/TW", date="2016-01-07", issuer="Bộ Chính trị", type_word="Kết luận"),
+        Cite("30-CT/TW", occurrence=2, date="1998-02-18", issuer="Bộ Chính trị", type_word="Chỉ thị"),
+    ]
+    own = SelfInfo(number="02-NQ/TU", issuer_code="TU", date="2017-05-12", place="Hà Tĩnh")
+    found = run(HA_TINH, cites, own, rules={"QC016"})
+    assert [g.message("en") for g in found] == ["first mention of 30-CT/TW lacks its date"]
+
+
+TAY_NINH_LIST = """BAN CHỈ ĐẠO
+Số 19-KH/BCĐ
+
+thực hiện chương trình giám sát theo quyết định 217-QĐ/TW và quyết định 218-QĐ/TW, ngày 12/12/2013 \
+của Bộ Chính trị; quy định 124-QĐ/TW, ngày 02/02/2018 của Ban Bí thư.
+"""
+
+
+def test_a_list_shares_its_date_when_the_registry_agrees():
+    cites = [
+        Cite("19-KH/BCĐ"),
+        Cite("217-QĐ/TW", type_word="quyết định"),
+        Cite("218-QĐ/TW", date="2013-12-12", issuer="Bộ Chính trị", type_word="quyết định"),
+        Cite("124-QĐ/TW", date="2018-02-02", issuer="Ban Bí thư", type_word="quy định"),
+    ]
+    own = SelfInfo(number="19-KH/BCĐ", issuer_code="BCĐ", province="Tây Ninh")
+    qd217 = doc("217-QĐ/TW", term="XI", date="2013-12-12", type="QĐ", confidence="confirmed")
+    assert run(TAY_NINH_LIST, cites, own, knowledge=knowledge([qd217]), rules={"QC016"}) == []
+    found = run(TAY_NINH_LIST, cites, own, rules={"QC016"})
+    assert [g.message("en") for g in found] == ["first mention of 217-QĐ/TW lacks its date"]
 
 
 def test_complete_first_mention():
@@ -469,41 +495,51 @@ def test_district_code_before_july_2025():
 # ---- rules that need a catalog (registry or index) ----------------------------------------
 
 
-class FakeCatalog:
-    """A catalog of literal documents, to pin the rules independently of resolve.py."""
-
-    def __init__(self, docs: dict[str, Known], has_index: bool = False, taken=()):
-        self.docs = docs
-        self.has_index = has_index
-        self.taken = list(taken)
-
-    def lookup(self, reference: Reference, extraction: Extraction) -> Known | None:
-        return self.docs.get(reference.number)
-
-    def by_number(self, number: str, extraction: Extraction) -> list[Known]:
-        return [d for d in self.docs.values() if d.number == number]
-
-    def collisions(self, extraction: Extraction, path: str | None) -> list[Known]:
-        return [k for k in self.taken if k.number == extraction.self.number and k.path != path]
+def knowledge(docs=(), corpus=(), has_index=False) -> Knowledge:
+    """The bundled code tables with these registry documents (and index documents)."""
+    reg = registry(docs)
+    return Knowledge.build(reg, Catalog.build(reg, VOCAB, corpus), has_index=has_index)
 
 
-KL120 = Known(id="TW:KL:120@XII", number="120-KL/TW", date="2016-01-07", issuer="Bộ Chính trị")
-PL34 = Known(
-    id="34/2007/PL-UBTVQH11",
-    number="34/2007/PL-UBTVQH11",
+KL120 = doc(
+    "120-KL/TW", term="XI", date="2016-01-07", type="KL", issuer="Bộ Chính trị (khóa XI)", confidence="confirmed"
+)
+KL65 = doc("65-KL/TW", term="X", date="2010-03-04", type="KL", issuer="Ban Bí thư (khóa X)", confidence="partial")
+PL34 = doc(
+    "34/2007/PL-UBTVQH11",
+    type="PL",
+    issuer_code="UBTVQH11",
+    issuer="Ủy ban Thường vụ Quốc hội",
     date="2007-04-20",
-    ended="replaced",
-    ended_on="2023-07-01",
-    successor="Luật 10/2022/QH15",
+    status="replaced",
+    valid_until="2023-06-30",
+    aliases=["34-PL/UBTVQH11"],
+    confidence="confirmed",
+)
+LAW10 = doc(
+    "10/2022/QH15",
+    type="L",
+    issuer_code="QH15",
+    issuer="Quốc hội",
+    date="2022-11-10",
+    status="in_force",
+    valid_from="2023-07-01",
+    relations=[{"type": "replaces", "target": "34/2007/PL-UBTVQH11", "date": "2023-07-01"}],
+)
+NQ25 = doc(
+    "25-NQ/TW",
+    term="XI",
+    date="2013-06-03",
+    type="NQ",
+    issuer="Ban Chấp hành Trung ương (khóa XI)",
+    confidence="confirmed",
 )
 
 
 def test_written_date_contradicts_the_registry():
     text = HUE_HEADER + "Thực hiện Kết luận 120-KL/TW ngày 07/01/2015 của Bộ Chính trị.\n"
     cite = Cite("120-KL/TW", date="2015-01-07", issuer="Bộ Chính trị", type_word="Kết luận")
-    found = run(
-        text, [cite], hue_self(date="2016-04-11"), catalog=FakeCatalog({"120-KL/TW": KL120})
-    )
+    found = run(text, [cite], hue_self(date="2016-04-11"), knowledge=knowledge([KL120]))
     assert "QC005" in codes(found)
     g = next(g for g in found if g.code == "QC005")
     assert g.message("en") == "120-KL/TW is dated 07/01/2015 here, but 07/01/2016 in the registry"
@@ -513,27 +549,48 @@ def test_written_date_contradicts_the_registry():
 def test_written_date_agrees_with_the_registry():
     text = HUE_HEADER + "Thực hiện Kết luận 120-KL/TW ngày 07/01/2016 của Bộ Chính trị.\n"
     cite = Cite("120-KL/TW", date="2016-01-07", issuer="Bộ Chính trị", type_word="Kết luận")
-    catalog = FakeCatalog({"120-KL/TW": KL120})
-    found = run(text, [cite], hue_self(date="2016-04-11"), catalog=catalog, rules={"QC005"})
+    found = run(text, [cite], hue_self(date="2016-04-11"), knowledge=knowledge([KL120]))
     assert found == []
 
 
-def test_registry_rules_skip_without_a_catalog():
+def test_unconfirmed_registry_dates_make_no_error():
     text = HUE_HEADER + "Thực hiện Kết luận 120-KL/TW ngày 07/01/2015 của Bộ Chính trị.\n"
     cite = Cite("120-KL/TW", date="2015-01-07", issuer="Bộ Chính trị", type_word="Kết luận")
-    assert run(text, [cite], hue_self(date="2016-04-11"), rules={"QC005", "QC007", "QC015"}) == []
+    doubtful = KL120.model_copy(update={"confidence": "unconfirmed"})
+    found = run(text, [cite], hue_self(date="2016-04-11"), knowledge=knowledge([doubtful]), rules={"QC005"})
+    assert found == []
+
+
+def test_issuing_body_contradicts_the_registry():
+    text = HUE_HEADER + "Thực hiện Kết luận 65-KL/TW, ngày 04/3/2010 của Bộ Chính trị.\n"
+    cite = Cite("65-KL/TW", date="2010-03-04", issuer="Bộ Chính trị", type_word="Kết luận", relation="implements")
+    found = run(text, [cite], hue_self(), knowledge=knowledge([KL65]), rules={"QC006"})
+    assert codes(found) == ["QC006"]
+    assert found[0].message("en") == (
+        "65-KL/TW is attributed to “Bộ Chính trị”, but the registry records Ban Bí thư (khóa X) as its issuer"
+    )
+    agrees = Cite("65-KL/TW", date="2010-03-04", issuer="Ban Bí thư", type_word="Kết luận")
+    assert run(text.replace("Bộ Chính trị", "Ban Bí thư"), [agrees], hue_self(), knowledge=knowledge([KL65])) == []
+
+
+def test_the_registry_recognises_25_nq_tu_without_a_body_written():
+    text = HUE_HEADER + "thực hiện Nghị quyết số 25-NQ/TU ngày 03/6/2013 về công tác dân vận.\n"
+    cite = Cite("25-NQ/TU", date="2013-06-03", type_word="Nghị quyết")
+    own = hue_self(date="2013-10-01")
+    found = run(text, [cite], own, knowledge=knowledge([NQ25]), rules={"QC006"})
+    assert codes(found) == ["QC006"] and found[0].variant == "likely"
+    assert found[0].fix("en") == "did you mean 25-NQ/TW?"
+    assert run(text, [cite], own, rules={"QC006"}) == []  # no body, no registry: no verdict
 
 
 def test_superseded_before_the_draft():
     text = HUE_HEADER + "theo đúng Pháp lệnh số 34/2007/PL-UBTVQH11 về dân chủ ở xã.\n"
-    catalog = FakeCatalog({PL34.number: PL34})
     own = hue_self(date="2024-05-10")
-    found = run(text, [Cite(PL34.number, type_word="Pháp lệnh")], own, catalog=catalog)
+    found = run(text, [Cite(PL34.number, type_word="Pháp lệnh")], own, knowledge=knowledge([PL34, LAW10]))
     assert "QC007" in codes(found)
     g = next(g for g in found if g.code == "QC007")
     assert g.message("en") == (
-        "34/2007/PL-UBTVQH11 was replaced on 01/07/2023 by Luật 10/2022/QH15, "
-        "before this draft (10/05/2024)"
+        "34/2007/PL-UBTVQH11 was replaced on 01/07/2023 by Luật 10/2022/QH15, before this draft (10/05/2024)"
     )
     assert g.fix("en") == "cite Luật 10/2022/QH15 instead"
     assert "thay thế" in g.message("vi")
@@ -541,51 +598,77 @@ def test_superseded_before_the_draft():
 
 def test_in_force_at_the_draft_date():
     text = HUE_HEADER + "theo đúng Pháp lệnh số 34/2007/PL-UBTVQH11 về dân chủ ở xã.\n"
-    catalog = FakeCatalog({PL34.number: PL34})
     own = hue_self(date="2017-05-12")
-    found = run(text, [Cite(PL34.number, type_word="Pháp lệnh")], own, catalog=catalog)
+    found = run(text, [Cite(PL34.number, type_word="Pháp lệnh")], own, knowledge=knowledge([PL34, LAW10]))
     assert "QC007" not in codes(found)
+
+
+def test_malformed_alias_gets_the_registry_number():
+    text = HUE_HEADER + "tổng kết việc thực hiện Pháp lệnh số 34-PL/UBTVQH11 về thực hiện dân chủ\n"
+    cite = Cite("34-PL/UBTVQH11", malformed=True, type_word="Pháp lệnh")
+    found = run(text, [cite], hue_self(), knowledge=knowledge([PL34]), rules={"QC001"})
+    assert found[0].fix("en") == "write it as 34/2007/PL-UBTVQH11"
+    assert run(text, [cite], hue_self(), rules={"QC001"})[0].fix("en") is None
 
 
 def test_registry_date_after_the_draft():
     text = HUE_HEADER + "quán triệt Kết luận số 120-KL/TW của Bộ Chính trị.\n"
-    catalog = FakeCatalog({"120-KL/TW": KL120})
     cite = Cite("120-KL/TW", issuer="Bộ Chính trị", type_word="Kết luận")
-    found = run(text, [cite], hue_self(), catalog=catalog, rules={"QC008"})
+    found = run(text, [cite], hue_self(), knowledge=knowledge([KL120]), rules={"QC008"})
     assert codes(found) == ["QC008"]
-    assert "(registry)" in found[0].message("en")
-    later = run(text, [cite], hue_self(date="2016-05-01"), catalog=catalog, rules={"QC008"})
+    assert found[0].message("en") == "120-KL/TW is dated 07/01/2016 (registry), after this draft (30/07/2010)"
+    later = run(text, [cite], hue_self(date="2016-05-01"), knowledge=knowledge([KL120]), rules={"QC008"})
     assert later == []
 
 
 def test_implemented_central_document_not_in_the_registry():
     text = HUE_HEADER + "Thực hiện Kết luận 65-KL/TW, ngày 04/3/2010 của Ban Bí thư.\n"
     cites = [Cite("65-KL/TW", date="2010-03-04", issuer="Ban Bí thư", relation="implements")]
-    found = run(text, cites, hue_self(), catalog=FakeCatalog({}), rules={"QC015"})
+    found = run(text, cites, hue_self(), knowledge=knowledge([KL120]), rules={"QC015"})
     assert codes(found) == ["QC015"]
-    known = FakeCatalog({"65-KL/TW": Known(id="TW:KL:65@X", number="65-KL/TW")})
-    assert run(text, cites, hue_self(), catalog=known, rules={"QC015"}) == []
+    assert run(text, cites, hue_self(), knowledge=knowledge([KL65]), rules={"QC015"}) == []
 
 
 def test_local_parent_needs_the_index_for_a_verdict():
     text, cites = lai_chau("01/3/2016", "2016-03-01")
-    own = SelfInfo(**LAI_CHAU_SELF)
-    catalog = FakeCatalog({"120-KL/TW": KL120})
-    assert run(text, cites, own, catalog=catalog, rules={"QC015"}) == []
-    with_index = FakeCatalog({"120-KL/TW": KL120}, has_index=True)
-    found = run(text, cites, own, catalog=with_index, rules={"QC015"})
+    own = SelfInfo(**LAI_CHAU_SELF, province="Lai Châu")
+    assert run(text, cites, own, knowledge=knowledge([KL120]), rules={"QC015"}) == []
+    found = run(text, cites, own, knowledge=knowledge([KL120], has_index=True), rules={"QC015"})
     assert [g.key for g in found] == ["26-KH/TU"]
+    parent = extraction("26-KH/TU", province="Lai Châu", date="2016-03-01", issuer="TỈNH ỦY LAI CHÂU")
+    indexed = knowledge([KL120], corpus=[("laichau/26.txt", parent)], has_index=True)
+    assert run(text, cites, own, knowledge=indexed, rules={"QC015"}) == []
 
 
 def test_number_collision_in_the_index():
     text, cites = lai_chau("01/3/2016", "2016-03-01")
-    own = SelfInfo(**LAI_CHAU_SELF)
-    other = Known(id="13-KH/ĐUK@Lai Châu", number="13-KH/ĐUK", source="index", path="khoi/13.txt")
-    catalog = FakeCatalog({}, has_index=True, taken=[other])
-    found = run(text, cites, own, catalog=catalog, rules={"QC013"}, path="draft.txt")
+    own = SelfInfo(**LAI_CHAU_SELF, province="Lai Châu")
+    other = extraction("13-KH/ĐUK", province="Lai Châu", date="2016-02-20", issuer="ĐẢNG ỦY KHỐI")
+    indexed = knowledge(corpus=[("khoi/13.txt", other)], has_index=True)
+    found = run(text, cites, own, knowledge=indexed, rules={"QC013"}, path="draft.txt")
     assert codes(found) == ["QC013"] and "khoi/13.txt" in found[0].message("en")
-    same_file = run(text, cites, own, catalog=catalog, rules={"QC013"}, path="khoi/13.txt")
-    assert same_file == []
+    assert run(text, cites, own, knowledge=indexed, rules={"QC013"}, path="khoi/13.txt") == []
+
+
+@pytest.mark.parametrize(
+    ("province", "date"),
+    [
+        ("Hà Tĩnh", "2016-02-20"),  # another province's Đảng ủy Khối
+        ("Lai Châu", "2011-02-20"),  # the previous provincial term
+    ],
+)
+def test_same_number_in_another_scope_is_no_collision(province, date):
+    text, cites = lai_chau("01/3/2016", "2016-03-01")
+    own = SelfInfo(**LAI_CHAU_SELF, province="Lai Châu")
+    other = extraction("13-KH/ĐUK", province=province, date=date, issuer="ĐẢNG ỦY KHỐI")
+    indexed = knowledge(corpus=[("khoi/13.txt", other)], has_index=True)
+    assert run(text, cites, own, knowledge=indexed, rules={"QC013"}, path="draft.txt") == []
+
+
+def test_registry_rules_skip_without_knowledge():
+    text = HUE_HEADER + "Thực hiện Kết luận 120-KL/TW ngày 07/01/2015 của Bộ Chính trị.\n"
+    cite = Cite("120-KL/TW", date="2015-01-07", issuer="Bộ Chính trị", type_word="Kết luận", relation="implements")
+    assert run(text, [cite], hue_self(date="2016-04-11"), rules={"QC005", "QC007", "QC013", "QC015"}) == []
 
 
 # ---- selection and severities -------------------------------------------------------------------
@@ -612,3 +695,35 @@ def test_severity_override_and_worst():
 def test_vn_date():
     assert vn_date("2016-01-07") == "07/01/2016"
     assert vn_date(None) == "?"
+
+
+# ---- properties over the real extractor ---------------------------------------------------------
+
+WORDS_VI = ["Thực hiện", "Kế hoạch số", "Kết luận", "Chỉ thị", "ngày", "của", "Bộ Chính trị", "Tỉnh ủy", "và", ",", "."]
+NUMBERS = ["62-KH/TU", "120-KL/TW", "157-NĐ/2007/NĐ-CP", "34/2007/PL-UBTVQH11", "22/CT-TW", "25-NQ/TU", "30c/NQ-CP"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(WORDS_VI),
+            st.sampled_from(NUMBERS),
+            st.sampled_from(["07/01/2016", "03/6/2013", "\n", "\n\n", "Số ", "I. "]),
+            st.text(alphabet="aăâđêôơưÀÁẠĐ -/\t\x1b", max_size=6),
+        ),
+        max_size=40,
+    )
+)
+def test_findings_point_at_what_they_quote(parts):
+    """Whatever the text, lint does not fail and every finding's span is its quoted text."""
+    from qcdc_cli.extract import extract_text
+
+    text = " ".join(parts)
+    extraction = extract_text(text, VOCAB)
+    lines = text.split("\n")
+    for g in lint(text, extraction, VOCAB):
+        assert 1 <= g.line <= len(lines)
+        assert g.message("vi") and g.message("en")
+        if g.text and g.end_line == g.line and g.code not in ("QC010", "QC011", "QC012", "QC013", "QC017"):
+            assert lines[g.line - 1][g.column - 1 : g.end_column - 1] == g.text

@@ -99,17 +99,10 @@ def test_spans_round_trip_on_arbitrary_unicode(text: str) -> None:
     check_spans(text, extract_text(text, VOCAB))
 
 
-# A document with its own number and a shared-parts list ("số 18, 19-NQ/TW") crashes
-# extract_text (test_shared_parts_in_a_numbered_document_*, below); the two properties
-# whose alphabets reach that case fail on it until it is fixed.
-SHARED_PARTS_CRASH = (
-    "extract_text raises IndexError when the text has its own number and a shared-parts list: "
-    "_RawMention.shared_with indexes the full mention list, _assign_relations gets the list "
-    "without the own-number mentions"
-)
+# Regressions first found by these properties: a document with its own number and a
+# shared-parts list ("số 18, 19-NQ/TW") made extract_text raise IndexError.
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError, reason=SHARED_PARTS_CRASH)
 @given(text=TEXT_WITH_NUMBERS)
 @example("Số 62-KH/TU\nThực hiện Nghị quyết số 18, 19-NQ/TW.")
 @example("a&#x301;62-KH/TU")  # an entity that decodes to a combining mark
@@ -118,7 +111,6 @@ def test_spans_round_trip_with_real_numbers_inside(text: str) -> None:
     check_spans(text, extract_text(text, VOCAB))
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError, reason=SHARED_PARTS_CRASH)
 @given(text=ADVERSARIAL_TEXT)
 @example("Số 0-KH/TU số 0, 0-NQ/TW")
 def test_extraction_never_raises_on_number_soup(text: str) -> None:
@@ -213,11 +205,6 @@ def test_serial_with_letter_is_a_fixed_point(number: str) -> None:
     assert parsed.doc.number == number
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an upper-case serial letter (30C/NQ-CP, SỐ: 30C-NQ/TU in an all-caps header) is not "
-    "scanned at all: numbers._SERIAL is [0-9]{1,5}[a-zđ]?",
-)
 @pytest.mark.parametrize(("written", "canonical"), [("30C/NQ-CP", "30c/NQ-CP"), ("30C-NQ/TU", "30c-NQ/TU")])
 def test_upper_case_serial_letter_reads_as_the_canonical_number(written: str, canonical: str) -> None:
     parsed = parse_number(written, VOCAB)
@@ -225,7 +212,7 @@ def test_upper_case_serial_letter_reads_as_the_canonical_number(written: str, ca
     assert parsed.doc.number == canonical
 
 
-# ---- regressions the properties found ----
+# ---- regressions the properties found (fixed on main in d981e3f) ----
 
 NUMBERED_PLAN = """TỈNH ỦY HÀ TĨNH
 Số 02-NQ/TU
@@ -240,7 +227,6 @@ Thực hiện Kế hoạch số 07-KH/TU ngày 12/01/2018 của Tỉnh ủy, Ban
 """
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError, reason=SHARED_PARTS_CRASH)
 def test_shared_parts_in_a_numbered_document_do_not_crash(vocab: Vocabulary) -> None:
     text = NUMBERED_PLAN.replace("Thực hiện Kế hoạch số 07-KH/TU ngày 12/01/2018 của Tỉnh ủy, ", "")
     ex = extract_text(text, vocab)
@@ -248,11 +234,6 @@ def test_shared_parts_in_a_numbered_document_do_not_crash(vocab: Vocabulary) -> 
     assert {r.number: r.relation for r in ex.references} == {"18-NQ/TW": "based_on", "19-NQ/TW": "based_on"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="same index shift as the crash, silent when a later mention exists: 18-NQ/TW takes the "
-    "relation and date of 07-KH/TU (implements, 2018-01-12) instead of those of 19-NQ/TW",
-)
 def test_shared_parts_in_a_numbered_document_take_their_partners_relation_and_date(vocab: Vocabulary) -> None:
     ex = extract_text(NUMBERED_PLAN, vocab)
     assert ex.self.number == "02-NQ/TU"

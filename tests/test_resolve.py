@@ -20,9 +20,7 @@ def build(docs=(), corpus=()):
 
 HUE = (
     "hue/62.txt",
-    extraction(
-        "62-KH/TU", province="Thừa Thiên Huế", date="2010-07-30", issuer="TỈNH ỦY THỪA THIÊN HUẾ"
-    ),
+    extraction("62-KH/TU", province="Thừa Thiên Huế", date="2010-07-30", issuer="TỈNH ỦY THỪA THIÊN HUẾ"),
 )
 LAICHAU = (
     "laichau/62.txt",
@@ -116,9 +114,7 @@ def test_party_numbers_restart_each_term(cite, context, status, expected):
 def test_date_discrepancy_is_reported():
     catalog = build(FIVE)
     res = resolve(ref("05-CT/TW", date="2016-05-16"), Context(date="2023-01-01"), catalog)
-    assert [(d.field, d.written, d.known) for d in res.discrepancies] == [
-        ("date", "2016-05-16", "2016-05-15")
-    ]
+    assert [(d.field, d.written, d.known) for d in res.discrepancies] == [("date", "2016-05-16", "2016-05-15")]
 
 
 def test_party_term_from_date():
@@ -225,9 +221,7 @@ def test_corpus_document_merges_with_registry_entry():
 
 
 def test_document_without_number_gets_a_file_id():
-    plan = extraction(
-        None, province="Tuyên Quang", refs=[ref("30-CTr/TU", "implements", date="2013-09-10")]
-    )
+    plan = extraction(None, province="Tuyên Quang", refs=[ref("30-CTr/TU", "implements", date="2013-09-10")])
     catalog = build(QCDC_DOCS, [("samples/tq.txt", plan)])
     assert catalog.get("file:samples/tq.txt") is not None
     assert catalog.get("30-CTr/TU@Tuyên Quang").date == "2013-09-10"

@@ -13,7 +13,8 @@ from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text
 from qcdc_cli import store as store_module
 from qcdc_cli.errors import StoreError
 from qcdc_cli.models import Extraction, Mention, Reference, ReportedRelation, Segment, SelfInfo
-from qcdc_cli.store import FileRecord, Store, file_rows, resolve_db_path
+from qcdc_cli.resolve import Known
+from qcdc_cli.store import Derived, FileRecord, Store, file_rows, known_from_row, known_row, resolve_db_path
 
 LEVELS = {"TU": "province", "TW": "central", "CP": "central"}
 
@@ -89,18 +90,14 @@ def test_each_segment_becomes_a_document_with_its_own_references() -> None:
 def test_mention_evidence_is_the_line_it_sits_on() -> None:
     text = "KẾ HOẠCH\nThực hiện Kết luận số 120-KL/TW của Bộ Chính trị\nhết"
     start = text.index("120-KL/TW")
-    ref = Reference(
-        "120-KL/TW", "party", "KL", "TW", mentions=[Mention("120-KL/TW", start, start + 9, 2, 23)]
-    )
+    ref = Reference("120-KL/TW", "party", "KL", "TW", mentions=[Mention("120-KL/TW", start, start + 9, 2, 23)])
     rows = file_rows(Extraction(self=SelfInfo(), references=[ref]), text, level_of)
     assert rows.documents[0].mentions[0][-1] == "Thực hiện Kết luận số 120-KL/TW của Bộ Chính trị"
 
 
 def test_a_number_repeated_by_extraction_keeps_one_row_with_the_strongest_relation() -> None:
     refs = [
-        Reference(
-            "30-CT/TW", "party", "CT", "TW", relation="cites", mentions=[mention("30-CT/TW", 2)]
-        ),
+        Reference("30-CT/TW", "party", "CT", "TW", relation="cites", mentions=[mention("30-CT/TW", 2)]),
         Reference(
             "30-CT/TW",
             "party",
@@ -120,22 +117,6 @@ def test_a_mention_in_an_unknown_segment_falls_back_to_the_main_document() -> No
     rows = file_rows(Extraction(self=SelfInfo(), references=[ref]), "a\nb\n", level_of)
     assert len(rows.documents) == 1
     assert len(rows.documents[0].refs) == 1 and len(rows.documents[0].mentions) == 1
-
-
-@pytest.mark.parametrize(
-    ("number", "expected"),
-    [
-        ("120-KL/TW", ("party", "KL", "TW")),
-        ("62-KH/TU", ("party", "KH", "TU")),
-        ("04/2015/NĐ-CP", ("state", "NĐ", "CP")),
-        ("30c/NQ-CP", ("state", "NQ", "CP")),
-        ("10/2022/QH15", ("state", None, "QH15")),
-        (None, (None, None, None)),
-        ("", (None, None, None)),
-    ],
-)
-def test_parse_number(number: str | None, expected: tuple) -> None:
-    assert store_module._parse_number(number) == expected
 
 
 # ---- the database
@@ -172,10 +153,7 @@ def test_replacing_a_file_drops_its_old_rows(db: Path) -> None:
         cited = {r[2] for r in s.dump()["refs"] if r[0] == "/c/a.txt"}
         assert cited == {"120-KL/TW", "30-CT/TW", "8-QĐ/TW"}
         assert s.totals()["documents"] == 2
-        assert (
-            s.con.execute("SELECT count(*) FROM mentions WHERE number = '101-QĐ/TW'").fetchone()[0]
-            == 0
-        )
+        assert s.con.execute("SELECT count(*) FROM mentions WHERE number = '101-QĐ/TW'").fetchone()[0] == 0
 
 
 def test_a_failure_inside_the_transaction_leaves_the_old_file_intact(db: Path) -> None:
@@ -185,9 +163,7 @@ def test_a_failure_inside_the_transaction_leaves_the_old_file_intact(db: Path) -
         text = plan_text("62-KH/TU", "Hà Tĩnh", "121-KL/TW")
         rows = file_rows(fake_extract(text), text, level_of)
         # a mention of a number that has no reference row breaks the foreign key mid-way
-        rows.documents[0].mentions.append(
-            ("999-KL/TW", 1, 1, 0, 1, "x", "cites", *[None] * 5, 0, None, "")
-        )
+        rows.documents[0].mentions.append(("999-KL/TW", 1, 1, 0, 1, "x", "cites", *[None] * 5, 0, None, ""))
         with pytest.raises(sqlite3.IntegrityError):
             s.replace_file(FileRecord("/c/a.txt", 1, 2, "new", "utf-8"), rows)
         assert s.dump() == before
@@ -205,12 +181,43 @@ def test_removing_a_file_removes_everything_read_from_it(db: Path) -> None:
         assert all(not rows for rows in s.dump().values())
 
 
-def test_unresolved_count_is_cited_numbers_no_document_carries(db: Path) -> None:
+def test_derived_tables_are_swapped_whole_and_mark_freshness(db: Path) -> None:
     with Store.open_writer(db) as s:
         put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"))
-        put(s, "/c/b.txt", plan_text("63-KH/TU", "Hà Tĩnh", "62-KH/TU"))
-        # cited: 120-KL/TW, 30-CT/TW (a) and 62-KH/TU, 30-CT/TW (b); 62-KH/TU is in the corpus
-        assert s.unresolved_count() == 2
+        put(s, "/c/b.txt", plan_text("7-KH/HU", "Hà Tĩnh", "62-KH/TU"))
+        assert s.derived_state() == (True, None)  # never derived
+        a, b = (r[0] for r in s.con.execute("SELECT id FROM documents ORDER BY id"))
+        kl = known_row(Known("120-KL/TW", "party", "KL", "TW", id="120-KL/TW"), None)
+        s.replace_derived(
+            Derived(
+                nodes=[kl],
+                resolutions=[
+                    (a, "120-KL/TW", "unknown", "120-KL/TW", None),
+                    (a, "30-CT/TW", "unknown", "30-CT/TW", None),
+                    (b, "30-CT/TW", "unknown", "30-CT/TW", None),
+                    (b, "62-KH/TU", "resolved", "62-KH/TU@Hà Tĩnh", None),
+                ],
+            ),
+            "k1",
+        )
+        assert s.derived_state() == (False, "k1")
+        assert s.unresolved_count() == 2  # 30-CT/TW (cited by both) and 120-KL/TW
+        rows = s.unresolved(citers=1)
+        assert [(r["id"], r["cited_by_count"], len(r["cited_by"])) for r in rows] == [
+            ("30-CT/TW", 2, 1),
+            ("120-KL/TW", 1, 1),
+        ]
+        assert rows[0]["relations"] == {"implements": 2}
+        assert rows[1]["issuer"] is None and rows[0]["cited_by"][0]["path"] == "/c/a.txt"
+        assert [known_from_row(r) for r in s.nodes_by_id(["120-KL/TW"])] == [
+            Known("120-KL/TW", "party", "KL", "TW", id="120-KL/TW")
+        ]
+        stats = s.stats()["references"]
+        assert (stats["resolved"], stats["unknown"], stats["not_resolved_yet"]) == (1, 3, 0)
+        s.mark_stale()
+        assert s.derived_state() == (True, "k1")
+        s.replace_derived(Derived(), "k2")
+        assert s.unresolved_count() == 0 and s.con.execute("SELECT count(*) FROM nodes").fetchone()[0] == 0
 
 
 def test_reader_sees_committed_state_while_a_write_is_in_progress(db: Path) -> None:
@@ -235,9 +242,7 @@ def test_reader_cannot_write(db: Path) -> None:
     ("content", "message"),
     [(None, "no index here"), (b"PK\x03\x04 not sqlite at all" * 100, "not a qcdc index")],
 )
-def test_reader_on_a_missing_or_foreign_file_says_so(
-    db: Path, content: bytes | None, message: str
-) -> None:
+def test_reader_on_a_missing_or_foreign_file_says_so(db: Path, content: bytes | None, message: str) -> None:
     if content is not None:
         db.parent.mkdir(parents=True)
         db.write_bytes(content)
@@ -256,9 +261,7 @@ def test_an_index_from_a_newer_qcdc_is_refused_not_touched(db: Path) -> None:
         Store.open_reader(db)
 
 
-def test_opening_an_older_index_for_writing_runs_the_migrations(
-    db: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_opening_an_older_index_for_writing_runs_the_migrations(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with Store.open_writer(db) as s:
         put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"))
     v2 = "ALTER TABLE files ADD COLUMN note TEXT;\nUPDATE files SET note = 'migrated';"
@@ -269,9 +272,7 @@ def test_opening_an_older_index_for_writing_runs_the_migrations(
         Store.open_reader(db)
     with Store.open_writer(db) as s:
         assert s.con.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION
-        assert s.con.execute("SELECT path, note FROM files").fetchall() == [
-            ("/c/a.txt", "migrated")
-        ]
+        assert s.con.execute("SELECT path, note FROM files").fetchall() == [("/c/a.txt", "migrated")]
     Store.open_reader(db).close()
 
 
@@ -297,9 +298,7 @@ def test_a_second_ingest_lock_fails_with_a_clear_message(db: Path) -> None:
         assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
         with Store.open_writer(db) as second:
             with (
-                pytest.raises(
-                    StoreError, match=rf"another qcdc ingest is writing.*pid {holder.pid}"
-                ),
+                pytest.raises(StoreError, match=rf"another qcdc ingest is writing.*pid {holder.pid}"),
                 second.ingest_lock(),
             ):
                 pass
@@ -320,9 +319,7 @@ def test_a_second_ingest_lock_fails_with_a_clear_message(db: Path) -> None:
         (None, None, Path(".qcdc/index.sqlite")),
     ],
 )
-def test_db_location(
-    explicit: Path | None, env: str | None, expected: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_db_location(explicit: Path | None, env: str | None, expected: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if env is None:
         monkeypatch.delenv("QCDC_DB", raising=False)
     else:

@@ -10,8 +10,12 @@ from __future__ import annotations
 import typer
 
 from qcdc_cli.cli import check as _check
+from qcdc_cli.cli import corpus as _corpus
 from qcdc_cli.cli import extract as _extract
 from qcdc_cli.cli import ingest as _ingest
+from qcdc_cli.cli import registry as _registry
+from qcdc_cli.cli import show as _show
+from qcdc_cli.cli import trace as _trace
 
 app = typer.Typer(
     name="qcdc",
@@ -31,6 +35,11 @@ def _root() -> None:
 app.command("extract")(_extract.extract)
 app.command("ingest")(_ingest.ingest)
 app.command("check")(_check.check)
+app.add_typer(_registry.app, name="registry")
+app.command("trace")(_trace.trace)
+app.command("show")(_show.show)
+app.command("stats")(_corpus.stats)
+app.command("unresolved")(_corpus.unresolved)
 
 
 def main() -> None:

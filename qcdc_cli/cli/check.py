@@ -10,9 +10,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from qcdc_cli.lint import Knowledge
+    from qcdc_cli.models import Extraction
+    from qcdc_cli.render.diagnostics import FileReport
+    from qcdc_cli.vocab import Vocabulary
 
 
 class CheckFormat(enum.StrEnum):
@@ -51,9 +57,7 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 
 def check(
-    drafts: Annotated[
-        list[Path], typer.Argument(help="Draft texts or folders (.txt and .md inside folders).")
-    ],
+    drafts: Annotated[list[Path], typer.Argument(help="Draft texts or folders (.txt and .md inside folders).")],
     db: Annotated[
         Path | None,
         typer.Option("--db", help="An index built by `qcdc ingest`: also check against it."),
@@ -64,9 +68,7 @@ def check(
     ] = None,
     fail_on: Annotated[
         FailOn | None,
-        typer.Option(
-            "--fail-on", help="Exit 1 on findings of this severity or worse (default error)."
-        ),
+        typer.Option("--fail-on", help="Exit 1 on findings of this severity or worse (default error)."),
     ] = None,
     select: Annotated[
         list[str] | None,
@@ -86,9 +88,7 @@ def check(
     ] = None,
     config_file: Annotated[
         Path | None,
-        typer.Option(
-            "--config", help="Configuration file (default: nearest .qcdc.toml or pyproject.toml)."
-        ),
+        typer.Option("--config", help="Configuration file (default: nearest .qcdc.toml or pyproject.toml)."),
     ] = None,
 ) -> None:
     """Check drafts for citation mistakes: malformed numbers, wrong dates or issuers,
@@ -115,9 +115,7 @@ def check(
     cli_select = _split(select)
     try:
         config_rules = enabled_rules(settings.select, settings.ignore)
-        severities = {
-            code: level for key, level in settings.severity.items() for code in resolve_codes([key])
-        }
+        severities = {code: level for key, level in settings.severity.items() for code in resolve_codes([key])}
     except ConfigError as e:
         raise ConfigError(f"{where}{e}") from None
     rules = enabled_rules(cli_select, []) if cli_select is not None else config_rules
@@ -166,43 +164,81 @@ def _check_all(
     registry_paths: list[Path],
     rules: frozenset[str],
     severities: dict[str, str],
-) -> list:  # list[FileReport]; the import stays inside for start-up time
-    """Read, extract and lint each draft; a read error is kept in its report."""
+) -> list[FileReport]:
+    """Read and extract every draft, then lint each; a read error is kept in its report."""
+    import os
+
     from qcdc_cli.errors import InputError
     from qcdc_cli.extract import extract_text
-    from qcdc_cli.lint import lint
+    from qcdc_cli.lint import USES_KNOWLEDGE, lint
     from qcdc_cli.pipeline import expand_paths
     from qcdc_cli.reader import read_document
     from qcdc_cli.render.diagnostics import FileReport
     from qcdc_cli.vocab import load_vocabulary
 
     vocab = load_vocabulary(registry_paths)
-    catalog = _open_catalog(registry_paths, db, rules)
-    reports = []
-    for path in expand_paths(drafts):
+    read: list[tuple[Path, str | None, Extraction | InputError]] = []
+    files = expand_paths(drafts)
+    if not files:
+        from qcdc_cli.errors import ConfigError
+
+        raise ConfigError(f"no drafts (.txt or .md files) in {', '.join(str(p) for p in drafts)}")
+    for path in files:
         try:
             text = read_document(path).text
         except InputError as e:
-            reports.append(FileReport(str(path), error=str(e)))
+            read.append((path, None, e))
             continue
-        extraction = extract_text(text, vocab)
+        read.append((path, text, extract_text(text, vocab)))
+    knowledge = None
+    if rules & USES_KNOWLEDGE or db is not None:
+        extractions = [x for _, _, x in read if not isinstance(x, InputError)]
+        knowledge = _knowledge(registry_paths, vocab, db, extractions)
+    reports = []
+    for path, text, outcome in read:
+        if isinstance(outcome, InputError) or text is None:
+            reports.append(FileReport(str(path), error=str(outcome)))
+            continue
         found = lint(
             text,
-            extraction,
+            outcome,
             vocab,
-            catalog=catalog,
+            knowledge=knowledge,
             rules=rules,
             severities=severities,  # type: ignore[arg-type]
-            path=str(path),
+            path=os.path.abspath(path) if db is not None else str(path),  # as the index records it
         )
         reports.append(FileReport(str(path), found, text))
     return reports
 
 
-def _open_catalog(registry_paths: list[Path], db: Path | None, rules: frozenset[str]):
-    """What the registry (and the index, with --db) know, for the rules that need it."""
-    if db is not None:
-        from qcdc_cli.errors import ConfigError
+def _knowledge(
+    registry_paths: list[Path], vocab: Vocabulary, db: Path | None, extractions: list[Extraction]
+) -> Knowledge:
+    """The registry as resolve.py's catalog, plus (with --db) the index's documents that
+    carry a number the drafts use: their own numbers and the numbers they cite."""
+    from qcdc_cli.lint import Knowledge
+    from qcdc_cli.registry import load_registry
+    from qcdc_cli.resolve import Catalog
 
-        raise ConfigError("--db: the index is not available in this build yet")
-    return None
+    registry = load_registry(registry_paths)
+    catalog = Catalog.build(registry, vocab)
+    if db is None:
+        return Knowledge.build(registry, catalog)
+    from qcdc_cli.cli._console import error
+    from qcdc_cli.resolve import loose
+    from qcdc_cli.store import Store, known_from_row
+
+    numbers = {x.self.number for x in extractions if x.self.number}
+    numbers |= {r.number for x in extractions for r in x.references}
+    with Store.open_reader(db) as store:
+        stale = store.derived_state()[0]
+        rows = store.nodes_for_keys(sorted({loose(n) for n in numbers}))
+    if stale:
+        error(f"{db}: the index is being updated (or an ingest was interrupted); its documents may lag")
+    for row in rows:
+        known = known_from_row(row)
+        if known.in_corpus:  # documents read into the index; the registry is already here
+            catalog.add(known)
+    catalog.finish()
+    return Knowledge.build(registry, catalog, has_index=True)

@@ -18,7 +18,8 @@ class ExtractFormat(enum.StrEnum):
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Text files or folders (.txt and .md inside folders).")],
     output_format: Annotated[
-        ExtractFormat, typer.Option("--format", "-f", help="text (a table per file), json or jsonl.")
+        ExtractFormat,
+        typer.Option("--format", "-f", help="text (a table per file), json or jsonl."),
     ] = ExtractFormat.text,
     registry: Annotated[
         list[Path] | None,

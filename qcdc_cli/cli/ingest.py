@@ -21,9 +21,7 @@ DB_HELP = "The index file (default: $QCDC_DB, else ./.qcdc/index.sqlite)."
 
 
 def ingest(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Folders (walked recursively for .txt and .md) or files.")
-    ],
+    paths: Annotated[list[Path], typer.Argument(help="Folders (walked recursively for .txt and .md) or files.")],
     db: Annotated[Path | None, typer.Option("--db", help=DB_HELP)] = None,
     jobs: Annotated[
         int | None,
@@ -32,15 +30,11 @@ def ingest(
     prune: Annotated[
         bool, typer.Option("--prune", help="Forget indexed files under PATHs that no longer exist.")
     ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Read every file again, even those unchanged.")
-    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Read every file again, even those unchanged.")] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; failures only.")
     ] = False,
-    max_size: Annotated[
-        float, typer.Option("--max-size", min=0.0, help="Largest file read, in MB.")
-    ] = 20.0,
+    max_size: Annotated[float, typer.Option("--max-size", min=0.0, help="Largest file read, in MB.")] = 20.0,
     output_format: Annotated[
         IngestFormat, typer.Option("--format", "-f", help="Summary as text or json.")
     ] = IngestFormat.text,
@@ -59,21 +53,25 @@ def ingest(
     import sys
 
     from qcdc_cli.cli._console import error, print_json
-    from qcdc_cli.ingest import FileDone, Finished, Options, Planned, ingest
+    from qcdc_cli.ingest import Deriving, FileDone, Finished, Options, Planned, ingest
+    from qcdc_cli.registry import load_registry
     from qcdc_cli.store import Store, resolve_db_path
     from qcdc_cli.vocab import load_vocabulary
 
     vocab = load_vocabulary(registry or ())
+    known = load_registry(registry or ())
     db_path = resolve_db_path(db)
     options = Options(jobs=jobs, prune=prune, force=force, max_bytes=int(max_size * 1024 * 1024))
     show_progress = not quiet and sys.stderr.isatty()
     summary = None
     with Store.open_writer(db_path) as store, _Progress(show_progress) as progress:
-        for event in ingest(paths, store, vocab, options):
+        for event in ingest(paths, store, vocab, options, registry=known):
             if isinstance(event, Planned):
                 progress.start(event)
             elif isinstance(event, FileDone):
                 progress.advance(event)
+            elif isinstance(event, Deriving):
+                progress.deriving(event.documents)
             elif isinstance(event, Finished):
                 summary = event.summary
     assert summary is not None
@@ -153,6 +151,16 @@ class _Progress:
         rate = f"{self.files / elapsed:,.0f} files/s" if elapsed > 0.5 else ""
         self.bar.update(self.task, advance=done.size, files=self.files, rate=rate)
 
+    def deriving(self, documents: int) -> None:
+        """Resolution over the whole index: no per-file progress, a line says why we wait."""
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+        if self.enabled:
+            import sys
+
+            sys.stderr.write(f"resolving references across {documents:,} documents...\n")
+
 
 def _print_summary(summary: Summary, db_path: Path) -> None:
     from rich.text import Text
@@ -173,6 +181,8 @@ def _print_summary(summary: Summary, db_path: Path) -> None:
     if skipped:
         kinds = ", ".join(f"{k} {n:,}" for k, n in summary.skipped_other.most_common(5))
         lines.append(f"skipped        {skipped:>9,}  other files ({kinds})")
+    if summary.derive_seconds is not None:
+        lines.append(f"resolved in     {summary.derive_seconds:>8.1f}s  (every reference, against the whole index)")
     if summary.pruned:
         lines.append(f"pruned         {summary.pruned:>9,}  (deleted files forgotten)")
     if summary.missing:
@@ -182,20 +192,21 @@ def _print_summary(summary: Summary, db_path: Path) -> None:
         Text(
             f"index          {index.get('documents', 0):>9,} documents, "
             f"{index.get('references', 0):,} references, "
-            f"{index.get('unresolved', 0):,} cited numbers not in the corpus "
+            f"{index.get('unresolved', 0):,} cited documents not in the corpus "
             f"({index.get('files', 0):,} files)"
         ),
         Text("  "),
         safe(str(db_path)),
         sep="",
+        soft_wrap=True,
     )
     for encoding, paths in sorted(summary.encodings.items()):
         console.print(Text(f"decoded as {encoding}: {len(paths):,} files"))
         for path in paths[:10]:
-            console.print(Text("  "), safe(path), sep="")
+            console.print(Text("  "), safe(path), sep="", soft_wrap=True)
         if len(paths) > 10:
             console.print(Text(f"  ... and {len(paths) - 10:,} more"))
     if summary.failed:
         console.print(Text(f"failed files ({len(summary.failed):,}):"))
         for path, reason in summary.failed:
-            console.print(Text("  "), safe(path), Text(": "), safe(reason), sep="")
+            console.print(Text("  "), safe(path), Text(": "), safe(reason), sep="", soft_wrap=True)

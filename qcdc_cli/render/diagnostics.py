@@ -81,7 +81,8 @@ def render_text(reports: Sequence[FileReport], lang: str, color: bool = False) -
 
     out: list[str] = []
     for report in reports:
-        lines = report.text.splitlines() if (color and report.text is not None) else []
+        # split on "\n" only, as extraction counts lines: splitlines() also breaks at \f, \u2028
+        lines = report.text.split("\n") if (color and report.text is not None) else []
         path = sanitize(report.path)
         for g in report.diagnostics:
             head = f"{paint('path', path)}:{g.line}:{g.column}: {paint(g.severity, g.code)} "
@@ -96,6 +97,7 @@ def render_text(reports: Sequence[FileReport], lang: str, color: bool = False) -
 
 def _snippet(line: str, g: Diagnostic, lang: str, paint: Any) -> list[str]:
     """The line around the finding, the finding underlined, carets below it."""
+    line = line.removesuffix("\r")
     start = g.column - 1
     end = g.end_column - 1 if g.end_line == g.line else len(line)
     end = max(start + 1, min(end, len(line)))
@@ -109,8 +111,7 @@ def _snippet(line: str, g: Diagnostic, lang: str, paint: Any) -> list[str]:
     word = SEVERITY_WORD[lang][g.severity]
     return [
         f"  {number} {paint('dim', '|')} {before}{paint('mark', paint(g.severity, marked))}{after}",
-        f"  {gutter} {paint('dim', '|')} {' ' * len(before)}"
-        + paint(g.severity, "^" * len(marked) + f" {word}"),
+        f"  {gutter} {paint('dim', '|')} {' ' * len(before)}" + paint(g.severity, "^" * len(marked) + f" {word}"),
     ]
 
 
@@ -136,11 +137,7 @@ def summary(reports: Sequence[FileReport], lang: str) -> str:
             line += f" Không đọc được {c['unreadable']} tệp."
         return line
     plural = {"error": "errors", "warning": "warnings", "info": "info"}
-    parts = ", ".join(
-        f"{c[s]} {words[s] if c[s] == 1 else plural[s]}"
-        for s in ("error", "warning", "info")
-        if c[s]
-    )
+    parts = ", ".join(f"{c[s]} {words[s] if c[s] == 1 else plural[s]}" for s in ("error", "warning", "info") if c[s])
     files = f"{checked} file{'s' if checked != 1 else ''}"
     line = (
         f"Found {total} finding{'s' if total != 1 else ''} ({parts}) in {files}."
@@ -240,11 +237,7 @@ def to_sarif(
     """A SARIF 2.1.0 log with one run; validated against the OASIS schema in the tests."""
     enabled = sorted(set(rules) if rules is not None else set(RULES_BY_CODE))
     severities = severities or {}
-    descriptors = [
-        _rule_descriptor(r, lang, severities.get(r.code, r.severity))
-        for r in RULES
-        if r.code in enabled
-    ]
+    descriptors = [_rule_descriptor(r, lang, severities.get(r.code, r.severity)) for r in RULES if r.code in enabled]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     results: list[dict[str, Any]] = []
     notifications: list[dict[str, Any]] = []
@@ -276,9 +269,7 @@ def to_sarif(
                 "ruleId": g.code,
                 "level": _SARIF_LEVEL[g.severity],
                 "message": {"text": f"{message} ({_FIX_WORD[lang]}: {fix})" if fix else message},
-                "locations": [
-                    {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
-                ],
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
                 "partialFingerprints": {"qcdcFinding/v1": _fingerprint(uri, g, seen[about])},
                 "properties": {"severity": g.severity, "rule": g.rule.name},
             }

@@ -1,0 +1,54 @@
+"""`qcdc show ID`: everything known about one document."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+import typer
+
+from qcdc_cli.cli.trace import CorpusOption, DbOption, ProvinceOption, RegistryOption, YearOption
+
+
+class ShowFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+def show(
+    document: Annotated[str, typer.Argument(help="A document number or id, as for `qcdc trace`.")],
+    output_format: Annotated[ShowFormat, typer.Option("--format", "-f", help="text or json.")] = ShowFormat.text,
+    corpus: CorpusOption = None,
+    province: ProvinceOption = None,
+    year: YearOption = None,
+    db: DbOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Show one document: its number, type, issuer, province, date and title, where it
+    was read, what it cites and what cites it (with evidence), its status and validity
+    from the registry, and any discrepancy in how it is cited.
+
+    Exit codes: 0 shown, 1 the number is unknown or ambiguous, 2 usage or input errors.
+    """
+    from qcdc_cli.cli._lineage import load, pick, report_unreadable
+
+    catalog, graph, errors = load(corpus, registry, db)
+    known = pick(catalog, document, province, year)
+    cites = graph.parents(known.id)
+    cited_by = graph.children(known.id)
+    issues = [i for i in graph.issues if known.id in (i.source, i.target)]
+    if output_format is ShowFormat.json:
+        import sys
+
+        from qcdc_cli.render.graph_export import show_dict, to_json
+
+        sys.stdout.write(to_json(show_dict(known, cites, cited_by, issues)))
+    else:
+        from qcdc_cli.cli._console import stdout_console
+        from qcdc_cli.render.trace import render_show
+
+        ends = {lk.target for lk in cites} | {lk.source for lk in cited_by}
+        nodes = {i: graph.node(i) for i in ends}
+        view = render_show(known, cites, cited_by, issues, nodes, graph.speakers, catalog.vocab.type_names)
+        stdout_console().print(view)
+    report_unreadable(errors)

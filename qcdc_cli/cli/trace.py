@@ -1,0 +1,105 @@
+"""`qcdc trace ID`: where a document comes from and what implements it."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class TraceFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+CorpusOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--corpus",
+        "-c",
+        help="Text files or folders to read (repeatable), e.g. --corpus samples/. "
+        "Without it only the registry is known.",
+    ),
+]
+ProvinceOption = Annotated[str | None, typer.Option("--province", "-p", help="Pick among documents of this province.")]
+YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Pick among documents of this year.")]
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="The index to read (from `qcdc ingest`); else $QCDC_DB, else ./.qcdc/index.sqlite "
+        "when it exists and no --corpus is given.",
+    ),
+]
+RegistryOption = Annotated[
+    list[Path] | None,
+    typer.Option("--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."),
+]
+
+
+def trace(
+    document: Annotated[
+        str,
+        typer.Argument(help="A document number or id: 13-KH/ĐUK, 05-CT/TW@XII, 62-KH/TU@Thừa Thiên Huế, file:PATH."),
+    ],
+    up: Annotated[bool, typer.Option("--up", help="The chain above it, to the central roots (default).")] = False,
+    down: Annotated[bool, typer.Option("--down", help="Everything below it: what implements or cites it.")] = False,
+    both: Annotated[bool, typer.Option("--both", help="Above and below.")] = False,
+    depth: Annotated[int | None, typer.Option("--depth", "-d", min=1, help="At most this many levels.")] = None,
+    output_format: Annotated[
+        TraceFormat, typer.Option("--format", "-f", help="text (a tree), json, mermaid or dot.")
+    ] = TraceFormat.text,
+    corpus: CorpusOption = None,
+    province: ProvinceOption = None,
+    year: YearOption = None,
+    relation: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--relation",
+            "-r",
+            help="Follow only these relations (repeatable): implements, cites, ...",
+        ),
+    ] = None,
+    no_fold: Annotated[
+        bool, typer.Option("--no-fold", help="Draw shortcut links too instead of folding them.")
+    ] = False,
+    db: DbOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Trace a document up to the central directive it implements, or down to the plans
+    that implement it. Each link shows its relation and where it comes from: the line
+    of the text that says it, a text that reports it, or the registry.
+
+    Exit codes: 0 traced, 1 the number is unknown or ambiguous (or some files could not
+    be read), 2 usage or input errors.
+    """
+    from qcdc_cli.cli._lineage import load, pick, report_unreadable
+
+    if up + down + both > 1:
+        raise typer.BadParameter("give at most one of --up, --down, --both")
+    direction = "down" if down else "both" if both else "up"
+    catalog, graph, errors = load(corpus, registry, db)
+    known = pick(catalog, document, province, year)
+    result = graph.trace(known.id, direction, depth=depth, relations=relation, fold=not no_fold)
+
+    import sys
+
+    if output_format is TraceFormat.text:
+        from qcdc_cli.cli._console import stdout_console
+        from qcdc_cli.render.trace import render_trace
+
+        stdout_console().print(render_trace(result, catalog.vocab.type_names))
+    else:
+        from qcdc_cli.render import graph_export
+
+        writer = {
+            TraceFormat.json: graph_export.render_json,
+            TraceFormat.mermaid: graph_export.render_mermaid,
+            TraceFormat.dot: graph_export.render_dot,
+        }[output_format]
+        sys.stdout.write(writer(result))
+    report_unreadable(errors)

@@ -1,0 +1,317 @@
+"""Text renderers for `qcdc trace` and `qcdc show`: rich trees and tables.
+
+Every string that comes from a document (numbers, titles, issuers, quoted sentences,
+file names) goes through `_console.safe()`: rich Text with no markup, control
+characters made visible. Nothing is interpolated into a markup string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from qcdc_cli.cli._console import safe
+from qcdc_cli.resolve import FILE_PREFIX
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from qcdc_cli.graph import Issue, Trace, TreeNode
+    from qcdc_cli.models import DocNode, Evidence, Link
+    from qcdc_cli.resolve import Known
+
+# How a link reads from the cited document's side, for trees that go down.
+PASSIVE = {
+    "implements": "implemented by",
+    "continues": "continued by",
+    "guides": "guided by",
+    "amends": "amended by",
+    "replaces": "replaced by",
+    "repeals": "repealed by",
+    "based_on": "basis of",
+    "related": "related to",
+    "cites": "cited by",
+}
+MAX_EVIDENCE = 2  # evidence lines shown per link; JSON carries all of them
+MAX_TITLE = 110
+MAX_QUOTE = 160  # characters of a quoted sentence in a tree; JSON keeps it whole
+
+
+def vn_date(iso: str | None) -> str | None:
+    """2016-03-01 -> 01/03/2016, the way the documents write dates."""
+    if not iso or len(iso) != 10:
+        return iso
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
+
+
+def type_name(node: DocNode, type_names: Mapping[tuple[str, str], str]) -> str | None:
+    """ "Kế hoạch" for KH; the system follows from how the number is written."""
+    if not node.type:
+        return None
+    systems = ("party", "state")
+    if node.number and "-" in node.number.split("/")[0]:
+        systems = ("party",)
+    elif node.number:
+        systems = ("state",)
+    for system in systems:
+        name = type_names.get((system, node.type))
+        if name:
+            return name
+    return node.type
+
+
+def node_label(
+    node: DocNode, type_names: Mapping[tuple[str, str], str], *, target: bool = False, title: bool = True
+) -> Text:
+    """ "26-KH/TU@Lai Châu  Kế hoạch · Tỉnh ủy Lai Châu · 01/03/2016 · not in corpus"."""
+    label = Text()
+    label.append_text(safe(node.id, "bold" + (" underline" if target else "")))
+    bits = [type_name(node, type_names), node.issuer]
+    if node.province and f"@{node.province}" not in node.id:
+        bits.append(node.province)
+    bits.append(vn_date(node.date))
+    meta = " · ".join(b for b in bits if b)
+    if meta:
+        label.append("  ")
+        label.append_text(safe(meta))
+    if not node.in_corpus:
+        label.append(" · ")
+        label.append("not in corpus", style="yellow")
+    if title and node.title:
+        shown = node.title if len(node.title) <= MAX_TITLE else node.title[: MAX_TITLE - 1] + "…"
+        label.append("\n")
+        label.append_text(safe(shown, "italic"))
+    return label
+
+
+def evidence_line(ev: Evidence, link: Link, speaker: str | None) -> Text:
+    """Where a link comes from: the registry, the citing text, or a text reporting it."""
+    line = Text("  ")
+    if ev.registry:
+        line.append("registry ", style="cyan")
+        line.append_text(safe(ev.registry))
+        return line
+    if speaker and speaker != link.source:
+        if speaker.startswith(FILE_PREFIX):
+            line.append("reported in ", style="cyan")
+        else:
+            line.append("reported by ", style="cyan")
+            line.append_text(safe(speaker, "cyan"))
+            line.append(", ")
+    line.append_text(safe(f"{ev.path}:{ev.line}" if ev.line else ev.path, "dim"))
+    if ev.text:
+        quoted = ev.text if len(ev.text) <= MAX_QUOTE else ev.text[: MAX_QUOTE - 1] + "…"
+        line.append(" “")
+        line.append_text(safe(quoted))
+        line.append("”")
+    return line
+
+
+def _edge_label(trace: Trace, tree: TreeNode, direction: str, type_names: Mapping[tuple[str, str], str]) -> Text:
+    link = tree.via
+    assert link is not None
+    node = trace.node(tree.id)
+    label = Text()
+    relation = link.relation if direction == "up" else PASSIVE.get(link.relation, link.relation)
+    label.append(relation, style="green" if link.relation != "cites" else "dim green")
+    label.append(" ")
+    label.append_text(node_label(node, type_names))
+    if tree.mark == "repeat":
+        label.append("  (shown above)", style="dim")
+    elif tree.mark == "cycle":
+        label.append("  ↺ cycle: already on this chain", style="red")
+    for ev in link.evidence[:MAX_EVIDENCE]:
+        label.append("\n")
+        label.append_text(evidence_line(ev, link, _speaker(trace, ev)))
+    if len(link.evidence) > MAX_EVIDENCE:
+        label.append(f"\n  (+{len(link.evidence) - MAX_EVIDENCE} more)", style="dim")
+    if tree.mark != "repeat":
+        for issue in _issues_about(trace.issues, tree.id):
+            label.append("\n")
+            label.append_text(issue_line(issue, None if issue.source == link.source else issue.source))
+    return label
+
+
+def _speaker(trace: Trace, ev: Evidence) -> str | None:
+    who = trace.said_by(ev)
+    if who is None and ev.path:
+        owners = [n.id for n in trace.nodes if n.path == ev.path]
+        who = owners[0] if len(owners) == 1 else None
+    return who
+
+
+def _issues_about(issues: list[Issue], node_id: str) -> list[Issue]:
+    return [i for i in issues if i.target == node_id]
+
+
+def issue_line(issue: Issue, source: str | None = None) -> Text:
+    """ "⚠ message", with the citing document when the context does not show it."""
+    line = Text("  ⚠ ", style="yellow")
+    if source:
+        line.append_text(safe(source, "yellow"))
+        line.append(": ", style="yellow")
+    line.append_text(safe(issue.message, "yellow"))
+    return line
+
+
+def _grow(branch: Tree, trace: Trace, tree: TreeNode, direction: str, names: Mapping) -> None:
+    for child in tree.children:
+        sub = branch.add(_edge_label(trace, child, direction, names))
+        _grow(sub, trace, child, direction, names)
+    if tree.mark == "depth":
+        more = "above" if direction == "up" else "below"
+        branch.add(Text(f"… {tree.hidden} more {more} (raise --depth)", style="dim"))
+
+
+def _drawn_ids(tree: TreeNode) -> set[str]:
+    out = {tree.id}
+    for child in tree.children:
+        out |= _drawn_ids(child)
+    return out
+
+
+def render_trace(trace: Trace, type_names: Mapping[tuple[str, str], str]) -> RenderableType:
+    """The trace as rich trees: the chain up to the central roots, the tree below."""
+    parts: list[RenderableType] = []
+    for direction, tree in (("up", trace.up), ("down", trace.down)):
+        if tree is None:
+            continue
+        heading = "▲ what it implements and cites" if direction == "up" else "▼ what implements or cites it"
+        if trace.direction == "both":
+            parts.append(Text(heading, style="bold"))
+        label = node_label(trace.node(tree.id), type_names, target=True)
+        for issue in _issues_about(trace.issues, tree.id):
+            label.append("\n")
+            label.append_text(issue_line(issue, issue.source))
+        root = Tree(label, guide_style="dim")
+        _grow(root, trace, tree, direction, type_names)
+        if not tree.children and tree.mark != "depth":
+            root.add(Text("(nothing known " + ("above)" if direction == "up" else "below)"), style="dim"))
+        parts.append(root)
+    parts.extend(_footer(trace))
+    return Group(*parts)
+
+
+def _footer(trace: Trace) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    if trace.folded:
+        out.append(Text("\nShortcut links folded (the chain above implies them):", style="dim"))
+        for link in trace.folded:
+            line = Text("  ")
+            line.append_text(safe(link.source))
+            line.append(f" {link.relation} ", style="dim green")
+            line.append_text(safe(link.target))
+            ev = link.evidence[0] if link.evidence else None
+            if ev is not None:
+                where = f"registry {ev.registry}" if ev.registry else f"{ev.path}:{ev.line}"
+                line.append("  ")
+                line.append_text(safe(where, "dim"))
+            out.append(line)
+    if trace.cycles:
+        out.append(Text("\nCitation cycles:", style="red"))
+        for cycle in trace.cycles:
+            out.append(safe("  " + " → ".join([*cycle, cycle[0]])))
+    drawn = set().union(*(_drawn_ids(t) for t in (trace.up, trace.down) if t is not None))
+    elsewhere = [i for i in trace.issues if i.target not in drawn]
+    if elsewhere:
+        out.append(Text("\nIssues:", style="yellow"))
+        out.extend(issue_line(issue, issue.source) for issue in elsewhere)
+    if trace.truncated:
+        out.append(Text(f"\nDepth limited to {trace.depth}; raise --depth to see more.", style="dim"))
+    return out
+
+
+# ------------------------------------------------------------------------ show
+
+
+def render_show(
+    known: Known,
+    cites: list[Link],
+    cited_by: list[Link],
+    issues: list[Issue],
+    nodes: Mapping[str, DocNode],
+    speakers: Mapping[str, list[tuple[int, str]]],
+    type_names: Mapping[tuple[str, str], str],
+) -> RenderableType:
+    """Everything known about one document: metadata, where it was read, its links."""
+    from qcdc_cli.graph import said_by
+
+    node = known.node()
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    rows = [
+        ("number", known.number or "(none of its own)"),
+        (
+            "type",
+            " ".join(b for b in (type_name(node, type_names), f"({known.type})" if known.type else "") if b),
+        ),
+        (
+            "issuer",
+            " ".join(b for b in (known.issuer, f"({known.issuer_code})" if known.issuer_code else "") if b),
+        ),
+        ("province", known.province),
+        ("date", vn_date(known.date)),
+        ("term", f"khóa {known.term}" if known.term else None),
+        ("title", known.title),
+        ("known from", _origin(known)),
+        ("registry", known.registry_id),
+        ("status", known.status),
+        ("valid", _validity(known)),
+        ("confidence", known.confidence),
+    ]
+    for name, value in rows:
+        if value:
+            facts.add_row(Text(name), safe(value))
+    for path in known.paths:
+        facts.add_row(Text("read from"), safe(f"{path}:{known.line}" if known.line else path))
+    parts: list[RenderableType] = [safe(known.id, "bold underline"), facts]
+    for title, links, other in (("Cites", cites, "target"), ("Cited by", cited_by, "source")):
+        parts.append(Text(f"\n{title} ({len(links)}):", style="bold"))
+        if not links:
+            parts.append(Text("  (nothing known)", style="dim"))
+        for link in links:
+            line = Text("  ")
+            relation = link.relation if other == "target" else PASSIVE.get(link.relation, link.relation)
+            line.append(relation, style="green")
+            line.append(" ")
+            other_id = getattr(link, other)
+            if other_id in nodes:
+                line.append_text(node_label(nodes[other_id], type_names, title=False))
+            else:
+                line.append_text(safe(other_id))
+            for ev in link.evidence[:MAX_EVIDENCE]:
+                line.append("\n  ")
+                line.append_text(evidence_line(ev, link, said_by(speakers, ev)))
+            if len(link.evidence) > MAX_EVIDENCE:
+                line.append(f"\n    (+{len(link.evidence) - MAX_EVIDENCE} more)", style="dim")
+            parts.append(line)
+    if issues:
+        parts.append(Text("\nIssues:", style="yellow"))
+        for issue in issues:
+            parts.append(issue_line(issue))
+    return Group(*parts)
+
+
+def _origin(known: Known) -> str:
+    where = []
+    if known.in_corpus:
+        where.append("the corpus")
+    if known.registry_id:
+        where.append("the registry")
+    if not where:
+        return "citations only (not in the corpus)"
+    return " and ".join(where)
+
+
+def _validity(known: Known) -> str | None:
+    if not (known.valid_from or known.valid_until):
+        return None
+    start = vn_date(known.valid_from) or "?"
+    end = vn_date(known.valid_until) or "now"
+    return f"{start} – {end}"
