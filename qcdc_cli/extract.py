@@ -77,7 +77,7 @@ _MAIN_VERBS = regex.compile(
     r"(?<!\p{L})(?:ban hành|xây dựng|đề ra|yêu cầu|chỉ đạo|như sau|đã|sẽ|để|nhằm|quyết định)(?!\p{L})", regex.IGNORECASE
 )
 _SELF_SUBJECT = regex.compile(r"(?<!\p{L})này(?!\p{L})[^.;\n]{0,120}$", regex.IGNORECASE | regex.REVERSE)
-_BREAKS = regex.compile(r"[.;!?](?=\s|$)|:[ \t]*\n|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•*]|\d+[.)]|[IVX]+[.\-–)]))")
+_BREAKS = regex.compile(r"[.;!?](?=\s|$)|:[ \t\r]*\n|\n[ \t\r]*\n|\n(?=[ \t]*(?:[-+•*]|\d+[.)]|[IVX]+[.\-–)]))")
 # "Điều 3. Bãi bỏ Quyết định số ..." : the cue opens the sentence, the document acts.
 _SENTENCE_START = regex.compile(r"(?:^|[.;:]\s+|\n)[ \t]*(?:(?:Điều|Khoản)[ \t]+\d+[.:]?[ \t]*)?$", regex.IGNORECASE)
 _SPACES = regex.compile(r"\s+")
@@ -383,7 +383,10 @@ def _reported(
     i = bisect_right(breaks, target.start)
     s = breaks[i - 1] + 1 if i > 0 else 0
     e = breaks[i] + 1 if i < len(breaks) else len(text)
-    sentence = _SPACES.sub(" ", text[s:e]).strip(" \t\n;:")
+    # bounded before cleaning: a table with no full stop is one long "sentence"
+    s = max(s, target.start - 600)
+    e = min(e, target.end + 600)
+    sentence = _SPACES.sub(" ", text[s:e]).strip(" \t\r\n;:")
     if len(sentence) > 400:
         sentence = sentence[:397] + "..."
     return ReportedRelation(
