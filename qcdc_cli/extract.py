@@ -77,7 +77,7 @@ _MAIN_VERBS = regex.compile(
     r"(?<!\p{L})(?:ban hành|xây dựng|đề ra|yêu cầu|chỉ đạo|như sau|đã|sẽ|để|nhằm|quyết định)(?!\p{L})", regex.IGNORECASE
 )
 _SELF_SUBJECT = regex.compile(r"(?<!\p{L})này(?!\p{L})[^.;\n]{0,120}$", regex.IGNORECASE | regex.REVERSE)
-_BREAKS = regex.compile(r"[.;!?](?=\s|$)|:[ \t]*\n|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•*]|\d+[.)]|[IVX]+[.\-–)]))")
+_BREAKS = regex.compile(r"[.;!?](?=\s|$)|:[ \t\r]*\n|\n[ \t\r]*\n|\n(?=[ \t]*(?:[-+•*]|\d+[.)]|[IVX]+[.\-–)]))")
 # "Điều 3. Bãi bỏ Quyết định số ..." : the cue opens the sentence, the document acts.
 _SENTENCE_START = regex.compile(r"(?:^|[.;:]\s+|\n)[ \t]*(?:(?:Điều|Khoản)[ \t]+\d+[.:]?[ \t]*)?$", regex.IGNORECASE)
 _SPACES = regex.compile(r"\s+")
@@ -383,7 +383,10 @@ def _reported(
     i = bisect_right(breaks, target.start)
     s = breaks[i - 1] + 1 if i > 0 else 0
     e = breaks[i] + 1 if i < len(breaks) else len(text)
-    sentence = _SPACES.sub(" ", text[s:e]).strip(" \t\n;:")
+    # bounded before cleaning: a table with no full stop is one long "sentence"
+    s = max(s, target.start - 600)
+    e = min(e, target.end + 600)
+    sentence = _SPACES.sub(" ", text[s:e]).strip(" \t\r\n;:")
     if len(sentence) > 400:
         sentence = sentence[:397] + "..."
     return ReportedRelation(
@@ -415,8 +418,9 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
     preamble: list[tuple[int, int]] = []
     subjects: dict[int, str | None] = {}
     orig_lines = LineIndex(text) if len(segment_starts) > 1 else None
+    number_starts = [n.start for n in numbers]
     for idx, (s, e) in enumerate(zip(segment_starts, segment_ends, strict=True)):
-        seg_numbers = [n for n in numbers if s <= n.start < e]
+        seg_numbers = numbers[bisect_left(number_starts, s) : bisect_left(number_starts, e)]
         header = read_header(clean, s, e, seg_numbers, vocab, lines)
         if idx > 0 and header.own is None and seg_numbers:
             header.own = seg_numbers[0]  # a pasted document's title line carries its number
@@ -441,8 +445,8 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
         )
 
     breaks = [m.start() for m in _BREAKS.finditer(clean)]
-    own_mentions = [m for m in mentions if m.start in own_spans and m.shared_with is None]
-    body_mentions = [m for m in mentions if m not in own_mentions and m.shared_with not in own_mentions]
+    own_ids = {id(m) for m in mentions if m.start in own_spans and m.shared_with is None}
+    body_mentions = [m for m in mentions if id(m) not in own_ids and id(m.shared_with) not in own_ids]
     reported = _assign_relations(clean, body_mentions, pats, preamble, subjects, breaks, lines)
 
     self_info = _self_info(headers[0], clean, mentions, vocab)

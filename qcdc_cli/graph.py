@@ -248,17 +248,39 @@ class LineageGraph:
 
     def subgraph(self, ids: Iterable[str]) -> LineageGraph:
         """The documents `ids` with the links among them and the issues about them."""
-        keep = set(ids)
+        keep = set(ids) & set(self._g)
         out = LineageGraph()
-        for n in sorted(keep & set(self._g)):
+        for n in sorted(keep):
             out.add_node(self.node(n))
-        for link in self.links():
-            if link.source in keep and link.target in keep:
-                out.add_link(link)
+        for u, v in sorted(self._g.subgraph(keep).edges):
+            out.add_link(self._g.edges[u, v]["link"])
         for issue in self.issues:
             if issue.source in keep or issue.target in keep:
                 out.add_issue(issue)
         out.speakers = {p: list(v) for p, v in self.speakers.items()}
+        return out
+
+    def _view(self, ids: Iterable[str], relations: Sequence[str] | None = None) -> LineageGraph:
+        """The documents `ids` with the links among them (of `relations` only), sharing
+        their DocNode and Link objects: what a trace reads, copied in bulk, never merged
+        again (networkx's lazy subgraph views cost more per step than this copy)."""
+        import networkx as nx
+
+        keep = set(ids) & set(self._g)
+        allowed = set(relations) if relations is not None else None
+        g = nx.DiGraph()
+        g.add_nodes_from((n, self._g.nodes[n]) for n in keep)
+        adj = self._g.adj
+        g.add_edges_from(
+            (u, v, data)
+            for u in keep
+            for v, data in adj[u].items()
+            if v in keep and (allowed is None or data["link"].relation in allowed)
+        )
+        out = LineageGraph.__new__(LineageGraph)
+        out._g = g
+        out.issues = [i for i in self.issues if i.source in keep or i.target in keep]
+        out.speakers = self.speakers
         return out
 
     def cycles(self) -> list[list[str]]:
@@ -266,7 +288,9 @@ class LineageGraph:
         start at its smallest id."""
         import networkx as nx
 
-        found = []
+        found: list[list[str]] = []
+        if nx.is_directed_acyclic_graph(self._g):
+            return found
         for cycle in nx.simple_cycles(self._g):
             i = cycle.index(min(cycle))
             found.append(cycle[i:] + cycle[:i])
@@ -280,9 +304,26 @@ class LineageGraph:
         too (the document names the parent it goes through): the registry's background
         (120-KL/TW continues 65-KL/TW) never hides what a document says of itself
         (120-KL/TW continues 30-CT/TW)."""
+        import networkx as nx
+
         g = self._g
         stated = {e for e in g.edges if any(ev.registry is None for ev in g.edges[e]["link"].evidence)}
         out = set()
+        if nx.is_directed_acyclic_graph(g):
+            # what each document leads up to, children before parents: a citation graph
+            # is shallow, so these sets stay small and each link costs a few lookups
+            above: dict[str, set[str]] = {}
+            for node in reversed(list(nx.topological_sort(g))):
+                reach: set[str] = set()
+                for v in g.successors(node):
+                    reach.add(v)
+                    reach |= above[v]
+                above[node] = reach
+            for u, w in g.edges:
+                first = stated if (u, w) in stated else None
+                if any(v != w and (first is None or (u, v) in first) and w in above[v] for v in g.successors(u)):
+                    out.add((u, w))
+            return out
         for u, w in g.edges:
             usable = stated if (u, w) in stated else None
             if _other_path(g, u, w, usable):
@@ -313,13 +354,7 @@ class LineageGraph:
         for way in ("up", "down"):
             if direction not in (way, "both"):
                 continue
-            part = self.subgraph(self.reach(ident, way, relations))  # type: ignore[arg-type]
-            if relations is not None:
-                part = LineageGraph.from_links(
-                    part.nodes(),
-                    [lk for lk in part.links() if lk.relation in relations],
-                    part.issues,
-                )
+            part = self._view(self.reach(ident, way, relations), relations)  # type: ignore[arg-type]
             cut = part.shortcuts() if fold else set()
             tree = _tree(part, ident, way, depth, cut)  # type: ignore[arg-type]
             trees[way] = tree
@@ -331,7 +366,7 @@ class LineageGraph:
                     all_links[(link.source, link.target)] = link
                     if (link.source, link.target) in cut:
                         folded[(link.source, link.target)] = link
-        view = self.subgraph(shown)
+        view = part if direction != "both" and len(part) == len(shown) else self._view(shown, relations)
         return Trace(
             target=ident,
             direction=direction,

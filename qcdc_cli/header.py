@@ -176,7 +176,7 @@ def read_header(
         if n.start >= zone_end:
             break
         line_start = lines.line_start(lines.line(n.start))
-        if _OWN_NUMBER_PREFIX.search(text[max(line_start, start) : n.start]):
+        if _OWN_NUMBER_PREFIX.search(text[max(line_start, start, n.start - 40) : n.start]):
             info.own = n
             break
     for ls, le in zone:

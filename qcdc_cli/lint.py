@@ -241,7 +241,7 @@ RULES: tuple[Rule, ...] = (
 
 RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 # Rules that ask the registry or the index when they are there (some also work without).
-USES_KNOWLEDGE = frozenset({"QC001", "QC005", "QC006", "QC007", "QC008", "QC013", "QC015"})
+USES_KNOWLEDGE = frozenset({"QC001", "QC005", "QC006", "QC007", "QC008", "QC013", "QC015", "QC016"})
 _RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
 
 # Words that fill message fields and need translating (a missing part, a status).
@@ -706,21 +706,77 @@ def _sentence_end(para: str, start: int) -> int:
 
 
 def _incomplete(d: _Draft) -> Iterator[Diagnostic]:
+    """The first mention of each document should carry its type word, date and issuer.
+
+    A list that shares its tail ("quyết định 217-QĐ/TW và quyết định 218-QĐ/TW, ngày
+    12/12/2013 của Bộ Chính trị") gives the issuer to every number in it; the date only
+    when the registry confirms it is that document's date too, since "Chỉ thị 30-CT/TW,
+    Kết luận 120-KL/TW, ngày 07/01/2016" dates the second only.
+    """
+    listed = sorted(
+        ((m, ref) for ref in d.x.references for m in ref.mentions if m.segment == 0), key=lambda p: p[0].start
+    )
     for ref in d.x.references:
         if _is_own(ref, d.x):
             continue
         m = _first_mention(ref, d.x)
         if m is None or m.malformed:
             continue  # a malformed number has its own finding
+        date, issuer = m.date, m.issuer
+        if not (date and issuer):
+            tail_date, tail_issuer = _shared_tail(d, m, listed)
+            issuer = issuer or tail_issuer
+            if not date and tail_date and _known_date(d, ref) == tail_date:
+                date = tail_date
         missing = []
         if not m.type_word:
             missing.append("type word")
-        if not m.date:
+        if not date:
             missing.append("date")
-        if not m.issuer:
+        if not issuer:
             missing.append("issuing body")
         if missing:
             yield _at("QC016", m, d.lines, ref.number, number=m.as_written, missing=Words(missing))
+
+
+_DATE_WORDS = re.compile(
+    r"NGÀY\s*\d{1,2}\s*(?:[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}|THÁNG\s*\d{1,2}\s*NĂM\s*\d{4})", re.UNICODE
+)
+
+
+def _shared_tail(d: _Draft, m: Mention, listed: list[tuple[Mention, Reference]]) -> tuple[str | None, str | None]:
+    """(date, issuer) of the mentions that continue `m`'s list, nearest first."""
+    date = issuer = None
+    end = m.end
+    for nxt, _ref in listed:
+        if nxt.start < end:
+            continue
+        if not _connector(d, d.text[end : nxt.start]):
+            break
+        date, issuer = date or nxt.date, issuer or nxt.issuer
+        if date and issuer:
+            break
+        end = nxt.end
+    return date, issuer
+
+
+def _connector(d: _Draft, gap: str) -> bool:
+    """Only commas, "và", a date and type words between two numbers of one list."""
+    if any(c in gap for c in ".;:\n"):
+        return False
+    rest = _DATE_WORDS.sub(" ", fold(gap))
+    for word in sorted(d.vocab.type_words, key=len, reverse=True):
+        rest = rest.replace(word, " ")
+    return not re.sub(r"[\s,]+|\bVÀ\b|\bSỐ\b", "", rest)
+
+
+def _known_date(d: _Draft, ref: Reference) -> str | None:
+    if d.knowledge is None:
+        return None
+    from qcdc_cli.resolve import Context, resolve
+
+    res = resolve(ref, Context.of(d.x.self, d.path), d.knowledge.catalog)
+    return res.document.date if res.status == "resolved" and res.document else None
 
 
 # ---- rules that need the registry or the index -------------------------------------------

@@ -22,7 +22,7 @@ import regex
 # A base character followed by combining marks (NFC may compose them), an HTML entity,
 # or an invisible character that splits words.
 _EDITABLE = regex.compile(
-    r"\P{M}\p{M}+|&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]{2,8});|[\u00ad\u200b-\u200d\u2060\ufeff]"
+    r"\P{M}\p{M}+|&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]{2,8});\p{M}*|[\u00ad\u200b-\u200d\u2060\ufeff]"
 )
 _NEEDS_WORK = regex.compile(r"&|[\u00ad\u200b-\u200d\u2060\ufeff]")
 
@@ -59,9 +59,13 @@ class NormalizedText:
 
 
 def _replacement(piece: str) -> str:
-    if piece[0] == "&":
-        decoded = html.unescape(piece)
-        return piece if decoded == piece else decoded.replace("\u00a0", " ")
+    if piece[0] == "&" and ";" in piece:
+        semicolon = piece.index(";")
+        entity, marks = piece[: semicolon + 1], piece[semicolon + 1 :]
+        decoded = html.unescape(entity)
+        if decoded == entity:  # not an entity: the ";" carries the marks that follow it
+            return entity[:-1] + unicodedata.normalize("NFC", ";" + marks)
+        return unicodedata.normalize("NFC", decoded.replace("\u00a0", " ") + marks)
     if len(piece) == 1:  # invisible character
         return ""
     return unicodedata.normalize("NFC", piece)

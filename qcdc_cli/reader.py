@@ -42,6 +42,9 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> Decoded:
                 return Decoded(data.decode(encoding), encoding)
             except UnicodeDecodeError as e:
                 raise InputError(source, f"not valid {encoding} after its byte-order mark: {e.reason}") from None
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -50,21 +53,30 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> Decoded:
         if "\x00" in text:
             raise InputError(source, "binary file (contains NUL bytes), not a text document")
         return Decoded(text, "utf-8")
-    sample = data[:4096]
-    if len(sample) >= 4 and sample.count(0) * 3 >= len(sample):
-        for encoding in ("utf-16-le", "utf-16-be"):
-            zeros_at_odd = encoding == "utf-16-le"
-            if all((sample[i] == 0) for i in range(1 if zeros_at_odd else 0, min(len(sample), 64), 2)):
-                try:
-                    return Decoded(data.decode(encoding), encoding)
-                except UnicodeDecodeError:
-                    break
     if b"\x00" in data:
         raise InputError(source, "binary file (contains NUL bytes), not a text document")
     try:
         return Decoded(data.decode("cp1258"), "cp1258")
     except UnicodeDecodeError:
         raise InputError(source, "not UTF-8, UTF-16 or Windows-1258 text") from None
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 text has NULs in most high bytes (ASCII, digits, spaces, newlines), few elsewhere."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if high >= 0.4 * half and low <= 0.05 * half:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            controls = sum(1 for ch in text[:2048] if ch < " " and ch not in "\t\n\r\f")
+            return None if "\x00" in text or controls else Decoded(text, encoding)
+    return None
 
 
 def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:

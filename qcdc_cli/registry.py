@@ -19,12 +19,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from qcdc_cli.errors import RegistryError
+
+if TYPE_CHECKING:
+    from qcdc_cli.vocab import Vocabulary
 
 REGISTRY_ENV = "QCDC_REGISTRY"  # extra registry files, separated by os.pathsep
 SCHEMA_VERSION = 1
@@ -363,11 +366,6 @@ def _record_origins(origins: _Origins, data: dict[str, Any], path: str) -> None:
 
 # ---------------------------------------------------------------- cross-checks
 
-_PARTY_NUMBER = re.compile(r"(?P<serial>\d{1,4}[a-zđ]?)-(?P<type>[^/\s-]+)/(?P<issuer>[^/\s]+)")
-_LAW_NUMBER = re.compile(r"(?P<serial>\d{1,4})/(?P<year>\d{4})/QH(?P<term>\d{1,2})")
-_NORMATIVE_NUMBER = re.compile(r"(?P<serial>\d{1,5}[a-zđ]?)/(?P<year>\d{4})/(?P<type>[^/\s-]+)-(?P<issuer>[^/\s]+)")
-_ADMIN_NUMBER = re.compile(r"(?P<serial>\d{1,5}[a-zđ]?)/(?P<type>[^/\s-]+)-(?P<issuer>[^/\s]+)")
-
 
 def _term_digits(issuer: str, registry: Registry) -> tuple[str, int | None]:
     """Split "UBTVQH11" into ("UBTVQH", 11) when the base issuer is numbered by term."""
@@ -379,16 +377,20 @@ def _term_digits(issuer: str, registry: Registry) -> tuple[str, int | None]:
     return issuer, None
 
 
-def number_problems(doc: RegistryDocument, registry: Registry) -> list[tuple[str, str]]:
+def number_problems(doc: RegistryDocument, registry: Registry, vocab: Vocabulary) -> list[tuple[str, str]]:
     """What is wrong with a document's number, type, issuer, id and term: (field, message).
 
-    The number must have the canonical shape of its system and agree with the document's
-    own `type`, `issuer_code`, `term` and `date`; the id must be the one the rules derive
-    from them, so that two entries for one document cannot hide behind different ids.
+    The number is read by the extractor's own parser (qcdc_cli.numbers, the one grammar
+    of numbers), so a registry entry is found under the form extraction produces; it must
+    be canonical and agree with the document's `type`, `issuer_code`, `term` and `date`;
+    the id must be the one the rules derive from them, so that two entries for one
+    document cannot hide behind different ids.
     """
+    from qcdc_cli.numbers import parse_number
+
     out: list[tuple[str, str]] = []
     party_types = {t.code for t in registry.types.party}
-    state_types = {t.code for t in registry.types.state} | {"L"}
+    state_types = {t.code for t in registry.types.state}
     known_types = party_types if doc.system == "party" else state_types
     if doc.type not in known_types:
         out.append(("type", f"{doc.type!r} is not a {doc.system} type code"))
@@ -401,50 +403,36 @@ def number_problems(doc: RegistryDocument, registry: Registry) -> list[tuple[str
             out.append(("issuer_code", f"{part!r} is a {info.system} issuer, not {doc.system}"))
     local = any(info is not None and info.scope == "local" for info in infos)
     body = registry.numbering_body(parts[0])
-    ordinal: int | None = None  # the term digits written in a State number
-    serial = ""
+
+    found = parse_number(doc.number, vocab)
+    if found is None:
+        out.append(("number", f"{doc.number!r} is not a document number qcdc can read"))
+        return out
+    parsed = found.doc
+    if found.malformed or parsed.number != doc.number:
+        out.append(("number", f"{doc.number!r} is not canonical; write {found.suggestion or parsed.number!r}"))
+    for code in found.unknown_codes:
+        out.append(("number", f"{code!r} in the number is in neither the type nor the issuer table"))
+    if parsed.system != doc.system:
+        out.append(("system", f"{doc.number!r} is a {parsed.system} number"))
+        return out
+    issuer, ordinal = _term_digits(parsed.issuer_code, registry)  # "UBTVQH11", "QH15"
+    written_type = parsed.type or ("L" if issuer == "QH" else None)  # laws carry no type code
+    if written_type != doc.type:
+        out.append(("number", f"the number says type {written_type!r}, `type` {doc.type!r}"))
+    if issuer != doc.issuer_code:
+        out.append(("number", f"the number says {parsed.issuer_code!r}, `issuer_code` {doc.issuer_code!r}"))
+    if parsed.year is not None and doc.date is not None and int(doc.date[:4]) != parsed.year:
+        out.append(("date", f"{doc.date} is not in {parsed.year}, the year the number carries"))
     if doc.system == "party":
-        m = _PARTY_NUMBER.fullmatch(doc.number)
-        if m is None:
-            out.append(("number", f"{doc.number!r} is not a Party number (n-TYPE/ISSUER)"))
-            return out
-        serial = m["serial"]
-        if m["type"] != doc.type:
-            out.append(("number", f"the number says type {m['type']!r}, `type` {doc.type!r}"))
-        if m["issuer"] != doc.issuer_code:
-            out.append(("number", f"the number says {m['issuer']!r}, `issuer_code` {doc.issuer_code!r}"))
         # a provincial committee's term is rarely known to the citing text: its year stands in
         label = doc.term or (doc.date[:4] if local and doc.date else None)
-        key = f"{doc.issuer_code}:{doc.type}:{serial}@{label}"
+        key = f"{doc.issuer_code}:{doc.type}:{parsed.serial}@{label}"
         expected_id = f"{key}#{doc.province}" if local else key
         if label is None:
             needed = "its term or date" if local else "its term"
             out.append(("term", f"a Party document needs {needed}: numbers restart with each term"))
     else:
-        law = _LAW_NUMBER.fullmatch(doc.number)
-        normative = _NORMATIVE_NUMBER.fullmatch(doc.number)
-        admin = _ADMIN_NUMBER.fullmatch(doc.number)
-        year: str | None = None
-        if law:
-            year, ordinal = law["year"], int(law["term"])
-            if doc.type != "L" or doc.issuer_code != "QH":
-                out.append(("number", "a law (n/year/QHk) needs type 'L' and issuer_code 'QH'"))
-        elif normative or admin:
-            m = normative or admin
-            assert m is not None
-            year = m["year"] if normative else None
-            issuer, ordinal = _term_digits(m["issuer"], registry)
-            if m["type"] != doc.type:
-                out.append(("number", f"the number says type {m['type']!r}, `type` {doc.type!r}"))
-            if issuer != doc.issuer_code:
-                said = f"the number says {m['issuer']!r}, `issuer_code` {doc.issuer_code!r}"
-                out.append(("number", said))
-        else:
-            shapes = "n/year/TYPE-ISSUER, n/year/QHk or n/TYPE-ISSUER"
-            out.append(("number", f"{doc.number!r} is not a State number ({shapes})"))
-            return out
-        if year is not None and doc.date is not None and doc.date[:4] != year:
-            out.append(("date", f"{doc.date} is not in {year}, the year the number carries"))
         expected_id = f"{doc.number}#{doc.province}" if local else doc.number
     if doc.id != expected_id and "@None" not in expected_id:
         out.append(("id", f"{doc.id!r} should be {expected_id!r}"))
@@ -569,13 +557,16 @@ def _cross_problems(registry: Registry, origins: _Origins) -> Iterator[Problem]:
                 )
 
     # ---- documents: unique ids, well-formed numbers, resolvable relations
+    from qcdc_cli.vocab import Vocabulary
+
+    vocab = Vocabulary.from_registry(registry)
     ids: dict[str, int] = {}
     for i, doc in enumerate(registry.documents):
         if doc.id in ids:
             yield again("documents", i, "id", ids[doc.id], repr(doc.id))
         else:
             ids[doc.id] = i
-        for fld, message in number_problems(doc, registry):
+        for fld, message in number_problems(doc, registry, vocab):
             yield report("documents", i, fld, message)
         if doc.province is not None and _province_key(doc.province) not in by_name:
             yield report("documents", i, "province", f"{doc.province!r} is not in the gazetteer")

@@ -120,6 +120,12 @@ def test_unreadable_draft_is_reported_and_the_others_checked(capsys, tmp_path):
     assert "a.txt:14:85: QC001" in out  # the readable draft was still checked
 
 
+def test_a_folder_without_drafts_is_an_error(capsys, tmp_path):
+    (tmp_path / "empty").mkdir()
+    code, _, err = qcdc(capsys, "check", str(tmp_path / "empty"))
+    assert code == 2 and "no drafts" in err
+
+
 def test_unknown_rule_is_a_usage_error(capsys, tmp_path):
     draft = write(tmp_path / "a.txt", DRAFT)
     code, _, err = qcdc(capsys, "check", str(draft), "--select", "QC999")
@@ -495,3 +501,19 @@ def test_missing_index_is_an_error(capsys, tmp_path):
     draft = write(tmp_path / "a.txt", DRAFT)
     code, _, err = qcdc(capsys, "check", str(draft), "--db", str(tmp_path / "none.sqlite"))
     assert code == 2 and "none.sqlite" in err
+
+
+def test_snippet_lines_are_counted_like_extraction():
+    """A form feed (Word exports) or U+2028 is not a line break for the line numbers."""
+    text = DRAFT.replace("KẾ HOẠCH\n", "KẾ HOẠCH\x0c\u2028\n")
+    report = FileReport("a.txt", [_finding()], text)
+    plain = _strip_ansi(render_text([report], "en", color=True)).splitlines()
+    assert "157-NĐ/2007/NĐ-CP" in plain[1] and plain[2].count("^") == len("157-NĐ/2007/NĐ-CP")
+
+
+def test_a_draft_already_in_the_index_does_not_collide_with_itself(capsys, tmp_path):
+    draft = write(tmp_path / "corpus/du-thao.txt", LAI_CHAU_PLAN.format(parent="26-KH/TU"))
+    db = tmp_path / "self.sqlite"
+    assert qcdc(capsys, "ingest", str(tmp_path / "corpus"), "--db", str(db), "--quiet", "--jobs", "1")[0] == 0
+    code, out, _ = qcdc(capsys, "check", str(draft), "--format", "json", "--select", "QC013", "--db", str(db))
+    assert json.loads(out)["diagnostics"] == [] and code == 0

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 from graph_factories import doc, extraction, registry
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lint_helpers import Cite, make
 
 from qcdc_cli.errors import ConfigError
@@ -408,6 +410,21 @@ Chính trị; Chỉ thị số 30-CT/TW, ngày 18/02/1998 của Bộ Chính tr�
 
 
 def test_first_mention_without_date_and_body():
+    text = HA_TINH.replace("Chỉ thị 30-CT/TW, Kết luận", "Chỉ thị 30-CT/TW. Kết luận")
+    cites = [
+        Cite("30-CT/TW", type_word="Chỉ thị"),
+        Cite("120-KL/TW", date="2016-01-07", issuer="Bộ Chính trị", type_word="Kết luận"),
+        Cite("30-CT/TW", occurrence=2, date="1998-02-18", issuer="Bộ Chính trị", type_word="Chỉ thị"),
+    ]
+    own = SelfInfo(number="02-NQ/TU", issuer_code="TU", date="2017-05-12", place="Hà Tĩnh")
+    found = run(text, cites, own, rules={"QC016"})
+    assert codes(found) == ["QC016"]
+    assert found[0].severity == "info"
+    assert found[0].message("en") == "first mention of 30-CT/TW lacks its date, issuing body"
+    assert found[0].message("vi") == ("lần dẫn chiếu đầu tiên của 30-CT/TW thiếu ngày ban hành, cơ quan ban hành")
+
+
+def test_a_list_shares_its_issuer_but_not_its_date():
     cites = [
         Cite("30-CT/TW", type_word="Chỉ thị"),
         Cite("120-KL/TW", date="2016-01-07", issuer="Bộ Chính trị", type_word="Kết luận"),
@@ -415,10 +432,29 @@ def test_first_mention_without_date_and_body():
     ]
     own = SelfInfo(number="02-NQ/TU", issuer_code="TU", date="2017-05-12", place="Hà Tĩnh")
     found = run(HA_TINH, cites, own, rules={"QC016"})
-    assert codes(found) == ["QC016"]
-    assert found[0].severity == "info"
-    assert found[0].message("en") == "first mention of 30-CT/TW lacks its date, issuing body"
-    assert found[0].message("vi") == ("lần dẫn chiếu đầu tiên của 30-CT/TW thiếu ngày ban hành, cơ quan ban hành")
+    assert [g.message("en") for g in found] == ["first mention of 30-CT/TW lacks its date"]
+
+
+TAY_NINH_LIST = """BAN CHỈ ĐẠO
+Số 19-KH/BCĐ
+
+thực hiện chương trình giám sát theo quyết định 217-QĐ/TW và quyết định 218-QĐ/TW, ngày 12/12/2013 \
+của Bộ Chính trị; quy định 124-QĐ/TW, ngày 02/02/2018 của Ban Bí thư.
+"""
+
+
+def test_a_list_shares_its_date_when_the_registry_agrees():
+    cites = [
+        Cite("19-KH/BCĐ"),
+        Cite("217-QĐ/TW", type_word="quyết định"),
+        Cite("218-QĐ/TW", date="2013-12-12", issuer="Bộ Chính trị", type_word="quyết định"),
+        Cite("124-QĐ/TW", date="2018-02-02", issuer="Ban Bí thư", type_word="quy định"),
+    ]
+    own = SelfInfo(number="19-KH/BCĐ", issuer_code="BCĐ", province="Tây Ninh")
+    qd217 = doc("217-QĐ/TW", term="XI", date="2013-12-12", type="QĐ", confidence="confirmed")
+    assert run(TAY_NINH_LIST, cites, own, knowledge=knowledge([qd217]), rules={"QC016"}) == []
+    found = run(TAY_NINH_LIST, cites, own, rules={"QC016"})
+    assert [g.message("en") for g in found] == ["first mention of 217-QĐ/TW lacks its date"]
 
 
 def test_complete_first_mention():
@@ -659,3 +695,35 @@ def test_severity_override_and_worst():
 def test_vn_date():
     assert vn_date("2016-01-07") == "07/01/2016"
     assert vn_date(None) == "?"
+
+
+# ---- properties over the real extractor ---------------------------------------------------------
+
+WORDS_VI = ["Thực hiện", "Kế hoạch số", "Kết luận", "Chỉ thị", "ngày", "của", "Bộ Chính trị", "Tỉnh ủy", "và", ",", "."]
+NUMBERS = ["62-KH/TU", "120-KL/TW", "157-NĐ/2007/NĐ-CP", "34/2007/PL-UBTVQH11", "22/CT-TW", "25-NQ/TU", "30c/NQ-CP"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(WORDS_VI),
+            st.sampled_from(NUMBERS),
+            st.sampled_from(["07/01/2016", "03/6/2013", "\n", "\n\n", "Số ", "I. "]),
+            st.text(alphabet="aăâđêôơưÀÁẠĐ -/\t\x1b", max_size=6),
+        ),
+        max_size=40,
+    )
+)
+def test_findings_point_at_what_they_quote(parts):
+    """Whatever the text, lint does not fail and every finding's span is its quoted text."""
+    from qcdc_cli.extract import extract_text
+
+    text = " ".join(parts)
+    extraction = extract_text(text, VOCAB)
+    lines = text.split("\n")
+    for g in lint(text, extraction, VOCAB):
+        assert 1 <= g.line <= len(lines)
+        assert g.message("vi") and g.message("en")
+        if g.text and g.end_line == g.line and g.code not in ("QC010", "QC011", "QC012", "QC013", "QC017"):
+            assert lines[g.line - 1][g.column - 1 : g.end_column - 1] == g.text

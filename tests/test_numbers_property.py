@@ -20,12 +20,13 @@ from qcdc_cli.models import Extraction
 from qcdc_cli.numbers import find_numbers, parse_number
 from qcdc_cli.vocab import Vocabulary, load_vocabulary
 
-# Strategies are built at import time, so they read the registry directly (cached, the
-# same object the `vocab` fixture returns).
-_VOCAB = load_vocabulary()
-_PARTY_TYPES = sorted(set(_VOCAB.party_types.values()))
-_STATE_TYPES = sorted(set(_VOCAB.state_types.values()))
-_ISSUERS = {info.code: info for info in _VOCAB.issuers.values()}
+# Strategies are built at import time, so they read the registry directly (cached: the
+# same object the `vocab` fixture returns). Tests use it directly too: hypothesis prints
+# every argument of a failing example, and a Vocabulary prints as tens of kilobytes.
+VOCAB = load_vocabulary()
+_PARTY_TYPES = sorted(set(VOCAB.party_types.values()))
+_STATE_TYPES = sorted(set(VOCAB.state_types.values()))
+_ISSUERS = {info.code: info for info in VOCAB.issuers.values()}
 _PARTY_ISSUERS = sorted(c for c, i in _ISSUERS.items() if i.system == "party")
 _STATE_ISSUERS = sorted(c for c, i in _ISSUERS.items() if i.system == "state" and not i.numbered_by_term)
 _TERM_ISSUERS = sorted(c for c, i in _ISSUERS.items() if i.numbered_by_term)  # QH, UBTVQH
@@ -94,35 +95,41 @@ def check_spans(text: str, ex: Extraction) -> None:
 
 
 @given(text=ANY_TEXT)
-def test_spans_round_trip_on_arbitrary_unicode(vocab: Vocabulary, text: str) -> None:
-    check_spans(text, extract_text(text, vocab))
+def test_spans_round_trip_on_arbitrary_unicode(text: str) -> None:
+    check_spans(text, extract_text(text, VOCAB))
+
+
+# Regressions first found by these properties: a document with its own number and a
+# shared-parts list ("số 18, 19-NQ/TW") made extract_text raise IndexError.
 
 
 @given(text=TEXT_WITH_NUMBERS)
+@example("Số 62-KH/TU\nThực hiện Nghị quyết số 18, 19-NQ/TW.")
 @example("a&#x301;62-KH/TU")  # an entity that decodes to a combining mark
 @example("x \u0301 20-QĐ&#x002F;TW&#x002F;")
-def test_spans_round_trip_with_real_numbers_inside(vocab: Vocabulary, text: str) -> None:
-    check_spans(text, extract_text(text, vocab))
+def test_spans_round_trip_with_real_numbers_inside(text: str) -> None:
+    check_spans(text, extract_text(text, VOCAB))
 
 
 @given(text=ADVERSARIAL_TEXT)
-def test_extraction_never_raises_on_number_soup(vocab: Vocabulary, text: str) -> None:
-    check_spans(text, extract_text(text, vocab))
+@example("Số 0-KH/TU số 0, 0-NQ/TW")
+def test_extraction_never_raises_on_number_soup(text: str) -> None:
+    check_spans(text, extract_text(text, VOCAB))
 
 
 @given(text=ADVERSARIAL_TEXT.map(lambda t: unicodedata.normalize("NFD", t)))
-def test_extraction_never_raises_on_decomposed_soup(vocab: Vocabulary, text: str) -> None:
-    check_spans(text, extract_text(text, vocab))
+def test_extraction_never_raises_on_decomposed_soup(text: str) -> None:
+    check_spans(text, extract_text(text, VOCAB))
 
 
 @given(before=ANY_TEXT, after=ANY_TEXT, piece=st.sampled_from(["62-KH/TU", "04/2015/NĐ-CP", "02 - NQ/TU", "13-KH/ÐUK"]))
-def test_number_between_spaces_is_found(vocab: Vocabulary, before: str, after: str, piece: str) -> None:
+def test_number_between_spaces_is_found(before: str, after: str, piece: str) -> None:
     """A number set off by spaces is read whatever surrounds it (as a reference, or as the
     document's own number when the random prefix happens to look like a header)."""
     text = f"{before} {piece} {after}"
-    canonical = parse_number(piece, vocab)
+    canonical = parse_number(piece, VOCAB)
     assert canonical is not None
-    ex = extract_text(text, vocab)
+    ex = extract_text(text, VOCAB)
     numbers = {r.number for r in ex.references} | {ex.self.number}
     assert canonical.doc.number in numbers
     check_spans(text, ex)
@@ -160,8 +167,8 @@ ANY_NUMBER = st.one_of(party_numbers(), state_numbers())
 
 
 @given(number=ANY_NUMBER)
-def test_canonical_number_is_a_fixed_point(vocab: Vocabulary, number: str) -> None:
-    parsed = parse_number(number, vocab)
+def test_canonical_number_is_a_fixed_point(number: str) -> None:
+    parsed = parse_number(number, VOCAB)
     assert parsed is not None, number
     assert parsed.doc.number == number
     assert not parsed.malformed, parsed
@@ -169,39 +176,82 @@ def test_canonical_number_is_a_fixed_point(vocab: Vocabulary, number: str) -> No
 
 
 @given(number=ANY_NUMBER)
-def test_upper_case_gives_the_same_canonical_number(vocab: Vocabulary, number: str) -> None:
-    parsed = parse_number(number.upper(), vocab)
+def test_upper_case_gives_the_same_canonical_number(number: str) -> None:
+    parsed = parse_number(number.upper(), VOCAB)
     assert parsed is not None, number.upper()
     assert parsed.doc.number == number
 
 
 @given(number=ANY_NUMBER)
-def test_eth_for_d_with_stroke_gives_the_same_canonical_number(vocab: Vocabulary, number: str) -> None:
+def test_eth_for_d_with_stroke_gives_the_same_canonical_number(number: str) -> None:
     """Ð (U+00D0, what a cp1258 file read as cp1252 gives) reads as Đ."""
-    parsed = parse_number(number.replace("Đ", "Ð").replace("đ", "ð"), vocab)
+    parsed = parse_number(number.replace("Đ", "Ð").replace("đ", "ð"), VOCAB)
     assert parsed is not None
     assert parsed.doc.number == number
 
 
 @given(number=ANY_NUMBER, before=st.sampled_from(["Căn cứ Nghị định số ", "Thực hiện ", "số: ", "(", "“"]))
-def test_generated_number_in_a_sentence_is_found_whole(vocab: Vocabulary, number: str, before: str) -> None:
+def test_generated_number_in_a_sentence_is_found_whole(number: str, before: str) -> None:
     text = f"{before}{number} ngày 07/01/2016 của Chính phủ."
-    found = find_numbers(text, vocab)
+    found = find_numbers(text, VOCAB)
     assert [(f.doc.number, text[f.start : f.end]) for f in found] == [(number, number)]
 
 
 @given(number=st.one_of(party_numbers(SERIAL_WITH_LETTER), state_numbers(SERIAL_WITH_LETTER)))
-def test_serial_with_letter_is_a_fixed_point(vocab: Vocabulary, number: str) -> None:
+def test_serial_with_letter_is_a_fixed_point(number: str) -> None:
     """30c/NQ-CP: the letter after the serial is part of the number, as written."""
-    parsed = parse_number(number, vocab)
+    parsed = parse_number(number, VOCAB)
     assert parsed is not None
     assert parsed.doc.number == number
 
 
 @pytest.mark.parametrize(("written", "canonical"), [("30C/NQ-CP", "30c/NQ-CP"), ("30C-NQ/TU", "30c-NQ/TU")])
-def test_upper_case_serial_letter_reads_as_the_canonical_number(
-    vocab: Vocabulary, written: str, canonical: str
-) -> None:
-    parsed = parse_number(written, vocab)
+def test_upper_case_serial_letter_reads_as_the_canonical_number(written: str, canonical: str) -> None:
+    parsed = parse_number(written, VOCAB)
     assert parsed is not None
     assert parsed.doc.number == canonical
+
+
+# ---- regressions the properties found (fixed on main in d981e3f) ----
+
+NUMBERED_PLAN = """TỈNH ỦY HÀ TĨNH
+Số 02-NQ/TU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Hà Tĩnh, ngày 10 tháng 3 năm 2017
+
+NGHỊ QUYẾT
+về phát triển du lịch
+
+Căn cứ Nghị quyết số 18, 19-NQ/TW ngày 25/10/2017 của Hội nghị Trung ương 6 (khóa XII);
+Thực hiện Kế hoạch số 07-KH/TU ngày 12/01/2018 của Tỉnh ủy, Ban Thường vụ ban hành Nghị quyết.
+"""
+
+
+def test_shared_parts_in_a_numbered_document_do_not_crash(vocab: Vocabulary) -> None:
+    text = NUMBERED_PLAN.replace("Thực hiện Kế hoạch số 07-KH/TU ngày 12/01/2018 của Tỉnh ủy, ", "")
+    ex = extract_text(text, vocab)
+    assert ex.self.number == "02-NQ/TU"
+    assert {r.number: r.relation for r in ex.references} == {"18-NQ/TW": "based_on", "19-NQ/TW": "based_on"}
+
+
+def test_shared_parts_in_a_numbered_document_take_their_partners_relation_and_date(vocab: Vocabulary) -> None:
+    ex = extract_text(NUMBERED_PLAN, vocab)
+    assert ex.self.number == "02-NQ/TU"
+    got = {r.number: (r.relation, r.date) for r in ex.references}
+    assert got == {
+        "18-NQ/TW": ("based_on", "2017-10-25"),
+        "19-NQ/TW": ("based_on", "2017-10-25"),
+        "07-KH/TU": ("implements", "2018-01-12"),
+    }
+
+
+def test_shared_parts_without_an_own_number(vocab: Vocabulary) -> None:
+    """The same text without its own number: the shared parts are read right."""
+    ex = extract_text(NUMBERED_PLAN.replace("Số 02-NQ/TU", "Số ..."), vocab)
+    assert ex.self.number is None
+    got = {r.number: (r.relation, r.date) for r in ex.references}
+    assert got == {
+        "18-NQ/TW": ("based_on", "2017-10-25"),
+        "19-NQ/TW": ("based_on", "2017-10-25"),
+        "07-KH/TU": ("implements", "2018-01-12"),
+    }

@@ -220,7 +220,8 @@ DOC_NEW = """\
         ('date: "1997-10-01"', 'date: "1997-02-30"', "documents.0.date", "not a calendar date"),
         ("system: party", "system: đảng", "documents.0.system", "'party' or 'state'"),
         ("term: VIII", "term: VIII\n    titel: x", "documents.0.titel", "Extra inputs"),
-        ("number: 31-QĐ/TW", "number: 31/QĐ-TW", "documents.0.number", "not a Party number"),
+        ("number: 31-QĐ/TW", "number: 31/QĐ-TW", "documents.0.number", "not canonical; write '31-QĐ/TW'"),
+        ("number: 31-QĐ/TW", "number: Quy định 31", "documents.0.number", "not a document number"),
         ("number: 31-QĐ/TW", "number: 31-CT/TW", "documents.0.number", "type 'CT'"),
         ("term: VIII", "term: IX", "documents.0.date", "outside term IX"),
         (
@@ -237,6 +238,37 @@ def test_a_broken_entry_names_file_key_path_and_problem(
 ) -> None:
     assert problems_of(write(tmp_path, "ok.yaml", "documents:\n" + DOC_NEW)) == []
     path = write(tmp_path, "mine.yaml", "documents:\n" + DOC_NEW.replace(old, new))
+    found = [p for p in problems_of(path) if p.startswith(f"{path}: {where}: ")]
+    assert found, problems_of(path)
+    assert words in found[0]
+
+
+LAW = """\
+  - id: 64/2025/QH15
+    number: 64/2025/QH15
+    system: state
+    type: L
+    issuer_code: QH
+    issuer: Quốc hội
+    term: XV
+    date: "2025-02-19"
+    title: Luật Ban hành văn bản quy phạm pháp luật
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "words"),
+    [
+        ("term: XV", "term: XIV", "documents.0.term", "XIV is term 14, the number says 15"),
+        ('date: "2025-02-19"', 'date: "2024-02-19"', "documents.0.date", "not in 2025"),
+        ("type: L", "type: NĐ", "documents.0.number", "the number says type 'L'"),
+        ("issuer_code: QH", "issuer_code: UBTVQH", "documents.0.number", "`issuer_code` 'UBTVQH'"),
+        ("id: 64/2025/QH15", "id: QH:L:64@XV", "documents.0.id", "should be '64/2025/QH15'"),
+    ],
+)
+def test_a_broken_state_entry(tmp_path: Path, old: str, new: str, where: str, words: str) -> None:
+    assert problems_of(write(tmp_path, "ok.yaml", "documents:\n" + LAW)) == []
+    path = write(tmp_path, "mine.yaml", "documents:\n" + LAW.replace(old, new))
     found = [p for p in problems_of(path) if p.startswith(f"{path}: {where}: ")]
     assert found, problems_of(path)
     assert words in found[0]

@@ -166,6 +166,8 @@ def _check_all(
     severities: dict[str, str],
 ) -> list[FileReport]:
     """Read and extract every draft, then lint each; a read error is kept in its report."""
+    import os
+
     from qcdc_cli.errors import InputError
     from qcdc_cli.extract import extract_text
     from qcdc_cli.lint import USES_KNOWLEDGE, lint
@@ -176,7 +178,12 @@ def _check_all(
 
     vocab = load_vocabulary(registry_paths)
     read: list[tuple[Path, str | None, Extraction | InputError]] = []
-    for path in expand_paths(drafts):
+    files = expand_paths(drafts)
+    if not files:
+        from qcdc_cli.errors import ConfigError
+
+        raise ConfigError(f"no drafts (.txt or .md files) in {', '.join(str(p) for p in drafts)}")
+    for path in files:
         try:
             text = read_document(path).text
         except InputError as e:
@@ -199,7 +206,7 @@ def _check_all(
             knowledge=knowledge,
             rules=rules,
             severities=severities,  # type: ignore[arg-type]
-            path=str(path.resolve()) if db is not None else str(path),
+            path=os.path.abspath(path) if db is not None else str(path),  # as the index records it
         )
         reports.append(FileReport(str(path), found, text))
     return reports
@@ -212,48 +219,26 @@ def _knowledge(
     carry a number the drafts use: their own numbers and the numbers they cite."""
     from qcdc_cli.lint import Knowledge
     from qcdc_cli.registry import load_registry
-    from qcdc_cli.resolve import Catalog, CitingUnit
+    from qcdc_cli.resolve import Catalog
 
     registry = load_registry(registry_paths)
     catalog = Catalog.build(registry, vocab)
     if db is None:
         return Knowledge.build(registry, catalog)
-    from qcdc_cli.models import SelfInfo
-    from qcdc_cli.store import Store
+    from qcdc_cli.cli._console import error
+    from qcdc_cli.resolve import loose
+    from qcdc_cli.store import Store, known_from_row
 
     numbers = {x.self.number for x in extractions if x.self.number}
     numbers |= {r.number for x in extractions for r in x.references}
     with Store.open_reader(db) as store:
-        rows = [row for row in store.dump()["documents"] if row[2] in numbers]
-    for (
-        path,
-        segment,
-        number,
-        system,
-        type_,
-        type_name,
-        code,
-        issuer,
-        _level,
-        province,
-        date,
-        _place,
-        title,
-        line,
-        _,
-    ) in rows:
-        info = SelfInfo(
-            number=number,
-            type=type_,
-            issuer_code=code,
-            date=date,
-            issuer=issuer,
-            province=province,
-            title=title,
-            type_name=type_name,
-            system=system,
-            line=line,
-        )
-        catalog.add(catalog.from_self(CitingUnit(path, segment, info, (), ())))
+        stale = store.derived_state()[0]
+        rows = store.nodes_for_keys(sorted({loose(n) for n in numbers}))
+    if stale:
+        error(f"{db}: the index is being updated (or an ingest was interrupted); its documents may lag")
+    for row in rows:
+        known = known_from_row(row)
+        if known.in_corpus:  # documents read into the index; the registry is already here
+            catalog.add(known)
     catalog.finish()
     return Knowledge.build(registry, catalog, has_index=True)

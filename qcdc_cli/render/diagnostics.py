@@ -81,7 +81,8 @@ def render_text(reports: Sequence[FileReport], lang: str, color: bool = False) -
 
     out: list[str] = []
     for report in reports:
-        lines = report.text.splitlines() if (color and report.text is not None) else []
+        # split on "\n" only, as extraction counts lines: splitlines() also breaks at \f, \u2028
+        lines = report.text.split("\n") if (color and report.text is not None) else []
         path = sanitize(report.path)
         for g in report.diagnostics:
             head = f"{paint('path', path)}:{g.line}:{g.column}: {paint(g.severity, g.code)} "
@@ -96,6 +97,7 @@ def render_text(reports: Sequence[FileReport], lang: str, color: bool = False) -
 
 def _snippet(line: str, g: Diagnostic, lang: str, paint: Any) -> list[str]:
     """The line around the finding, the finding underlined, carets below it."""
+    line = line.removesuffix("\r")
     start = g.column - 1
     end = g.end_column - 1 if g.end_line == g.line else len(line)
     end = max(start + 1, min(end, len(line)))

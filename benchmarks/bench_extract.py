@@ -1,0 +1,231 @@
+"""Extraction throughput against a bare scan of the number pattern, linearity, adversarial input.
+
+Run: .venv/bin/python benchmarks/bench_extract.py [--mb 4] [--repeat 5] [--profile]
+
+Prints figures only (no pass/fail): speed is judged against the baseline measured in the
+same run, because absolute timings on a shared 2-core VM vary by 15-25 % run to run
+(../shared/research/ecosystem-perf.md, "Machine and method"). Best of --repeat runs.
+
+- corpus: the five bundled samples, concatenated again and again with every document
+  number's serial redrawn (seeded), so the text stays real Vietnamese prose with real
+  headers, cues and dates but no two copies are identical;
+- baseline: `number_regex().finditer` over the same text, the single scan extraction
+  cannot avoid; the ratio says what the rest of extraction costs on top of it;
+- one big text (the issue's measure) and the same corpus as one call per document
+  (what `qcdc ingest` does);
+- linearity: time(2x) / time(x) should stay near 2;
+- adversarial: 1 MB inputs made of what numbers are made of (digit runs, dashes,
+  slashes, "Số", "KH/TU", newlines), which must finish well under a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import math
+import pstats
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from qcdc_cli.extract import extract_text
+from qcdc_cli.numbers import number_regex
+from qcdc_cli.vocab import Vocabulary, load_vocabulary
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+SEED = 20260422
+MB = 1_000_000  # bytes of UTF-8
+BUDGET = 60.0  # seconds: an adversarial case extrapolated beyond this is reported, not run
+
+
+def varied_copy(text: str, rng: random.Random) -> str:
+    """The text with each document number's serial replaced by a random one."""
+    out: list[str] = []
+    last = 0
+    for m in number_regex().finditer(text):
+        s, e = m.span("n")
+        out.append(text[last:s])
+        out.append(str(rng.randint(1, 2999)))
+        last = e
+    out.append(text[last:])
+    return "".join(out)
+
+
+def build_documents(target_bytes: int, seed: int = SEED) -> list[str]:
+    """Seeded documents (varied copies of the samples) totalling at least `target_bytes`."""
+    rng = random.Random(seed)
+    samples = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    docs: list[str] = []
+    size = 0
+    while size < target_bytes:
+        sample = samples[len(docs) % len(samples)]
+        doc = varied_copy(sample, rng)
+        docs.append(doc)
+        size += len(doc.encode("utf-8"))
+    return docs
+
+
+def join(docs: list[str]) -> str:
+    return "\n\n".join(docs)
+
+
+def _repeat(unit: str) -> Callable[[int], str]:
+    return lambda size: unit * (size // len(unit.encode("utf-8")) + 1)
+
+
+def _soup(alphabet: list[str], seed: int) -> Callable[[int], str]:
+    def build(size: int) -> str:
+        rng = random.Random(seed)
+        return "".join(rng.choice(alphabet) for _ in range(size))
+
+    return build
+
+
+def _table(size: int) -> str:
+    """An annex table of cited plans: no sentence ends in it, so it is one long "sentence"."""
+    rows = ["DANH MỤC VĂN BẢN\n\n| STT | Văn bản |\n|---|---|\n"]
+    i = 0
+    while sum(len(r) for r in rows) < size:  # characters; close enough for a cut below
+        i += 1
+        rows.append(
+            f"| {i} | Kế hoạch số {i}-KH/TU ngày 01/3/2016 của Tỉnh ủy về triển khai thực hiện "
+            f"Chỉ thị số {i + 1}-CT/TW |\n"
+        )
+    return "".join(rows)
+
+
+# 1 MB inputs built to stress the scanner, the lookbehinds, the bounded windows and the
+# per-line and per-number loops. Each is a function of the size in bytes.
+ADVERSARIAL: dict[str, Callable[[int], str]] = {
+    "random soup of number parts": _soup(
+        ["0", "1", "12", "2015", "-", "–", "/", " ", "\n", "Số", "số", "KH/TU", "KH", "TW", "NQ", ",", ":"], SEED
+    ),
+    "digits, dashes, slashes only": _soup(list("0123456789/-"), SEED),
+    "digit run": _repeat("7"),
+    "dash run": _repeat("-"),
+    "slash run": _repeat("/"),
+    "newline run": _repeat("\n"),
+    '"Số " repeated': _repeat("Số "),
+    '"1-" repeated': _repeat("1-"),
+    '"1/" repeated': _repeat("1/"),
+    '"1-KH/TU " repeated': _repeat("1-KH/TU "),
+    '"Số 1-KH/TU\\n" repeated': _repeat("Số 1-KH/TU\n"),
+    '"ngày 1/1/2015 " repeated': _repeat("ngày 1/1/2015 "),
+    '"số 1, " list, then 2-NQ/TW': lambda size: "Nghị quyết số " + "1, " * ((size - 30) // 3) + "2-NQ/TW",
+    '"Thực hiện KH số 1-KH/TU, " repeated': _repeat("Thực hiện Kế hoạch số 1-KH/TU, "),
+    "annex table of plans (one sentence)": _table,
+}
+
+
+def cut(text: str, size: int) -> str:
+    """`text` cut to at most `size` bytes of UTF-8 (the list case is built to fit whole)."""
+    return text.encode("utf-8")[:size].decode("utf-8", errors="ignore")
+
+
+def best_time(fn: Callable[[], object], repeat: int) -> float:
+    """Best of `repeat` runs; a run over 5 s is not repeated (the figure is clear enough)."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+        if best > 5.0:
+            break
+    return best
+
+
+def scan(text: str) -> int:
+    return sum(1 for _ in number_regex().finditer(text))
+
+
+def mb_of(text: str) -> float:
+    return len(text.encode("utf-8")) / MB
+
+
+def profile(fn: Callable[[], object], top: int = 25) -> str:
+    prof = cProfile.Profile()
+    prof.enable()
+    fn()
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=4.0, help="size of the big text (default 4 MB)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the best is printed")
+    parser.add_argument("--profile", action="store_true", help="cProfile the big text and the slowest adversarial case")
+    args = parser.parse_args()
+
+    vocab: Vocabulary = load_vocabulary()
+    extract_text("Số 1-KH/TU", vocab)  # compile every pattern before timing
+
+    docs = build_documents(int(args.mb * MB))
+    text = join(docs)
+    size = mb_of(text)
+    n_numbers = scan(text)
+    print(f"corpus: {size:.2f} MB, {len(text):,} characters, {len(docs)} documents, {n_numbers:,} numbers scanned")
+
+    t_scan = best_time(lambda: scan(text), args.repeat)
+    t_big = best_time(lambda: extract_text(text, vocab), args.repeat)
+    t_docs = best_time(lambda: [extract_text(d, vocab) for d in docs], args.repeat)
+    refs = sum(len(r.mentions) for r in extract_text(text, vocab).references)
+    print(f"bare regex scan (number_regex().finditer)  {t_scan:7.3f} s  {size / t_scan:8.1f} MB/s")
+    print(
+        f"extract_text, one {size:.1f} MB text          {t_big:7.3f} s  {size / t_big:8.1f} MB/s"
+        f"  ({t_big / t_scan:.1f}x the scan; {refs:,} mentions)"
+    )
+    print(
+        f"extract_text, one call per document     {t_docs:7.3f} s  {size / t_docs:8.1f} MB/s"
+        f"  ({t_docs / t_scan:.1f}x the scan)"
+    )
+
+    print("\nlinearity (time for 2x text / time for x text; 2.0 is linear):")
+    half = join(docs[: len(docs) // 2])
+    quarter = join(docs[: len(docs) // 4])
+    t_quarter = best_time(lambda: extract_text(quarter, vocab), args.repeat)
+    t_half = best_time(lambda: extract_text(half, vocab), args.repeat)
+    print(f"  {mb_of(quarter):5.2f} MB {t_quarter:7.3f} s")
+    print(f"  {mb_of(half):5.2f} MB {t_half:7.3f} s   ratio {t_half / t_quarter:.2f}")
+    print(f"  {size:5.2f} MB {t_big:7.3f} s   ratio {t_big / t_half:.2f}")
+
+    print(f"\nadversarial inputs, 1 MB each (best of {args.repeat}; cases that grow faster than linear are")
+    print(f"first timed at 1/16 and 1/8 MB and not run at 1 MB when that extrapolates beyond {BUDGET:.0f} s):")
+    slowest = ("", 0.0, "")
+    for name, build in ADVERSARIAL.items():
+        small, double = cut(build(MB // 16), MB // 16), cut(build(MB // 8), MB // 8)
+        t_small = best_time(lambda small=small: extract_text(small, vocab), args.repeat)
+        t_double = best_time(lambda double=double: extract_text(double, vocab), args.repeat)
+        growth = t_double / t_small if t_small > 0 else 1.0
+        estimate = t_double * 8 ** max(1.0, math.log2(max(growth, 1e-9)))
+        if estimate > BUDGET:
+            print(
+                f"  {name:38s} NOT RUN at 1 MB: {t_small:.3f} s at 62 KB, {t_double:.3f} s at 125 KB"
+                f" (2x/x {growth:.1f}), extrapolated {estimate:,.0f} s"
+            )
+            if t_double * 8 > slowest[1]:
+                slowest = (name, t_double * 8, double)
+            continue
+        adv = cut(build(MB), MB)
+        t_adv = best_time(lambda adv=adv: extract_text(adv, vocab), args.repeat)
+        t_adv_scan = best_time(lambda adv=adv: scan(adv), args.repeat)
+        print(
+            f"  {name:38s} {mb_of(adv):5.2f} MB  extract {t_adv:7.3f} s   scan {t_adv_scan:7.3f} s"
+            f"   (2x/x at 62->125 KB {growth:.1f})"
+        )
+        if t_adv > slowest[1]:
+            slowest = (name, t_adv, double)
+
+    if args.profile:
+        print(f"\nprofile: extract_text on the {size:.1f} MB corpus")
+        print(profile(lambda: extract_text(text, vocab)))
+        print(f"profile: extract_text on the slowest adversarial input ({slowest[0]}), cut to 125 KB")
+        print(profile(lambda: extract_text(slowest[2], vocab)))
+
+
+if __name__ == "__main__":
+    main()
