@@ -179,6 +179,9 @@ def index_catalog(db_path: Path, text: str, registry_paths: Sequence[Path] = ())
                 serial = re.match(r"[^-/]*[-/]", loose(number))
                 keys = store.keys_with_prefix(serial.group()) if serial else []
                 rows = store.nodes_for_keys(keys)
+            # every document with the number of one found (through an alias too): ids are
+            # qualified within such groups, so only whole groups get the index's ids back
+            rows += store.nodes_for_keys(loose(row[1]) for row in rows if row[1])
     seen: set[str] = set()
     for row in rows:
         if row[0] not in seen:
