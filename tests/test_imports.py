@@ -43,14 +43,6 @@ def within(name: str, prefixes: tuple[str, ...]) -> bool:
 
 ALL_MODULES = sorted(PACKAGE.rglob("*.py"))
 
-# Renderers import the terminal-safety helpers (safe, sanitize) from cli/_console.py, so
-# the render layer depends on the CLI layer. Moving the helpers below both (a module the
-# CLI and the renderers import) fixes it; until then these are expected failures.
-_RENDER_IMPORTS_CLI = pytest.mark.xfail(
-    strict=True, reason="render/* imports qcdc_cli.cli._console for safe()/sanitize(): render depends on cli"
-)
-KNOWN_VIOLATIONS = {f"qcdc_cli.render.{m}" for m in ("extraction", "diagnostics", "graph_export", "trace")}
-
 
 def test_the_package_is_where_the_test_looks() -> None:
     assert {f"qcdc_cli.{m}" for m in CORE} <= {module_name(p) for p in ALL_MODULES}
@@ -64,10 +56,7 @@ def test_core_does_not_import_the_edges(name: str) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [
-        pytest.param(p, id=module_name(p), marks=[_RENDER_IMPORTS_CLI] if module_name(p) in KNOWN_VIOLATIONS else [])
-        for p in ALL_MODULES
-    ],
+    [pytest.param(p, id=module_name(p), marks=[]) for p in ALL_MODULES],
 )
 def test_only_the_entry_points_import_the_cli(path: Path) -> None:
     name = module_name(path)

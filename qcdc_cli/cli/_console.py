@@ -7,36 +7,16 @@ I/O or internal error, so an internal error never reads as "findings".
 
 from __future__ import annotations
 
-import re
 import sys
 from typing import TYPE_CHECKING, Any
+
+from qcdc_cli.terminal import safe, sanitize
 
 if TYPE_CHECKING:
     import typer
     from rich.console import Console
-    from rich.text import Text
 
-# C0 controls but tab and newline, DEL, C1, zero-width and bidi controls, BOM: what can
-# move the cursor, hide text, reorder it or smuggle an escape sequence out of a
-# document (../shared/research/ecosystem-perf.md §5). Rich strips only a few of these.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
-def _visible(match: re.Match[str]) -> str:
-    ch = match.group()
-    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
-
-
-def sanitize(text: str) -> str:
-    """Document text made safe for a terminal: control characters become visible escapes."""
-    return _UNSAFE.sub(_visible, text) if _UNSAFE.search(text) else text
-
-
-def safe(text: str | None, style: str = "") -> Text:
-    """A rich Text that shows `text` literally: no markup, no emoji codes, no escapes."""
-    from rich.text import Text
-
-    return Text(sanitize(text or ""), style=style)
+__all__ = ["error", "print_json", "run_app", "safe", "sanitize", "stderr_console", "stdout_console"]
 
 
 def stdout_console() -> Console:

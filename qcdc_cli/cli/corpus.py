@@ -360,22 +360,15 @@ def _networkx_lines(graph: Any, output_format: ExportFormat) -> Any:
     import networkx as nx
 
     from qcdc_cli.cli._console import sanitize
+    from qcdc_cli.render.graph_export import node_dict
 
     g = nx.DiGraph()
     for node in graph.nodes():
-        attrs = {
-            "label": node.id,
-            "number": node.number,
-            "type": node.type,
-            "issuer_code": node.issuer_code,
-            "issuer": node.issuer,
-            "province": node.province,
-            "date": node.date,
-            "title": node.title,
-            "path": node.path,
+        described = node_dict(node)
+        attrs = {"label": described.pop("id"), **described}
+        clean: dict[str, Any] = {
+            k: v if isinstance(v, bool) else sanitize(v) for k, v in attrs.items() if v is not None
         }
-        clean: dict[str, Any] = {k: sanitize(v) for k, v in attrs.items() if v is not None}
-        clean.update(in_corpus=node.in_corpus, in_registry=node.in_registry)
         g.add_node(sanitize(node.id), **clean)
     for link in graph.links():
         first = link.evidence[0] if link.evidence else None

@@ -22,8 +22,8 @@ from typing import Any
 from urllib.parse import quote
 
 from qcdc_cli import __version__
-from qcdc_cli.cli._console import sanitize
 from qcdc_cli.lint import RULES, RULES_BY_CODE, Diagnostic, Rule
+from qcdc_cli.terminal import sanitize
 
 JSON_SCHEMA_VERSION = 1
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from qcdc_cli.cli._console import safe
+from qcdc_cli.terminal import safe
 
 
 def render_extractions(results: list[dict[str, Any]], console: Console) -> None:

@@ -12,7 +12,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from qcdc_cli.cli._console import sanitize
+from qcdc_cli.terminal import sanitize
 
 if TYPE_CHECKING:
     from qcdc_cli.graph import Issue, Trace

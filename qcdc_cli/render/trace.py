@@ -15,8 +15,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from qcdc_cli.cli._console import safe
 from qcdc_cli.resolve import FILE_PREFIX
+from qcdc_cli.terminal import safe
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
