@@ -436,7 +436,7 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
     lines = LineIndex(clean)
     numbers = find_numbers(clean, vocab)
     mentions = _mentions(clean, numbers, pats)
-    segment_starts = find_segments(clean, numbers, vocab)
+    segment_starts = find_segments(clean, numbers, vocab, lines)
     segment_ends = [*segment_starts[1:], len(clean)]
     for m in mentions:
         m.segment = bisect_right(segment_starts, m.start) - 1
