@@ -18,7 +18,7 @@ repair is unambiguous.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -131,12 +131,43 @@ def _is_party_issuer(code: str, vocab: Vocabulary) -> bool:
     return info is not None and info.system == "party"
 
 
+_GROUPS = ("n", "ptype", "myear", "mtype", "miss", "piss", "year", "stype", "siss", "atype", "aiss")
+
+
 def parse_match(m: regex.Match[str], text: str, vocab: Vocabulary) -> NumberMatch:
     """Turn one scanner match into a canonical number, extending and repairing typos."""
+    start, end = m.span()
+    doc, malformed, suggestion, unknown = _canonical(m.group(*_GROUPS), vocab)
+    # A number glued to more token characters is a typo, not the number it starts with.
+    if end < len(text) and (
+        text[end].isalnum() or (text[end] in "/&-" and end + 1 < len(text) and text[end + 1].isalnum())
+    ):
+        tail = _TOKEN_TAIL.match(text, end)
+        end = tail.end() if tail else end
+        while end > start and text[end - 1] in ".-/":
+            end -= 1
+        malformed = True
+        repaired = _REPAIR.match(text[start:end])
+        if repaired:
+            doc, repaired_unknown = _state(repaired["n"], repaired["year"], repaired["type"], repaired["iss"], vocab)
+            unknown = tuple(repaired_unknown)
+            suggestion = doc.number
+        else:
+            suggestion = None
+    return NumberMatch(start, end, doc, malformed, suggestion, unknown)
+
+
+@lru_cache(maxsize=4096)
+def _canonical(
+    groups: tuple[str | None, ...], vocab: Vocabulary
+) -> tuple[DocNumber, bool, str | None, tuple[str, ...]]:
+    """Canonical number of the scanner's groups: cached, since a text cites the same
+    numbers again and again (bounded, so a long ingest does not grow it)."""
+    m = dict(zip(_GROUPS, groups, strict=True))
     serial = m["n"]
+    assert serial is not None
     if serial[-1].isalpha():
         serial = serial[:-1] + serial[-1].lower()  # canonical "30c", as the number is issued
-    start, end = m.span()
     malformed = False
     suggestion: str | None = None
     if m["myear"]:
@@ -157,22 +188,7 @@ def parse_match(m: regex.Match[str], text: str, vocab: Vocabulary) -> NumberMatc
             malformed, suggestion = True, doc.number
         else:
             doc, unknown = _state(serial, None, m["atype"], m["aiss"], vocab)
-    # A number glued to more token characters is a typo, not the number it starts with.
-    if end < len(text) and (
-        text[end].isalnum() or (text[end] in "/&-" and end + 1 < len(text) and text[end + 1].isalnum())
-    ):
-        tail = _TOKEN_TAIL.match(text, end)
-        end = tail.end() if tail else end
-        while end > start and text[end - 1] in ".-/":
-            end -= 1
-        malformed = True
-        repaired = _REPAIR.match(text[start:end])
-        if repaired:
-            doc, unknown = _state(repaired["n"], repaired["year"], repaired["type"], repaired["iss"], vocab)
-            suggestion = doc.number
-        else:
-            suggestion = None
-    return NumberMatch(start, end, doc, malformed, suggestion, tuple(unknown))
+    return doc, malformed, suggestion, tuple(unknown)
 
 
 def find_numbers(text: str, vocab: Vocabulary) -> list[NumberMatch]:
