@@ -58,7 +58,11 @@ _BODY_SUBJECT = regex.compile(
     r"[ \t]+(?:ban hành|xây dựng|đề ra|triển khai|quyết định|chỉ thị)",
 )
 _PARENTHETICAL = regex.compile(r"\s*\([^()]*\)")
-_MARKDOWN = regex.compile(r"^[\s#>*_]+|[\s*_]+$")
+# Markdown and spaces around a line: leading "#>*_" and spaces, trailing "*_" and spaces.
+_MARKDOWN_LEAD = regex.compile(r"[\s#>*_]+")
+_MARKDOWN_TRAIL = regex.compile(r"[\s*_]+", regex.REVERSE)  # match() anchors it at the end
+# Every date line has "ngày": a line without it is skipped before the costly _DATE_LINE.
+_NGAY = regex.compile(r"ngày", regex.IGNORECASE)
 WINDOW_LINES = 30  # a pasted document starts within this many lines of a signature
 
 
@@ -87,7 +91,12 @@ def _heading_regex(vocab: Vocabulary) -> regex.Pattern[str]:
 
 
 def _strip_markdown(line: str) -> str:
-    return _MARKDOWN.sub("", line)
+    """The line without markdown and spaces around it (a regex `sub` of `^...|...$` tried
+    the `$` branch at every position: 40 us on a paragraph; this is 3 us)."""
+    lead = _MARKDOWN_LEAD.match(line)
+    start = lead.end() if lead else 0
+    trail = _MARKDOWN_TRAIL.match(line, start)
+    return line[start : trail.start() if trail else len(line)]
 
 
 _LOWER = regex.compile(r"\p{Ll}")
@@ -124,7 +133,18 @@ class _SegmentLines:
         return line_start, line_end
 
     def slice(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        return [self[j] for j in range(max(lo, 0), min(hi, self.count))]
+        lo, hi = max(lo, 0), min(hi, self.count)
+        if lo >= hi:
+            return []
+        k = self._first + lo
+        line_starts = self._starts[k - 1 : self._first + hi - 1] if lo > 0 else [self._start]
+        if lo == 0:
+            line_starts += self._starts[k : self._first + hi - 1]
+        line_ends = [s - 1 for s in self._starts[k : self._first + hi]]
+        if len(line_ends) < hi - lo:  # the text's last line
+            line_ends.append(self._end)
+        line_ends[-1] = min(line_ends[-1], self._end)
+        return list(zip(line_starts, line_ends, strict=True))
 
     def index_of(self, pos: int) -> int:
         """Index of the line holding `pos` (start <= pos < end)."""
@@ -188,7 +208,7 @@ def read_header(
     heading_idx = None
     for i, (ls, le) in enumerate(head):
         stripped = _strip_markdown(text[ls:le])
-        if stripped and _is_upper(stripped) and heading_re.match(fold(stripped)):
+        if stripped and heading_re.match(fold(stripped)) and _is_upper(stripped):
             heading_idx = i
             info.heading = stripped
             break
@@ -206,7 +226,7 @@ def read_header(
             info.own = n
             break
     for ls, le in zone:
-        m = _DATE_LINE.search(text, ls, le)
+        m = _DATE_LINE.search(text, ls, le) if _NGAY.search(text, ls, le) else None
         if m:
             info.date = date_from_match(m)
             info.place = _strip_markdown(m["place"]).strip() or None
