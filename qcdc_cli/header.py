@@ -27,9 +27,11 @@ from qcdc_cli.vocab import Vocabulary, fold
 
 HEADER_LINES = 40  # a header never runs longer; beyond it a "Số ..." line is body text
 
+# Possessive runs ("*+") where what follows cannot start with a character of the run: the
+# same matches, without trying every shorter run when the line is 1 MB of dashes.
 _OWN_NUMBER_PREFIX = regex.compile(r"(?:^|\|)[\s*_#>]*(?:Số|SỐ|So)[ \t]*[:.]?[ \t]*$")
 _DATE_LINE = regex.compile(
-    r"(?:^|\|)[\s*_]*(?P<place>\p{Lu}[\p{L} .'\-]{1,50}?)[ \t]*,[ \t]*(?:ngày|NGÀY|Ngày)[ \t]+" + DATE_PATTERN,
+    r"(?:^|\|)[\s*_]*+(?P<place>\p{Lu}[\p{L} .'\-]{1,50}?)[ \t]*,[ \t]*(?:ngày|NGÀY|Ngày)[ \t]+" + DATE_PATTERN,
     regex.IGNORECASE | regex.MULTILINE,
 )
 _MOTTO = regex.compile(r"CỘNG SẢN VIỆT NAM|CỘNG H[ÒO]A|ĐỘC LẬP|HẠNH PHÚC|^\W*$")
@@ -37,12 +39,12 @@ _ISSUER_WORDS = regex.compile(
     r"ỦY|UỶ|ĐẢNG BỘ|BAN |BỘ |CHÍNH PHỦ|QUỐC HỘI|SỞ |HỘI ĐỒNG|UBND|HĐND|MẶT TRẬN|CHI BỘ|VĂN PHÒNG|THÀNH ỦY|TỈNH ỦY"
 )
 _OPENING = regex.compile(
-    r"^[\s*_>#-]*(?:thực hiện|căn cứ|triển khai|tiếp tục thực hiện|quán triệt|theo|trên cơ sở|xét|để|nhằm"
+    r"^[\s*_>#-]*+(?:thực hiện|căn cứ|triển khai|tiếp tục thực hiện|quán triệt|theo|trên cơ sở|xét|để|nhằm"
     r"|thi hành|phúc đáp|thừa lệnh|thừa ủy quyền)(?!\p{L})",
     regex.IGNORECASE,
 )
 _SECTION = regex.compile(
-    r"^[\s*_#>]*(?:(?:[IVXL]+|\d+(?:\.\d+)*|[a-zđ])[ \t]*[.\-–)/]|Điều[ \t]+\d+|Chương[ \t]+[IVXL\d]+|PHẦN|Phần[ \t]+)",
+    r"^[\s*_#>]*+(?:(?:[IVXL]+|\d+(?:\.\d+)*|[a-zđ])[ \t]*[.\-–)/]|Điều[ \t]+\d+|Chương[ \t]+[IVXL\d]+|PHẦN|Phần[ \t]+)",
 )
 _SEPARATOR = regex.compile(r"^[\s\-_*=~·.]*$")
 _SIGNATURE_WORDS = r"(?:T/M|TM\.|TM[ \t]|KT\.|KT[ \t]|TL\.|Q\.[ \t]*|\(?đã ký\)?|nơi nhận)"
@@ -50,8 +52,8 @@ _SIGNATURE_WORDS = r"(?:T/M|TM\.|TM[ \t]|KT\.|KT[ \t]|TL\.|Q\.[ \t]*|\(?đã ký
 # that stay on the line, then the word. Found by one scan of the whole text that starts
 # each try at a newline (a literal prefix the regex module jumps between: 15x faster than
 # a MULTILINE "^"), plus one try at the start of the text.
-_SIGNATURE_LINE = regex.compile(r"\n(?:[^\S\n]|[*_#>-])*" + _SIGNATURE_WORDS, regex.IGNORECASE)
-_SIGNATURE_FIRST_LINE = regex.compile(r"(?:[^\S\n]|[*_#>-])*" + _SIGNATURE_WORDS, regex.IGNORECASE)
+_SIGNATURE_LINE = regex.compile(r"\n(?:[^\S\n]|[*_#>-])*+" + _SIGNATURE_WORDS, regex.IGNORECASE)
+_SIGNATURE_FIRST_LINE = regex.compile(r"(?:[^\S\n]|[*_#>-])*+" + _SIGNATURE_WORDS, regex.IGNORECASE)
 _BODY_SUBJECT = regex.compile(
     r",[ \t]*(?P<body>(?:Ban Thường vụ|Ban Chấp hành|Ban Chỉ đạo|Ban Dân vận|Ban Tuyên giáo|Ủy ban nhân dân|UBND"
     r"|Hội đồng nhân dân|Đảng ủy|Tỉnh ủy|Thành ủy|Huyện ủy|Chi bộ|Thường trực)[^,.;]{0,120}?)"
@@ -188,7 +190,7 @@ def _has_number_at(number_starts: list[int], lo: int, hi: int) -> bool:
 def _pasted_title_cached(words: tuple[str, ...]) -> regex.Pattern[str]:
     alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
     return regex.compile(
-        rf"(?P<lead>^[\s*_#>]*(?:(?:{alternatives})[ \t]+(?:số[ \t]*:?[ \t]*)?|Số[ \t]*:?[ \t]*))",
+        rf"(?P<lead>^[\s*_#>]*+(?:(?:{alternatives})[ \t]+(?:số[ \t]*:?[ \t]*)?|Số[ \t]*:?[ \t]*))",
         regex.IGNORECASE,
     )
 
