@@ -114,7 +114,9 @@ class _Patterns:
     name_before: regex.Pattern[str]
     type_word_after: regex.Pattern[str]
     longest_cue: int
+    cue_parts: tuple[tuple[str, str], ...]  # (casefolded first word, alternative) of each cue
     cue_first_words: tuple[str, ...]  # casefolded; every cue match starts with one of them
+    cues_by_first: dict[tuple[str, ...], regex.Pattern[str]]  # `cues` cut to the cues of those words
 
 
 @cache
@@ -131,15 +133,13 @@ def _patterns(vocab: Vocabulary) -> _Patterns:
         rf"(?P<list>(?:[0-9]{{1,5}}[a-z]?{_SHARED_SEPARATOR})+)$",
         regex.IGNORECASE | regex.REVERSE,
     )
-    cue_alt = "|".join(regex.escape(c).replace(r"\ ", r"\s+") for c, _ in vocab.cues)
+    cue_parts = tuple((c.split(" ")[0].casefold(), regex.escape(c).replace(r"\ ", r"\s+")) for c, _ in vocab.cues)
+    cue_alt = "|".join(alt for _, alt in cue_parts)
     cues = regex.compile(rf"(?<!\p{{L}})(?:{cue_alt})(?!\p{{L}})", regex.IGNORECASE)
     cue_relation = {fold(_SPACES.sub(" ", c)): r for c, r in vocab.cues}
     name_before = regex.compile(rf"(?<!\p{{L}})(?:{words_alt})[ \t]+$", regex.IGNORECASE | regex.REVERSE)
     type_word_after = regex.compile(rf"\s+(?:(?:các|có hiệu quả|tốt)\s+)?(?:{words_alt})(?!\p{{L}})", regex.IGNORECASE)
     longest = max((len(c) for c, _ in vocab.cues), default=0) + 10
-    firsts = {c.split(" ")[0].casefold() for c, _ in vocab.cues}
-    # a word that starts with another listed word adds no place to look
-    firsts = {w for w in firsts if not any(o != w and w.startswith(o) for o in firsts)}
     return _Patterns(
         type_word_before,
         shared_before,
@@ -149,8 +149,21 @@ def _patterns(vocab: Vocabulary) -> _Patterns:
         name_before,
         type_word_after,
         longest,
-        tuple(sorted(firsts)),
+        cue_parts,
+        tuple(sorted({first for first, _ in cue_parts})),
+        {},
     )
+
+
+def _cues_starting(pats: _Patterns, words: tuple[str, ...]) -> regex.Pattern[str]:
+    """`pats.cues` with only the cues whose first word is one of `words`, in the same order:
+    where a text has one of those words, no other cue can match, and the first alternative
+    that matches is the same."""
+    pattern = pats.cues_by_first.get(words)
+    if pattern is None:
+        alt = "|".join(alt for first, alt in pats.cue_parts if first in words)
+        pattern = pats.cues_by_first[words] = regex.compile(rf"(?<!\p{{L}})(?:{alt})(?!\p{{L}})", regex.IGNORECASE)
+    return pattern
 
 
 @dataclass(slots=True)
@@ -280,18 +293,18 @@ def _cue_matches(text: str, lo: int, hi: int, pats: _Patterns) -> list[regex.Mat
     folded = window.casefold()
     if len(folded) != len(window):
         return list(pats.cues.finditer(text, lo, hi))
-    tries: set[int] = set()
+    tries: dict[int, tuple[str, ...]] = {}
     for word in pats.cue_first_words:
         i = folded.find(word)
         while i != -1:
-            tries.add(i)
+            tries[i] = (*tries.get(i, ()), word)
             i = folded.find(word, i + 1)
     out: list[regex.Match[str]] = []
     after = 0  # matches do not overlap: the next one starts at or after the last one's end
     for i in sorted(tries):
         if i < after:
             continue
-        m = pats.cues.match(text, lo + i, hi)
+        m = _cues_starting(pats, tries[i]).match(text, lo + i, hi)
         if m is not None:
             out.append(m)
             after = m.end() - lo

@@ -44,7 +44,8 @@ _OPENING = regex.compile(
     regex.IGNORECASE,
 )
 _SECTION = regex.compile(
-    r"^[\s*_#>]*+(?:(?:[IVXL]+|\d+(?:\.\d+)*|[a-zđ])[ \t]*[.\-–)/]|Điều[ \t]+\d+|Chương[ \t]+[IVXL\d]+|PHẦN|Phần[ \t]+)",
+    r"^[\s*_#>]*+(?:(?:[IVXL]+|\d+(?:\.\d+)*|[a-zđ])[ \t]*[.\-–)/]|Điều[ \t]+\d+"
+    r"|Chương[ \t]+[IVXL\d]+|PHẦN|Phần[ \t]+)",
 )
 _SEPARATOR = regex.compile(r"^[\s\-_*=~·.]*$")
 _SIGNATURE_WORDS = r"(?:T/M|TM\.|TM[ \t]|KT\.|KT[ \t]|TL\.|Q\.[ \t]*|\(?đã ký\)?|nơi nhận)"
