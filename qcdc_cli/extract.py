@@ -100,6 +100,7 @@ _COORDINATION = regex.compile(
     regex.IGNORECASE,
 )
 _SHARED_SEPARATOR = r"[ \t]*(?:,|và|;)[ \t]*"
+_NGAY = regex.compile(r"ngày", regex.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class _Patterns:
     cue_parts: tuple[tuple[str, str], ...]  # (casefolded first word, alternative) of each cue
     cue_first_words: tuple[str, ...]  # casefolded; every cue match starts with one of them
     cues_by_first: dict[tuple[str, ...], regex.Pattern[str]]  # `cues` cut to the cues of those words
+    cue_relation_written: dict[str, str | None]  # cache of _cue_relation
 
 
 @cache
@@ -151,6 +153,7 @@ def _patterns(vocab: Vocabulary) -> _Patterns:
         longest,
         cue_parts,
         tuple(sorted({first for first, _ in cue_parts})),
+        {},
         {},
     )
 
@@ -193,7 +196,7 @@ def _read_after(text: str, m: _RawMention) -> None:
     if dm:
         m.date = date_from_match(dm)
         pos = dm.end()
-    else:
+    elif _NGAY.search(text, pos, window_end):  # "của <org> ngày <date>" needs a "ngày"
         om = _AFTER_ORG_DATE.match(text, pos, window_end)
         if om and not _VE.search(om["org"]):
             m.date = date_from_match(om)
@@ -226,7 +229,13 @@ def _mentions(text: str, numbers: list[NumberMatch], pats: _Patterns) -> list[_R
     for found in numbers:
         main = _RawMention(found.start, found.end, found.doc, found)
         before = text[max(0, found.start - LOOKBACK) : found.start]
-        shared = pats.shared_before.search(before)
+        # a shared list ends with a separator (",", ";", "và") before the number
+        tail = before.rstrip(" \t")
+        shared = (
+            pats.shared_before.search(before)
+            if tail.endswith((",", ";")) or tail[-2:].casefold() == "và"
+            else None
+        )
         tw = pats.type_word_before.search(before)
         if tw:
             main.type_word = _tidy_word(tw["tw"])
@@ -311,9 +320,21 @@ def _cue_matches(text: str, lo: int, hi: int, pats: _Patterns) -> list[regex.Mat
     return out
 
 
+def _cue_relation(written: str, pats: _Patterns) -> str | None:
+    """The relation a cue phrase states, as written (cached: texts write a few cues often)."""
+    try:
+        return pats.cue_relation_written[written]
+    except KeyError:
+        relation = pats.cue_relation.get(fold(_SPACES.sub(" ", written)))
+        if len(pats.cue_relation_written) > 4096:  # odd spacing could make endless spellings
+            pats.cue_relation_written.clear()
+        pats.cue_relation_written[written] = relation
+        return relation
+
+
 def _valid_cue(text: str, found: regex.Match[str], pats: _Patterns) -> _Cue | None:
     written = found.group()
-    relation = pats.cue_relation.get(fold(_SPACES.sub(" ", written)))
+    relation = _cue_relation(written, pats)
     if relation is None:
         return None
     start, end = found.span()
