@@ -8,6 +8,7 @@ words ("ngày 03 tháng bốn năm 2018"). Day first, always.
 from __future__ import annotations
 
 import datetime as _dt
+from functools import lru_cache
 
 import regex
 
@@ -40,6 +41,7 @@ def date_from_match(m: regex.Match[str]) -> str | None:
     return iso_date(year, month, day)
 
 
+@lru_cache(maxsize=4096)  # texts repeat their dates; building a date object is the cost
 def iso_date(year: int, month: int, day: int) -> str | None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         return None

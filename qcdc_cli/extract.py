@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -283,6 +283,7 @@ def _mentions(text: str, numbers: list[NumberMatch], pats: _Patterns) -> list[_R
     return out
 
 
+@lru_cache(maxsize=1024)  # a text writes a few type words many times
 def _tidy_word(word: str) -> str:
     word = _SPACES.sub(" ", word)
     return word[0].upper() + word[1:].lower() if word.isupper() else word

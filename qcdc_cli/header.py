@@ -239,10 +239,10 @@ def read_header(
         line = _strip_markdown(text[ls:le]).strip()
         if (
             4 <= len(line) <= 100
+            and not line.upper().startswith("SỐ")
+            and _ISSUER_WORDS.search(line)
             and _is_upper(line)
             and not _MOTTO.search(line)
-            and _ISSUER_WORDS.search(line)
-            and not line.upper().startswith("SỐ")
         ):
             info.issuer_lines.append(line)
     # Title: the lines under the heading, up to the opening paragraph or the first section.
@@ -264,7 +264,7 @@ def read_header(
                 break
             if _SEPARATOR.match(line) or _SECTION.match(line):
                 break
-            if not title_parts and _is_upper(stripped) and stripped.upper().startswith("CỦA "):
+            if not title_parts and stripped.upper().startswith("CỦA ") and _is_upper(stripped):
                 info.issuer_lines.append(stripped[4:].strip())  # "CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH"
                 j += 1
                 continue
