@@ -83,6 +83,7 @@ _BREAKS = regex.compile(r"[.;!?](?=\s|$)|:[ \t\r]*\n|\n[ \t\r]*\n|\n(?=[ \t]*(?:
 # not I, V or X (roman numerals open list items).
 _BLOCKER = regex.compile(r"[^\P{L}IVX]")
 _BLOCKER_BEFORE = regex.compile(r"[^\P{L}IVX]", regex.REVERSE)
+_JOIN_GAP = 256  # characters: a gap this short to the last scanned region is scanned to join it
 # "Điều 3. Bãi bỏ Quyết định số ..." : the cue opens the sentence, the document acts.
 _SENTENCE_START = regex.compile(r"(?:^|[.;:]\s+|\n)[ \t]*(?:(?:Điều|Khoản)[ \t]+\d+[.:]?[ \t]*)?$", regex.IGNORECASE)
 _SPACES = regex.compile(r"\s+")
@@ -446,14 +447,23 @@ class _Breaks:
                 continue
             gap_lo = self._hi[i] if i >= 0 else 0
             gap_hi = self._lo[i + 1] if i + 1 < len(self._lo) else len(text)
-            before = _BLOCKER_BEFORE.search(text, gap_lo, pos)
-            start = before.end() if before else gap_lo
+            if i >= 0 and pos - gap_lo <= _JOIN_GAP:
+                start = gap_lo  # close to the region before: scan on from its end and join it
+            else:
+                before = _BLOCKER_BEFORE.search(text, gap_lo, pos)
+                start = before.end() if before else gap_lo
             after = _BLOCKER.search(text, max(hi - 1, start), gap_hi)
             end = after.end() if after else gap_hi
             found = [m.start() for m in _BREAKS.finditer(text, start, end)]
-            self._lo.insert(i + 1, start)
-            self._hi.insert(i + 1, end)
-            self._found.insert(i + 1, found)
+            if i >= 0 and start == self._hi[i]:
+                # joined at the end only: a region is never copied into another, so a text
+                # asked about back to front still costs one scan
+                self._hi[i] = end
+                self._found[i].extend(found)
+            else:
+                self._lo.insert(i + 1, start)
+                self._hi.insert(i + 1, end)
+                self._found.insert(i + 1, found)
             pos = end
 
 
@@ -574,17 +584,37 @@ def _reported(
     e = near[i] + 1 if i < len(near) else len(text)
     s = max(s, target.start - 600)
     e = min(e, target.end + 600)
-    sentence = _SPACES.sub(" ", text[s:e]).strip(" \t\r\n;:")
-    if len(sentence) > 400:
-        sentence = sentence[:397] + "..."
     return ReportedRelation(
         source=source,
         relation=cue.relation,
         target=target.doc.number,
         line=lines.line(target.start),
         cue=cue.written or None,
-        text=sentence,
+        text=_sentence_text(text, s, e),
     )
+
+
+_SENTENCE_MAX = 400
+_SENTENCE_STRIP = " \t\r\n;:"
+_SENTENCE_HEAD = 520  # characters read first: usually enough for _SENTENCE_MAX once spaces collapse
+
+
+def _sentence_text(text: str, start: int, end: int) -> str:
+    """text[start:end] with spaces collapsed and ends stripped, cut to _SENTENCE_MAX.
+
+    A long sentence (a table row run-on, 1,200 characters) is cut anyway, so its head is
+    cleaned first: collapsing spaces in a prefix gives a prefix of the whole cleaned text,
+    and once that prefix holds more than _SENTENCE_MAX characters up to a character the
+    strip keeps, the cut text is known.
+    """
+    if end - start > _SENTENCE_HEAD:
+        head = _SPACES.sub(" ", text[start : start + _SENTENCE_HEAD]).lstrip(_SENTENCE_STRIP)
+        if len(head.rstrip(_SENTENCE_STRIP)) > _SENTENCE_MAX:
+            return head[: _SENTENCE_MAX - 3] + "..."
+    sentence = _SPACES.sub(" ", text[start:end]).strip(_SENTENCE_STRIP)
+    if len(sentence) > _SENTENCE_MAX:
+        sentence = sentence[: _SENTENCE_MAX - 3] + "..."
+    return sentence
 
 
 def extract_text(text: str, vocab: Vocabulary) -> Extraction:
