@@ -594,6 +594,19 @@ def _reported(
     )
 
 
+# What str.split() takes for a space and the regex module's \s does not (Python's and the
+# regex module's Unicode tables; tests/test_extract_perf_shapes.py checks the list).
+_SPLIT_ONLY_SPACES = "\x1c\x1d\x1e\x1f"
+
+
+def _collapse_spaces(piece: str) -> str:
+    """`_SPACES.sub(" ", piece)` without the single space it leaves at either end (callers
+    strip spaces there): str.split and join run ~5x faster than the regex substitution."""
+    if any(c in piece for c in _SPLIT_ONLY_SPACES):
+        return _SPACES.sub(" ", piece).strip(" ")
+    return " ".join(piece.split())
+
+
 _SENTENCE_MAX = 400
 _SENTENCE_STRIP = " \t\r\n;:"
 _SENTENCE_HEAD = 520  # characters read first: usually enough for _SENTENCE_MAX once spaces collapse
@@ -608,10 +621,10 @@ def _sentence_text(text: str, start: int, end: int) -> str:
     strip keeps, the cut text is known.
     """
     if end - start > _SENTENCE_HEAD:
-        head = _SPACES.sub(" ", text[start : start + _SENTENCE_HEAD]).lstrip(_SENTENCE_STRIP)
+        head = _collapse_spaces(text[start : start + _SENTENCE_HEAD]).lstrip(_SENTENCE_STRIP)
         if len(head.rstrip(_SENTENCE_STRIP)) > _SENTENCE_MAX:
             return head[: _SENTENCE_MAX - 3] + "..."
-    sentence = _SPACES.sub(" ", text[start:end]).strip(_SENTENCE_STRIP)
+    sentence = _collapse_spaces(text[start:end]).strip(_SENTENCE_STRIP)
     if len(sentence) > _SENTENCE_MAX:
         sentence = sentence[: _SENTENCE_MAX - 3] + "..."
     return sentence
