@@ -258,11 +258,7 @@ def _mentions(text: str, numbers: list[NumberMatch], pats: _Patterns) -> list[_R
     for found in numbers:
         main = _RawMention(found.start, found.end, found.doc, found)
         before = text[max(0, found.start - LOOKBACK) : found.start]
-        # a shared list ends with a separator (",", ";", "và") before the number
-        tail = before.rstrip(" \t")
-        shared = (
-            pats.shared_before.search(before) if tail.endswith((",", ";")) or tail[-2:].casefold() == "và" else None
-        )
+        shared = pats.shared_before.search(before) if _may_end_list(before) else None
         tw = pats.type_word_before.search(before)
         if tw:
             main.type_word = _tidy_word(tw["tw"])
@@ -282,6 +278,16 @@ def _mentions(text: str, numbers: list[NumberMatch], pats: _Patterns) -> list[_R
                 out.append(extra)
         out.append(main)
     return out
+
+
+def _may_end_list(before: str) -> bool:
+    """Whether `before` can end a shared list ("số 18, "): a separator (",", ";", "và") then
+    spaces, at the end or before a final newline (where the pattern's "$" also matches)."""
+    for end in (len(before), len(before) - 1) if before.endswith("\n") else (len(before),):
+        tail = before[:end].rstrip(" \t")
+        if tail.endswith((",", ";")) or tail[-2:].casefold() == "và":
+            return True
+    return False
 
 
 @lru_cache(maxsize=1024)  # a text writes a few type words many times
