@@ -25,6 +25,7 @@ DATE_PATTERN = (
     r"(?!\d)"
 )
 DATE_RE = regex.compile(DATE_PATTERN, regex.IGNORECASE)
+_SPACES = regex.compile(r"\s+")
 
 MIN_YEAR = 1930  # the Party was founded in 1930: nothing it cites is older
 MAX_YEAR = 2100
@@ -36,7 +37,7 @@ def date_from_match(m: regex.Match[str]) -> str | None:
         day, month, year = int(m["d"]), int(m["m"]), int(m["y"])
     else:
         day, year = int(m["wd"]), int(m["wy"])
-        written = regex.sub(r"\s+", " ", m["wm"].lower())
+        written = _SPACES.sub(" ", m["wm"].lower())
         month = int(written) if written.isdigit() else _MONTH_WORDS[written]
     return iso_date(year, month, day)
 

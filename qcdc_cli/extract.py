@@ -258,8 +258,9 @@ def _mentions(text: str, numbers: list[NumberMatch], pats: _Patterns) -> list[_R
     for found in numbers:
         main = _RawMention(found.start, found.end, found.doc, found)
         before = text[max(0, found.start - LOOKBACK) : found.start]
-        shared = pats.shared_before.search(before) if _may_end_list(before) else None
-        tw = pats.type_word_before.search(before)
+        shared = _shared_list(before, pats) if _may_end_list(before) else None
+        # anchored at the end: "$" elsewhere only before a final newline, and [\s:]* takes that
+        tw = pats.type_word_before.match(before)
         if tw:
             main.type_word = _tidy_word(tw["tw"])
         _read_after(text, main)
@@ -278,6 +279,14 @@ def _mentions(text: str, numbers: list[NumberMatch], pats: _Patterns) -> list[_R
                 out.append(extra)
         out.append(main)
     return out
+
+
+def _shared_list(before: str, pats: _Patterns) -> regex.Match[str] | None:
+    """`pats.shared_before.search(before)`: a match anchored at the end (a REVERSE pattern's
+    `match`) is the same match, unless `$` matched before a final newline."""
+    if before.endswith("\n"):
+        return pats.shared_before.search(before)
+    return pats.shared_before.match(before)
 
 
 def _may_end_list(before: str) -> bool:
@@ -716,12 +725,16 @@ def _dedupe_reported(items: list[ReportedRelation]) -> list[ReportedRelation]:
     return out
 
 
+_MARKDOWN_MARKS = regex.compile(r"[*_#]+")
+_ABOUT = regex.compile(r"(?<!\p{L})về(?!\p{L}).*$", regex.IGNORECASE)
+
+
 def _pasted_title(text: str, start: int, end: int) -> str | None:
     stop = text.find("\n\n", start, end)
     block = text[start : stop if stop != -1 else min(end, start + 400)]
-    block = regex.sub(r"[*_#]+", "", block)
-    block = regex.sub(r"\s+", " ", block).strip()
-    about = regex.search(r"(?<!\p{L})về(?!\p{L}).*$", block, regex.IGNORECASE)
+    block = _MARKDOWN_MARKS.sub("", block)
+    block = _SPACES.sub(" ", block).strip()
+    about = _ABOUT.search(block)
     return (about.group() if about else block) or None
 
 
