@@ -157,23 +157,39 @@ def parse_match(m: regex.Match[str], text: str, vocab: Vocabulary) -> NumberMatc
     return NumberMatch(start, end, doc, malformed, suggestion, unknown)
 
 
-@lru_cache(maxsize=4096)
 def _canonical(
     groups: tuple[str | None, ...], vocab: Vocabulary
 ) -> tuple[DocNumber, bool, str | None, tuple[str, ...]]:
-    """Canonical number of the scanner's groups: cached, since a text cites the same
-    numbers again and again (bounded, so a long ingest does not grow it)."""
-    m = dict(zip(_GROUPS, groups, strict=True))
-    serial = m["n"]
+    """Canonical number of the scanner's groups (the codes' part is cached: _shape)."""
+    serial = groups[0]
     assert serial is not None
     if serial[-1].isalpha():
         serial = serial[:-1] + serial[-1].lower()  # canonical "30c", as the number is issued
+    system, type_code, issuer, year, malformed, suggest, unknown = _shape(groups[1:], vocab)
+    if system == "party":
+        doc = DocNumber(f"{serial}-{type_code}/{issuer}", "party", serial, type_code, issuer)
+    else:
+        body = f"{type_code}-{issuer}" if type_code else issuer
+        number = f"{serial}/{year}/{body}" if year else f"{serial}/{body}"
+        doc = DocNumber(number, "state", serial, type_code, issuer, int(year) if year else None)
+    return doc, malformed, doc.number if suggest else None, unknown
+
+
+@lru_cache(maxsize=4096)
+def _shape(
+    groups: tuple[str | None, ...], vocab: Vocabulary
+) -> tuple[str, str | None, str, str | None, bool, bool, tuple[str, ...]]:
+    """System, canonical type and issuer, year, malformed, whether to suggest the canonical
+    form, unknown codes: everything but the serial, so cached (a text cites the same kinds
+    of number again and again; bounded, so a long ingest does not grow it)."""
+    m = dict(zip(_GROUPS[1:], groups, strict=True))
+    serial = "0"  # the serial does not change the codes: a placeholder, dropped below
     malformed = False
-    suggestion: str | None = None
+    suggest = False
     if m["myear"]:
         # "157-NĐ/2007/NĐ-CP": a Party prefix fused to a State number
         doc, unknown = _state(serial, m["myear"], m["mtype"] or m["ptype"], m["miss"], vocab)
-        malformed, suggestion = True, doc.number
+        malformed, suggest = True, True
     elif m["ptype"]:
         doc, unknown = _party(serial, m["ptype"], m["piss"], vocab)
         if not _is_party_issuer(m["piss"], vocab) and vocab.issuer(m["piss"]) is not None:
@@ -185,10 +201,11 @@ def _canonical(
         if _is_party_issuer(m["aiss"], vocab) and fold(m["atype"]) in vocab.party_types:
             # "22/CT-TW", "18/NQ-TW": a Party number written State-style
             doc, unknown = _party(serial, m["atype"], m["aiss"], vocab)
-            malformed, suggestion = True, doc.number
+            malformed, suggest = True, True
         else:
             doc, unknown = _state(serial, None, m["atype"], m["aiss"], vocab)
-    return doc, malformed, suggestion, tuple(unknown)
+    year = str(doc.year) if doc.year is not None else None
+    return doc.system, doc.type, doc.issuer_code, year, malformed, suggest, tuple(unknown)
 
 
 def find_numbers(text: str, vocab: Vocabulary) -> list[NumberMatch]:
