@@ -59,6 +59,11 @@ CASES = [
         {"18-NQ/TW": ("implements", "2017-10-25"), "19-NQ/TW": ("implements", "2017-10-25")},
     ),
     (
+        "shared-serials-line-break",
+        "Thực hiện Nghị quyết số 18,\n19-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương;",
+        {"18-NQ/TW": ("implements", "2017-10-25"), "19-NQ/TW": ("implements", "2017-10-25")},
+    ),
+    (
         "state-list",
         "các Nghị định số 115/2003/NĐ-CP, 116/2003/NĐ-CP ngày 10/10/2003 của Chính phủ",
         {"115/2003/NĐ-CP": ("cites", None), "116/2003/NĐ-CP": ("cites", "2003-10-10")},
