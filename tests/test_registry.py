@@ -20,6 +20,7 @@ from qcdc_cli.registry import (
     default_paths,
     load_registry,
 )
+from qcdc_cli.resolve import term_of
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "tests" / "fixtures" / "gold"
@@ -114,8 +115,8 @@ def test_sourced_unless_unconfirmed(bundled: Registry) -> None:
 def test_party_documents_fall_inside_their_term(bundled: Registry) -> None:
     for doc in bundled.documents:
         if doc.system == "party" and doc.date:
-            term = bundled.term_at(bundled.numbering_body(doc.issuer_code), doc.date)
-            assert term is not None and term.term == doc.term, doc.id
+            term = term_of(doc.date, bundled.numbering_body(doc.issuer_code), bundled.terms)
+            assert term == doc.term, doc.id
 
 
 @pytest.mark.parametrize(
@@ -132,9 +133,8 @@ def test_party_documents_fall_inside_their_term(bundled: Registry) -> None:
         ("TW", "1990-05-01", None),  # before the first known term
     ],
 )
-def test_term_at(bundled: Registry, body: str, date: str, term: str | None) -> None:
-    found = bundled.term_at(body, date)
-    assert (found.term if found else None) == term
+def test_term_of(bundled: Registry, body: str, date: str, term: str | None) -> None:
+    assert term_of(date, body, bundled.terms) == term
 
 
 @pytest.mark.parametrize(
