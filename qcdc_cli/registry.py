@@ -27,7 +27,6 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -337,11 +336,15 @@ def _day_after(iso: str) -> str:
 
 
 def _data_dir() -> Path:
-    """Where the bundled YAML files are: inside the installed package, else the repo."""
-    packaged = resources.files("qcdc_cli") / "data"
+    """Where the bundled YAML files are: inside the installed package, else the repo.
+
+    A plain path next to this file, not `importlib.resources` (which costs more to
+    import than reading the cache): the package is always installed as files.
+    """
+    packaged = Path(__file__).resolve().parent / "data"
     if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "data"
+        return packaged
+    return packaged.parent.parent / "data"
 
 
 def default_paths() -> list[Path]:
