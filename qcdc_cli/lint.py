@@ -976,7 +976,11 @@ def _local_term(date: str) -> int:
     Provincial congresses meet in the months before the national one, on dates that
     differ by province and are not in the registry; 1 October of 2015, 2020 and 2025
     stands in for all of them, so a document from the weeks around a congress can be
-    put in the wrong term (QC013's message says the scope is estimated).
+    put in the wrong term (QC013's message says the scope is estimated). Only the span
+    was found in press reports, no per-province table: 2015 from 15 September to
+    2 November (tinkinhte.com/_t16/cac-bi-thu-cua-63-tinh); 2020 all 63 by 28 October
+    (baovephapluat.vn, baotintuc.vn 30/10/2020); 2025 e.g. Cần Thơ 27 September,
+    Vĩnh Long 2 October (doanhnghiephoinhap.vn).
     """
     year = int(date[:4]) - (1 if date[5:] < "10-01" else 0)
     return (year - 2015) // 5
