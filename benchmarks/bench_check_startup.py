@@ -48,9 +48,7 @@ def _time(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float
     """Wall seconds, CPU seconds (user + system) of the child, exit code."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(
-        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd, check=False
-    )
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -66,9 +64,7 @@ def _imported(draft: Path, env: dict[str, str], cwd: Path) -> list[str]:
         "except SystemExit: pass\n"
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=cwd, check=False
-    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=cwd, check=False)
     return [m for m in done.stderr.strip().splitlines()[-1].split(",") if m]
 
 

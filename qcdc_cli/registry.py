@@ -851,5 +851,21 @@ def _write_cache(key: str, registry: Registry) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+        _prune(path)
     except OSError:
         pass
+
+
+_CACHE_KEPT_DAYS = 30
+
+
+def _prune(written: Path) -> None:
+    """Drop registry caches not rewritten for a month: every edit of a registry file (or
+    of qcdc) makes a new key, and the old files would otherwise pile up."""
+    import time
+
+    cutoff = time.time() - _CACHE_KEPT_DAYS * 86400
+    for old in written.parent.glob("registry-*.json"):
+        with contextlib.suppress(OSError):
+            if old != written and old.stat().st_mtime < cutoff:
+                old.unlink()

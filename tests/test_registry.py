@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -574,6 +575,18 @@ def test_an_invalid_overlay_is_an_error_every_time(cache: Path, tmp_path: Path) 
         with pytest.raises(RegistryError, match=r"mine\.yaml: documents\.0\.system"):
             fresh_load((path,))
     assert list(cache.glob("registry-*.json")) == []
+
+
+def test_caches_of_old_keys_are_dropped_after_a_month(cache: Path, tmp_path: Path) -> None:
+    fresh_load()
+    (old,) = cache.glob("registry-*.json")
+    recent = cache / "registry-recent.json"
+    recent.write_text("{}")
+    month_ago = time.time() - 31 * 86400
+    os.utime(old, (month_ago, month_ago))
+    fresh_load((write(tmp_path, "laichau.yaml", OVERLAY),))  # a new key: written, then pruned
+    left = {p.name for p in cache.glob("registry-*.json")}
+    assert old.name not in left and recent.name in left and len(left) == 2
 
 
 @pytest.mark.parametrize(
