@@ -77,14 +77,15 @@ def trace(
     Exit codes: 0 traced, 1 the number is unknown or ambiguous (or some files could not
     be read), 2 usage or input errors.
     """
-    from qcdc_cli.cli._lineage import load, pick, report_unreadable
+    from qcdc_cli.cli._lineage import lineage, report_unreadable
 
     if up + down + both > 1:
         raise typer.BadParameter("give at most one of --up, --down, --both")
     direction = "down" if down else "both" if both else "up"
-    catalog, graph, errors = load(corpus, registry, db)
-    known = pick(catalog, document, province, year)
-    result = graph.trace(known.id, direction, depth=depth, relations=relation, fold=not no_fold)
+    found = lineage(
+        document, province=province, year=year, scope=direction, depth=depth, corpus=corpus, registry=registry, db=db
+    )
+    result = found.graph.trace(found.known.id, direction, depth=depth, relations=relation, fold=not no_fold)
 
     import sys
 
@@ -92,7 +93,7 @@ def trace(
         from qcdc_cli.cli._console import stdout_console
         from qcdc_cli.render.trace import render_trace
 
-        stdout_console().print(render_trace(result, catalog.vocab.type_names))
+        stdout_console().print(render_trace(result, found.catalog.vocab.type_names))
     else:
         from qcdc_cli.render import graph_export
 
@@ -102,4 +103,4 @@ def trace(
             TraceFormat.dot: graph_export.render_dot,
         }[output_format]
         sys.stdout.write(writer(result))
-    report_unreadable(errors)
+    report_unreadable(found.errors)
