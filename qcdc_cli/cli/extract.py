@@ -32,8 +32,6 @@ def extract(
     error on stderr and the others are still processed; the exit code is 2 when no file
     could be read, 1 when some could not, 0 otherwise.
     """
-    import sys
-
     from qcdc_cli.cli._console import error, print_json, stdout_console
     from qcdc_cli.pipeline import expand_paths, extract_paths
     from qcdc_cli.vocab import load_vocabulary
@@ -49,9 +47,7 @@ def extract(
             continue
         results.append({"path": path, **outcome.to_dict()})
         if output_format is ExtractFormat.jsonl:
-            import json
-
-            sys.stdout.write(json.dumps(results[-1], ensure_ascii=False) + "\n")
+            print_json(results[-1], indent=None)
     if output_format is ExtractFormat.json:
         print_json(results)
     elif output_format is ExtractFormat.text:
