@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from qcdc_cli.cli._options import RegistryOption
+
 
 class ExtractFormat(enum.StrEnum):
     text = "text"
@@ -21,10 +23,7 @@ def extract(
         ExtractFormat,
         typer.Option("--format", "-f", help="text (a table per file), json or jsonl."),
     ] = ExtractFormat.text,
-    registry: Annotated[
-        list[Path] | None,
-        typer.Option("--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."),
-    ] = None,
+    registry: RegistryOption = None,
 ) -> None:
     """Read document numbers, dates, issuers and relations from texts.
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Annotated
 
 import typer
 
-from qcdc_cli.cli.trace import CorpusOption, DbOption, ProvinceOption, RegistryOption, YearOption
+from qcdc_cli.cli._options import CorpusOption, ProvinceOption, RegistryOption, TextOrJson, YearOption
+from qcdc_cli.cli._options import LineageIndexOption as DbOption
 
-
-class ShowFormat(enum.StrEnum):
-    text = "text"
-    json = "json"
+ShowFormat = TextOrJson
 
 
 def show(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from qcdc_cli.cli._options import CorpusOption, ProvinceOption, RegistryOption, YearOption
+from qcdc_cli.cli._options import LineageIndexOption as DbOption
 
 
 class TraceFormat(enum.StrEnum):
@@ -14,31 +16,6 @@ class TraceFormat(enum.StrEnum):
     json = "json"
     mermaid = "mermaid"
     dot = "dot"
-
-
-CorpusOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--corpus",
-        "-c",
-        help="Text files or folders to read (repeatable), e.g. --corpus samples/. "
-        "Without it only the registry is known.",
-    ),
-]
-ProvinceOption = Annotated[str | None, typer.Option("--province", "-p", help="Pick among documents of this province.")]
-YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Pick among documents of this year.")]
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="The index to read (from `qcdc ingest`); else $QCDC_DB, else ./.qcdc/index.sqlite "
-        "when it exists and no --corpus is given.",
-    ),
-]
-RegistryOption = Annotated[
-    list[Path] | None,
-    typer.Option("--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."),
-]
 
 
 def trace(
