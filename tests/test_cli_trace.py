@@ -228,7 +228,7 @@ def test_index_is_read_a_piece_at_a_time_with_the_same_answers(capsys, seeds_ind
         assert code == 0, (question, err)
         piecewise[question] = json.loads(out)
     assert not loaded, "the whole index was loaded"
-    monkeypatch.setattr(lineage_module, "_index_is_current", lambda *a: False)
+    monkeypatch.setattr(lineage_module, "_stored_resolution_usable", lambda path, _: (False, str(path)))
     for question in questions:
         code, out, err = run(capsys, *question, "--db", seeds_index, "-f", "json")
         assert code == 0, (question, err)
@@ -237,12 +237,25 @@ def test_index_is_read_a_piece_at_a_time_with_the_same_answers(capsys, seeds_ind
 
 
 def test_an_index_resolved_under_another_registry_is_resolved_again(capsys, seeds_index, reg):
-    """A --registry the index was not resolved with changes what numbers mean: the whole
-    index is resolved again with it, and stderr says why it is slower."""
+    """A --registry the index was not resolved with changes what numbers mean: a small
+    index is resolved again with it, silently."""
     code, out, err = run(capsys, "show", "26-KH/TU", "--db", seeds_index, "--registry", str(reg), "-f", "json")
     assert code == 0, err
-    assert "resolving it all again" in err
     assert json.loads(out)["document"]["registry_id"] == "TU:KH:26@2016#Lai Châu"
+
+
+def test_a_large_index_resolved_under_another_registry_answers_with_a_warning(capsys, seeds_index, reg, monkeypatch):
+    """Resolving a large index again would take minutes: its stored resolution answers
+    (the overlay's plan is not known to it) and stderr says how to refresh it."""
+    import qcdc_cli.cli._lineage as lineage_module
+
+    monkeypatch.setattr(lineage_module, "RESOLVE_AGAIN_UP_TO", 3)
+    code, out, err = run(capsys, "show", "26-KH/TU", "--db", seeds_index, "--registry", str(reg), "-f", "json")
+    assert code == 0, err
+    assert "resolved with another registry or qcdc version" in err and "qcdc ingest" in err
+    assert json.loads(out)["document"]["registry_id"] is None
+    code, _, err = run(capsys, "show", "26-KH/TU", "--db", seeds_index, "-f", "json")
+    assert code == 0 and err == ""
 
 
 def test_unknown_number_in_an_index_names_the_index(capsys, seeds_index):

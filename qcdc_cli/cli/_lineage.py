@@ -57,28 +57,34 @@ def lineage(
 ) -> Lineage:
     """The lineage around `document`. From an index alone, only the documents the typed
     number can mean and the part of the graph `scope` reaches are read (a trace of one
-    plan in a 100,000-document index stays well under a second); with --corpus, or an
-    index resolved under another registry or qcdc version, everything is loaded and
-    resolved again, so the answer is the one those texts and that registry give."""
+    plan in a 100,000-document index stays well under a second). With --corpus, texts
+    join the index and everything is resolved together."""
     paths = list(corpus or ())
     db_path = index_path(db, bool(paths))
     if db_path is not None and not paths:
-        current = _index_is_current(db_path, registry or ())
-        if current:
+        stored, where = _stored_resolution_usable(db_path, registry or ())
+        if stored:
             from qcdc_cli.pipeline import index_catalog, index_graph
 
             catalog = index_catalog(db_path, document, registry or ())
-            known = pick(catalog, document, province, year, where=_index_where(db_path))
+            known = pick(catalog, document, province, year, where=where)
             return Lineage(catalog, known, index_graph(db_path, known.id, scope, depth))
     catalog, graph, errors = load(paths, registry, db_path)
-    where = _index_where(db_path) if db_path is not None and not catalog.units else None
+    where = _describe_index(db_path) if db_path is not None and not catalog.units else None
     return Lineage(catalog, pick(catalog, document, province, year, where=where), graph, errors)
 
 
-def _index_is_current(db_path: Path, registry: Sequence[Path]) -> bool:
-    """Whether the index's resolved tables answer for this registry and this qcdc. An
-    ingest stopped before resolving leaves the last complete resolution: used, with a
-    warning. Another registry (or qcdc version) resolved them: they are not used."""
+# An index resolved under another registry or qcdc version is resolved again in memory up
+# to this size (seconds); above it, that would take minutes (386 s at 100,000 documents),
+# so the stored resolution answers, with a warning saying how to refresh it.
+RESOLVE_AGAIN_UP_TO = 5_000
+
+
+def _stored_resolution_usable(db_path: Path, registry: Sequence[Path]) -> tuple[bool, str]:
+    """(whether the index's resolved tables can answer, what to call the index in
+    messages). They were made for one registry and one qcdc: for another, a small index
+    is resolved again; a large one answers as resolved, and stderr says so. An ingest
+    stopped before resolving leaves the previous resolution: used, with a warning."""
     from qcdc_cli.cli._console import error
     from qcdc_cli.ingest import derive_key
     from qcdc_cli.registry import load_registry
@@ -86,24 +92,28 @@ def _index_is_current(db_path: Path, registry: Sequence[Path]) -> bool:
 
     with Store.open_reader(db_path) as store:
         stale, key = store.derived_state()
-    if key is None:
-        return False
-    if key != derive_key(load_registry(registry)):
-        error(
-            f"{db_path}: resolved with another registry or qcdc version; resolving it all again now "
-            "(slow on a large index: run `qcdc ingest` again with the same --registry to refresh it)"
-        )
-        return False
-    if stale:
-        error(f"{db_path}: the last ingest stopped before resolving; answering from the previous resolution")
-    return True
-
-
-def _index_where(db_path: Path) -> str:
-    from qcdc_cli.store import Store
-
-    with Store.open_reader(db_path) as store:
         documents = store.totals()["documents"]
+    where = _describe_index(db_path, documents)
+    if key is None:  # never resolved: only an ingest killed before its first resolution
+        return False, where
+    if key != derive_key(load_registry(registry)):
+        if documents <= RESOLVE_AGAIN_UP_TO:
+            return False, where
+        error(
+            f"{db_path}: resolved with another registry or qcdc version; answering as resolved then "
+            "(run `qcdc ingest` again, with the same --registry, to resolve it with this one)"
+        )
+    elif stale:
+        error(f"{db_path}: the last ingest stopped before resolving; answering from the previous resolution")
+    return True, where
+
+
+def _describe_index(db_path: Path, documents: int | None = None) -> str:
+    if documents is None:
+        from qcdc_cli.store import Store
+
+        with Store.open_reader(db_path) as store:
+            documents = store.totals()["documents"]
     return f"the registry and the index {db_path} ({documents:,} document(s))"
 
 
