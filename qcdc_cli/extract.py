@@ -95,9 +95,23 @@ _METADATA = regex.compile(
     r"(?:(?:về|để|nhằm)(?:[ \t]+việc)?)?[\s,]*",
     regex.IGNORECASE,
 )
+# What joins two numbers of a list: spaces and commas, "ngày", "của <body>", a separator
+# (",", ";", "và", "cùng"), then up to five words, "số", ":". Written as the plain
+# pattern
+#   [\s,]*(?:ngày[\s,]*)?(?:của[ \t]+[^;:.\n,]{0,100}?)?[ \t]*(?:,|;|và|cùng|,[ \t]*và)[ \t]*
+#   (?:\p{L}+(?:[ \t]+\p{L}+){0,4}[ \t]*(?:số)?[ \t]*:?)?[ \t]*
+# it backtracks quadratically on a long run of spaces or commas (80,000 spaces between two
+# numbers took 35 s). Below, the same language with possessive runs: a run of spaces and
+# commas is taken whole, and a list comma inside it is the one that ends it (lookbehind);
+# the body after "của" takes its leading spaces whole and does not end with a space.
+_COORD_SEPARATOR = r"(?:,|;|và|cùng|,[ \t]*và)"
+_COORD_OF = r"của[ \t]++(?:[^;:.\n,]{0,99}?[^;:.\n, \t])?[ \t]*+"
 _COORDINATION = regex.compile(
-    r"[\s,]*(?:ngày[\s,]*)?(?:của[ \t]+[^;:.\n,]{0,100}?)?[ \t]*(?:,|;|và|cùng|,[ \t]*và)[ \t]*"
-    r"(?:\p{L}+(?:[ \t]+\p{L}+){0,4}[ \t]*(?:số)?[ \t]*:?)?[ \t]*",
+    r"[\s,]*+"
+    r"(?:(?<=,[ \t]*)(?:và)?|;|và|cùng"
+    rf"|ngày[\s,]*+(?:(?<=,[ \t]*)(?:và)?|;|và|cùng|{_COORD_OF}{_COORD_SEPARATOR})"
+    rf"|{_COORD_OF}{_COORD_SEPARATOR})"
+    r"[ \t]*+(?:\p{L}+(?:[ \t]++\p{L}+){0,4}(?:[ \t]*+số)?(?:[ \t]*+:)?[ \t]*+)?",
     regex.IGNORECASE,
 )
 _SHARED_SEPARATOR = r"[ \t]*(?:,|và|;)[ \t]*"
