@@ -14,6 +14,7 @@ loaded (`LineageGraph.from_links`); queries never assume the whole corpus is loa
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -100,9 +101,13 @@ class Trace:
     issues: list[Issue] = field(default_factory=list)
     truncated: bool = False  # the depth limit hid documents
     speakers: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    _by_id: dict[str, DocNode] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def node(self, ident: str) -> DocNode:
-        return next(n for n in self.nodes if n.id == ident)
+        """A shown document by id (renderers ask once per tree line: no linear scan)."""
+        if len(self._by_id) != len(self.nodes):
+            self._by_id = {n.id: n for n in self.nodes}
+        return self._by_id[ident]
 
     def said_by(self, evidence: Evidence) -> str | None:
         return said_by(self.speakers, evidence)
@@ -116,6 +121,10 @@ class LineageGraph:
 
         self._g: nx.DiGraph = nx.DiGraph()
         self.issues: list[Issue] = []
+        self._issue_keys: set[tuple[str, str, str, str]] = set()
+        # evidence already on a link, for links evidence was merged into: a hub link
+        # (26-KH/TU → 120-KL/TW, reported by every plan below) gathers thousands
+        self._evidence_seen: dict[tuple[str, str], set[tuple]] = {}
         # which document of a file says what: path -> [(first line, id)], so evidence
         # from a file holding two documents (13-KH/ĐUK + the text of 120-KL/TW) is
         # attributed to the right one
@@ -164,14 +173,21 @@ class LineageGraph:
         for end in (link.source, link.target):
             if end not in self._g:
                 self.add_node(_bare_node(end))
-        if self._g.has_edge(link.source, link.target):
-            old: Link = self._g.edges[link.source, link.target]["link"]
+        data = self._g.get_edge_data(link.source, link.target)
+        if data is not None:
+            old: Link = data["link"]
             if edge_rank(link.relation) < edge_rank(old.relation):
                 old.relation = link.relation
+            key = (link.source, link.target)
+            seen = self._evidence_seen.get(key)
+            if seen is None:
+                seen = self._evidence_seen[key] = {_evidence_key(ev) for ev in old.evidence}
             for ev in link.evidence:
-                if ev not in old.evidence:
-                    old.evidence.append(ev)
-            old.evidence.sort(key=_evidence_order)
+                ev_key = _evidence_key(ev)
+                if ev_key not in seen:
+                    seen.add(ev_key)
+                    # after its equals, as a stable sort of the appended list would
+                    insort(old.evidence, ev, key=_evidence_order)
             return
         merged = Link(
             link.source,
@@ -194,7 +210,8 @@ class LineageGraph:
     def add_issue(self, issue: Issue) -> None:
         """Record an issue once: the first evidence of it is enough to find it."""
         key = (issue.kind, issue.source, issue.number, issue.message)
-        if all((i.kind, i.source, i.number, i.message) != key for i in self.issues):
+        if key not in self._issue_keys:
+            self._issue_keys.add(key)
             self.issues.append(issue)
 
     # ---- reading
@@ -280,6 +297,8 @@ class LineageGraph:
         out = LineageGraph.__new__(LineageGraph)
         out._g = g
         out.issues = [i for i in self.issues if i.source in keep or i.target in keep]
+        out._issue_keys = {(i.kind, i.source, i.number, i.message) for i in out.issues}
+        out._evidence_seen = {}
         out.speakers = self.speakers
         return out
 
@@ -472,10 +491,19 @@ def _evidence_order(ev: Evidence) -> tuple:
     return (ev.registry is not None, ev.path or "", ev.line or 0, ev.text or "", ev.registry or "")
 
 
+def _evidence_key(ev: Evidence) -> tuple:
+    """What makes two pieces of evidence equal (Evidence itself is not hashable)."""
+    return (ev.path, ev.line, ev.text, ev.registry)
+
+
 def _unique(items: Iterable[Evidence]) -> list[Evidence]:
+    """Each piece of evidence once, first occurrence kept, in a single pass."""
+    seen: set[tuple] = set()
     out: list[Evidence] = []
     for ev in items:
-        if ev not in out:
+        key = _evidence_key(ev)
+        if key not in seen:
+            seen.add(key)
             out.append(ev)
     return out
 
