@@ -33,7 +33,6 @@ from qcdc_cli.reader import DEFAULT_MAX_BYTES
 if TYPE_CHECKING:
     from qcdc_cli.models import Extraction
     from qcdc_cli.registry import Registry
-    from qcdc_cli.resolve import Catalog
     from qcdc_cli.store import FileRows, KnownFile, Store
     from qcdc_cli.vocab import Vocabulary
 
@@ -508,13 +507,13 @@ def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str) -> flo
     import time
 
     from qcdc_cli.graph import build_graph
-    from qcdc_cli.resolve import loose, resolve
+    from qcdc_cli.resolve import Catalog, loose, resolve
     from qcdc_cli.store import Derived, known_row
 
     started = time.perf_counter()
     corpus, quotes = store.load_corpus()
     ids = {(path, i): doc_id for path, _, doc_ids in corpus for i, doc_id in enumerate(doc_ids)}
-    catalog = _catalog_class().build(registry, vocab, [(path, ex) for path, ex, _ in corpus])
+    catalog = Catalog.build(registry, vocab, [(path, ex) for path, ex, _ in corpus])
     graph = build_graph(catalog, registry, None, quotes)
     out = Derived()
     document_of: dict[str, int] = {}
@@ -572,19 +571,3 @@ def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str) -> flo
     store.replace_derived(out, key)
     return time.perf_counter() - started
 
-
-def _catalog_class() -> type[Catalog]:
-    from qcdc_cli.resolve import Catalog
-
-    class _Catalog(Catalog):
-        """Catalog.province_in runs ~230 regex searches per call, once per citation:
-        17 s of a 18 s build on 3,000 synthetic plans. Texts repeat ("Tỉnh ủy Hà Tĩnh"),
-        so remember the answers (0.9 s). Reported to resolve.py's owner."""
-
-        def province_in(self, text: str | None) -> str | None:
-            cache: dict[str | None, str | None] = self.__dict__.setdefault("_province_cache", {})
-            if text not in cache:
-                cache[text] = super().province_in(text)
-            return cache[text]
-
-    return _Catalog

@@ -31,6 +31,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from qcdc_cli.models import (
@@ -214,6 +215,7 @@ def _year_in(number: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=4096)
 def _tw_body(text: str | None) -> tuple[str, str] | None:
     if not text:
         return None
@@ -339,6 +341,13 @@ class Catalog:
             ((fold(n), p.name) for p in vocab.provinces for n in p.names),
             key=lambda kv: -len(kv[0]),
         )
+        self._province_pattern: re.Pattern[str] | None = None  # compiled on first use
+        self._province_rank: dict[str, tuple[int, str]] = {}
+        # memos: citations repeat the same few issuer texts and codes thousands of times
+        self._province_memo: dict[str, str | None] = {}
+        self._national_memo: dict[str, bool] = {}
+        self._body_memo: dict[str, str | None] = {}
+        self._families_memo: dict[str, set[str]] = {}
         self._successor = {p.name: p.successor for p in vocab.provinces if p.successor}
         self.units: list[CitingUnit] = []  # the corpus documents build() read, in order
         self._unit_docs: dict[tuple[str, int], Known] = {}
@@ -599,18 +608,31 @@ class Catalog:
         """National codes name one body; unknown codes are taken as local (a Sở, a board)."""
         if not code:
             return False
-        info = self.vocab.issuer(code) or self.vocab.issuer(code.split("-")[0])
-        return info is not None and info.scope == "national"
+        national = self._national_memo.get(code)
+        if national is None:
+            info = self.vocab.issuer(code) or self.vocab.issuer(code.split("-")[0])
+            national = self._national_memo[code] = info is not None and info.scope == "national"
+        return national
 
     def province_in(self, text: str | None) -> str | None:
-        """The province a text names ("của Tỉnh ủy Lai Châu" -> "Lai Châu")."""
+        """The province a text names ("của Tỉnh ủy Lai Châu" -> "Lai Châu").
+
+        The longest name found anywhere wins ("Thừa Thiên Huế" over "Huế"), whole words
+        only. One pass of one pattern, remembered per text: it runs once per citation."""
         if not text:
             return None
-        key = fold(text)
-        for name_key, name in self._province_keys:
-            if re.search(rf"(?<!\w){re.escape(name_key)}(?!\w)", key):
-                return name
-        return None
+        if text in self._province_memo:
+            return self._province_memo[text]
+        if self._province_pattern is None:
+            self._province_pattern, self._province_rank = _names_pattern(self._province_keys)
+        best: tuple[int, str] | None = None
+        for m in self._province_pattern.finditer(fold(text)):
+            found = self._province_rank[m.group(1)]
+            if best is None or found < best:
+                best = found
+        name = best[1] if best else None
+        self._province_memo[text] = name
+        return name
 
     def in_place(self, known: Known, place: str) -> bool:
         """Is `known` a document of `place`, or of a province that later became `place`
@@ -628,6 +650,14 @@ class Catalog:
 
     def _family(self, system: str | None, type_: str) -> str:
         return self.vocab.type_families.get((system or "party", type_), type_)
+
+    def _families_of(self, word: str) -> set[str]:
+        """The type families a written type word ("Kết luận") can name; empty: unknown word."""
+        families = self._families_memo.get(word)
+        if families is None:
+            allowed = self.vocab.type_words.get(fold(word), ())
+            families = self._families_memo[word] = {self._family(s, c) for s, c in allowed}
+        return families
 
     def candidates(self, number: str) -> list[Known]:
         """Every known document written with `number` (aliases included)."""
@@ -690,6 +720,18 @@ class Catalog:
             if any(loose(n) == key for n in p.names):
                 return p.name
         return self.province_in(text)
+
+
+def _names_pattern(keys: Sequence[tuple[str, str]]) -> tuple[re.Pattern[str], dict[str, tuple[int, str]]]:
+    """One pattern finding every whole-word occurrence of any key (`keys` in priority
+    order: longest first), overlapping ones included (a zero-width match at each
+    position, the name captured), and each key's (priority, name): the first entry of a
+    key wins, as in a search key by key."""
+    rank: dict[str, tuple[int, str]] = {}
+    for i, (key, name) in enumerate(keys):
+        rank.setdefault(key, (i, name))
+    alternatives = "|".join(re.escape(k) for k in rank)  # dicts keep the priority order
+    return re.compile(rf"(?<!\w)(?=({alternatives})(?!\w))"), rank
 
 
 def _entry_order(k: Known) -> tuple:
@@ -829,13 +871,17 @@ def _body_code(issuer: str | None, catalog: Catalog) -> str | None:
     """The issuer code a written body names: "Ban Chấp hành Trung ương Đảng" -> TW."""
     if not issuer:
         return None
+    memo = catalog._body_memo
+    if issuer in memo:
+        return memo[issuer]
     key = fold(issuer)
     best = None
     for body, code in catalog.vocab.bodies.items():
         pos = key.find(body)
         if pos >= 0 and (best is None or (pos, -len(body)) < best[0]):
             best = ((pos, -len(body)), code)
-    return best[1] if best else None
+    memo[issuer] = found = best[1] if best else None
+    return found
 
 
 def _discrepancies(
@@ -862,9 +908,8 @@ def _discrepancies(
             why = f"written {a[1]}; {label} is recorded as issued by {known.issuer}"
             out.append(Discrepancy("issuer", issuer, known.issuer, known, why))
     if word and known.type and known.system:
-        allowed = catalog.vocab.type_words.get(fold(word), ())
-        families = {catalog._family(s, c) for s, c in allowed}
-        if allowed and catalog._family(known.system, known.type) not in families:
+        families = catalog._families_of(word)
+        if families and catalog._family(known.system, known.type) not in families:
             name = known.type_name or known.type
             why = f"written {word}; {label} is a {name}"
             out.append(Discrepancy("type", word, name, known, why))
