@@ -27,7 +27,6 @@ from qcdc_cli.resolve import (
     Context,
     Known,
     reference_for,
-    resolve,
 )
 
 if TYPE_CHECKING:
@@ -574,7 +573,7 @@ def _target(
     evidence: Evidence | None,
 ) -> Known | None:
     """The document a reference means, recording what the reader must be told."""
-    res = resolve(ref, ctx, catalog)
+    res = catalog.resolve(ref, ctx)
     for d in res.discrepancies:
         concerned = res.document or d.document
         graph.add_issue(

@@ -507,7 +507,7 @@ def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str) -> flo
     import time
 
     from qcdc_cli.graph import build_graph
-    from qcdc_cli.resolve import Catalog, loose, resolve
+    from qcdc_cli.resolve import Catalog, loose
     from qcdc_cli.store import Derived, known_row
 
     started = time.perf_counter()
@@ -522,7 +522,7 @@ def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str) -> flo
         document_of.setdefault(catalog.document_of(unit).id, doc_id)
         context = catalog.context_of(unit)
         for ref in unit.references:
-            res = resolve(ref, context, catalog)
+            res = catalog.resolve(ref, context)
             if res.status == "ambiguous":
                 status = "ambiguous"
             elif res.document is not None and (res.document.in_corpus or res.document.registry_id):
@@ -570,4 +570,3 @@ def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str) -> flo
         out.speakers.extend((path, first_line, ident) for first_line, ident in spans)
     store.replace_derived(out, key)
     return time.perf_counter() - started
-

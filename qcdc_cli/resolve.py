@@ -227,6 +227,22 @@ def _tw_body(text: str | None) -> tuple[str, str] | None:
     return k, name
 
 
+def _resolution_key(reference: Reference, context: Context) -> tuple:
+    """Everything `resolve` reads of a reference and its context (keep in step with it)."""
+    r = reference
+    return (
+        r.number,
+        r.system,
+        r.type,
+        r.issuer_code,
+        r.year,
+        *_written(r),
+        context.province,
+        context.district,
+        context.date,
+    )
+
+
 def _written(reference: Reference) -> tuple[str | None, str | None, str | None, str | None]:
     """(date, term, type word, issuer) as the citation writes them, first mention first."""
     date, term, word, issuer = reference.date, None, None, reference.issuer
@@ -348,6 +364,7 @@ class Catalog:
         self._national_memo: dict[str, bool] = {}
         self._body_memo: dict[str, str | None] = {}
         self._families_memo: dict[str, set[str]] = {}
+        self._resolved: dict[tuple, Resolution] = {}  # see Catalog.resolve
         self._successor = {p.name: p.successor for p in vocab.provinces if p.successor}
         self.units: list[CitingUnit] = []  # the corpus documents build() read, in order
         self._unit_docs: dict[tuple[str, int], Known] = {}
@@ -451,6 +468,7 @@ class Catalog:
 
     def add(self, known: Known, *, merge: bool = True) -> Known:
         """Add a document, or merge it into the same one already known."""
+        self._resolved.clear()  # what citations mean can change with every document
         if merge and known.number:
             same = [k for k in self._by_number.get(fold(known.number), []) if self._same(k, known)]
             if len(same) == 1:
@@ -529,7 +547,7 @@ class Catalog:
             for ref in refs:
                 if ref.malformed:
                     continue
-                res = resolve(ref, ctx, self)
+                res = self.resolve(ref, ctx)
                 if res.status != "unknown":
                     continue
                 known = self.cited(ref, ctx)
@@ -570,6 +588,7 @@ class Catalog:
 
     def finish(self) -> None:
         """Give every entry its id (see the module docstring); call after the last add."""
+        self._resolved.clear()
         groups: dict[str, list[Known]] = {}
         for k in self.entries:
             base = k.number or FILE_PREFIX + (k.paths[0] if k.paths else "?")
@@ -603,6 +622,17 @@ class Catalog:
         return [f"{base}#{i}" for i in range(1, len(members) + 1)]
 
     # ---- lookups
+
+    def resolve(self, reference: Reference, context: Context) -> Resolution:
+        """`resolve(reference, context, self)`, remembered: a whole-index derivation asks
+        the same question twice (the graph's links, the resolution rows), and plans of
+        one place and day cite alike. The answer depends only on what the key holds
+        (see `_resolution_key`); `add` and `finish` forget every answer."""
+        key = _resolution_key(reference, context)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = resolve(reference, context, self)
+        return found
 
     def is_national(self, code: str | None) -> bool:
         """National codes name one body; unknown codes are taken as local (a Sở, a board)."""
