@@ -349,6 +349,10 @@ class Catalog:
         self.terms = tuple(terms)
         self.entries: list[Known] = []
         self._by_number: dict[str, list[Known]] = {}
+        # the same lists split by scope, for `_same_as`: (number, None) national
+        # documents, (number, "@" + province) local ones; a number recurs in every
+        # commune, and merging must not scan them all
+        self._by_number_scope: dict[tuple[str, str | None], list[Known]] = {}
         self._by_loose: dict[str, list[Known]] = {}
         self._by_serial_type: dict[tuple[str, str], list[Known]] = {}
         self._by_id: dict[str, Known] = {}
@@ -470,13 +474,15 @@ class Catalog:
         """Add a document, or merge it into the same one already known."""
         self._resolved.clear()  # what citations mean can change with every document
         if merge and known.number:
-            same = [k for k in self._by_number.get(fold(known.number), []) if self._same(k, known)]
+            same = self._same_as(known)
             if len(same) == 1:
                 return self._merge(same[0], known)
         self.entries.append(known)
         keys = [known.number, *known.aliases] if known.number else []
+        scope = None if self.is_national(known.issuer_code) else f"@{known.province}"
         for key in keys:
             self._by_number.setdefault(fold(key), []).append(known)
+            self._by_number_scope.setdefault((fold(key), scope), []).append(known)
             self._by_loose.setdefault(loose(key), []).append(known)
         if known.number:
             _, type_, _, serial = parse_number(known.number)
@@ -485,6 +491,19 @@ class Catalog:
         if known.registry_id:
             self._by_registry[known.registry_id] = known
         return known
+
+    def _same_as(self, known: Known) -> list[Known]:
+        """Entries with `known`'s number that can be the same document (see `_same`).
+
+        Only national entries and local ones of its province can be: the others are
+        not looked at. The scope an entry is filed under never changes: its issuer code
+        is set when it is added, and `_merge` fills a local entry's province only from
+        a description of the same province."""
+        number = fold(known.number or "")
+        pool = self._by_number_scope.get((number, None), []) + self._by_number_scope.get(
+            (number, f"@{known.province}"), []
+        )
+        return [k for k in pool if self._same(k, known)]
 
     def _same(self, a: Known, b: Known) -> bool:
         """Can two descriptions be one document? Same scope, no contradicting time."""
@@ -560,7 +579,7 @@ class Catalog:
                 )
                 found.append((order, known))
         for _, known in sorted(found, key=lambda item: item[0]):
-            same = [k for k in self._by_number.get(fold(known.number or ""), []) if self._same(k, known)]
+            same = self._same_as(known)
             if len(same) == 1:
                 self._merge(same[0], known)
             elif not same:

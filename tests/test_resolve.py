@@ -382,3 +382,69 @@ def test_province_in_agrees_with_a_search_name_by_name(vocab, text, expected):
 def test_province_in_agrees_on_any_sequence_of_name_parts(text):
     catalog = Catalog(bundled_vocabulary())  # fresh: nothing remembered from other texts
     assert catalog.province_in(text) == province_in_name_by_name(catalog, text)
+
+
+# ---- the catalog's indexes and memo give what a plain scan and a fresh resolve give
+
+
+class ScanningCatalog(Catalog):
+    """The catalog before the scope index: every entry with the number is looked at."""
+
+    def _same_as(self, known):
+        return [k for k in self._by_number.get(fold(known.number or ""), []) if self._same(k, known)]
+
+
+_NUMBERS = ("05-KH/TU", "05-KH/ĐU", "120-KL/TW", "62-KH/TU")
+_PLACES = ("Lai Châu", "Hà Tĩnh", "Thừa Thiên Huế", None)
+_DATES = ("2016-03-01", "2016-05-02", "2019-01-10", "2023-07-01", None)
+_ISSUERS = ("Tỉnh ủy Lai Châu", "Đảng ủy xã Bình Minh", "Bộ Chính trị", "UBND tỉnh Hà Tĩnh", None)
+
+citations = st.builds(
+    lambda number, relation, date, issuer: ref(number, relation, date=date, issuer=issuer),
+    st.sampled_from(_NUMBERS),
+    st.sampled_from(("implements", "cites", "based_on")),
+    st.sampled_from(_DATES),
+    st.sampled_from(_ISSUERS),
+)
+documents = st.builds(
+    lambda number, province, date, refs: extraction(number, province=province, date=date, refs=refs),
+    st.sampled_from((*_NUMBERS, None)),
+    st.sampled_from(_PLACES),
+    st.sampled_from(_DATES),
+    st.lists(citations, max_size=3, unique_by=lambda r: r.number),
+)
+
+
+def catalog_facts(catalog):
+    return [(k.id, k.origin, k.province, k.date, k.term, tuple(k.paths)) for k in catalog.entries]
+
+
+@given(st.lists(documents, max_size=14))
+def test_scope_index_merges_as_a_scan_of_every_entry_does(docs):
+    corpus = [(f"d{i:02d}.txt", ex) for i, ex in enumerate(docs)]
+    reg = registry(QCDC_DOCS)
+    fast = Catalog.build(reg, vocab_of(reg), corpus)
+    slow = ScanningCatalog.build(reg, vocab_of(reg), corpus)
+    assert catalog_facts(fast) == catalog_facts(slow)
+
+
+@given(st.lists(documents, max_size=14))
+def test_remembered_resolution_is_a_fresh_resolution(docs):
+    corpus = [(f"d{i:02d}.txt", ex) for i, ex in enumerate(docs)]
+    catalog = build(QCDC_DOCS, corpus)
+    for unit in catalog.units:
+        ctx = catalog.context_of(unit)
+        for cite in unit.references:
+            assert catalog.resolve(cite, ctx) == resolve(cite, ctx, catalog)
+            assert catalog.resolve(cite, ctx) == resolve(cite, ctx, catalog)
+
+
+def test_adding_a_document_forgets_remembered_resolutions():
+    catalog = Catalog(vocab_of(registry()))
+    catalog.add(catalog.from_self(split_units(*HUE)[0]))
+    catalog.finish()
+    cite, ctx = ref("62-KH/TU", "implements"), Context(province="Lai Châu", date="2013-01-01")
+    assert catalog.resolve(cite, ctx).status == "unknown"
+    catalog.add(catalog.from_self(split_units(*LAICHAU)[0]))
+    catalog.finish()
+    assert catalog.resolve(cite, ctx).document.id == "62-KH/TU@Lai Châu"
