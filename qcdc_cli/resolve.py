@@ -43,7 +43,8 @@ from qcdc_cli.models import (
     SelfInfo,
     relation_rank,
 )
-from qcdc_cli.vocab import Vocabulary, fold
+from qcdc_cli.vocab import Vocabulary
+from qcdc_cli.vocab import fold as _fold
 
 if TYPE_CHECKING:
     from qcdc_cli.registry import Registry, RegistryDocument, Term
@@ -64,6 +65,10 @@ _TW_BODIES = (
     ("HỘI NGHỊ LẦN THỨ", "Ban Chấp hành Trung ương"),
 )
 _ROMAN = re.compile(r"^[IVXLC]+$")
+
+# vocab.fold, remembered: a whole-index derivation folds the same numbers and issuer
+# texts hundreds of thousands of times (NFC + upper case each time)
+fold = lru_cache(maxsize=1 << 16)(_fold)
 
 
 # ---------------------------------------------------------------- context and entries
@@ -179,6 +184,7 @@ class CitingUnit:
 # ------------------------------------------------------------------ small pure helpers
 
 
+@lru_cache(maxsize=1 << 16)
 def loose(text: str) -> str:
     """A key without case or diacritics, for what users type: "13-kh/duk" ~ "13-KH/ĐUK"."""
     decomposed = unicodedata.normalize("NFD", fold(text).replace("Đ", "D"))
