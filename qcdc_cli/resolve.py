@@ -375,6 +375,9 @@ class Catalog:
         self._body_memo: dict[str, str | None] = {}
         self._families_memo: dict[str, set[str]] = {}
         self._resolved: dict[tuple, Resolution] = {}  # see Catalog.resolve
+        # _by_serial_type by date and by issuer code, for `_likely`; built when first
+        # asked, dropped with every change (merges fill dates and codes)
+        self._serial_index: dict[tuple, list[Known]] | None = None
         self._successor = {p.name: p.successor for p in vocab.provinces if p.successor}
         self.units: list[CitingUnit] = []  # the corpus documents build() read, in order
         self._unit_docs: dict[tuple[str, int], Known] = {}
@@ -478,7 +481,7 @@ class Catalog:
 
     def add(self, known: Known, *, merge: bool = True) -> Known:
         """Add a document, or merge it into the same one already known."""
-        self._resolved.clear()  # what citations mean can change with every document
+        self._changed()
         if merge and known.number:
             same = self._same_as(known)
             if len(same) == 1:
@@ -497,6 +500,28 @@ class Catalog:
         if known.registry_id:
             self._by_registry[known.registry_id] = known
         return known
+
+    def _changed(self) -> None:
+        """Forget what was derived from the entries: what citations mean can change
+        with every document added or merged."""
+        self._resolved.clear()
+        self._serial_index = None
+
+    def _same_serial(self, serial: str, family: str, date: str | None, code: str | None) -> list[Known]:
+        """Entries with this serial and type family, dated `date`, or (with no date)
+        issued under `code`: the only ones `_likely` can accept."""
+        if self._serial_index is None:
+            index: dict[tuple, list[Known]] = {}
+            for (s, f), members in self._by_serial_type.items():
+                for k in members:
+                    index.setdefault((s, f, "date", k.date), []).append(k)
+                    index.setdefault((s, f, "code", k.issuer_code), []).append(k)
+            self._serial_index = index
+        if date:
+            return self._serial_index.get((serial, family, "date", date), [])
+        if code:
+            return self._serial_index.get((serial, family, "code", code), [])
+        return []
 
     def _same_as(self, known: Known) -> list[Known]:
         """Entries with `known`'s number that can be the same document (see `_same`).
@@ -572,9 +597,8 @@ class Catalog:
             for ref in refs:
                 if ref.malformed:
                     continue
-                res = self.resolve(ref, ctx)
-                if res.status != "unknown":
-                    continue
+                if _in_scope(ref, ctx, self)[0]:
+                    continue  # resolve() would not say "unknown"
                 known = self.cited(ref, ctx)
                 order = (
                     known.date is None,
@@ -613,7 +637,7 @@ class Catalog:
 
     def finish(self) -> None:
         """Give every entry its id (see the module docstring); call after the last add."""
-        self._resolved.clear()
+        self._changed()
         groups: dict[str, list[Known]] = {}
         for k in self.entries:
             base = k.number or FILE_PREFIX + (k.paths[0] if k.paths else "?")
@@ -821,25 +845,8 @@ def resolve(reference: Reference, context: Context, catalog: Catalog) -> Resolut
     are ambiguous, none is unknown (with the document the citation probably means).
     """
     number = reference.number
-    date, term, _word, issuer = _written(reference)
-    national = catalog.is_national(reference.issuer_code)
-    pool = catalog.candidates(number)
-
-    place = None
-    if not national:
-        place = catalog.province_in(issuer) or context.province
-        if place is not None:
-            here = [k for k in pool if k.province == place]
-            pool = here or [k for k in pool if catalog.in_place(k, place)]
-            if context.district:
-                pool = [k for k in pool if k.district in (None, context.district)]
-    if term:
-        pool = [k for k in pool if k.term is None or fold(k.term) == fold(term)]
-    if context.date:
-        pool = [k for k in pool if k.date is None or k.date <= context.date]
-    if date:
-        pool = _by_written_date(pool, date, reference, catalog, national)
-
+    date, _term, _word, issuer = _written(reference)
+    pool, national, place = _in_scope(reference, context, catalog)
     if not pool:
         likely = _likely(reference, context, catalog, date, issuer)
         if likely is not None:
@@ -881,6 +888,31 @@ def resolve(reference: Reference, context: Context, catalog: Catalog) -> Resolut
     return Resolution("resolved", number, document=found, discrepancies=_discrepancies(reference, found, catalog))
 
 
+def _in_scope(reference: Reference, context: Context, catalog: Catalog) -> tuple[list[Known], bool, str | None]:
+    """The documents `reference` can mean in `context` (none: it is unknown there), whether
+    its issuer code is national, and the province that scoped it. The first half of
+    `resolve`, apart because the catalog's build asks only whether any is left."""
+    date, term, _word, issuer = _written(reference)
+    national = catalog.is_national(reference.issuer_code)
+    pool = catalog.candidates(reference.number)
+
+    place = None
+    if not national:
+        place = catalog.province_in(issuer) or context.province
+        if place is not None:
+            here = [k for k in pool if k.province == place]
+            pool = here or [k for k in pool if catalog.in_place(k, place)]
+            if context.district:
+                pool = [k for k in pool if k.district in (None, context.district)]
+    if term:
+        pool = [k for k in pool if k.term is None or fold(k.term) == fold(term)]
+    if context.date:
+        pool = [k for k in pool if k.date is None or k.date <= context.date]
+    if date:
+        pool = _by_written_date(pool, date, reference, catalog, national)
+    return pool, national, place
+
+
 def _by_written_date(pool: list[Known], date: str, ref: Reference, catalog: Catalog, national: bool) -> list[Known]:
     """Keep the candidates a written date allows: the same date if any has it, else the
     same term (Party, national), the same year (State numbers without a year), or any
@@ -912,7 +944,7 @@ def _likely(ref: Reference, ctx: Context, catalog: Catalog, date: str | None, is
     family = catalog._family(ref.system, ref.type or type_ or "")
     written_code = _body_code(issuer, catalog)
     matches = []
-    for k in catalog._by_serial_type.get((fold(serial), family), []):
+    for k in catalog._same_serial(fold(serial), family, date, written_code):
         if k.number == ref.number:
             continue
         date_fits = bool(date and k.date == date)

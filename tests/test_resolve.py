@@ -388,16 +388,27 @@ def test_province_in_agrees_on_any_sequence_of_name_parts(text):
 
 
 class ScanningCatalog(Catalog):
-    """The catalog before the scope index: every entry with the number is looked at."""
+    """The catalog before its indexes: every entry with the number (or the serial and
+    type) is looked at."""
 
     def _same_as(self, known):
         return [k for k in self._by_number.get(fold(known.number or ""), []) if self._same(k, known)]
 
+    def _same_serial(self, serial, family, date, code):
+        return self._by_serial_type.get((serial, family), [])
 
-_NUMBERS = ("05-KH/TU", "05-KH/ĐU", "120-KL/TW", "62-KH/TU")
+
+_NUMBERS = ("05-KH/TU", "05-KH/ĐU", "120-KL/TW", "62-KH/TU", "25-NQ/TU", "25-NQ/TW")
 _PLACES = ("Lai Châu", "Hà Tĩnh", "Thừa Thiên Huế", None)
-_DATES = ("2016-03-01", "2016-05-02", "2019-01-10", "2023-07-01", None)
-_ISSUERS = ("Tỉnh ủy Lai Châu", "Đảng ủy xã Bình Minh", "Bộ Chính trị", "UBND tỉnh Hà Tĩnh", None)
+_DATES = ("2013-06-03", "2016-03-01", "2016-05-02", "2019-01-10", "2023-07-01", None)
+_ISSUERS = (
+    "Tỉnh ủy Lai Châu",
+    "Đảng ủy xã Bình Minh",
+    "Bộ Chính trị",
+    "UBND tỉnh Hà Tĩnh",
+    "Ban Chấp hành Trung ương Đảng",
+    None,
+)
 
 citations = st.builds(
     lambda number, relation, date, issuer: ref(number, relation, date=date, issuer=issuer),
@@ -420,12 +431,28 @@ def catalog_facts(catalog):
 
 
 @given(st.lists(documents, max_size=14))
-def test_scope_index_merges_as_a_scan_of_every_entry_does(docs):
+def test_indexes_merge_and_resolve_as_a_scan_of_every_entry_does(docs):
     corpus = [(f"d{i:02d}.txt", ex) for i, ex in enumerate(docs)]
     reg = registry(QCDC_DOCS)
     fast = Catalog.build(reg, vocab_of(reg), corpus)
     slow = ScanningCatalog.build(reg, vocab_of(reg), corpus)
     assert catalog_facts(fast) == catalog_facts(slow)
+    for unit, same_unit in zip(fast.units, slow.units, strict=True):
+        for cite in unit.references:
+            a = resolve(cite, fast.context_of(unit), fast)
+            b = resolve(cite, slow.context_of(same_unit), slow)
+            assert resolution_facts(a) == resolution_facts(b)
+
+
+def resolution_facts(res):
+    ident = lambda k: k.id if k else None  # noqa: E731
+    return (
+        res.status,
+        ident(res.document),
+        ident(res.likely),
+        [ident(k) for k in res.candidates],
+        [(d.field, d.message, ident(d.document)) for d in res.discrepancies],
+    )
 
 
 @given(st.lists(documents, max_size=14))
