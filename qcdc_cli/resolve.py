@@ -501,6 +501,16 @@ class Catalog:
             self._by_registry[known.registry_id] = known
         return known
 
+    def _of_province(self, number: str, place: str, pool: list[Known]) -> list[Known]:
+        """The entries of `pool` (every entry with `number`) whose province is `place`,
+        in pool order. Local entries are filed by province (see `_same_as`), so unless
+        a national entry shares the number (its province may be filled later), the
+        answer is that list, without looking at the other provinces' entries."""
+        key = fold(number)
+        if (key, None) in self._by_number_scope:
+            return [k for k in pool if k.province == place]
+        return list(self._by_number_scope.get((key, f"@{place}"), ()))
+
     def _changed(self) -> None:
         """Forget what was derived from the entries: what citations mean can change
         with every document added or merged."""
@@ -900,7 +910,7 @@ def _in_scope(reference: Reference, context: Context, catalog: Catalog) -> tuple
     if not national:
         place = catalog.province_in(issuer) or context.province
         if place is not None:
-            here = [k for k in pool if k.province == place]
+            here = catalog._of_province(reference.number, place, pool)
             pool = here or [k for k in pool if catalog.in_place(k, place)]
             if context.district:
                 pool = [k for k in pool if k.district in (None, context.district)]

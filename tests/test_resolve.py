@@ -397,9 +397,12 @@ class ScanningCatalog(Catalog):
     def _same_serial(self, serial, family, date, code):
         return self._by_serial_type.get((serial, family), [])
 
+    def _of_province(self, number, place, pool):
+        return [k for k in pool if k.province == place]
+
 
 _NUMBERS = ("05-KH/TU", "05-KH/ĐU", "120-KL/TW", "62-KH/TU", "25-NQ/TU", "25-NQ/TW")
-_PLACES = ("Lai Châu", "Hà Tĩnh", "Thừa Thiên Huế", None)
+_PLACES = ("Lai Châu", "Hà Tĩnh", "Thừa Thiên Huế", "Huế", None)
 _DATES = ("2013-06-03", "2016-03-01", "2016-05-02", "2019-01-10", "2023-07-01", None)
 _ISSUERS = (
     "Tỉnh ủy Lai Châu",
