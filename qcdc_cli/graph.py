@@ -188,12 +188,10 @@ class LineageGraph:
                     # after its equals, as a stable sort of the appended list would
                     insort(old.evidence, ev, key=_evidence_order)
             return
-        merged = Link(
-            link.source,
-            link.target,
-            link.relation,
-            sorted(_unique(link.evidence), key=_evidence_order),
+        evidence = (
+            sorted(_unique(link.evidence), key=_evidence_order) if len(link.evidence) > 1 else list(link.evidence)
         )
+        merged = Link(link.source, link.target, link.relation, evidence)
         self._g.add_edge(link.source, link.target, link=merged)
 
     def add_speaker(self, path: str, first_line: int, ident: str) -> None:
@@ -228,7 +226,8 @@ class LineageGraph:
         return [self._g.nodes[n]["doc"] for n in sorted(self._g)]
 
     def links(self) -> list[Link]:
-        return [self._g.edges[u, v]["link"] for u, v in sorted(self._g.edges)]
+        succ = self._g._succ  # plain dicts: the edge views cost more than the sort
+        return [succ[u][v]["link"] for u, v in sorted((u, v) for u, nbrs in succ.items() for v in nbrs)]
 
     def link(self, source: str, target: str) -> Link | None:
         data = self._g.get_edge_data(source, target)
@@ -236,12 +235,12 @@ class LineageGraph:
 
     def parents(self, ident: str, relations: Sequence[str] | None = None) -> list[Link]:
         """Links to what `ident` implements or cites, strongest first."""
-        links = [self._g.edges[ident, t]["link"] for t in self._g.successors(ident)]
+        links = [data["link"] for data in self._g._succ[ident].values()]
         return _ordered(links, relations, lambda link: link.target)
 
     def children(self, ident: str, relations: Sequence[str] | None = None) -> list[Link]:
         """Links from what implements or cites `ident`, strongest first."""
-        links = [self._g.edges[s, ident]["link"] for s in self._g.predecessors(ident)]
+        links = [data["link"] for data in self._g._pred[ident].values()]
         return _ordered(links, relations, lambda link: link.source)
 
     def roots(self) -> list[str]:
@@ -286,7 +285,7 @@ class LineageGraph:
         allowed = set(relations) if relations is not None else None
         g = nx.DiGraph()
         g.add_nodes_from((n, self._g.nodes[n]) for n in keep)
-        adj = self._g.adj
+        adj = self._g._succ
         g.add_edges_from(
             (u, v, data)
             for u in keep
@@ -325,7 +324,12 @@ class LineageGraph:
         import networkx as nx
 
         g = self._g
-        stated = {e for e in g.edges if any(ev.registry is None for ev in g.edges[e]["link"].evidence)}
+        stated = {
+            (u, v)
+            for u, nbrs in g._succ.items()
+            for v, data in nbrs.items()
+            if any(ev.registry is None for ev in data["link"].evidence)
+        }
         out = set()
         if nx.is_directed_acyclic_graph(g):
             # what each document leads up to, children before parents: a citation graph
@@ -379,11 +383,14 @@ class LineageGraph:
             ids = _tree_ids(tree)
             shown |= ids
             truncated = truncated or _has_mark(tree, "depth")
-            for link in part.links():
-                if link.source in ids and link.target in ids:
-                    all_links[(link.source, link.target)] = link
-                    if (link.source, link.target) in cut:
-                        folded[(link.source, link.target)] = link
+            for u, nbrs in part._g._succ.items():  # sorted below, once
+                if u not in ids:
+                    continue
+                for v, data in nbrs.items():
+                    if v in ids:
+                        all_links[(u, v)] = data["link"]
+                        if (u, v) in cut:
+                            folded[(u, v)] = data["link"]
         view = part if direction != "both" and len(part) == len(shown) else self._view(shown, relations)
         return Trace(
             target=ident,
