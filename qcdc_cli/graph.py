@@ -330,26 +330,39 @@ class LineageGraph:
             for v, data in nbrs.items()
             if any(ev.registry is None for ev in data["link"].evidence)
         }
-        out = set()
         if nx.is_directed_acyclic_graph(g):
-            # what each document leads up to, children before parents: a citation graph
-            # is shallow, so these sets stay small and each link costs a few lookups
-            above: dict[str, set[str]] = {}
-            for node in reversed(list(nx.topological_sort(g))):
-                reach: set[str] = set()
-                for v in g.successors(node):
-                    reach.add(v)
-                    reach |= above[v]
-                above[node] = reach
-            for u, w in g.edges:
+            dag, part_of, cyclic = g, None, set()
+        else:  # documents on a cycle become one node of a DAG of strongly connected parts
+            dag = nx.condensation(g)
+            part_of = dag.graph["mapping"]
+            cyclic = {n for n, c in part_of.items() if len(dag.nodes[c]["members"]) > 1}
+        # what each node leads up to, children before parents: a citation graph is
+        # shallow, so these sets stay small and each link costs a few lookups
+        above: dict = {}
+        for node in reversed(list(nx.topological_sort(dag))):
+            reach: set = set()
+            for v in dag._succ[node]:
+                reach.add(v)
+                reach |= above[v]
+            above[node] = reach
+        out = set()
+        for u, nbrs in g._succ.items():
+            for w in nbrs:
                 first = stated if (u, w) in stated else None
-                if any(v != w and (first is None or (u, v) in first) and w in above[v] for v in g.successors(u)):
+                if u in cyclic:
+                    # a path back through `u` does not count: search, avoiding it
+                    found = _other_path(g, u, w, first)
+                elif part_of is None:
+                    found = any(v != w and (first is None or (u, v) in first) and w in above[v] for v in nbrs)
+                else:
+                    # `u` is on no cycle, so no path from its parents comes back to it
+                    pw = part_of[w]
+                    found = any(
+                        v != w and (first is None or (u, v) in first) and (part_of[v] == pw or pw in above[part_of[v]])
+                        for v in nbrs
+                    )
+                if found:
                     out.add((u, w))
-            return out
-        for u, w in g.edges:
-            usable = stated if (u, w) in stated else None
-            if _other_path(g, u, w, usable):
-                out.add((u, w))
         return out
 
     # ---- the trace
