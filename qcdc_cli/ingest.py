@@ -589,4 +589,8 @@ def _derived(store: Store, vocab: Vocabulary, registry: Registry) -> Derived:
         )
     for path, spans in graph.speakers.items():
         out.speakers.extend((path, first_line, ident) for first_line, ident in spans)
+    # in primary-key order: SQLite then appends to each table's B-tree instead of
+    # inserting all over it (issues keep their order: it numbers them)
+    for rows in (out.nodes, out.node_keys, out.speakers, out.resolutions):
+        rows.sort(key=lambda row: row[:2])
     return out
