@@ -15,7 +15,7 @@ loaded (`LineageGraph.from_links`); queries never assume the whole corpus is loa
 from __future__ import annotations
 
 from bisect import insort
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -247,18 +247,29 @@ class LineageGraph:
         """Documents that cite nothing known: the central roots of an up-trace."""
         return sorted(n for n in self._g if self._g.out_degree(n) == 0)
 
-    def reach(self, ident: str, direction: Literal["up", "down"], relations: Sequence[str] | None = None) -> set[str]:
-        """Every document above (`up`) or below (`down`) `ident`, itself included."""
+    def reach(
+        self,
+        ident: str,
+        direction: Literal["up", "down"],
+        relations: Sequence[str] | None = None,
+        depth: int | None = None,
+    ) -> set[str]:
+        """Every document above (`up`) or below (`down`) `ident`, itself included; with
+        `depth`, only those at most that many links away."""
+        adjacency = self._g._succ if direction == "up" else self._g._pred
+        allowed = set(relations) if relations is not None else None
         seen = {ident}
-        stack = [ident]
-        while stack:
-            current = stack.pop()
-            step = self.parents(current, relations) if direction == "up" else self.children(current, relations)
-            for link in step:
-                nxt = link.target if direction == "up" else link.source
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
+        level = [ident]
+        steps = 0
+        while level and (depth is None or steps < depth):
+            steps += 1
+            following = []
+            for current in level:
+                for nxt, data in adjacency[current].items():
+                    if nxt not in seen and (allowed is None or data["link"].relation in allowed):
+                        seen.add(nxt)
+                        following.append(nxt)
+            level = following
         return seen
 
     def subgraph(self, ids: Iterable[str]) -> LineageGraph:
@@ -389,8 +400,10 @@ class LineageGraph:
         for way in ("up", "down"):
             if direction not in (way, "both"):
                 continue
-            part = self._view(self.reach(ident, way, relations), relations)  # type: ignore[arg-type]
-            cut = part.shortcuts() if fold else set()
+            # a tree of `depth` levels reads one level more (how many links lie beyond)
+            reach = self.reach(ident, way, relations, None if depth is None else depth + 1)  # type: ignore[arg-type]
+            part = self._view(reach, relations)
+            cut: Container[tuple[str, str]] = _Shortcuts(self._g, relations) if fold else set()
             tree = _tree(part, ident, way, depth, cut)  # type: ignore[arg-type]
             trees[way] = tree
             ids = _tree_ids(tree)
@@ -419,6 +432,55 @@ class LineageGraph:
             truncated=truncated,
             speakers=view.speakers,
         )
+
+
+class _Shortcuts:
+    """The links `LineageGraph.shortcuts` folds, decided one link at a time as a trace
+    asks about it, by a search upwards from the link's source. A trace of 30-CT/TW
+    --depth 1 asks about a few hundred links of a 100,000-document graph; the upward
+    search stays among what the source cites, which in a citation graph is little.
+
+    Searched in the whole graph (links of `relations` only): a path between two
+    documents of a trace's part is inside that part, since everything on it leads up
+    to (down: reaches) the traced document too, so the answers are those of
+    `shortcuts()` on the part."""
+
+    def __init__(self, g: nx.DiGraph, relations: Sequence[str] | None) -> None:
+        self._succ = g._succ
+        self._allowed = set(relations) if relations is not None else None
+        self._known: dict[tuple[str, str], bool] = {}
+
+    def __contains__(self, edge: object) -> bool:
+        found = self._known.get(edge)  # type: ignore[arg-type]
+        if found is None:
+            u, w = edge  # type: ignore[misc]
+            link: Link = self._succ[u][w]["link"]
+            first_stated = any(ev.registry is None for ev in link.evidence)
+            found = self._known[(u, w)] = self._other_path(u, w, first_stated)
+        return found
+
+    def _parents(self, node: str) -> Iterable[tuple[str, Link]]:
+        allowed = self._allowed
+        for v, data in self._succ[node].items():
+            if allowed is None or data["link"].relation in allowed:
+                yield v, data["link"]
+
+    def _other_path(self, u: str, w: str, first_stated: bool) -> bool:
+        """`_other_path` with the first link stated by a text when `first_stated`."""
+        stack = [
+            v
+            for v, link in self._parents(u)
+            if v != w and (not first_stated or any(ev.registry is None for ev in link.evidence))
+        ]
+        seen = {u, *stack}
+        while stack:
+            for x, _ in self._parents(stack.pop()):
+                if x == w:
+                    return True
+                if x not in seen:
+                    seen.add(x)
+                    stack.append(x)
+        return False
 
 
 def _other_path(g: nx.DiGraph, u: str, w: str, first: set[tuple[str, str]] | None) -> bool:
@@ -452,7 +514,7 @@ def _tree(
     root: str,
     direction: Literal["up", "down"],
     depth: int | None,
-    cut: set[tuple[str, str]],
+    cut: Container[tuple[str, str]],
 ) -> TreeNode:
     expanded: set[str] = set()
 

@@ -380,3 +380,46 @@ def test_evidence_is_kept_once_in_order_as_sorting_after_each_link_does(batches)
         kept.sort(key=lambda e: (e.registry is not None, e.path or "", e.line or 0, e.text or "", e.registry or ""))
     link = graph.link("13-KH/ĐUK@Lai Châu", "120-KL/TW")
     assert (link.evidence if link else []) == kept
+
+
+def tree_shape(node):
+    via = (node.via.source, node.via.target) if node.via else None
+    return (node.id, via, node.mark, node.hidden, [tree_shape(c) for c in node.children])
+
+
+typed_links = st.lists(
+    st.tuples(
+        st.sampled_from(_IDS),
+        st.sampled_from(_IDS),
+        st.sampled_from(["implements", "cites", "continues"]),
+        st.booleans(),
+    ),
+    max_size=20,
+)
+
+
+@given(
+    typed_links,
+    st.sampled_from(_IDS),
+    st.sampled_from(["up", "down"]),
+    st.sampled_from([None, 0, 1, 2]),
+    st.sampled_from([None, ("implements", "continues")]),
+)
+def test_trace_folds_as_the_whole_part_s_shortcuts_do(edges, ident, way, depth, relations):
+    """A trace decides folding link by link and reads only `depth` + 1 levels; the same
+    tree as from its whole part and that part's `shortcuts()`."""
+    from qcdc_cli.graph import _tree
+
+    graph = LineageGraph()
+    graph.add_node(DocNode(id=ident, number=ident.split("@")[0]))
+    for source, target, relation, from_registry in edges:
+        ev = Evidence(registry="TW:KL:120@XI") if from_registry else Evidence("a.txt", 3, f"{source} {target}")
+        graph.add_link(Link(source, target, relation, [ev]))
+    part = graph._view(graph.reach(ident, way, relations), relations)
+    cut = part.shortcuts()
+    expected = _tree(part, ident, way, depth, cut)
+    got = graph.trace(ident, way, depth=depth, relations=relations)
+    assert tree_shape(got.up if way == "up" else got.down) == tree_shape(expected)
+    assert {(lk.source, lk.target) for lk in got.folded} == {
+        (u, v) for u, v in cut if {u, v} <= {n.id for n in got.nodes}
+    }
