@@ -397,27 +397,26 @@ class LineageGraph:
         all_links: dict[tuple[str, str], Link] = {}
         folded: dict[tuple[str, str], Link] = {}
         truncated = False
+        allowed = set(relations) if relations is not None else None
+        # the tree is grown in the whole graph: what is above (below) a document of the
+        # part above (below) `ident` is in that part too, so nothing else is read
+        cut: Container[tuple[str, str]] = _Shortcuts(self._g, relations) if fold else set()
         for way in ("up", "down"):
             if direction not in (way, "both"):
                 continue
-            # a tree of `depth` levels reads one level more (how many links lie beyond)
-            reach = self.reach(ident, way, relations, None if depth is None else depth + 1)  # type: ignore[arg-type]
-            part = self._view(reach, relations)
-            cut: Container[tuple[str, str]] = _Shortcuts(self._g, relations) if fold else set()
-            tree = _tree(part, ident, way, depth, cut)  # type: ignore[arg-type]
+            tree = _tree(self, ident, way, depth, cut, relations)  # type: ignore[arg-type]
             trees[way] = tree
             ids = _tree_ids(tree)
             shown |= ids
             truncated = truncated or _has_mark(tree, "depth")
-            for u, nbrs in part._g._succ.items():  # sorted below, once
-                if u not in ids:
-                    continue
-                for v, data in nbrs.items():
-                    if v in ids:
+            succ = self._g._succ
+            for u in ids:  # sorted below, once
+                for v, data in succ[u].items():
+                    if v in ids and (allowed is None or data["link"].relation in allowed):
                         all_links[(u, v)] = data["link"]
                         if (u, v) in cut:
                             folded[(u, v)] = data["link"]
-        view = part if direction != "both" and len(part) == len(shown) else self._view(shown, relations)
+        view = self._view(shown, relations)
         return Trace(
             target=ident,
             direction=direction,
@@ -515,12 +514,13 @@ def _tree(
     direction: Literal["up", "down"],
     depth: int | None,
     cut: Container[tuple[str, str]],
+    relations: Sequence[str] | None = None,
 ) -> TreeNode:
     expanded: set[str] = set()
 
     def grow(node: TreeNode, chain: frozenset[str], level: int) -> None:
         expanded.add(node.id)
-        step = graph.parents(node.id) if direction == "up" else graph.children(node.id)
+        step = graph.parents(node.id, relations) if direction == "up" else graph.children(node.id, relations)
         step = [lk for lk in step if (lk.source, lk.target) not in cut]
         if depth is not None and level >= depth:
             node.hidden = len(step)
