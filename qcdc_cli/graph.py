@@ -448,38 +448,64 @@ class _Shortcuts:
         self._succ = g._succ
         self._allowed = set(relations) if relations is not None else None
         self._known: dict[tuple[str, str], bool] = {}
+        self._up: dict[str, dict[str, bool]] = {}
+        self._above: dict[str, set[str]] = {}
 
     def __contains__(self, edge: object) -> bool:
         found = self._known.get(edge)  # type: ignore[arg-type]
         if found is None:
             u, w = edge  # type: ignore[misc]
-            link: Link = self._succ[u][w]["link"]
-            first_stated = any(ev.registry is None for ev in link.evidence)
-            found = self._known[(u, w)] = self._other_path(u, w, first_stated)
+            up = self.parents(u)
+            first_stated = up[w] if w in up else _stated(self._succ[u][w]["link"])
+            above = [self.above(v) for v, stated in up.items() if v != w and (stated or not first_stated)]
+            # on a cycle, a path back through `u` does not count: search, avoiding it
+            cyclic = any(u in a for a in above)
+            found = self._other_path(u, w, first_stated) if cyclic else any(w in a for a in above)
+            self._known[(u, w)] = found
         return found
 
-    def _parents(self, node: str) -> Iterable[tuple[str, Link]]:
-        allowed = self._allowed
-        for v, data in self._succ[node].items():
-            if allowed is None or data["link"].relation in allowed:
-                yield v, data["link"]
+    def parents(self, node: str) -> dict[str, bool]:
+        """What `node` links to (by `relations`), and whether a text states each link."""
+        found = self._up.get(node)
+        if found is None:
+            allowed = self._allowed
+            found = self._up[node] = {
+                v: _stated(data["link"])
+                for v, data in self._succ[node].items()
+                if allowed is None or data["link"].relation in allowed
+            }
+        return found
+
+    def above(self, node: str) -> set[str]:
+        """Everything `node` leads up to, remembered: a plan's siblings share it."""
+        found = self._above.get(node)
+        if found is None:
+            found = self._above[node] = set()
+            stack = [node]
+            while stack:
+                for x in self.parents(stack.pop()):
+                    if x not in found:
+                        found.add(x)
+                        stack.append(x)
+        return found
 
     def _other_path(self, u: str, w: str, first_stated: bool) -> bool:
         """`_other_path` with the first link stated by a text when `first_stated`."""
-        stack = [
-            v
-            for v, link in self._parents(u)
-            if v != w and (not first_stated or any(ev.registry is None for ev in link.evidence))
-        ]
+        stack = [v for v, stated in self.parents(u).items() if v != w and (stated or not first_stated)]
         seen = {u, *stack}
         while stack:
-            for x, _ in self._parents(stack.pop()):
+            for x in self.parents(stack.pop()):
                 if x == w:
                     return True
                 if x not in seen:
                     seen.add(x)
                     stack.append(x)
         return False
+
+
+def _stated(link: Link) -> bool:
+    """Does a text state this link (not only the registry)?"""
+    return any(ev.registry is None for ev in link.evidence)
 
 
 def _other_path(g: nx.DiGraph, u: str, w: str, first: set[tuple[str, str]] | None) -> bool:
