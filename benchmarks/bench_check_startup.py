@@ -1,15 +1,26 @@
-"""How long `qcdc check` takes on one draft, next to bare Python start-up, in the same run.
+"""How long `qcdc check` and `qcdc extract` take on one file, cold and warm, next to bare Python.
 
     python benchmarks/bench_check_startup.py [--runs 15] [DRAFT]
 
 A pre-commit hook or a CI step pays the whole process start-up on every call, so this
 times whole processes: `python -c pass` (the floor), `qcdc --help` (Typer alone), and
-`qcdc check DRAFT` with the bundled registry (default draft: the Hà Tĩnh seed, the
-longest with the most findings). Runs are interleaved so the three see the same machine
-load; the median and the best of N wall times are printed with the median CPU time
-(user + system, steadier than wall time on a shared machine), and the ratios of check to
-bare Python.
-It also lists the heavy modules the check process imported (networkx must not be one).
+`qcdc check DRAFT` / `qcdc extract DRAFT` with the bundled registry (default draft: the
+Hà Tĩnh seed, the longest with the most findings), each twice:
+
+- cold: an empty registry cache (a fresh temporary QCDC_CACHE_DIR before every run), so
+  the registry YAML is parsed and validated with pydantic, as on a first run or after an
+  edit of a registry file;
+- warm: the compiled registry cache is there, as on every later run.
+
+The child processes run with bytecode caching on (PYTHONDONTWRITEBYTECODE is dropped):
+an installed package has its .pyc files, so compiling qcdc's own sources on every run
+(tens of ms) is not a cost users pay. `--src DIR` times the qcdc_cli of another checkout
+(e.g. `--src ../main` for a before/after comparison in one run of the same machine).
+
+Runs are interleaved so all commands see the same machine load; the median and best of N
+wall times are printed with the median CPU time (user + system, steadier than wall time
+on a shared machine), and each command's ratio to bare Python. It also lists the heavy
+modules a warm check imports (networkx, pydantic and yaml must not be among them).
 """
 
 from __future__ import annotations
@@ -17,9 +28,11 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,22 +40,22 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DRAFT = ROOT / "samples" / "hatinh_02-NQ-TU_2017.txt"
 HEAVY = ("networkx", "pydantic", "yaml", "rich", "sqlite3", "regex")
 
-# The check command as the console script runs it, in a fresh interpreter each time.
-CHECK = "from qcdc_cli.cli import main; import sys; sys.argv = ['qcdc', *sys.argv[1:]]; main()"
+# The CLI as the console script runs it, in a fresh interpreter each time.
+CLI = "from qcdc_cli.cli import main; import sys; sys.argv = ['qcdc', *sys.argv[1:]]; main()"
 
 
-def _time(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+def _time(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user + system) of the child, exit code."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, done.returncode
 
 
-def _imported(draft: Path, env: dict[str, str]) -> list[str]:
+def _imported(draft: Path, env: dict[str, str], cwd: Path) -> list[str]:
     probe = (
         "import sys\n"
         "from qcdc_cli.cli._console import run_app\n"
@@ -51,7 +64,7 @@ def _imported(draft: Path, env: dict[str, str]) -> list[str]:
         "except SystemExit: pass\n"
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=cwd, check=False)
     return [m for m in done.stderr.strip().splitlines()[-1].split(",") if m]
 
 
@@ -59,42 +72,70 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("draft", nargs="?", type=Path, default=DEFAULT_DRAFT)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--src", type=Path, default=ROOT, help="checkout whose qcdc_cli to time (default: this one)")
     args = parser.parse_args()
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    scratch = Path(tempfile.mkdtemp(prefix="qcdc-bench-"))
+    warm_cache, cold_cache = scratch / "warm", scratch / "cold"
+    src = args.src.resolve()
+    env = {**os.environ, "PYTHONPATH": str(src), "NO_COLOR": "1", "QCDC_CACHE_DIR": str(warm_cache)}
     env.pop("QCDC_REGISTRY", None)
-    commands = {
-        "python -c pass": [sys.executable, "-c", "pass"],
-        "qcdc --help": [sys.executable, "-c", CHECK, "--help"],
-        "qcdc check DRAFT": [sys.executable, "-c", CHECK, "check", str(args.draft)],
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    cold_env = {**env, "QCDC_CACHE_DIR": str(cold_cache)}
+    draft = str(args.draft.resolve())
+    py = sys.executable
+    # name -> (argv, env, empty the cache before each run)
+    commands: dict[str, tuple[list[str], dict[str, str], bool]] = {
+        "python -c pass": ([py, "-c", "pass"], env, False),
+        "qcdc --help": ([py, "-c", CLI, "--help"], env, False),
+        "check cold": ([py, "-c", CLI, "check", draft], cold_env, True),
+        "check warm": ([py, "-c", CLI, "check", draft], env, False),
+        "extract cold": ([py, "-c", CLI, "extract", "-f", "json", draft], cold_env, True),
+        "extract warm": ([py, "-c", CLI, "extract", "-f", "json", draft], env, False),
     }
-    for argv in commands.values():  # warm the file cache and the .pyc files
-        _time(argv, env)
-    walls: dict[str, list[float]] = {name: [] for name in commands}
-    cpus: dict[str, list[float]] = {name: [] for name in commands}
-    codes: dict[str, int] = {}
-    for _ in range(args.runs):
-        for name, argv in commands.items():
-            wall, cpu, codes[name] = _time(argv, env)
-            walls[name].append(wall)
-            cpus[name].append(cpu)
 
-    print(f"{args.runs} interleaved runs each, Python {sys.version.split()[0]}, draft {args.draft.name}")
-    print(f"{'command':<20} {'wall median ms':>15} {'wall best ms':>13} {'CPU median ms':>14} {'exit':>5}")
+    def run(name: str) -> tuple[float, float, int]:
+        argv, command_env, cold = commands[name]
+        if cold:
+            shutil.rmtree(cold_cache, ignore_errors=True)
+        return _time(argv, command_env, scratch)  # not the checkout: `-c` puts the cwd first on sys.path
+
+    try:
+        for name in commands:  # warm the file cache, the .pyc files and the registry cache
+            run(name)
+        walls: dict[str, list[float]] = {name: [] for name in commands}
+        cpus: dict[str, list[float]] = {name: [] for name in commands}
+        codes: dict[str, int] = {}
+        for _ in range(args.runs):
+            for name in commands:
+                wall, cpu, codes[name] = run(name)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+        heavy = _imported(args.draft.resolve(), env, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    print(
+        f"{args.runs} interleaved runs each, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs,"
+        f" {args.draft.name}, qcdc_cli from {src}"
+    )
+    base_wall = statistics.median(walls["python -c pass"])
+    base_cpu = statistics.median(cpus["python -c pass"])
+    print(
+        f"{'command':<16} {'wall median ms':>15} {'wall best ms':>13} {'CPU median ms':>14}"
+        f" {'wall / pass':>12} {'CPU / pass':>11} {'exit':>5}"
+    )
     for name in commands:
-        wall, cpu = walls[name], cpus[name]
+        wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
         print(
-            f"{name:<20} {statistics.median(wall) * 1000:>15.1f} {min(wall) * 1000:>13.1f}"
-            f" {statistics.median(cpu) * 1000:>14.1f} {codes[name]:>5}"
+            f"{name:<16} {wall * 1000:>15.1f} {min(walls[name]) * 1000:>13.1f} {cpu * 1000:>14.1f}"
+            f" {wall / base_wall:>11.1f}x {cpu / base_cpu:>10.1f}x {codes[name]:>5}"
         )
-    for label, data in (("wall", walls), ("CPU", cpus)):
-        base = statistics.median(data["python -c pass"])
-        check = statistics.median(data["qcdc check DRAFT"])
-        print(
-            f"{label}: qcdc check / python -c pass = {check / base:.1f}x;"
-            f" check costs {1000 * (check - base):.0f} ms more"
-        )
-    print("heavy modules imported by check:", ", ".join(_imported(args.draft, env)) or "none")
+    for command in ("check", "extract"):
+        cold = statistics.median(cpus[f"{command} cold"])
+        warm = statistics.median(cpus[f"{command} warm"])
+        print(f"{command}: the registry cache saves {1000 * (cold - warm):.0f} ms CPU ({cold / warm:.2f}x)")
+    print("heavy modules imported by a warm check:", ", ".join(heavy) or "none")
 
 
 if __name__ == "__main__":

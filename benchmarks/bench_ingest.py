@@ -243,6 +243,10 @@ def big_benchmark(work: Path, n: int) -> None:
         print(f"    {label:45} {ms:9.1f} ms  ({nodes:,} nodes/rows)", flush=True)
     print("  as CLI processes (one run each, wall clock incl. Python start-up):")
     for args in (
+        ["trace", leaf, "-f", "json"],
+        ["trace", plan, "--both", "-f", "json"],
+        ["trace", "120-KL/TW", "--down", "--depth", "1", "-f", "json"],
+        ["show", "120-KL/TW", "-f", "json"],
         ["coverage", "120-KL/TW", "-f", "json"],
         ["unresolved", "-n", "50"],
         ["stats", "-f", "json"],

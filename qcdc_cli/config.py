@@ -20,6 +20,7 @@ did nothing would be worse than a failed run.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,3 +156,23 @@ def _choice(table: dict[str, Any], key: str, allowed: tuple[str, ...], fail: Any
     if value not in allowed:
         raise fail(f"check.{key}", f"must be one of {', '.join(allowed)}")
     return str(value)
+
+
+CACHE_ENV = "QCDC_CACHE_DIR"
+
+
+def cache_dir(environ: Mapping[str, str]) -> Path | None:
+    """Where qcdc keeps files it can rebuild (the compiled registry).
+
+    $QCDC_CACHE_DIR, else $XDG_CACHE_HOME/qcdc (when absolute, as the XDG spec asks),
+    else ~/.cache/qcdc; None when there is no home to put it in.
+    """
+    if environ.get(CACHE_ENV):
+        return Path(environ[CACHE_ENV])
+    xdg = environ.get("XDG_CACHE_HOME", "")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "qcdc"
+    try:
+        return Path.home() / ".cache" / "qcdc"
+    except RuntimeError:  # no HOME and no passwd entry
+        return None

@@ -201,6 +201,12 @@ RULES: tuple[Rule, ...] = (
          "số hiệu {number} đã được dùng cho một văn bản khác trong kho ({other})"),
         ("take the next free number from the register",
          "lấy số tiếp theo trong sổ đăng ký văn bản"),
+        estimated_term=(
+            "{number} is already the number of another document in the index ({other}): same province,"
+            " and the same provincial term as estimated from the dates (congress dates are not in the registry)",
+            "số hiệu {number} đã được dùng cho một văn bản khác trong kho ({other}): cùng tỉnh, và cùng nhiệm kỳ"
+            " tỉnh ủy theo ước tính từ ngày ban hành (danh mục chưa có ngày đại hội đảng bộ tỉnh)",
+        ),
     ),
     _r(
         "QC014", "implements-unnumbered", "warning", "text",
@@ -928,19 +934,22 @@ def _collision(d: _Draft) -> Iterator[Diagnostic]:
     if others:
         line = own.line or 1
         other = ", ".join(sorted(k.paths[0] if k.paths else k.id for k in others))
+        # local Party numbers were matched on an estimated provincial term: say so
+        estimated = any(_by_local_term(catalog, own.date, k) for k in others)
         yield Diagnostic(
             "QC013", RULES_BY_CODE["QC013"].severity, line, 1, line, 1, own.number,
             {"number": own.number, "other": other}, own.number,
+            variant="estimated_term" if estimated else "",
         )  # fmt: skip
 
 
 def _same_scope(catalog: Catalog, province: str | None, date: str | None, k: Known) -> bool:
     """Could `k` hold the same number as a draft of `province` and `date`?
 
-    National Party numbers: the same term of the Central Committee. Local numbers: the
-    same province, and the same provincial term (congresses in the autumn of 2015,
-    2020, 2025: approximated from 1 October of those years, since the registry does not
-    tabulate provincial terms). State numbers: the same year (it is often in the number).
+    National Party numbers: the same term of the Central Committee, whichever central
+    body issued them (BTGTW, UBKTTW, ... number per TW term: `Vocabulary.numbering_body`).
+    Local numbers: the same province, and the same provincial term, estimated
+    (`_local_term`). State numbers: the same year (it is often in the number).
     """
     from qcdc_cli.resolve import term_of
 
@@ -951,12 +960,28 @@ def _same_scope(catalog: Catalog, province: str | None, date: str | None, k: Kno
     if k.system == "state":
         return date[:4] == k.date[:4]
     if catalog.is_national(k.issuer_code):
-        mine = term_of(date, k.issuer_code or "TW", catalog.terms)
+        mine = term_of(date, catalog.vocab.numbering_body(k.issuer_code or "TW"), catalog.terms)
         return mine is None or k.term is None or mine == k.term
     return _local_term(date) == _local_term(k.date)
 
 
+def _by_local_term(catalog: Catalog, date: str | None, k: Known) -> bool:
+    """Did `_same_scope` match `k` by the estimated provincial term?"""
+    return bool(date and k.date) and k.system != "state" and not catalog.is_national(k.issuer_code)
+
+
 def _local_term(date: str) -> int:
+    """An ESTIMATE of the provincial Party term a date falls in: 0 for 2015-2020, 1 for 2020-2025.
+
+    Provincial congresses meet in the months before the national one, on dates that
+    differ by province and are not in the registry; 1 October of 2015, 2020 and 2025
+    stands in for all of them, so a document from the weeks around a congress can be
+    put in the wrong term (QC013's message says the scope is estimated). Only the span
+    was found in press reports, no per-province table: 2015 from 15 September to
+    2 November (tinkinhte.com/_t16/cac-bi-thu-cua-63-tinh); 2020 all 63 by 28 October
+    (baovephapluat.vn, baotintuc.vn 30/10/2020); 2025 e.g. Cần Thơ 27 September,
+    Vĩnh Long 2 October (doanhnghiephoinhap.vn).
+    """
     year = int(date[:4]) - (1 if date[5:] < "10-01" else 0)
     return (year - 2015) // 5
 

@@ -104,47 +104,11 @@ def build_lineage(
 def corpus_from_index(db_path: Path) -> tuple[list[tuple[str, Extraction]], dict[tuple[str, int], str]]:
     """The extractions an index holds, rebuilt from its rows, and the evidence line it
     kept for each mention ((path, start) -> line): what `build_lineage` needs."""
-    from qcdc_cli.models import Mention, Reference, ReportedRelation, Segment, SelfInfo
     from qcdc_cli.store import Store
 
     with Store.open_reader(db_path) as store:
-        rows = store.dump()
-    ok = {r[0] for r in rows["files"] if r[5] == "ok"}
-    extractions: dict[str, Extraction] = {}
-    for row in rows["documents"]:
-        path, segment, number, system, type_, type_name, code, issuer, _level = row[:9]
-        province, date, place, title, line, start_line = row[9:]
-        if path not in ok:
-            continue
-        ex = extractions.setdefault(path, Extraction(self=SelfInfo()))
-        if segment == 0:
-            ex.self = SelfInfo(number, type_, code, date, place, issuer, province, title, type_name, system, line)
-        ex.segments.append(Segment(0, 0, start_line or 1, number, title))
-    refs: dict[tuple[str, int, str], Reference] = {}
-    for path, segment, number, system, type_, code, year, relation, date, issuer, malformed, suggestion in rows["refs"]:
-        if path in extractions:
-            ref = Reference(number, system, type_, code, date, issuer, relation, bool(malformed), suggestion, year)
-            refs[(path, segment, number)] = ref
-            extractions[path].references.append(ref)
-    quotes: dict[tuple[str, int], str] = {}
-    for row in rows["mentions"]:
-        path, segment, number, line, col, start, end, as_written, relation, cue, date, word, issuer, term = row[:14]
-        ref = refs.get((path, segment, number))
-        if ref is None:
-            continue
-        found = Mention(as_written, start, end, line, col, relation, cue, date, word, issuer, term, segment)
-        found.malformed, found.suggestion = bool(row[14]), row[15]
-        ref.mentions.append(found)
-        if row[16]:
-            quotes[(path, start)] = row[16]
-    for path, _segment, source, relation, target, line, cue, text in rows["reported_relations"]:
-        if path in extractions:
-            extractions[path].reported_relations.append(ReportedRelation(source, relation, target, line, cue, text))
-    for ex in extractions.values():
-        ex.segments.sort(key=lambda s: s.start_line)
-        for ref in ex.references:
-            ref.mentions.sort(key=lambda m: m.start)
-    return sorted(extractions.items()), quotes
+        files, quotes = store.load_corpus()
+    return [(path, extraction) for path, extraction, _ in files], quotes
 
 
 # ---- lineage over the index, a piece at a time (qcdc ingest writes what these read)
@@ -216,7 +180,7 @@ def index_graph(db_path: Path, ident: str, scope: Scope = "up", depth: int | Non
             for way in ("up", "down"):
                 if scope in (way, "both"):
                     ids |= store.reach(ident, way, None if depth is None else depth + 1)
-        rows = store.subgraph_rows(ids)
+        rows = store.subgraph_rows(ids, about=[ident] if scope == "near" else ())
     evidence: dict[tuple[str, str], list[Evidence]] = {}
     for source, target, path, line, text, registry in rows["evidence"]:
         evidence.setdefault((source, target), []).append(Evidence(path, line, text, registry))

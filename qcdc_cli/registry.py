@@ -7,26 +7,34 @@ appended, so a user file adds documents, issuers and provinces to the bundled on
 checked as a whole: duplicate ids, relation targets that name no document, numbers whose
 shape does not fit their system, dates outside their term. Every problem names the file,
 the key path inside it (`documents.12.relations.0.target`) and what is wrong.
+
+The records are plain frozen dataclasses; pydantic validates YAML into them (through a
+TypeAdapter, built only when files are read). A registry that passed every check is
+kept in a cache keyed by the files' bytes (see `load_registry`), so `qcdc check` and
+`qcdc extract` import neither pydantic nor yaml when nothing changed: together they cost
+more than the whole check of a draft.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
+import hashlib
+import json
 import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
-
-import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from qcdc_cli.errors import RegistryError
 
 if TYPE_CHECKING:
+    from pydantic import TypeAdapter, ValidationError
+
     from qcdc_cli.vocab import Vocabulary
 
 REGISTRY_ENV = "QCDC_REGISTRY"  # extra registry files, separated by os.pathsep
@@ -44,77 +52,156 @@ def _iso(value: str) -> str:
     return value
 
 
-IsoDate = Annotated[str, AfterValidator(_iso)]
+class _IsoDateCheck:
+    """`Annotated` marker that makes pydantic run `_iso` on a string field.
+
+    Written as a hook rather than `AfterValidator(_iso)` so that declaring the records
+    does not import pydantic; pydantic calls the hook only when it builds a validator.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(_iso, handler(source))
+
+
+IsoDate = Annotated[str, _IsoDateCheck]
 Confidence = Literal["confirmed", "partial", "unconfirmed"]
 
+# Unknown keys are errors (a misspelt `titel` must not vanish); read by pydantic.
+_STRICT_KEYS = {"extra": "forbid"}
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class _Record:
+    """The pydantic-style calls code outside this module makes on registry records.
+
+    The records were pydantic models; these three keep their callers (ingest's derive
+    key, `qcdc registry list`, tests) working on plain dataclasses.
+    """
+
+    __slots__ = ()
+
+    def model_dump(self, *, exclude_defaults: bool = False) -> dict[str, Any]:
+        """The record as plain dicts and lists (JSON- and YAML-ready)."""
+        return _plain(self, exclude_defaults)  # type: ignore[no-any-return]
+
+    def model_dump_json(self) -> str:
+        return json.dumps(self.model_dump(), ensure_ascii=False, separators=(",", ":"))
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Any:
+        """A copy with some fields replaced (no validation, like pydantic's)."""
+        return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
 
 
-class DocType(_Model):
+def _plain(value: Any, exclude_defaults: bool) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            if exclude_defaults and _is_default(f, item):
+                continue
+            out[f.name] = _plain(item, exclude_defaults)
+        return out
+    if isinstance(value, list | tuple):
+        return [_plain(v, exclude_defaults) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v, exclude_defaults) for k, v in value.items()}
+    return value
+
+
+def _is_default(f: dataclasses.Field[Any], value: Any) -> bool:
+    if f.default is not dataclasses.MISSING:
+        return bool(value == f.default)
+    if f.default_factory is not dataclasses.MISSING:
+        return bool(value == f.default_factory())
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class DocType(_Record):
+    __pydantic_config__ = _STRICT_KEYS
+
     code: str
     name: str
-    words: list[str] = Field(default_factory=list)
-    aliases: list[str] = Field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
     family: str | None = None
 
 
-class TypeTables(_Model):
-    party: list[DocType] = Field(default_factory=list)
-    state: list[DocType] = Field(default_factory=list)
+@dataclass(frozen=True, slots=True)
+class TypeTables(_Record):
+    __pydantic_config__ = _STRICT_KEYS
+
+    party: list[DocType] = field(default_factory=list)
+    state: list[DocType] = field(default_factory=list)
 
 
-class Issuer(_Model):
+@dataclass(frozen=True, slots=True)
+class Issuer(_Record):
+    __pydantic_config__ = _STRICT_KEYS
+
     code: str
     system: Literal["party", "state"]
     scope: Literal["national", "local"]
     level: Literal["central", "province", "district", "commune", "any"]
     name: str
-    aliases: list[str] = Field(default_factory=list)
-    bodies: list[str] = Field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)
     numbered_by_term: bool = False
     until: IsoDate | None = None
 
 
-class RelationCues(_Model):
+@dataclass(frozen=True, slots=True)
+class RelationCues(_Record):
+    __pydantic_config__ = _STRICT_KEYS
+
     cues: list[str]
 
 
-class Province(_Model):
+@dataclass(frozen=True, slots=True)
+class Province(_Record):
     """A provincial unit in force from `valid_from` to `valid_until` (None: open end)."""
+
+    __pydantic_config__ = _STRICT_KEYS
 
     name: str
     admin_name: str | None = None
     kind: str | None = None
-    aliases: list[str] = Field(default_factory=list)
-    places: list[str] = Field(default_factory=list)  # seats and cities written in date lines
+    aliases: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)  # seats and cities written in date lines
     seat: str | None = None
     valid_from: IsoDate | None = None
     valid_until: IsoDate | None = None
     successor: str | None = None
-    formed_from: list[str] = Field(default_factory=list)
+    formed_from: list[str] = field(default_factory=list)
     confidence: Confidence = "unconfirmed"
     note: str | None = None
-    sources: list[str] = Field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
 
 
 RelationType = Literal["implements", "continues", "guides", "amends", "replaces", "repeals", "based_on", "related"]
 
 
-class DocRelation(_Model):
+@dataclass(frozen=True, slots=True)
+class DocRelation(_Record):
     """A relation from the document that lists it to `target` (another document's id)."""
+
+    __pydantic_config__ = _STRICT_KEYS
 
     type: RelationType
     target: str
     date: IsoDate | None = None  # when it took effect ("replaces ... from 2023-07-01")
     confidence: Confidence | None = None  # None: as sure as the document itself
     note: str | None = None
-    sources: list[str] = Field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
 
 
-class RegistryDocument(_Model):
+@dataclass(frozen=True, slots=True)
+class RegistryDocument(_Record):
     """A known document. Relations are listed on the newer document, pointing back."""
+
+    __pydantic_config__ = _STRICT_KEYS
 
     id: str  # Party "TW:CT:30@VIII" (numbers restart each term); State: the number itself
     number: str  # canonical "30-CT/TW", "34/2007/PL-UBTVQH11"
@@ -129,18 +216,28 @@ class RegistryDocument(_Model):
     status: Literal["in_force", "replaced", "repealed", "expired", "unknown"] = "unknown"
     valid_from: IsoDate | None = None
     valid_until: IsoDate | None = None  # last day in force
-    aliases: list[str] = Field(default_factory=list)  # other ways texts write the number
-    relations: list[DocRelation] = Field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # other ways texts write the number
+    relations: list[DocRelation] = field(default_factory=list)
     confidence: Confidence = "unconfirmed"
-    sources: list[str] = Field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
     note: str | None = None
 
+    def __post_init__(self) -> None:
+        # relations may be given as mappings, the way YAML (and the cache) writes them
+        if any(isinstance(r, dict) for r in self.relations):
+            relations = [DocRelation(**r) if isinstance(r, dict) else r for r in self.relations]
+            object.__setattr__(self, "relations", relations)
 
-class Term(_Model):
+
+@dataclass(frozen=True, slots=True)
+class Term(_Record):
     """A term (khóa) of a numbering body: Party numbers restart at each one.
 
-    A term runs from `start` to the day before the next term of the same body starts.
+    A term runs from `start` to the day before the next term of the same body starts
+    (`resolve.term_of` is the one place that reads the table that way).
     """
+
+    __pydantic_config__ = _STRICT_KEYS
 
     body: str  # issuer code: "TW", "QH"
     term: str  # Roman numeral, as texts write it: "XII"
@@ -149,84 +246,82 @@ class Term(_Model):
     end: IsoDate | None = None  # last day, when known and not implied by the next term
     confidence: Confidence = "unconfirmed"
     note: str | None = None
-    sources: list[str] = Field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
 
 
-class Registry(_Model):
+@dataclass(frozen=True)  # no slots: the indexes below are cached in the instance dict
+class Registry(_Record):
+    __pydantic_config__ = _STRICT_KEYS
+
     schema_version: Literal[1] = SCHEMA_VERSION
-    types: TypeTables = Field(default_factory=TypeTables)
-    issuers: list[Issuer] = Field(default_factory=list)
-    relations: dict[str, RelationCues] = Field(default_factory=dict)
-    terms: list[Term] = Field(default_factory=list)
-    documents: list[RegistryDocument] = Field(default_factory=list)
-    provinces: list[Province] = Field(default_factory=list)
-    _docs: dict[str, RegistryDocument] = PrivateAttr(default_factory=dict)
-    _issuers: dict[str, Issuer] = PrivateAttr(default_factory=dict)
+    types: TypeTables = field(default_factory=TypeTables)
+    issuers: list[Issuer] = field(default_factory=list)
+    relations: dict[str, RelationCues] = field(default_factory=dict)
+    terms: list[Term] = field(default_factory=list)
+    documents: list[RegistryDocument] = field(default_factory=list)
+    provinces: list[Province] = field(default_factory=list)
 
     def document(self, doc_id: str) -> RegistryDocument | None:
         """The document with that id, or None."""
-        return self._documents_by_id().get(doc_id)
+        return self._docs.get(doc_id)
 
     def issuer_info(self, code: str) -> Issuer | None:
-        return self._issuers_by_code().get(code)
+        return self._issuers.get(code)
 
     def numbering_body(self, issuer_code: str) -> str:
-        """Whose terms number this issuer's documents.
+        """Whose terms number this issuer's documents (see `vocab.numbering_body`)."""
+        from qcdc_cli.vocab import numbering_body
 
-        Every central Party body (Bộ Chính trị, Ban Bí thư, the central departments)
-        numbers per term of the Central Committee (TW); UBTVQH numbers per legislature (QH).
+        return numbering_body(issuer_code, self.issuer_info(issuer_code))
+
+    @classmethod
+    def from_plain(cls, data: dict[str, Any]) -> Registry:
+        """Rebuild a registry from `model_dump()` output without validating it again.
+
+        Only for data this module validated and cached itself; a missing or unknown key
+        raises TypeError/KeyError, which the cache reader treats as a stale cache.
         """
-        info = self.issuer_info(issuer_code)
-        if info is not None and info.system == "party" and info.scope == "national":
-            return "TW"
-        if issuer_code == "UBTVQH":
-            return "QH"
-        return issuer_code
+        types = data["types"]
+        return cls(
+            schema_version=data["schema_version"],
+            types=TypeTables(
+                party=[DocType(**t) for t in types["party"]],
+                state=[DocType(**t) for t in types["state"]],
+            ),
+            issuers=[Issuer(**i) for i in data["issuers"]],
+            relations={name: RelationCues(**spec) for name, spec in data["relations"].items()},
+            terms=[Term(**t) for t in data["terms"]],
+            documents=[RegistryDocument(**d) for d in data["documents"]],
+            provinces=[Province(**p) for p in data["provinces"]],
+        )
 
-    def terms_of(self, body: str) -> list[Term]:
-        """The terms of one numbering body, oldest first."""
-        return sorted((t for t in self.terms if t.body == body), key=lambda t: t.start)
-
-    def term_at(self, body: str, date: str) -> Term | None:
-        """The term of `body` in force on ISO `date` (None before the first known term)."""
-        found: Term | None = None
-        for t in self.terms_of(body):
-            if t.start <= date:
-                found = t
-            else:
-                break
-        if found is not None and found.end is not None and date > found.end:
-            return None
-        return found
-
-    def term_span(self, body: str, term: str) -> tuple[str, str | None] | None:
-        """First and last day of a term (last None while it runs), or None if unknown."""
-        terms = self.terms_of(body)
-        for i, t in enumerate(terms):
-            if t.term == term:
-                if t.end is not None:
-                    return t.start, t.end
-                if i + 1 < len(terms):
-                    return t.start, _day_before(terms[i + 1].start)
-                return t.start, None
-        return None
-
-    def model_post_init(self, context: Any, /) -> None:
-        # the model is frozen, so the indexes never go stale; first entry wins on duplicates
+    # The records are frozen, so the indexes never go stale; first entry wins on duplicates.
+    @cached_property
+    def _docs(self) -> dict[str, RegistryDocument]:
         docs: dict[str, RegistryDocument] = {}
         for d in self.documents:
             docs.setdefault(d.id, d)
+        return docs
+
+    @cached_property
+    def _issuers(self) -> dict[str, Issuer]:
         issuers: dict[str, Issuer] = {}
         for i in self.issuers:
             issuers.setdefault(i.code, i)
-        self._docs = docs
-        self._issuers = issuers
+        return issuers
 
-    def _documents_by_id(self) -> dict[str, RegistryDocument]:
-        return self._docs
 
-    def _issuers_by_code(self) -> dict[str, Issuer]:
-        return self._issuers
+@cache
+def _validator() -> TypeAdapter[Registry]:
+    """pydantic's validator of one registry file (built once, on the cold path only)."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Registry)
+
+
+def validate(data: dict[str, Any]) -> Registry:
+    """A Registry from parsed YAML; raises pydantic's ValidationError."""
+    return _validator().validate_python(data)
 
 
 def _day_before(iso: str) -> str:
@@ -241,11 +336,15 @@ def _day_after(iso: str) -> str:
 
 
 def _data_dir() -> Path:
-    """Where the bundled YAML files are: inside the installed package, else the repo."""
-    packaged = resources.files("qcdc_cli") / "data"
+    """Where the bundled YAML files are: inside the installed package, else the repo.
+
+    A plain path next to this file, not `importlib.resources` (which costs more to
+    import than reading the cache): the package is always installed as files.
+    """
+    packaged = Path(__file__).resolve().parent / "data"
     if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "data"
+        return packaged
+    return packaged.parent.parent / "data"
 
 
 def default_paths() -> list[Path]:
@@ -268,10 +367,15 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 
 def _read(path: Path) -> dict[str, Any] | Problem:
+    raw = _read_bytes(path)
+    return raw if isinstance(raw, Problem) else _parse(path, raw)
+
+
+def _parse(path: Path, raw: bytes) -> dict[str, Any] | Problem:
+    import yaml
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        return Problem(str(path), "", f"cannot read registry file: {e.strerror or e}")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return Problem(str(path), "", "registry file is not UTF-8")
     try:
@@ -310,6 +414,8 @@ def _schema_problems(error: ValidationError, path: Path) -> list[Problem]:
     for item in error.errors():
         where = ".".join(str(part) for part in item["loc"])
         message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "unexpected_keyword_argument":  # what a dataclass says for an unknown key
+            message = "Extra inputs are not permitted"
         value = item.get("input")
         scalar = isinstance(value, str | int | float | bool)
         if scalar and item["type"] not in ("missing", "value_error"):
@@ -439,18 +545,18 @@ def number_problems(doc: RegistryDocument, registry: Registry, vocab: Vocabulary
     if local and doc.province is None:
         out.append(("province", "a local issuer's document needs its province"))
     if doc.term is not None and ((doc.system == "party" and not local) or ordinal is not None):
-        span = registry.term_span(body, doc.term)
-        terms = {t.term: t for t in registry.terms_of(body)}
-        if span is None:
+        from qcdc_cli.resolve import term_of
+
+        term = next((t for t in registry.terms if t.body == body and t.term == doc.term), None)
+        if term is None:
             out.append(("term", f"{doc.term!r} is not a known term of {body}"))
         else:
-            known = terms[doc.term].ordinal
-            if ordinal is not None and known != ordinal:
-                out.append(("term", f"{doc.term} is term {known}, the number says {ordinal}"))
-            start, end = span
-            if doc.date is not None and not (start <= doc.date <= (end or "9999")):
-                within = f"{start} to {end or 'now'}"
-                out.append(("date", f"{doc.date} is outside term {doc.term} of {body} ({within})"))
+            if ordinal is not None and term.ordinal != ordinal:
+                out.append(("term", f"{doc.term} is term {term.ordinal}, the number says {ordinal}"))
+            actual = term_of(doc.date, body, registry.terms)
+            if doc.date is not None and actual != doc.term:
+                falls = f"term {actual}" if actual else "no known term"
+                out.append(("date", f"{doc.date} is outside term {doc.term} of {body} (it falls in {falls})"))
     elif ordinal is not None and doc.term is None:
         out.append(("term", f"the number carries term {ordinal}; set `term`"))
     return out
@@ -605,16 +711,29 @@ def check_files(paths: Sequence[Path]) -> tuple[Registry | None, list[Problem]]:
     cannot be read or does not match the schema), so `qcdc registry validate` can report
     everything at once.
     """
+    return _check([(path, _read_bytes(path)) for path in paths])
+
+
+def _read_bytes(path: Path) -> bytes | Problem:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        return Problem(str(path), "", f"cannot read registry file: {e.strerror or e}")
+
+
+def _check(sources: Sequence[tuple[Path, bytes | Problem]]) -> tuple[Registry | None, list[Problem]]:
+    from pydantic import ValidationError
+
     problems: list[Problem] = []
     merged: dict[str, Any] = {}
     origins = _Origins()
-    for path in paths:
-        data = _read(path)
+    for path, raw in sources:
+        data = raw if isinstance(raw, Problem) else _parse(path, raw)
         if isinstance(data, Problem):
             problems.append(data)
             continue
         try:
-            Registry.model_validate(data)  # each file on its own, so errors name it
+            validate(data)  # each file on its own, so errors name it
         except ValidationError as e:
             problems.extend(_schema_problems(e, path))
             continue
@@ -622,13 +741,17 @@ def check_files(paths: Sequence[Path]) -> tuple[Registry | None, list[Problem]]:
         merged = _merge(merged, data)
     if problems:
         return None, problems
-    registry = Registry.model_validate(merged)
+    registry = validate(merged)
     problems.extend(_cross_problems(registry, origins))
     return registry, problems
 
 
 def load_registry(extra: Sequence[Path] = ()) -> Registry:
-    """The bundled registry plus user files (`extra`, then $QCDC_REGISTRY), validated."""
+    """The bundled registry plus user files (`extra`, then $QCDC_REGISTRY), validated.
+
+    A registry that passed every check is cached (see `_cache_key`); a cache hit skips
+    yaml, pydantic and the cross-checks, which are most of `qcdc check`'s start-up.
+    """
     return _load(tuple(default_paths()) + tuple(extra) + tuple(extra_paths_from_env()))
 
 
@@ -637,7 +760,14 @@ _SHOWN = 20  # problems listed in one error message
 
 @cache
 def _load(paths: tuple[Path, ...]) -> Registry:
-    registry, problems = check_files(paths)
+    sources = [(path, _read_bytes(path)) for path in paths]
+    contents = [raw for _, raw in sources if not isinstance(raw, Problem)]
+    key = _cache_key(contents) if len(contents) == len(sources) else None
+    if key is not None:
+        cached = _read_cache(key)
+        if cached is not None:
+            return cached
+    registry, problems = _check(sources)  # the bytes hashed are the bytes checked
     if problems:
         lines = [str(p) for p in problems[:_SHOWN]]
         if len(problems) > _SHOWN:
@@ -645,4 +775,97 @@ def _load(paths: tuple[Path, ...]) -> Registry:
             lines.append(f"... and {more} more (qcdc registry validate lists them all)")
         raise RegistryError("invalid registry:\n  " + "\n  ".join(lines))
     assert registry is not None
+    if key is not None:
+        _write_cache(key, registry)
     return registry
+
+
+# ---------------------------------------------------------------- the compiled cache
+
+_CACHE_FORMAT = 1
+# The code a cached registry depends on: its schema and checks, and what they call.
+_CACHED_CODE = ("registry.py", "vocab.py", "numbers.py", "resolve.py")
+
+
+def _cache_key(contents: Sequence[bytes]) -> str:
+    """sha256 of the registry files' bytes, in load order, and of the code that read them.
+
+    The cache is trusted only because of this key: a cache file that was written for
+    other files or by other code is never found (and is JSON, so never executed).
+    """
+    from qcdc_cli import __version__
+
+    h = hashlib.sha256(f"qcdc {__version__} cache {_CACHE_FORMAT}\n".encode())
+    package = Path(__file__).parent
+    for name in _CACHED_CODE:
+        try:
+            code = (package / name).read_bytes()
+        except OSError:
+            code = b"(unreadable)"
+        h.update(b"%s %d\n" % (name.encode(), len(code)))
+        h.update(code)
+    for raw in contents:
+        h.update(b"file %d\n" % len(raw))
+        h.update(raw)
+    return h.hexdigest()
+
+
+def _cache_file(key: str) -> Path | None:
+    from qcdc_cli.config import cache_dir
+
+    folder = cache_dir(os.environ)
+    return folder / f"registry-{key[:32]}.json" if folder is not None else None
+
+
+def _read_cache(key: str) -> Registry | None:
+    """The cached registry for `key`; None when missing, unreadable, stale or corrupt."""
+    path = _cache_file(key)
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as f:
+            data = json.load(f)
+        if data.get("key") != key:
+            return None
+        return Registry.from_plain(data["registry"])
+    except Exception:  # any damage at all means: load the YAML and rewrite the cache
+        return None
+
+
+def _write_cache(key: str, registry: Registry) -> None:
+    """Write atomically (temp file + rename); a cache that cannot be written is skipped."""
+    path = _cache_file(key)
+    if path is None:
+        return
+    import tempfile
+
+    body = json.dumps({"key": key, "registry": registry.model_dump()}, ensure_ascii=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".registry-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(body)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        _prune(path)
+    except OSError:
+        pass
+
+
+_CACHE_KEPT_DAYS = 30
+
+
+def _prune(written: Path) -> None:
+    """Drop registry caches not rewritten for a month: every edit of a registry file (or
+    of qcdc) makes a new key, and the old files would otherwise pile up."""
+    import time
+
+    cutoff = time.time() - _CACHE_KEPT_DAYS * 86400
+    for old in written.parent.glob("registry-*.json"):
+        with contextlib.suppress(OSError):
+            if old != written and old.stat().st_mtime < cutoff:
+                old.unlink()

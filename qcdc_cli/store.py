@@ -907,9 +907,12 @@ class Store:
         )
         return {ident} | {row[0] for row in rows}
 
-    def subgraph_rows(self, ids: Iterable[str]) -> dict[str, list[tuple[Any, ...]]]:
+    def subgraph_rows(self, ids: Iterable[str], about: Iterable[str] = ()) -> dict[str, list[tuple[Any, ...]]]:
         """The nodes `ids`, the links among them with their evidence, the issues their
-        citations raise and the speakers of the files their evidence quotes."""
+        citations raise (and, for the documents `about`, the issues anyone raises about
+        them: how `show` says a document is cited wrongly) and the speakers of the files
+        their evidence quotes."""
+        about = list(about)
         self._select(ids)
         q = self.con.execute
         # from each selected source along its primary key, then keep selected targets: with a
@@ -929,7 +932,9 @@ class Store:
         # like 30-CT/TW (thousands in a national corpus)
         issues = q(
             "SELECT kind, source, number, message, target, candidates, path, line, text, registry FROM issues"
-            " WHERE source IN (SELECT id FROM temp.sel) ORDER BY seq"
+            " WHERE source IN (SELECT id FROM temp.sel)"
+            f" OR target IN ({', '.join('?' * len(about))}) ORDER BY seq",
+            about,
         ).fetchall()
         paths += sorted({row[6] for row in issues if row[6]})
         self._select(paths, table="selp")

@@ -8,7 +8,7 @@ become visible escapes.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -34,3 +34,17 @@ def safe(text: str | None, style: str = "") -> Text:
     from rich.text import Text
 
     return Text(sanitize(text or ""), style=style)
+
+
+# In JSON, C0 controls are escaped by json.dumps itself; the rest of _UNSAFE is not.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def json_text(data: Any, indent: int | None = 2) -> str:
+    """JSON that keeps Vietnamese readable (no ASCII escaping) yet is safe to print: the
+    characters a terminal would act on are written as \\uXXXX escapes, which decode to
+    the same text, so the data stays byte-true to the documents."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from qcdc_cli.registry import Registry
@@ -127,6 +127,32 @@ class Vocabulary:
                 if candidate is not None and candidate.numbered_by_term:
                     return candidate
         return info
+
+    def numbering_body(self, code: str) -> str:
+        """The body whose term table numbers documents of `code` as written ("BTGTW": TW)."""
+        info = self.issuer(code)
+        return numbering_body(info.code if info else code, info)
+
+
+class _Scoped(Protocol):
+    system: str
+    scope: str
+
+
+def numbering_body(issuer_code: str, info: _Scoped | None) -> str:
+    """Whose terms number an issuer's documents: the body whose term table applies.
+
+    The registry says it through the issuer table: every central Party body (system
+    party, scope national: Bộ Chính trị, Ban Bí thư, BTGTW, UBKTTW, ĐUKCCQTW, ...)
+    numbers per term of the Central Committee (TW); UBTVQH numbers per legislature (QH);
+    any other issuer per its own terms. `info` is the issuer's entry (a registry
+    `Issuer` or an `IssuerInfo`), None when the code is not in the table.
+    """
+    if info is not None and info.system == "party" and info.scope == "national":
+        return "TW"
+    if issuer_code == "UBTVQH":
+        return "QH"
+    return issuer_code
 
 
 def load_vocabulary(extra: Sequence[Path] = ()) -> Vocabulary:

@@ -36,6 +36,22 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 CLI_ENV = {"COLUMNS": "200", "LINES": "50", "NO_COLOR": "1", "TERM": "dumb"}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The compiled registry cache goes to a folder of this run, not the user's ~/.cache
+    (subprocesses inherit it). Set before collection: some test modules load the
+    vocabulary at import. Tests of the cache itself set their own folder."""
+    import tempfile
+
+    config._qcdc_cache_dir = tempfile.TemporaryDirectory(prefix="qcdc-cache-")  # type: ignore[attr-defined]
+    os.environ["QCDC_CACHE_DIR"] = config._qcdc_cache_dir.name  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = getattr(config, "_qcdc_cache_dir", None)
+    if folder is not None:
+        folder.cleanup()
+
+
 @pytest.fixture(scope="session")
 def vocab() -> Vocabulary:
     """The vocabulary of the bundled registry (compiled once per test session)."""

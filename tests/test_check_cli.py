@@ -517,3 +517,26 @@ def test_a_draft_already_in_the_index_does_not_collide_with_itself(capsys, tmp_p
     assert qcdc(capsys, "ingest", str(tmp_path / "corpus"), "--db", str(db), "--quiet", "--jobs", "1")[0] == 0
     code, out, _ = qcdc(capsys, "check", str(draft), "--format", "json", "--select", "QC013", "--db", str(db))
     assert json.loads(out)["diagnostics"] == [] and code == 0
+
+
+def _check_process(args: list[str], cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QCDC_CACHE_DIR": str(cache), "QCDC_REGISTRY": "", "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "qcdc_cli", *args], capture_output=True, text=True, encoding="utf-8", env=env
+    )
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_first_and_cached_runs_find_the_same(tmp_path, fmt):
+    """The run that compiles the registry and the runs that read it report alike."""
+    draft = write(tmp_path / "kh21.txt", DRAFT)
+    registry = write(tmp_path / "laichau.yaml", "issuers:\n  - {code: ĐUKX, system: party, scope: local, "
+                     "level: province, name: Đảng ủy Khối X}\n")  # fmt: skip
+    args = ["check", "-f", fmt, str(draft), str(SAMPLES / "hatinh_02-NQ-TU_2017.txt"), "--registry", str(registry)]
+    cache = tmp_path / "cache"
+    cold = _check_process(args, cache)
+    assert list(cache.glob("registry-*.json"))
+    warm = _check_process(args, cache)
+    assert cold.returncode == warm.returncode == 1
+    assert cold.stdout == warm.stdout and cold.stdout.strip()
+    assert cold.stderr == warm.stderr

@@ -194,3 +194,72 @@ def test_trace_over_the_index_matches_the_corpus(capsys, tmp_path):
     Path(db).rename(tmp_path / ".qcdc" / "index.sqlite")
     code, out, _ = run(capsys, "show", "26-KH/TU")
     assert code == 0 and "13-KH/ĐUK@Lai Châu" in out
+
+
+@pytest.fixture
+def seeds_index(capsys, tmp_path) -> str:
+    db = str(tmp_path / "index.sqlite")
+    code, _, err = run(capsys, "ingest", str(SAMPLES), "--db", db, "-j", "1")
+    assert code == 0, err
+    return db
+
+
+def test_index_is_read_a_piece_at_a_time_with_the_same_answers(capsys, seeds_index, monkeypatch):
+    """trace/show over an index read only the documents the number can mean and the part
+    of the graph reached; they answer exactly as resolving the whole index again does."""
+    import qcdc_cli.cli._lineage as lineage_module
+    import qcdc_cli.pipeline as pipeline
+
+    questions = [
+        ("trace", "13-KH/ĐUK", "--up"),
+        ("trace", "30-CT/TW", "--down"),
+        ("trace", "26-KH/TU", "--both"),
+        ("trace", "62-KH/TU", "--both", "--depth", "1"),
+        ("show", "30-CT/TW"),
+        ("show", "120-KL/TW"),
+        ("show", "13-KH/ĐUK"),
+    ]
+    loaded = []
+    whole = pipeline.build_lineage
+    monkeypatch.setattr(pipeline, "build_lineage", lambda *a, **k: loaded.append(a) or whole(*a, **k))
+    piecewise = {}
+    for question in questions:
+        code, out, err = run(capsys, *question, "--db", seeds_index, "-f", "json")
+        assert code == 0, (question, err)
+        piecewise[question] = json.loads(out)
+    assert not loaded, "the whole index was loaded"
+    monkeypatch.setattr(lineage_module, "_stored_resolution_usable", lambda path, _: (False, str(path)))
+    for question in questions:
+        code, out, err = run(capsys, *question, "--db", seeds_index, "-f", "json")
+        assert code == 0, (question, err)
+        assert json.loads(out) == piecewise[question], question
+    assert len(loaded) == len(questions)
+
+
+def test_an_index_resolved_under_another_registry_is_resolved_again(capsys, seeds_index, reg):
+    """A --registry the index was not resolved with changes what numbers mean: a small
+    index is resolved again with it, silently."""
+    code, out, err = run(capsys, "show", "26-KH/TU", "--db", seeds_index, "--registry", str(reg), "-f", "json")
+    assert code == 0, err
+    assert json.loads(out)["document"]["registry_id"] == "TU:KH:26@2016#Lai Châu"
+
+
+def test_a_large_index_resolved_under_another_registry_answers_with_a_warning(capsys, seeds_index, reg, monkeypatch):
+    """Resolving a large index again would take minutes: its stored resolution answers
+    (the overlay's plan is not known to it) and stderr says how to refresh it."""
+    import qcdc_cli.cli._lineage as lineage_module
+
+    monkeypatch.setattr(lineage_module, "RESOLVE_AGAIN_UP_TO", 3)
+    code, out, err = run(capsys, "show", "26-KH/TU", "--db", seeds_index, "--registry", str(reg), "-f", "json")
+    assert code == 0, err
+    assert "resolved with another registry or qcdc version" in err and "qcdc ingest" in err
+    assert json.loads(out)["document"]["registry_id"] is None
+    code, _, err = run(capsys, "show", "26-KH/TU", "--db", seeds_index, "-f", "json")
+    assert code == 0 and err == ""
+
+
+def test_unknown_number_in_an_index_names_the_index(capsys, seeds_index):
+    code, _, err = run(capsys, "trace", "999-KH/TU", "--db", seeds_index)
+    assert code == 1
+    assert f"the index {seeds_index}" in err and "document(s)" in err
+    assert "--corpus" not in err

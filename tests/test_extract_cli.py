@@ -174,14 +174,23 @@ def test_jsonl_is_one_object_per_line_matching_json(cli: Cli) -> None:
     assert objects == as_json
 
 
-def test_json_keeps_document_text_byte_true(cli: Cli, tmp_path: Path) -> None:
-    """JSON escapes control characters itself: the title comes out exactly as written."""
-    title = "về [bold]x[/] \x1b[31mđỏ"
+@pytest.mark.parametrize("output_format", ["json", "jsonl"])
+@pytest.mark.parametrize(
+    "unsafe",
+    ["\x1b[31m", "\u202e", "\x9b31m", "\u2066"],
+    ids=["escape-sequence", "bidi-override", "c1-csi", "bidi-isolate"],
+)
+def test_json_keeps_document_text_byte_true(cli: Cli, tmp_path: Path, output_format: str, unsafe: str) -> None:
+    """The title comes out exactly as written once decoded, but the raw output carries no
+    character a terminal would act on (JSON escapes C0 itself; C1 and bidi controls too)."""
+    title = f"về [bold]x[/] {unsafe}đỏ"
     path = tmp_path / "plan.txt"
     path.write_text(PLAN.replace("về tiếp tục thực hiện", title), encoding="utf-8")
-    result = cli(["extract", "-f", "json", path])
-    assert "\x1b" not in result.stdout
-    assert json.loads(result.stdout)[0]["self"]["title"].startswith(title)
+    result = cli(["extract", "-f", output_format, path])
+    assert unsafe[0] not in result.stdout
+    assert "đỏ" in result.stdout  # Vietnamese stays readable, not \\u-escaped
+    decoded = json.loads(result.stdout)
+    assert (decoded[0] if output_format == "json" else decoded)["self"]["title"].startswith(title)
 
 
 # ---- bad files: one line each on stderr, the others still processed ----

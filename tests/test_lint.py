@@ -665,6 +665,63 @@ def test_same_number_in_another_scope_is_no_collision(province, date):
     assert run(text, cites, own, knowledge=indexed, rules={"QC013"}, path="draft.txt") == []
 
 
+BTGTW_DRAFT = (
+    "BAN CHẤP HÀNH TRUNG ƯƠNG\nBAN TUYÊN GIÁO\nSố 05-HD/BTGTW\nHà Nội, ngày 12 tháng 5 năm 2017\n\n"
+    "HƯỚNG DẪN\ntuyên truyền kỷ niệm các ngày lễ lớn năm 2017\n\n"
+    "Thực hiện Kết luận 120-KL/TW ngày 07/01/2016 của Bộ Chính trị.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("other_date", "collides"),
+    [
+        ("2016-06-20", True),  # the same TW term (XII) as the draft: the number is taken
+        ("2012-03-15", False),  # term XI: central numbers restarted in January 2016
+        ("2021-05-04", False),  # term XIII
+    ],
+)
+def test_a_central_department_numbers_per_central_committee_term(other_date, collides):
+    """05-HD/BTGTW of 2017 and of 2012 are two documents: BTGTW has no term table of its
+    own, its numbers follow the terms of the Central Committee (TW)."""
+    own = SelfInfo(number="05-HD/BTGTW", type="HD", issuer_code="BTGTW", date="2017-05-12", system="party")
+    cites = [Cite("120-KL/TW", date="2016-01-07", issuer="Bộ Chính trị", relation="implements")]
+    other = extraction("05-HD/BTGTW", province=None, date=other_date, issuer="BAN TUYÊN GIÁO TRUNG ƯƠNG")
+    indexed = knowledge(corpus=[("btgtw/05.txt", other)], has_index=True)
+    found = run(BTGTW_DRAFT, cites, own, knowledge=indexed, rules={"QC013"}, path="draft.txt")
+    assert codes(found) == (["QC013"] if collides else [])
+    if collides:  # a national number's term is known, not estimated
+        assert "estimated" not in found[0].message("en")
+
+
+def test_a_local_collision_says_the_term_is_estimated():
+    text, cites = lai_chau("01/3/2016", "2016-03-01")
+    own = SelfInfo(**LAI_CHAU_SELF, province="Lai Châu")
+    other = extraction("13-KH/ĐUK", province="Lai Châu", date="2016-02-20", issuer="ĐẢNG ỦY KHỐI")
+    indexed = knowledge(corpus=[("khoi/13.txt", other)], has_index=True)
+    (found,) = run(text, cites, own, knowledge=indexed, rules={"QC013"}, path="draft.txt")
+    assert "estimated" in found.message("en")
+    assert "ước tính" in found.message("vi")
+
+
+@pytest.mark.parametrize(
+    ("code", "body"),
+    [
+        ("TW", "TW"),
+        ("TƯ", "TW"),  # as texts write it
+        ("BTGTW", "TW"),
+        ("BTCTW", "TW"),
+        ("UBKTTW", "TW"),
+        ("UBTVQH", "QH"),
+        ("UBTVQH11", "QH"),  # term digits dropped
+        ("CP", "CP"),
+        ("TU", "TU"),  # a provincial committee: its own terms (not tabulated)
+        ("XYZ", "XYZ"),  # unknown code
+    ],
+)
+def test_numbering_body_from_the_vocabulary(code, body):
+    assert VOCAB.numbering_body(code) == body
+
+
 def test_registry_rules_skip_without_knowledge():
     text = HUE_HEADER + "Thực hiện Kết luận 120-KL/TW ngày 07/01/2015 của Bộ Chính trị.\n"
     cite = Cite("120-KL/TW", date="2015-01-07", issuer="Bộ Chính trị", type_word="Kết luận", relation="implements")

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
 import sys
+import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
+import qcdc_cli.registry as registry_module
+from qcdc_cli.config import CACHE_ENV, cache_dir
 from qcdc_cli.errors import RegistryError
 from qcdc_cli.registry import (
     REGISTRY_ENV,
@@ -20,6 +25,8 @@ from qcdc_cli.registry import (
     default_paths,
     load_registry,
 )
+from qcdc_cli.resolve import term_of
+from qcdc_cli.vocab import Vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "tests" / "fixtures" / "gold"
@@ -114,8 +121,8 @@ def test_sourced_unless_unconfirmed(bundled: Registry) -> None:
 def test_party_documents_fall_inside_their_term(bundled: Registry) -> None:
     for doc in bundled.documents:
         if doc.system == "party" and doc.date:
-            term = bundled.term_at(bundled.numbering_body(doc.issuer_code), doc.date)
-            assert term is not None and term.term == doc.term, doc.id
+            term = term_of(doc.date, bundled.numbering_body(doc.issuer_code), bundled.terms)
+            assert term == doc.term, doc.id
 
 
 @pytest.mark.parametrize(
@@ -132,9 +139,8 @@ def test_party_documents_fall_inside_their_term(bundled: Registry) -> None:
         ("TW", "1990-05-01", None),  # before the first known term
     ],
 )
-def test_term_at(bundled: Registry, body: str, date: str, term: str | None) -> None:
-    found = bundled.term_at(body, date)
-    assert (found.term if found else None) == term
+def test_term_of(bundled: Registry, body: str, date: str, term: str | None) -> None:
+    assert term_of(date, body, bundled.terms) == term
 
 
 @pytest.mark.parametrize(
@@ -487,6 +493,172 @@ def test_cli_list_with_broken_user_file_exits_2(tmp_path: Path) -> None:
     result = qcdc("registry", "list", "--registry", str(path))
     assert result.returncode == 2
     assert "documents.0.id: 'TW:CT:30@VIII' is already defined in" in result.stderr
+
+
+# ---------------------------------------------------------------- the compiled cache
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty cache folder of our own; the in-process memo cleared around the test."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    monkeypatch.delenv(REGISTRY_ENV, raising=False)
+    registry_module._load.cache_clear()
+    yield folder
+    registry_module._load.cache_clear()
+
+
+def fresh_load(extra: tuple[Path, ...] = ()) -> Registry:
+    """What a new process would load (the in-process memo is per process)."""
+    registry_module._load.cache_clear()
+    return load_registry(extra)
+
+
+def refuse_full_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any YAML read + validation fail, so a load can only come from the cache."""
+
+    def no(*args: object) -> None:
+        raise AssertionError("the registry was read from YAML, not from the cache")
+
+    monkeypatch.setattr(registry_module, "_check", no)
+
+
+def vocabulary_fields(registry: Registry) -> dict[str, object]:
+    vocab = Vocabulary.from_registry(registry)  # compared field by field: eq is identity
+    return {f.name: getattr(vocab, f.name) for f in dataclasses.fields(vocab)}
+
+
+def test_a_cache_hit_gives_the_registry_and_vocabulary_of_a_cold_load(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = fresh_load()
+    assert len(list(cache.glob("registry-*.json"))) == 1
+    refuse_full_load(monkeypatch)
+    warm = fresh_load()
+    assert warm is not cold
+    assert warm == cold
+    assert warm.document("TW:KL:120@XI") == cold.document("TW:KL:120@XI")
+    assert warm.model_dump_json() == cold.model_dump_json()  # ingest's derive key agrees
+    assert vocabulary_fields(warm) == vocabulary_fields(cold)
+
+
+def test_a_changed_yaml_file_is_read_again(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, "laichau.yaml", OVERLAY)
+    assert fresh_load((path,)).document("ĐUKCCQ:KH:13@2016#Lai Châu") is not None
+    path.write_text(OVERLAY.replace("ĐUKCCQ:KH:13@2016", "ĐUKCCQ:KH:14@2016").replace("13-KH/", "14-KH/"), "utf-8")
+    changed = fresh_load((path,))
+    assert changed.document("ĐUKCCQ:KH:13@2016#Lai Châu") is None
+    assert changed.document("ĐUKCCQ:KH:14@2016#Lai Châu") is not None
+    assert len(list(cache.glob("registry-*.json"))) == 2
+
+
+def test_overlays_are_part_of_the_key(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, "laichau.yaml", OVERLAY)
+    bundled_only = fresh_load()
+    monkeypatch.setenv(REGISTRY_ENV, str(path))
+    with_env = fresh_load()
+    monkeypatch.delenv(REGISTRY_ENV)
+    with_option = fresh_load((path,))
+    refuse_full_load(monkeypatch)  # all three are cached now, each under its own key
+    assert fresh_load().document("ĐUKCCQ:KH:13@2016#Lai Châu") is None
+    assert fresh_load() == bundled_only
+    monkeypatch.setenv(REGISTRY_ENV, str(path))
+    assert fresh_load() == with_env != bundled_only
+    monkeypatch.delenv(REGISTRY_ENV)
+    assert fresh_load((path,)) == with_option
+
+
+def test_an_invalid_overlay_is_an_error_every_time(cache: Path, tmp_path: Path) -> None:
+    path = write(tmp_path, "mine.yaml", "documents:\n" + DOC_OK.replace("system: party", "system: x"))
+    for _ in range(2):  # nothing cached for it: the second run reports it too
+        with pytest.raises(RegistryError, match=r"mine\.yaml: documents\.0\.system"):
+            fresh_load((path,))
+    assert list(cache.glob("registry-*.json")) == []
+
+
+def test_caches_of_old_keys_are_dropped_after_a_month(cache: Path, tmp_path: Path) -> None:
+    fresh_load()
+    (old,) = cache.glob("registry-*.json")
+    recent = cache / "registry-recent.json"
+    recent.write_text("{}")
+    month_ago = time.time() - 31 * 86400
+    os.utime(old, (month_ago, month_ago))
+    fresh_load((write(tmp_path, "laichau.yaml", OVERLAY),))  # a new key: written, then pruned
+    left = {p.name for p in cache.glob("registry-*.json")}
+    assert old.name not in left and recent.name in left and len(left) == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",  # truncated to nothing
+        b"\x80\x81 not json",
+        b'{"key": "0000", "registry": {}}',  # another key's content under this name
+        b"[1, 2, 3]",
+        None,  # the right key, a registry missing a table
+    ],
+    ids=["empty", "garbage", "other-key", "not-a-mapping", "missing-table"],
+)
+def test_a_damaged_cache_file_falls_back_and_is_rewritten(cache: Path, damage: bytes | None) -> None:
+    cold = fresh_load()
+    (file,) = cache.glob("registry-*.json")
+    if damage is None:
+        data = json.loads(file.read_bytes())
+        del data["registry"]["documents"]
+        damage = json.dumps(data).encode()
+    file.write_bytes(damage)
+    assert fresh_load() == cold
+    assert json.loads(file.read_bytes())["registry"] == cold.model_dump()  # written again
+
+
+@pytest.mark.parametrize("kind", ["under-a-file", "is-a-file"])
+def test_a_cache_folder_that_cannot_be_written_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder")
+    folder = blocker / "qcdc" if kind == "under-a-file" else blocker
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    monkeypatch.delenv(REGISTRY_ENV, raising=False)
+    try:
+        assert fresh_load().document("TW:KL:120@XI") is not None
+        assert fresh_load().document("TW:KL:120@XI") is not None
+    finally:
+        registry_module._load.cache_clear()
+    assert blocker.read_text() == "a file, not a folder"
+
+
+def test_a_read_only_cache_folder_is_skipped(cache: Path) -> None:
+    cache.mkdir()
+    cache.chmod(0o500)
+    try:
+        assert fresh_load().document("TW:KL:120@XI") is not None
+    finally:
+        cache.chmod(0o700)
+
+
+def test_check_with_an_unwritable_cache_runs(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    draft = REPO / "samples" / "hatinh_02-NQ-TU_2017.txt"
+    result = qcdc("check", "-f", "json", str(draft), env={CACHE_ENV: str(blocker / "qcdc")})
+    assert result.returncode in (0, 1), result.stderr
+    assert json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("environ", "folder"),
+    [
+        ({CACHE_ENV: "/x/qcdc-cache", "XDG_CACHE_HOME": "/y", "HOME": "/h"}, "/x/qcdc-cache"),
+        ({"XDG_CACHE_HOME": "/y", "HOME": "/h"}, "/y/qcdc"),
+        ({"XDG_CACHE_HOME": "relative", "HOME": "/h"}, "/h/.cache/qcdc"),  # XDG asks for absolute
+        ({CACHE_ENV: "", "HOME": "/h"}, "/h/.cache/qcdc"),
+    ],
+)
+def test_cache_dir(environ: dict[str, str], folder: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", environ["HOME"])
+    assert cache_dir(environ) == Path(folder)
 
 
 # ---------------------------------------------------------------- packaging

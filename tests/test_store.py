@@ -350,3 +350,15 @@ def test_a_batch_keeps_each_file_whole_and_commits_in_groups(db: Path) -> None:
         reader.close()
     with Store.open_reader(db) as r:
         assert [row[0] for row in r.dump()["files"]] == ["/c/a.txt", "/c/c.txt", "/c/d.txt"]
+
+
+def test_subgraph_keeps_issues_about_the_documents_asked_about(db: Path) -> None:
+    """`show` of 25-NQ/TW must list a plan that cites it as "25-NQ/TU" even when that
+    plan is not linked to it; a trace keeps only what the shown documents say."""
+    tw = known_row(Known("25-NQ/TW", "party", "NQ", "TW", id="25-NQ/TW"), None)
+    issue = ("discrepancy", "file:/c/a.txt", "25-NQ/TU", "25-NQ/TU is really 25-NQ/TW", "25-NQ/TW", "", "/c/a.txt")
+    with Store.open_writer(db) as s:
+        s.replace_derived(Derived(nodes=[tw], issues=[(*issue, 9, "Nghị quyết 25-NQ/TU", None)]), "k1")
+        assert s.subgraph_rows(["25-NQ/TW"])["issues"] == []
+        about = s.subgraph_rows(["25-NQ/TW"], about=["25-NQ/TW"])["issues"]
+        assert [(row[0], row[1], row[4]) for row in about] == [("discrepancy", "file:/c/a.txt", "25-NQ/TW")]

@@ -63,9 +63,9 @@ def _debug() -> bool:
     return bool(os.environ.get("QCDC_DEBUG"))
 
 
-def print_json(data: Any) -> None:
-    """JSON on stdout; JSON escapes control characters itself."""
-    import json
+def print_json(data: Any, indent: int | None = 2) -> None:
+    """JSON on stdout, with the characters a terminal would act on escaped."""
+    from qcdc_cli.terminal import json_text
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+    sys.stdout.write(json_text(data, indent))
     sys.stdout.write("\n")

@@ -1,8 +1,9 @@
-"""What `trace` and `show` share: load the lineage, pick the document the user means."""
+"""What `trace` and `show` share: pick the document the user means, read the lineage around it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ import typer
 if TYPE_CHECKING:
     from qcdc_cli.errors import InputError
     from qcdc_cli.graph import LineageGraph
+    from qcdc_cli.pipeline import Scope
     from qcdc_cli.resolve import Catalog, Known
 
 
@@ -30,11 +32,96 @@ def index_path(db: Path | None, corpus_given: bool) -> Path | None:
     return None
 
 
+@dataclass
+class Lineage:
+    """What `trace` and `show` print from: the document picked, the catalog that named
+    it and the graph around it; `errors` are files given with --corpus that could not
+    be read (the answer stands, the exit code says so)."""
+
+    catalog: Catalog
+    known: Known
+    graph: LineageGraph
+    errors: list[InputError] = field(default_factory=list)
+
+
+def lineage(
+    document: str,
+    *,
+    province: str | None,
+    year: int | None,
+    scope: Scope,
+    depth: int | None = None,
+    corpus: Sequence[Path] | None = None,
+    registry: Sequence[Path] | None = None,
+    db: Path | None = None,
+) -> Lineage:
+    """The lineage around `document`. From an index alone, only the documents the typed
+    number can mean and the part of the graph `scope` reaches are read (a trace of one
+    plan in a 100,000-document index stays well under a second). With --corpus, texts
+    join the index and everything is resolved together."""
+    paths = list(corpus or ())
+    db_path = index_path(db, bool(paths))
+    if db_path is not None and not paths:
+        stored, where = _stored_resolution_usable(db_path, registry or ())
+        if stored:
+            from qcdc_cli.pipeline import index_catalog, index_graph
+
+            catalog = index_catalog(db_path, document, registry or ())
+            known = pick(catalog, document, province, year, where=where)
+            return Lineage(catalog, known, index_graph(db_path, known.id, scope, depth))
+    catalog, graph, errors = load(paths, registry, db_path)
+    where = _describe_index(db_path) if db_path is not None and not catalog.units else None
+    return Lineage(catalog, pick(catalog, document, province, year, where=where), graph, errors)
+
+
+# An index resolved under another registry or qcdc version is resolved again in memory up
+# to this size (seconds); above it, that would take minutes (386 s at 100,000 documents),
+# so the stored resolution answers, with a warning saying how to refresh it.
+RESOLVE_AGAIN_UP_TO = 5_000
+
+
+def _stored_resolution_usable(db_path: Path, registry: Sequence[Path]) -> tuple[bool, str]:
+    """(whether the index's resolved tables can answer, what to call the index in
+    messages). They were made for one registry and one qcdc: for another, a small index
+    is resolved again; a large one answers as resolved, and stderr says so. An ingest
+    stopped before resolving leaves the previous resolution: used, with a warning."""
+    from qcdc_cli.cli._console import error
+    from qcdc_cli.ingest import derive_key
+    from qcdc_cli.registry import load_registry
+    from qcdc_cli.store import Store
+
+    with Store.open_reader(db_path) as store:
+        stale, key = store.derived_state()
+        documents = store.totals()["documents"]
+    where = _describe_index(db_path, documents)
+    if key is None:  # never resolved: only an ingest killed before its first resolution
+        return False, where
+    if key != derive_key(load_registry(registry)):
+        if documents <= RESOLVE_AGAIN_UP_TO:
+            return False, where
+        error(
+            f"{db_path}: resolved with another registry or qcdc version; answering as resolved then "
+            "(run `qcdc ingest` again, with the same --registry, to resolve it with this one)"
+        )
+    elif stale:
+        error(f"{db_path}: the last ingest stopped before resolving; answering from the previous resolution")
+    return True, where
+
+
+def _describe_index(db_path: Path, documents: int | None = None) -> str:
+    if documents is None:
+        from qcdc_cli.store import Store
+
+        with Store.open_reader(db_path) as store:
+            documents = store.totals()["documents"]
+    return f"the registry and the index {db_path} ({documents:,} document(s))"
+
+
 def load(
     corpus: Sequence[Path] | None, registry: Sequence[Path] | None, db: Path | None = None
 ) -> tuple[Catalog, LineageGraph, list[InputError]]:
-    """The registry, the index and the texts given with --corpus; unreadable files said
-    on stderr."""
+    """The registry, the index `db` and the texts given with --corpus, all resolved
+    together; unreadable files said on stderr."""
     from qcdc_cli.cli._console import error
     from qcdc_cli.errors import InputError
     from qcdc_cli.pipeline import build_lineage
@@ -43,7 +130,7 @@ def load(
     for path in paths:
         if not path.exists():
             raise InputError(str(path), "no such file or folder")
-    catalog, graph, errors = build_lineage(paths, list(registry or ()), index_path(db, bool(paths)))
+    catalog, graph, errors = build_lineage(paths, list(registry or ()), db)
     for e in errors:
         error(str(e))
     if paths and errors and not catalog.units:
@@ -51,19 +138,21 @@ def load(
     return catalog, graph, errors
 
 
-def pick(catalog: Catalog, text: str, province: str | None, year: int | None) -> Known:
+def pick(catalog: Catalog, text: str, province: str | None, year: int | None, *, where: str | None = None) -> Known:
     """The one document `text` means, or a clear error: unknown (with close numbers) or
-    ambiguous (with the candidates and how to choose)."""
+    ambiguous (with the candidates and how to choose). `where` says what was searched
+    when the catalog holds no texts read (an index read a piece at a time)."""
     from qcdc_cli.errors import AmbiguousDocument, UnknownDocument
 
     res = catalog.find(text, province=province, year=year)
     if res.document is not None:
         return res.document
-    where = (
-        f"the registry and {len(catalog.units)} document(s) read"
-        if catalog.units
-        else "the registry (give texts with --corpus or an index with --db)"
-    )
+    if where is None:
+        where = (
+            f"the registry and {len(catalog.units)} document(s) read"
+            if catalog.units
+            else "the registry (give texts with --corpus or an index with --db)"
+        )
     if res.status == "ambiguous":
         lines = [
             f"{text} matches {len(res.candidates)} documents in {where}; pick one with its id, --province or --year:"

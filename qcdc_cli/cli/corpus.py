@@ -6,24 +6,18 @@ All read the index built by `qcdc ingest`, read-only, so they answer during an i
 from __future__ import annotations
 
 import enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from qcdc_cli.cli._options import IndexOption as DbOption
+from qcdc_cli.cli._options import ProvinceOption, RegistryOption, TextOrJson, YearOption
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
-class CorpusFormat(enum.StrEnum):
-    text = "text"
-    json = "json"
-
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="The index file (default: $QCDC_DB, else ./.qcdc/index.sqlite)."),
-]
+CorpusFormat = TextOrJson
 FormatOption = Annotated[CorpusFormat, typer.Option("--format", "-f", help="text or json.")]
 
 # What the counts mean, said wherever they are shown.
@@ -181,13 +175,6 @@ def _render_unresolved(rows: list[dict[str, Any]], total: int, console: Console)
 
 
 # ---- coverage and export: the lineage graph the index holds
-
-RegistryOption = Annotated[
-    list[Path] | None,
-    typer.Option("--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."),
-]
-ProvinceOption = Annotated[str | None, typer.Option("--province", "-p", help="Pick among documents of this province.")]
-YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Pick among documents of this year.")]
 
 
 def coverage(

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from qcdc_cli.cli._options import RegistryOption
+
 
 class ExtractFormat(enum.StrEnum):
     text = "text"
@@ -21,10 +23,7 @@ def extract(
         ExtractFormat,
         typer.Option("--format", "-f", help="text (a table per file), json or jsonl."),
     ] = ExtractFormat.text,
-    registry: Annotated[
-        list[Path] | None,
-        typer.Option("--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."),
-    ] = None,
+    registry: RegistryOption = None,
 ) -> None:
     """Read document numbers, dates, issuers and relations from texts.
 
@@ -32,8 +31,6 @@ def extract(
     error on stderr and the others are still processed; the exit code is 2 when no file
     could be read, 1 when some could not, 0 otherwise.
     """
-    import sys
-
     from qcdc_cli.cli._console import error, print_json, stdout_console
     from qcdc_cli.pipeline import expand_paths, extract_paths
     from qcdc_cli.vocab import load_vocabulary
@@ -49,9 +46,7 @@ def extract(
             continue
         results.append({"path": path, **outcome.to_dict()})
         if output_format is ExtractFormat.jsonl:
-            import json
-
-            sys.stdout.write(json.dumps(results[-1], ensure_ascii=False) + "\n")
+            print_json(results[-1], indent=None)
     if output_format is ExtractFormat.json:
         print_json(results)
     elif output_format is ExtractFormat.text:

@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from qcdc_cli.cli._options import IndexOption, RegistryOption, TextOrJson
+
 if TYPE_CHECKING:
     from qcdc_cli.ingest import Summary
 
 
-class IngestFormat(enum.StrEnum):
-    text = "text"
-    json = "json"
-
-
-DB_HELP = "The index file (default: $QCDC_DB, else ./.qcdc/index.sqlite)."
+IngestFormat = TextOrJson
 
 
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Folders (walked recursively for .txt and .md) or files.")],
-    db: Annotated[Path | None, typer.Option("--db", help=DB_HELP)] = None,
+    db: IndexOption = None,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
@@ -38,10 +34,7 @@ def ingest(
     output_format: Annotated[
         IngestFormat, typer.Option("--format", "-f", help="Summary as text or json.")
     ] = IngestFormat.text,
-    registry: Annotated[
-        list[Path] | None,
-        typer.Option("--registry", help="An extra registry YAML file (repeatable)."),
-    ] = None,
+    registry: RegistryOption = None,
 ) -> None:
     """Read folders of plans into the index, so stats, trace and coverage answer at once.
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from qcdc_cli.cli._options import RegistryOption
+
 if TYPE_CHECKING:
     from rich.table import Table
 
@@ -90,10 +92,7 @@ def list_entries(
     output_format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="text (a table) or json.")
     ] = ListFormat.text,
-    registry: Annotated[
-        list[Path] | None,
-        typer.Option("--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."),
-    ] = None,
+    registry: RegistryOption = None,
 ) -> None:
     """List one table of the registry (the bundled one plus user files)."""
     from qcdc_cli.cli._console import print_json, stdout_console

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Annotated
 
 import typer
 
-from qcdc_cli.cli.trace import CorpusOption, DbOption, ProvinceOption, RegistryOption, YearOption
+from qcdc_cli.cli._options import CorpusOption, ProvinceOption, RegistryOption, TextOrJson, YearOption
+from qcdc_cli.cli._options import LineageIndexOption as DbOption
 
-
-class ShowFormat(enum.StrEnum):
-    text = "text"
-    json = "json"
+ShowFormat = TextOrJson
 
 
 def show(
@@ -30,10 +27,10 @@ def show(
 
     Exit codes: 0 shown, 1 the number is unknown or ambiguous, 2 usage or input errors.
     """
-    from qcdc_cli.cli._lineage import load, pick, report_unreadable
+    from qcdc_cli.cli._lineage import lineage, report_unreadable
 
-    catalog, graph, errors = load(corpus, registry, db)
-    known = pick(catalog, document, province, year)
+    found = lineage(document, province=province, year=year, scope="near", corpus=corpus, registry=registry, db=db)
+    known, graph = found.known, found.graph
     cites = graph.parents(known.id)
     cited_by = graph.children(known.id)
     issues = [i for i in graph.issues if known.id in (i.source, i.target)]
@@ -49,6 +46,6 @@ def show(
 
         ends = {lk.target for lk in cites} | {lk.source for lk in cited_by}
         nodes = {i: graph.node(i) for i in ends}
-        view = render_show(known, cites, cited_by, issues, nodes, graph.speakers, catalog.vocab.type_names)
+        view = render_show(known, cites, cited_by, issues, nodes, graph.speakers, found.catalog.vocab.type_names)
         stdout_console().print(view)
-    report_unreadable(errors)
+    report_unreadable(found.errors)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from qcdc_cli.cli._options import CorpusOption, ProvinceOption, RegistryOption, YearOption
+from qcdc_cli.cli._options import LineageIndexOption as DbOption
 
 
 class TraceFormat(enum.StrEnum):
@@ -14,31 +16,6 @@ class TraceFormat(enum.StrEnum):
     json = "json"
     mermaid = "mermaid"
     dot = "dot"
-
-
-CorpusOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--corpus",
-        "-c",
-        help="Text files or folders to read (repeatable), e.g. --corpus samples/. "
-        "Without it only the registry is known.",
-    ),
-]
-ProvinceOption = Annotated[str | None, typer.Option("--province", "-p", help="Pick among documents of this province.")]
-YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Pick among documents of this year.")]
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="The index to read (from `qcdc ingest`); else $QCDC_DB, else ./.qcdc/index.sqlite "
-        "when it exists and no --corpus is given.",
-    ),
-]
-RegistryOption = Annotated[
-    list[Path] | None,
-    typer.Option("--registry", help="An extra registry YAML file (repeatable); also $QCDC_REGISTRY."),
-]
 
 
 def trace(
@@ -77,14 +54,15 @@ def trace(
     Exit codes: 0 traced, 1 the number is unknown or ambiguous (or some files could not
     be read), 2 usage or input errors.
     """
-    from qcdc_cli.cli._lineage import load, pick, report_unreadable
+    from qcdc_cli.cli._lineage import lineage, report_unreadable
 
     if up + down + both > 1:
         raise typer.BadParameter("give at most one of --up, --down, --both")
     direction = "down" if down else "both" if both else "up"
-    catalog, graph, errors = load(corpus, registry, db)
-    known = pick(catalog, document, province, year)
-    result = graph.trace(known.id, direction, depth=depth, relations=relation, fold=not no_fold)
+    found = lineage(
+        document, province=province, year=year, scope=direction, depth=depth, corpus=corpus, registry=registry, db=db
+    )
+    result = found.graph.trace(found.known.id, direction, depth=depth, relations=relation, fold=not no_fold)
 
     import sys
 
@@ -92,7 +70,7 @@ def trace(
         from qcdc_cli.cli._console import stdout_console
         from qcdc_cli.render.trace import render_trace
 
-        stdout_console().print(render_trace(result, catalog.vocab.type_names))
+        stdout_console().print(render_trace(result, found.catalog.vocab.type_names))
     else:
         from qcdc_cli.render import graph_export
 
@@ -102,4 +80,4 @@ def trace(
             TraceFormat.dot: graph_export.render_dot,
         }[output_format]
         sys.stdout.write(writer(result))
-    report_unreadable(errors)
+    report_unreadable(found.errors)

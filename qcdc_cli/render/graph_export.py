@@ -8,8 +8,6 @@ bytes. Document text is made terminal-safe here too: these formats are often pri
 
 from __future__ import annotations
 
-import json
-import re
 from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.terminal import sanitize
@@ -109,10 +107,6 @@ TRACE_SCHEMA: dict[str, Any] = {
     },
 }
 
-# What JSON leaves raw with ensure_ascii=False but a terminal would act on: DEL, C1,
-# zero-width and bidi controls, BOM (C0 controls are already \u-escaped by json).
-_RAW_UNSAFE = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-
 
 def node_dict(node: DocNode) -> dict[str, Any]:
     return {
@@ -176,8 +170,9 @@ def trace_dict(trace: Trace) -> dict[str, Any]:
 
 def to_json(data: Any) -> str:
     """JSON text that is byte-true to the documents and still safe to print."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _RAW_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    from qcdc_cli.terminal import json_text
+
+    return json_text(data) + "\n"
 
 
 def render_json(trace: Trace) -> str:
