@@ -1021,8 +1021,12 @@ def _self_contradiction(
     body = _body_code(issuer, catalog)
     if not (issuer and body and catalog.is_national(body)):
         return ()
-    info = catalog.vocab.issuer(ref.issuer_code) if ref.issuer_code else None
-    if info is not None and info.code == body:
-        return ()
+    # a joint document ("09/2008/NQLT-CP-UBTWMTTQVN ... của Chính phủ và Ủy ban Trung ương
+    # Mặt trận Tổ quốc Việt Nam") may be named by any of its issuers
+    codes = [ref.issuer_code, *ref.issuer_code.split("-")] if ref.issuer_code else []
+    for code in codes:
+        info = catalog.vocab.issuer(code)
+        if info is not None and info.code == body:
+            return ()
     why = f"written {ref.number}, but the citation names {issuer} ({body}), not {ref.issuer_code}"
     return (Discrepancy("issuer", ref.issuer_code or "", body, known, why),)

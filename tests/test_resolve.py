@@ -148,6 +148,22 @@ def test_wrong_issuer_code_is_a_discrepancy_with_the_likely_document():
     assert res.discrepancies[0].known == "25-NQ/TW"
 
 
+@pytest.mark.parametrize(
+    ("number", "issuer", "contradicts"),
+    [
+        # a joint document named by one of its issuers: no contradiction
+        ("09/2008/NQLT-CP-UBTWMTTQVN", "Chính phủ", False),
+        ("09/2008/NQLT-CP-UBTWMTTQVN", "Chính phủ và Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam", False),
+        # a national body none of the issuers is
+        ("09/2008/NQLT-CP-UBTWMTTQVN", "Ban Chấp hành Trung ương Đảng", True),
+    ],
+)
+def test_a_joint_document_may_be_named_by_any_of_its_issuers(number, issuer, contradicts):
+    catalog = build(QCDC_DOCS)
+    res = resolve(ref(number, issuer=issuer), Context(province="Cao Bằng", date="2009-01-10"), catalog)
+    assert any(d.field == "issuer" for d in res.discrepancies) is contradicts, res.discrepancies
+
+
 def test_issuer_body_and_type_word_discrepancies():
     catalog = build(QCDC_DOCS)
     cite = ref("65-KL/TW", issuer="Ban Bí thư Trung ương Đảng", type_word="Chỉ thị")
