@@ -13,7 +13,8 @@ and for the --big corpus (built once in --work, reused): its ingest, an unchange
 re-ingest, a re-ingest after one file changed (all resolution runs again), the latency of
 the index questions, in-process (median of 5 after one warm-up) and as CLI processes:
 trace up from a commune plan, both ways from a provincial plan, down one level from
-120-KL/TW (pick + recursive query + subgraph + graph.trace), coverage, unresolved, stats.
+120-KL/TW, down two levels from 30-CT/TW and the whole tree below it (pick + recursive
+query + subgraph + graph.trace), coverage, unresolved, stats.
 
 Files are in the page cache ("cold" is the index, not the disk: dropping caches needs
 root on the host). Nothing here is a pass/fail test; it prints what it measured.
@@ -236,10 +237,12 @@ def big_benchmark(work: Path, n: int) -> None:
         (f"trace --up {leaf}", trace(leaf, "up")),
         (f"trace --both {plan}", trace(plan, "both")),
         ("trace --down --depth 1 120-KL/TW", trace("120-KL/TW", "down", 1)),
+        ("trace --down --depth 2 30-CT/TW", trace("30-CT/TW", "down", 2)),
+        ("trace --down 30-CT/TW (the whole hub, 1 run)", trace("30-CT/TW", "down")),
         ("unresolved (top 50)", unresolved),
         ("stats", stats),
     ):
-        ms, nodes = median_ms(fn)
+        ms, nodes = median_ms(fn, 1 if "1 run" in label else 5)
         print(f"    {label:45} {ms:9.1f} ms  ({nodes:,} nodes/rows)", flush=True)
     print("  as CLI processes (one run each, wall clock incl. Python start-up):")
     for args in (

@@ -14,7 +14,8 @@ loaded (`LineageGraph.from_links`); queries never assume the whole corpus is loa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from bisect import insort
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -26,7 +27,6 @@ from qcdc_cli.resolve import (
     Context,
     Known,
     reference_for,
-    resolve,
 )
 
 if TYPE_CHECKING:
@@ -36,28 +36,6 @@ if TYPE_CHECKING:
     from qcdc_cli.registry import Registry
 
 Direction = Literal["up", "down", "both"]
-
-# Edge relations, strongest first: the extraction relations (models.RELATIONS) with the
-# registry's own (a Kết luận "continues" a Chỉ thị; "related" is the weakest claim).
-EDGE_ORDER = (
-    "implements",
-    "continues",
-    "guides",
-    "amends",
-    "replaces",
-    "repeals",
-    "based_on",
-    "related",
-    "cites",
-)
-
-
-def edge_rank(relation: str) -> int:
-    """Lower is stronger; relations the table does not know rank last."""
-    try:
-        return EDGE_ORDER.index(relation)
-    except ValueError:
-        return len(EDGE_ORDER) + relation_rank(relation)
 
 
 @dataclass(slots=True)
@@ -100,9 +78,13 @@ class Trace:
     issues: list[Issue] = field(default_factory=list)
     truncated: bool = False  # the depth limit hid documents
     speakers: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    _by_id: dict[str, DocNode] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def node(self, ident: str) -> DocNode:
-        return next(n for n in self.nodes if n.id == ident)
+        """A shown document by id (renderers ask once per tree line: no linear scan)."""
+        if len(self._by_id) != len(self.nodes):
+            self._by_id = {n.id: n for n in self.nodes}
+        return self._by_id[ident]
 
     def said_by(self, evidence: Evidence) -> str | None:
         return said_by(self.speakers, evidence)
@@ -116,6 +98,10 @@ class LineageGraph:
 
         self._g: nx.DiGraph = nx.DiGraph()
         self.issues: list[Issue] = []
+        self._issue_keys: set[tuple[str, str, str, str]] = set()
+        # evidence already on a link, for links evidence was merged into: a hub link
+        # (26-KH/TU → 120-KL/TW, reported by every plan below) gathers thousands
+        self._evidence_seen: dict[tuple[str, str], set[tuple]] = {}
         # which document of a file says what: path -> [(first line, id)], so evidence
         # from a file holding two documents (13-KH/ĐUK + the text of 120-KL/TW) is
         # attributed to the right one
@@ -164,21 +150,26 @@ class LineageGraph:
         for end in (link.source, link.target):
             if end not in self._g:
                 self.add_node(_bare_node(end))
-        if self._g.has_edge(link.source, link.target):
-            old: Link = self._g.edges[link.source, link.target]["link"]
-            if edge_rank(link.relation) < edge_rank(old.relation):
+        data = self._g.get_edge_data(link.source, link.target)
+        if data is not None:
+            old: Link = data["link"]
+            if relation_rank(link.relation) < relation_rank(old.relation):
                 old.relation = link.relation
+            key = (link.source, link.target)
+            seen = self._evidence_seen.get(key)
+            if seen is None:
+                seen = self._evidence_seen[key] = {_evidence_key(ev) for ev in old.evidence}
             for ev in link.evidence:
-                if ev not in old.evidence:
-                    old.evidence.append(ev)
-            old.evidence.sort(key=_evidence_order)
+                ev_key = _evidence_key(ev)
+                if ev_key not in seen:
+                    seen.add(ev_key)
+                    # after its equals, as a stable sort of the appended list would
+                    insort(old.evidence, ev, key=_evidence_order)
             return
-        merged = Link(
-            link.source,
-            link.target,
-            link.relation,
-            sorted(_unique(link.evidence), key=_evidence_order),
+        evidence = (
+            sorted(_unique(link.evidence), key=_evidence_order) if len(link.evidence) > 1 else list(link.evidence)
         )
+        merged = Link(link.source, link.target, link.relation, evidence)
         self._g.add_edge(link.source, link.target, link=merged)
 
     def add_speaker(self, path: str, first_line: int, ident: str) -> None:
@@ -194,7 +185,8 @@ class LineageGraph:
     def add_issue(self, issue: Issue) -> None:
         """Record an issue once: the first evidence of it is enough to find it."""
         key = (issue.kind, issue.source, issue.number, issue.message)
-        if all((i.kind, i.source, i.number, i.message) != key for i in self.issues):
+        if key not in self._issue_keys:
+            self._issue_keys.add(key)
             self.issues.append(issue)
 
     # ---- reading
@@ -212,7 +204,8 @@ class LineageGraph:
         return [self._g.nodes[n]["doc"] for n in sorted(self._g)]
 
     def links(self) -> list[Link]:
-        return [self._g.edges[u, v]["link"] for u, v in sorted(self._g.edges)]
+        succ = self._g._succ  # plain dicts: the edge views cost more than the sort
+        return [succ[u][v]["link"] for u, v in sorted((u, v) for u, nbrs in succ.items() for v in nbrs)]
 
     def link(self, source: str, target: str) -> Link | None:
         data = self._g.get_edge_data(source, target)
@@ -220,30 +213,41 @@ class LineageGraph:
 
     def parents(self, ident: str, relations: Sequence[str] | None = None) -> list[Link]:
         """Links to what `ident` implements or cites, strongest first."""
-        links = [self._g.edges[ident, t]["link"] for t in self._g.successors(ident)]
+        links = [data["link"] for data in self._g._succ[ident].values()]
         return _ordered(links, relations, lambda link: link.target)
 
     def children(self, ident: str, relations: Sequence[str] | None = None) -> list[Link]:
         """Links from what implements or cites `ident`, strongest first."""
-        links = [self._g.edges[s, ident]["link"] for s in self._g.predecessors(ident)]
+        links = [data["link"] for data in self._g._pred[ident].values()]
         return _ordered(links, relations, lambda link: link.source)
 
     def roots(self) -> list[str]:
         """Documents that cite nothing known: the central roots of an up-trace."""
         return sorted(n for n in self._g if self._g.out_degree(n) == 0)
 
-    def reach(self, ident: str, direction: Literal["up", "down"], relations: Sequence[str] | None = None) -> set[str]:
-        """Every document above (`up`) or below (`down`) `ident`, itself included."""
+    def reach(
+        self,
+        ident: str,
+        direction: Literal["up", "down"],
+        relations: Sequence[str] | None = None,
+        depth: int | None = None,
+    ) -> set[str]:
+        """Every document above (`up`) or below (`down`) `ident`, itself included; with
+        `depth`, only those at most that many links away."""
+        adjacency = self._g._succ if direction == "up" else self._g._pred
+        allowed = set(relations) if relations is not None else None
         seen = {ident}
-        stack = [ident]
-        while stack:
-            current = stack.pop()
-            step = self.parents(current, relations) if direction == "up" else self.children(current, relations)
-            for link in step:
-                nxt = link.target if direction == "up" else link.source
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
+        level = [ident]
+        steps = 0
+        while level and (depth is None or steps < depth):
+            steps += 1
+            following = []
+            for current in level:
+                for nxt, data in adjacency[current].items():
+                    if nxt not in seen and (allowed is None or data["link"].relation in allowed):
+                        seen.add(nxt)
+                        following.append(nxt)
+            level = following
         return seen
 
     def subgraph(self, ids: Iterable[str]) -> LineageGraph:
@@ -270,7 +274,7 @@ class LineageGraph:
         allowed = set(relations) if relations is not None else None
         g = nx.DiGraph()
         g.add_nodes_from((n, self._g.nodes[n]) for n in keep)
-        adj = self._g.adj
+        adj = self._g._succ
         g.add_edges_from(
             (u, v, data)
             for u in keep
@@ -280,6 +284,8 @@ class LineageGraph:
         out = LineageGraph.__new__(LineageGraph)
         out._g = g
         out.issues = [i for i in self.issues if i.source in keep or i.target in keep]
+        out._issue_keys = {(i.kind, i.source, i.number, i.message) for i in out.issues}
+        out._evidence_seen = {}
         out.speakers = self.speakers
         return out
 
@@ -307,27 +313,45 @@ class LineageGraph:
         import networkx as nx
 
         g = self._g
-        stated = {e for e in g.edges if any(ev.registry is None for ev in g.edges[e]["link"].evidence)}
-        out = set()
+        stated = {
+            (u, v)
+            for u, nbrs in g._succ.items()
+            for v, data in nbrs.items()
+            if any(ev.registry is None for ev in data["link"].evidence)
+        }
         if nx.is_directed_acyclic_graph(g):
-            # what each document leads up to, children before parents: a citation graph
-            # is shallow, so these sets stay small and each link costs a few lookups
-            above: dict[str, set[str]] = {}
-            for node in reversed(list(nx.topological_sort(g))):
-                reach: set[str] = set()
-                for v in g.successors(node):
-                    reach.add(v)
-                    reach |= above[v]
-                above[node] = reach
-            for u, w in g.edges:
+            dag, part_of, cyclic = g, None, set()
+        else:  # documents on a cycle become one node of a DAG of strongly connected parts
+            dag = nx.condensation(g)
+            part_of = dag.graph["mapping"]
+            cyclic = {n for n, c in part_of.items() if len(dag.nodes[c]["members"]) > 1}
+        # what each node leads up to, children before parents: a citation graph is
+        # shallow, so these sets stay small and each link costs a few lookups
+        above: dict = {}
+        for node in reversed(list(nx.topological_sort(dag))):
+            reach: set = set()
+            for v in dag._succ[node]:
+                reach.add(v)
+                reach |= above[v]
+            above[node] = reach
+        out = set()
+        for u, nbrs in g._succ.items():
+            for w in nbrs:
                 first = stated if (u, w) in stated else None
-                if any(v != w and (first is None or (u, v) in first) and w in above[v] for v in g.successors(u)):
+                if u in cyclic:
+                    # a path back through `u` does not count: search, avoiding it
+                    found = _other_path(g, u, w, first)
+                elif part_of is None:
+                    found = any(v != w and (first is None or (u, v) in first) and w in above[v] for v in nbrs)
+                else:
+                    # `u` is on no cycle, so no path from its parents comes back to it
+                    pw = part_of[w]
+                    found = any(
+                        v != w and (first is None or (u, v) in first) and (part_of[v] == pw or pw in above[part_of[v]])
+                        for v in nbrs
+                    )
+                if found:
                     out.add((u, w))
-            return out
-        for u, w in g.edges:
-            usable = stated if (u, w) in stated else None
-            if _other_path(g, u, w, usable):
-                out.add((u, w))
         return out
 
     # ---- the trace
@@ -351,22 +375,26 @@ class LineageGraph:
         all_links: dict[tuple[str, str], Link] = {}
         folded: dict[tuple[str, str], Link] = {}
         truncated = False
+        allowed = set(relations) if relations is not None else None
+        # the tree is grown in the whole graph: what is above (below) a document of the
+        # part above (below) `ident` is in that part too, so nothing else is read
+        cut: Container[tuple[str, str]] = _Shortcuts(self._g, relations) if fold else set()
         for way in ("up", "down"):
             if direction not in (way, "both"):
                 continue
-            part = self._view(self.reach(ident, way, relations), relations)  # type: ignore[arg-type]
-            cut = part.shortcuts() if fold else set()
-            tree = _tree(part, ident, way, depth, cut)  # type: ignore[arg-type]
+            tree = _tree(self, ident, way, depth, cut, relations)  # type: ignore[arg-type]
             trees[way] = tree
             ids = _tree_ids(tree)
             shown |= ids
             truncated = truncated or _has_mark(tree, "depth")
-            for link in part.links():
-                if link.source in ids and link.target in ids:
-                    all_links[(link.source, link.target)] = link
-                    if (link.source, link.target) in cut:
-                        folded[(link.source, link.target)] = link
-        view = part if direction != "both" and len(part) == len(shown) else self._view(shown, relations)
+            succ = self._g._succ
+            for u in ids:  # sorted below, once
+                for v, data in succ[u].items():
+                    if v in ids and (allowed is None or data["link"].relation in allowed):
+                        all_links[(u, v)] = data["link"]
+                        if (u, v) in cut:
+                            folded[(u, v)] = data["link"]
+        view = self._view(shown, relations)
         return Trace(
             target=ident,
             direction=direction,
@@ -381,6 +409,81 @@ class LineageGraph:
             truncated=truncated,
             speakers=view.speakers,
         )
+
+
+class _Shortcuts:
+    """The links `LineageGraph.shortcuts` folds, decided one link at a time as a trace
+    asks about it, by a search upwards from the link's source. A trace of 30-CT/TW
+    --depth 1 asks about a few hundred links of a 100,000-document graph; the upward
+    search stays among what the source cites, which in a citation graph is little.
+
+    Searched in the whole graph (links of `relations` only): a path between two
+    documents of a trace's part is inside that part, since everything on it leads up
+    to (down: reaches) the traced document too, so the answers are those of
+    `shortcuts()` on the part."""
+
+    def __init__(self, g: nx.DiGraph, relations: Sequence[str] | None) -> None:
+        self._succ = g._succ
+        self._allowed = set(relations) if relations is not None else None
+        self._known: dict[tuple[str, str], bool] = {}
+        self._up: dict[str, dict[str, bool]] = {}
+        self._above: dict[str, set[str]] = {}
+
+    def __contains__(self, edge: object) -> bool:
+        found = self._known.get(edge)  # type: ignore[arg-type]
+        if found is None:
+            u, w = edge  # type: ignore[misc]
+            up = self.parents(u)
+            first_stated = up[w] if w in up else _stated(self._succ[u][w]["link"])
+            above = [self.above(v) for v, stated in up.items() if v != w and (stated or not first_stated)]
+            # on a cycle, a path back through `u` does not count: search, avoiding it
+            cyclic = any(u in a for a in above)
+            found = self._other_path(u, w, first_stated) if cyclic else any(w in a for a in above)
+            self._known[(u, w)] = found
+        return found
+
+    def parents(self, node: str) -> dict[str, bool]:
+        """What `node` links to (by `relations`), and whether a text states each link."""
+        found = self._up.get(node)
+        if found is None:
+            allowed = self._allowed
+            found = self._up[node] = {
+                v: _stated(data["link"])
+                for v, data in self._succ[node].items()
+                if allowed is None or data["link"].relation in allowed
+            }
+        return found
+
+    def above(self, node: str) -> set[str]:
+        """Everything `node` leads up to, remembered: a plan's siblings share it."""
+        found = self._above.get(node)
+        if found is None:
+            found = self._above[node] = set()
+            stack = [node]
+            while stack:
+                for x in self.parents(stack.pop()):
+                    if x not in found:
+                        found.add(x)
+                        stack.append(x)
+        return found
+
+    def _other_path(self, u: str, w: str, first_stated: bool) -> bool:
+        """`_other_path` with the first link stated by a text when `first_stated`."""
+        stack = [v for v, stated in self.parents(u).items() if v != w and (stated or not first_stated)]
+        seen = {u, *stack}
+        while stack:
+            for x in self.parents(stack.pop()):
+                if x == w:
+                    return True
+                if x not in seen:
+                    seen.add(x)
+                    stack.append(x)
+        return False
+
+
+def _stated(link: Link) -> bool:
+    """Does a text state this link (not only the registry)?"""
+    return any(ev.registry is None for ev in link.evidence)
 
 
 def _other_path(g: nx.DiGraph, u: str, w: str, first: set[tuple[str, str]] | None) -> bool:
@@ -414,13 +517,14 @@ def _tree(
     root: str,
     direction: Literal["up", "down"],
     depth: int | None,
-    cut: set[tuple[str, str]],
+    cut: Container[tuple[str, str]],
+    relations: Sequence[str] | None = None,
 ) -> TreeNode:
     expanded: set[str] = set()
 
     def grow(node: TreeNode, chain: frozenset[str], level: int) -> None:
         expanded.add(node.id)
-        step = graph.parents(node.id) if direction == "up" else graph.children(node.id)
+        step = graph.parents(node.id, relations) if direction == "up" else graph.children(node.id, relations)
         step = [lk for lk in step if (lk.source, lk.target) not in cut]
         if depth is not None and level >= depth:
             node.hidden = len(step)
@@ -457,7 +561,7 @@ def _has_mark(tree: TreeNode, mark: str) -> bool:
 def _ordered(links: list[Link], relations: Sequence[str] | None, other: Callable[[Link], str]) -> list[Link]:
     if relations is not None:
         links = [lk for lk in links if lk.relation in relations]
-    return sorted(links, key=lambda lk: (edge_rank(lk.relation), other(lk)))
+    return sorted(links, key=lambda lk: (relation_rank(lk.relation), other(lk)))
 
 
 def _bare_node(ident: str) -> DocNode:
@@ -472,10 +576,19 @@ def _evidence_order(ev: Evidence) -> tuple:
     return (ev.registry is not None, ev.path or "", ev.line or 0, ev.text or "", ev.registry or "")
 
 
+def _evidence_key(ev: Evidence) -> tuple:
+    """What makes two pieces of evidence equal (Evidence itself is not hashable)."""
+    return (ev.path, ev.line, ev.text, ev.registry)
+
+
 def _unique(items: Iterable[Evidence]) -> list[Evidence]:
+    """Each piece of evidence once, first occurrence kept, in a single pass."""
+    seen: set[tuple] = set()
     out: list[Evidence] = []
     for ev in items:
-        if ev not in out:
+        key = _evidence_key(ev)
+        if key not in seen:
+            seen.add(key)
             out.append(ev)
     return out
 
@@ -546,7 +659,7 @@ def _target(
     evidence: Evidence | None,
 ) -> Known | None:
     """The document a reference means, recording what the reader must be told."""
-    res = resolve(ref, ctx, catalog)
+    res = catalog.resolve(ref, ctx)
     for d in res.discrepancies:
         concerned = res.document or d.document
         graph.add_issue(

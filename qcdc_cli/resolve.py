@@ -31,6 +31,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from qcdc_cli.models import (
@@ -42,7 +43,8 @@ from qcdc_cli.models import (
     SelfInfo,
     relation_rank,
 )
-from qcdc_cli.vocab import Vocabulary, fold
+from qcdc_cli.vocab import Vocabulary
+from qcdc_cli.vocab import fold as _fold
 
 if TYPE_CHECKING:
     from qcdc_cli.registry import Registry, RegistryDocument, Term
@@ -63,6 +65,10 @@ _TW_BODIES = (
     ("HỘI NGHỊ LẦN THỨ", "Ban Chấp hành Trung ương"),
 )
 _ROMAN = re.compile(r"^[IVXLC]+$")
+
+# vocab.fold, remembered: a whole-index derivation folds the same numbers and issuer
+# texts hundreds of thousands of times (NFC + upper case each time)
+fold = lru_cache(maxsize=1 << 16)(_fold)
 
 
 # ---------------------------------------------------------------- context and entries
@@ -178,6 +184,7 @@ class CitingUnit:
 # ------------------------------------------------------------------ small pure helpers
 
 
+@lru_cache(maxsize=1 << 16)
 def loose(text: str) -> str:
     """A key without case or diacritics, for what users type: "13-kh/duk" ~ "13-KH/ĐUK"."""
     decomposed = unicodedata.normalize("NFD", fold(text).replace("Đ", "D"))
@@ -214,6 +221,7 @@ def _year_in(number: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=4096)
 def _tw_body(text: str | None) -> tuple[str, str] | None:
     if not text:
         return None
@@ -223,6 +231,22 @@ def _tw_body(text: str | None) -> tuple[str, str] | None:
         return None
     _, k, name = min(hits)
     return k, name
+
+
+def _resolution_key(reference: Reference, context: Context) -> tuple:
+    """Everything `resolve` reads of a reference and its context (keep in step with it)."""
+    r = reference
+    return (
+        r.number,
+        r.system,
+        r.type,
+        r.issuer_code,
+        r.year,
+        *_written(r),
+        context.province,
+        context.district,
+        context.date,
+    )
 
 
 def _written(reference: Reference) -> tuple[str | None, str | None, str | None, str | None]:
@@ -331,6 +355,10 @@ class Catalog:
         self.terms = tuple(terms)
         self.entries: list[Known] = []
         self._by_number: dict[str, list[Known]] = {}
+        # the same lists split by scope, for `_same_as`: (number, None) national
+        # documents, (number, "@" + province) local ones; a number recurs in every
+        # commune, and merging must not scan them all
+        self._by_number_scope: dict[tuple[str, str | None], list[Known]] = {}
         self._by_loose: dict[str, list[Known]] = {}
         self._by_serial_type: dict[tuple[str, str], list[Known]] = {}
         self._by_id: dict[str, Known] = {}
@@ -339,6 +367,17 @@ class Catalog:
             ((fold(n), p.name) for p in vocab.provinces for n in p.names),
             key=lambda kv: -len(kv[0]),
         )
+        self._province_pattern: re.Pattern[str] | None = None  # compiled on first use
+        self._province_rank: dict[str, tuple[int, str]] = {}
+        # memos: citations repeat the same few issuer texts and codes thousands of times
+        self._province_memo: dict[str, str | None] = {}
+        self._national_memo: dict[str, bool] = {}
+        self._body_memo: dict[str, str | None] = {}
+        self._families_memo: dict[str, set[str]] = {}
+        self._resolved: dict[tuple, Resolution] = {}  # see Catalog.resolve
+        # _by_serial_type by date and by issuer code, for `_likely`; built when first
+        # asked, dropped with every change (merges fill dates and codes)
+        self._serial_index: dict[tuple, list[Known]] | None = None
         self._successor = {p.name: p.successor for p in vocab.provinces if p.successor}
         self.units: list[CitingUnit] = []  # the corpus documents build() read, in order
         self._unit_docs: dict[tuple[str, int], Known] = {}
@@ -442,14 +481,17 @@ class Catalog:
 
     def add(self, known: Known, *, merge: bool = True) -> Known:
         """Add a document, or merge it into the same one already known."""
+        self._changed()
         if merge and known.number:
-            same = [k for k in self._by_number.get(fold(known.number), []) if self._same(k, known)]
+            same = self._same_as(known)
             if len(same) == 1:
                 return self._merge(same[0], known)
         self.entries.append(known)
         keys = [known.number, *known.aliases] if known.number else []
+        scope = None if self.is_national(known.issuer_code) else f"@{known.province}"
         for key in keys:
             self._by_number.setdefault(fold(key), []).append(known)
+            self._by_number_scope.setdefault((fold(key), scope), []).append(known)
             self._by_loose.setdefault(loose(key), []).append(known)
         if known.number:
             _, type_, _, serial = parse_number(known.number)
@@ -458,6 +500,51 @@ class Catalog:
         if known.registry_id:
             self._by_registry[known.registry_id] = known
         return known
+
+    def _of_province(self, number: str, place: str, pool: list[Known]) -> list[Known]:
+        """The entries of `pool` (every entry with `number`) whose province is `place`,
+        in pool order. Local entries are filed by province (see `_same_as`), so unless
+        a national entry shares the number (its province may be filled later), the
+        answer is that list, without looking at the other provinces' entries."""
+        key = fold(number)
+        if (key, None) in self._by_number_scope:
+            return [k for k in pool if k.province == place]
+        return list(self._by_number_scope.get((key, f"@{place}"), ()))
+
+    def _changed(self) -> None:
+        """Forget what was derived from the entries: what citations mean can change
+        with every document added or merged."""
+        self._resolved.clear()
+        self._serial_index = None
+
+    def _same_serial(self, serial: str, family: str, date: str | None, code: str | None) -> list[Known]:
+        """Entries with this serial and type family, dated `date`, or (with no date)
+        issued under `code`: the only ones `_likely` can accept."""
+        if self._serial_index is None:
+            index: dict[tuple, list[Known]] = {}
+            for (s, f), members in self._by_serial_type.items():
+                for k in members:
+                    index.setdefault((s, f, "date", k.date), []).append(k)
+                    index.setdefault((s, f, "code", k.issuer_code), []).append(k)
+            self._serial_index = index
+        if date:
+            return self._serial_index.get((serial, family, "date", date), [])
+        if code:
+            return self._serial_index.get((serial, family, "code", code), [])
+        return []
+
+    def _same_as(self, known: Known) -> list[Known]:
+        """Entries with `known`'s number that can be the same document (see `_same`).
+
+        Only national entries and local ones of its province can be: the others are
+        not looked at. The scope an entry is filed under never changes: its issuer code
+        is set when it is added, and `_merge` fills a local entry's province only from
+        a description of the same province."""
+        number = fold(known.number or "")
+        pool = self._by_number_scope.get((number, None), []) + self._by_number_scope.get(
+            (number, f"@{known.province}"), []
+        )
+        return [k for k in pool if self._same(k, known)]
 
     def _same(self, a: Known, b: Known) -> bool:
         """Can two descriptions be one document? Same scope, no contradicting time."""
@@ -520,9 +607,8 @@ class Catalog:
             for ref in refs:
                 if ref.malformed:
                     continue
-                res = resolve(ref, ctx, self)
-                if res.status != "unknown":
-                    continue
+                if _in_scope(ref, ctx, self)[0]:
+                    continue  # resolve() would not say "unknown"
                 known = self.cited(ref, ctx)
                 order = (
                     known.date is None,
@@ -533,7 +619,7 @@ class Catalog:
                 )
                 found.append((order, known))
         for _, known in sorted(found, key=lambda item: item[0]):
-            same = [k for k in self._by_number.get(fold(known.number or ""), []) if self._same(k, known)]
+            same = self._same_as(known)
             if len(same) == 1:
                 self._merge(same[0], known)
             elif not same:
@@ -561,6 +647,7 @@ class Catalog:
 
     def finish(self) -> None:
         """Give every entry its id (see the module docstring); call after the last add."""
+        self._changed()
         groups: dict[str, list[Known]] = {}
         for k in self.entries:
             base = k.number or FILE_PREFIX + (k.paths[0] if k.paths else "?")
@@ -595,22 +682,46 @@ class Catalog:
 
     # ---- lookups
 
+    def resolve(self, reference: Reference, context: Context) -> Resolution:
+        """`resolve(reference, context, self)`, remembered: a whole-index derivation asks
+        the same question twice (the graph's links, the resolution rows), and plans of
+        one place and day cite alike. The answer depends only on what the key holds
+        (see `_resolution_key`); `add` and `finish` forget every answer."""
+        key = _resolution_key(reference, context)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = resolve(reference, context, self)
+        return found
+
     def is_national(self, code: str | None) -> bool:
         """National codes name one body; unknown codes are taken as local (a Sở, a board)."""
         if not code:
             return False
-        info = self.vocab.issuer(code) or self.vocab.issuer(code.split("-")[0])
-        return info is not None and info.scope == "national"
+        national = self._national_memo.get(code)
+        if national is None:
+            info = self.vocab.issuer(code) or self.vocab.issuer(code.split("-")[0])
+            national = self._national_memo[code] = info is not None and info.scope == "national"
+        return national
 
     def province_in(self, text: str | None) -> str | None:
-        """The province a text names ("của Tỉnh ủy Lai Châu" -> "Lai Châu")."""
+        """The province a text names ("của Tỉnh ủy Lai Châu" -> "Lai Châu").
+
+        The longest name found anywhere wins ("Thừa Thiên Huế" over "Huế"), whole words
+        only. One pass of one pattern, remembered per text: it runs once per citation."""
         if not text:
             return None
-        key = fold(text)
-        for name_key, name in self._province_keys:
-            if re.search(rf"(?<!\w){re.escape(name_key)}(?!\w)", key):
-                return name
-        return None
+        if text in self._province_memo:
+            return self._province_memo[text]
+        if self._province_pattern is None:
+            self._province_pattern, self._province_rank = _names_pattern(self._province_keys)
+        best: tuple[int, str] | None = None
+        for m in self._province_pattern.finditer(fold(text)):
+            found = self._province_rank[m.group(1)]
+            if best is None or found < best:
+                best = found
+        name = best[1] if best else None
+        self._province_memo[text] = name
+        return name
 
     def in_place(self, known: Known, place: str) -> bool:
         """Is `known` a document of `place`, or of a province that later became `place`
@@ -628,6 +739,14 @@ class Catalog:
 
     def _family(self, system: str | None, type_: str) -> str:
         return self.vocab.type_families.get((system or "party", type_), type_)
+
+    def _families_of(self, word: str) -> set[str]:
+        """The type families a written type word ("Kết luận") can name; empty: unknown word."""
+        families = self._families_memo.get(word)
+        if families is None:
+            allowed = self.vocab.type_words.get(fold(word), ())
+            families = self._families_memo[word] = {self._family(s, c) for s, c in allowed}
+        return families
 
     def candidates(self, number: str) -> list[Known]:
         """Every known document written with `number` (aliases included)."""
@@ -692,6 +811,18 @@ class Catalog:
         return self.province_in(text)
 
 
+def _names_pattern(keys: Sequence[tuple[str, str]]) -> tuple[re.Pattern[str], dict[str, tuple[int, str]]]:
+    """One pattern finding every whole-word occurrence of any key (`keys` in priority
+    order: longest first), overlapping ones included (a zero-width match at each
+    position, the name captured), and each key's (priority, name): the first entry of a
+    key wins, as in a search key by key."""
+    rank: dict[str, tuple[int, str]] = {}
+    for i, (key, name) in enumerate(keys):
+        rank.setdefault(key, (i, name))
+    alternatives = "|".join(re.escape(k) for k in rank)  # dicts keep the priority order
+    return re.compile(rf"(?<!\w)(?=({alternatives})(?!\w))"), rank
+
+
 def _entry_order(k: Known) -> tuple:
     return (k.date or "9999", k.term or "", k.registry_id or "", k.paths[:1], k.title or "")
 
@@ -724,25 +855,8 @@ def resolve(reference: Reference, context: Context, catalog: Catalog) -> Resolut
     are ambiguous, none is unknown (with the document the citation probably means).
     """
     number = reference.number
-    date, term, _word, issuer = _written(reference)
-    national = catalog.is_national(reference.issuer_code)
-    pool = catalog.candidates(number)
-
-    place = None
-    if not national:
-        place = catalog.province_in(issuer) or context.province
-        if place is not None:
-            here = [k for k in pool if k.province == place]
-            pool = here or [k for k in pool if catalog.in_place(k, place)]
-            if context.district:
-                pool = [k for k in pool if k.district in (None, context.district)]
-    if term:
-        pool = [k for k in pool if k.term is None or fold(k.term) == fold(term)]
-    if context.date:
-        pool = [k for k in pool if k.date is None or k.date <= context.date]
-    if date:
-        pool = _by_written_date(pool, date, reference, catalog, national)
-
+    date, _term, _word, issuer = _written(reference)
+    pool, national, place = _in_scope(reference, context, catalog)
     if not pool:
         likely = _likely(reference, context, catalog, date, issuer)
         if likely is not None:
@@ -784,6 +898,31 @@ def resolve(reference: Reference, context: Context, catalog: Catalog) -> Resolut
     return Resolution("resolved", number, document=found, discrepancies=_discrepancies(reference, found, catalog))
 
 
+def _in_scope(reference: Reference, context: Context, catalog: Catalog) -> tuple[list[Known], bool, str | None]:
+    """The documents `reference` can mean in `context` (none: it is unknown there), whether
+    its issuer code is national, and the province that scoped it. The first half of
+    `resolve`, apart because the catalog's build asks only whether any is left."""
+    date, term, _word, issuer = _written(reference)
+    national = catalog.is_national(reference.issuer_code)
+    pool = catalog.candidates(reference.number)
+
+    place = None
+    if not national:
+        place = catalog.province_in(issuer) or context.province
+        if place is not None:
+            here = catalog._of_province(reference.number, place, pool)
+            pool = here or [k for k in pool if catalog.in_place(k, place)]
+            if context.district:
+                pool = [k for k in pool if k.district in (None, context.district)]
+    if term:
+        pool = [k for k in pool if k.term is None or fold(k.term) == fold(term)]
+    if context.date:
+        pool = [k for k in pool if k.date is None or k.date <= context.date]
+    if date:
+        pool = _by_written_date(pool, date, reference, catalog, national)
+    return pool, national, place
+
+
 def _by_written_date(pool: list[Known], date: str, ref: Reference, catalog: Catalog, national: bool) -> list[Known]:
     """Keep the candidates a written date allows: the same date if any has it, else the
     same term (Party, national), the same year (State numbers without a year), or any
@@ -815,7 +954,7 @@ def _likely(ref: Reference, ctx: Context, catalog: Catalog, date: str | None, is
     family = catalog._family(ref.system, ref.type or type_ or "")
     written_code = _body_code(issuer, catalog)
     matches = []
-    for k in catalog._by_serial_type.get((fold(serial), family), []):
+    for k in catalog._same_serial(fold(serial), family, date, written_code):
         if k.number == ref.number:
             continue
         date_fits = bool(date and k.date == date)
@@ -829,13 +968,17 @@ def _body_code(issuer: str | None, catalog: Catalog) -> str | None:
     """The issuer code a written body names: "Ban Chấp hành Trung ương Đảng" -> TW."""
     if not issuer:
         return None
+    memo = catalog._body_memo
+    if issuer in memo:
+        return memo[issuer]
     key = fold(issuer)
     best = None
     for body, code in catalog.vocab.bodies.items():
         pos = key.find(body)
         if pos >= 0 and (best is None or (pos, -len(body)) < best[0]):
             best = ((pos, -len(body)), code)
-    return best[1] if best else None
+    memo[issuer] = found = best[1] if best else None
+    return found
 
 
 def _discrepancies(
@@ -862,9 +1005,8 @@ def _discrepancies(
             why = f"written {a[1]}; {label} is recorded as issued by {known.issuer}"
             out.append(Discrepancy("issuer", issuer, known.issuer, known, why))
     if word and known.type and known.system:
-        allowed = catalog.vocab.type_words.get(fold(word), ())
-        families = {catalog._family(s, c) for s, c in allowed}
-        if allowed and catalog._family(known.system, known.type) not in families:
+        families = catalog._families_of(word)
+        if families and catalog._family(known.system, known.type) not in families:
             name = known.type_name or known.type
             why = f"written {word}; {label} is a {name}"
             out.append(Discrepancy("type", word, name, known, why))
@@ -879,8 +1021,12 @@ def _self_contradiction(
     body = _body_code(issuer, catalog)
     if not (issuer and body and catalog.is_national(body)):
         return ()
-    info = catalog.vocab.issuer(ref.issuer_code) if ref.issuer_code else None
-    if info is not None and info.code == body:
-        return ()
+    # a joint document ("09/2008/NQLT-CP-UBTWMTTQVN ... của Chính phủ và Ủy ban Trung ương
+    # Mặt trận Tổ quốc Việt Nam") may be named by any of its issuers
+    codes = [ref.issuer_code, *ref.issuer_code.split("-")] if ref.issuer_code else []
+    for code in codes:
+        info = catalog.vocab.issuer(code)
+        if info is not None and info.code == body:
+            return ()
     why = f"written {ref.number}, but the citation names {issuer} ({body}), not {ref.issuer_code}"
     return (Discrepancy("issuer", ref.issuer_code or "", body, known, why),)

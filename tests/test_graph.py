@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from graph_factories import QCDC_DOCS, doc, extraction, ref, registry, vocab_of
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qcdc_cli.graph import LineageGraph, build_graph
 from qcdc_cli.models import DocNode, Evidence, Link, ReportedRelation
@@ -310,3 +312,114 @@ def test_trace_of_a_registry_only_document(direction):
     t = g.trace("120-KL/TW", direction)
     ids = {n.id for n in t.nodes}
     assert ("30-CT/TW" in ids) == (direction != "down")
+
+
+# ---- the linear-time bookkeeping gives what the plain algorithms give
+
+
+def path_avoiding(graph: LineageGraph, u: str, w: str, first: set | None) -> bool:
+    """Is there a path u → v → ... → w of two or more links that does not pass through
+    `u` again (first link in `first`, if given)? A plain search, for reference."""
+    succ = {lk.source: [] for lk in graph.links()}
+    for lk in graph.links():
+        succ[lk.source].append(lk.target)
+    for v in succ.get(u, []):
+        if v == w or (first is not None and (u, v) not in first):
+            continue
+        seen, stack = {u, v}, [v]
+        while stack:
+            for x in succ.get(stack.pop(), []):
+                if x == w:
+                    return True
+                if x not in seen:
+                    seen.add(x)
+                    stack.append(x)
+    return False
+
+
+_IDS = [f"{i}-KH/TU@Lai Châu" for i in range(1, 8)]
+links = st.lists(
+    st.tuples(st.sampled_from(_IDS), st.sampled_from(_IDS), st.booleans()),
+    max_size=18,
+)
+
+
+@given(links)
+def test_shortcuts_are_links_another_path_implies(edges):
+    graph = LineageGraph()
+    for source, target, from_registry in edges:
+        ev = Evidence(registry="TW:KL:120@XI") if from_registry else Evidence("a.txt", 3, f"{source} {target}")
+        graph.add_link(Link(source, target, "implements", [ev]))
+    stated = {(lk.source, lk.target) for lk in graph.links() if any(ev.registry is None for ev in lk.evidence)}
+    expected = {
+        (lk.source, lk.target)
+        for lk in graph.links()
+        if path_avoiding(graph, lk.source, lk.target, stated if (lk.source, lk.target) in stated else None)
+    }
+    assert graph.shortcuts() == expected
+
+
+evidence = st.builds(
+    Evidence,
+    st.sampled_from(["hue/62.txt", "laichau/13.txt", None]),
+    st.sampled_from([None, 3, 12]),
+    st.sampled_from(["Thực hiện Kết luận số 120-KL/TW", "Căn cứ Chỉ thị số 30-CT/TW", None]),
+    st.sampled_from([None, "TW:KL:120@XI"]),
+)
+
+
+@given(st.lists(st.lists(evidence, max_size=4), max_size=6))
+def test_evidence_is_kept_once_in_order_as_sorting_after_each_link_does(batches):
+    graph = LineageGraph()
+    kept: list[Evidence] = []
+    for batch in batches:
+        graph.add_link(Link("13-KH/ĐUK@Lai Châu", "120-KL/TW", "cites", list(batch)))
+        for ev in batch:  # what add_link did before: append the new ones, sort again
+            if ev not in kept:
+                kept.append(ev)
+        kept.sort(key=lambda e: (e.registry is not None, e.path or "", e.line or 0, e.text or "", e.registry or ""))
+    link = graph.link("13-KH/ĐUK@Lai Châu", "120-KL/TW")
+    assert (link.evidence if link else []) == kept
+
+
+def tree_shape(node):
+    via = (node.via.source, node.via.target) if node.via else None
+    return (node.id, via, node.mark, node.hidden, [tree_shape(c) for c in node.children])
+
+
+typed_links = st.lists(
+    st.tuples(
+        st.sampled_from(_IDS),
+        st.sampled_from(_IDS),
+        st.sampled_from(["implements", "cites", "continues"]),
+        st.booleans(),
+    ),
+    max_size=20,
+)
+
+
+@given(
+    typed_links,
+    st.sampled_from(_IDS),
+    st.sampled_from(["up", "down"]),
+    st.sampled_from([None, 0, 1, 2]),
+    st.sampled_from([None, ("implements", "continues")]),
+)
+def test_trace_folds_as_the_whole_part_s_shortcuts_do(edges, ident, way, depth, relations):
+    """A trace decides folding link by link and reads only `depth` + 1 levels; the same
+    tree as from its whole part and that part's `shortcuts()`."""
+    from qcdc_cli.graph import _tree
+
+    graph = LineageGraph()
+    graph.add_node(DocNode(id=ident, number=ident.split("@")[0]))
+    for source, target, relation, from_registry in edges:
+        ev = Evidence(registry="TW:KL:120@XI") if from_registry else Evidence("a.txt", 3, f"{source} {target}")
+        graph.add_link(Link(source, target, relation, [ev]))
+    part = graph._view(graph.reach(ident, way, relations), relations)
+    cut = part.shortcuts()
+    expected = _tree(part, ident, way, depth, cut)
+    got = graph.trace(ident, way, depth=depth, relations=relations)
+    assert tree_shape(got.up if way == "up" else got.down) == tree_shape(expected)
+    assert {(lk.source, lk.target) for lk in got.folded} == {
+        (u, v) for u, v in cut if {u, v} <= {n.id for n in got.nodes}
+    }

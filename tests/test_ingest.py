@@ -490,3 +490,39 @@ def test_ingest_command_summary_exit_codes_and_formats(tmp_path: Path, capsys: p
     assert (code, out, err) == (0, "", "")
     code, out, _ = cli("-f", "json")
     assert code == 0 and json.loads(out)["index"]["files"] == 6
+
+
+# ---- deriving
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_derive_leaves_garbage_collection_as_it_found_it(
+    tmp_path: Path, vocab, monkeypatch: pytest.MonkeyPatch, enabled: bool
+) -> None:
+    """derive turns the cyclic collector off while it builds; a caller's setting, on or
+    off, is what remains afterwards, also when resolution fails halfway."""
+    import gc
+
+    from qcdc_cli.registry import load_registry
+
+    write_corpus(tmp_path / "c", 6)
+    db = tmp_path / "i.sqlite"
+    run([tmp_path / "c"], db, vocab)
+    registry = load_registry(())
+
+    def broken_graph(*args, **kwargs):
+        assert not gc.isenabled()
+        raise RuntimeError("resolution failed halfway")
+
+    try:
+        if not enabled:
+            gc.disable()
+        with Store.open_writer(db) as store:
+            ingest_module.derive(store, vocab, registry, "key")
+        assert gc.isenabled() is enabled
+        monkeypatch.setattr("qcdc_cli.graph.build_graph", broken_graph)
+        with Store.open_writer(db) as store, pytest.raises(RuntimeError, match="halfway"):
+            ingest_module.derive(store, vocab, registry, "key")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()

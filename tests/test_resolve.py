@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import random
 
 import pytest
 from graph_factories import QCDC_DOCS, doc, extraction, ref, registry, vocab_of
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qcdc_cli.models import ReportedRelation, Segment
 from qcdc_cli.resolve import Catalog, Context, loose, resolve, split_units, term_of
+from qcdc_cli.vocab import fold, load_vocabulary
+
+bundled_vocabulary = functools.cache(load_vocabulary)
 
 
 def build(docs=(), corpus=()):
@@ -140,6 +146,22 @@ def test_wrong_issuer_code_is_a_discrepancy_with_the_likely_document():
     assert res.discrepancies[0].field == "number"
     assert res.discrepancies[0].written == "25-NQ/TU"
     assert res.discrepancies[0].known == "25-NQ/TW"
+
+
+@pytest.mark.parametrize(
+    ("number", "issuer", "contradicts"),
+    [
+        # a joint document named by one of its issuers: no contradiction
+        ("09/2008/NQLT-CP-UBTWMTTQVN", "Chính phủ", False),
+        ("09/2008/NQLT-CP-UBTWMTTQVN", "Chính phủ và Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam", False),
+        # a national body none of the issuers is
+        ("09/2008/NQLT-CP-UBTWMTTQVN", "Ban Chấp hành Trung ương Đảng", True),
+    ],
+)
+def test_a_joint_document_may_be_named_by_any_of_its_issuers(number, issuer, contradicts):
+    catalog = build(QCDC_DOCS)
+    res = resolve(ref(number, issuer=issuer), Context(province="Cao Bằng", date="2009-01-10"), catalog)
+    assert any(d.field == "issuer" for d in res.discrepancies) is contradicts, res.discrepancies
 
 
 def test_issuer_body_and_type_word_discrepancies():
@@ -284,3 +306,191 @@ def test_find_what_users_type(typed, kwargs, status, ids):
 
 def test_loose_key_ignores_case_and_diacritics():
     assert loose("13-kh/đuk") == loose("13-KH/ĐUK") == "13-KH/DUK"
+
+
+# ---- the province a citation names: one pattern, same answers as a search name by name
+
+
+def province_in_name_by_name(catalog: Catalog, text: str | None) -> str | None:
+    """The algorithm province_in replaced: one regex search per known name, longest first."""
+    import re
+
+    if not text:
+        return None
+    key = fold(text)
+    for name_key, name in catalog._province_keys:
+        if re.search(rf"(?<!\w){re.escape(name_key)}(?!\w)", key):
+            return name
+    return None
+
+
+ISSUER_TEXTS = [
+    ("Tỉnh ủy Thừa Thiên Huế", "Thừa Thiên Huế"),
+    ("TỈNH ỦY THỪA THIÊN HUẾ", "Thừa Thiên Huế"),
+    ("Thành ủy Huế", "Huế"),
+    ("UBND tỉnh Hà Tĩnh", "Hà Tĩnh"),
+    ("Ủy ban nhân dân tỉnh Tuyên Quang", "Tuyên Quang"),
+    ("Đảng ủy Khối các cơ quan tỉnh Lai Châu", "Lai Châu"),
+    ("Huyện ủy Sìn Hồ, tỉnh Lai Châu", "Lai Châu"),
+    ("Huyện ủy Can Lộc", None),
+    ("Đảng ủy xã Bình Minh", None),
+    ("TP. Hồ Chí Minh", "Hồ Chí Minh"),
+    ("Thành ủy Thành phố Hồ Chí Minh", "Hồ Chí Minh"),
+    ("Ban Chỉ đạo thực hiện quy chế dân chủ ở cơ sở tỉnh Tây Ninh", "Tây Ninh"),
+    ("UBND tỉnh Bà Rịa - Vũng Tàu", "Bà Rịa - Vũng Tàu"),
+    ("UBND tỉnh BR-VT", "Bà Rịa - Vũng Tàu"),
+    ("Tỉnh ủy Bắc Cạn", "Bắc Kạn"),
+    ("Tỉnh ủy Hà Giang và Tỉnh ủy Tuyên Quang", "Tuyên Quang"),  # two names: the longer wins
+    ("Ban Thường vụ Tỉnh ủy Quảng Nam", "Quảng Nam"),
+    ("tinh uy ha tinh", None),  # no diacritics: not a name the vocabulary spells
+    ("Ð\u1ea3ng \u1ee7y Khối tỉnh Ðiện Biên", "Điện Biên"),  # Ð (U+00D0) for Đ
+    ("Tỉnh ủy Thu\u0300a Thiên Huế", "Huế"),  # a misspelt "Thừa": only "Huế" is a name
+    ("Bộ Chính trị", None),
+    ("", None),
+    (None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ISSUER_TEXTS)
+def test_province_in_agrees_with_a_search_name_by_name(vocab, text, expected):
+    catalog = Catalog(vocab)
+    old = province_in_name_by_name(catalog, text)
+    assert old == expected
+    assert catalog.province_in(text) == old
+    assert catalog.province_in(text) == old  # remembered answer, same answer
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Tỉnh ủy",
+                "UBND tỉnh",
+                "Huyện ủy",
+                "TP.",
+                "Thừa Thiên",
+                "Huế",
+                "Hà",
+                "Tĩnh",
+                "Nam",
+                "Quảng",
+                "Hà Nam",
+                "Nam Định",
+                "Hồ Chí Minh",
+                "Lai Châu",
+                "Vũng Tàu",
+                "Bà Rịa",
+                "-",
+                ",",
+                "Khối",
+                "Đắk",
+                "Lắk",
+                "Nông",
+                "Bình",
+                "Định",
+                "Phước",
+                "Thuận",
+            ]
+        ),
+        max_size=8,
+    ).map(" ".join)
+)
+def test_province_in_agrees_on_any_sequence_of_name_parts(text):
+    catalog = Catalog(bundled_vocabulary())  # fresh: nothing remembered from other texts
+    assert catalog.province_in(text) == province_in_name_by_name(catalog, text)
+
+
+# ---- the catalog's indexes and memo give what a plain scan and a fresh resolve give
+
+
+class ScanningCatalog(Catalog):
+    """The catalog before its indexes: every entry with the number (or the serial and
+    type) is looked at."""
+
+    def _same_as(self, known):
+        return [k for k in self._by_number.get(fold(known.number or ""), []) if self._same(k, known)]
+
+    def _same_serial(self, serial, family, date, code):
+        return self._by_serial_type.get((serial, family), [])
+
+    def _of_province(self, number, place, pool):
+        return [k for k in pool if k.province == place]
+
+
+_NUMBERS = ("05-KH/TU", "05-KH/ĐU", "120-KL/TW", "62-KH/TU", "25-NQ/TU", "25-NQ/TW")
+_PLACES = ("Lai Châu", "Hà Tĩnh", "Thừa Thiên Huế", "Huế", None)
+_DATES = ("2013-06-03", "2016-03-01", "2016-05-02", "2019-01-10", "2023-07-01", None)
+_ISSUERS = (
+    "Tỉnh ủy Lai Châu",
+    "Đảng ủy xã Bình Minh",
+    "Bộ Chính trị",
+    "UBND tỉnh Hà Tĩnh",
+    "Ban Chấp hành Trung ương Đảng",
+    None,
+)
+
+citations = st.builds(
+    lambda number, relation, date, issuer: ref(number, relation, date=date, issuer=issuer),
+    st.sampled_from(_NUMBERS),
+    st.sampled_from(("implements", "cites", "based_on")),
+    st.sampled_from(_DATES),
+    st.sampled_from(_ISSUERS),
+)
+documents = st.builds(
+    lambda number, province, date, refs: extraction(number, province=province, date=date, refs=refs),
+    st.sampled_from((*_NUMBERS, None)),
+    st.sampled_from(_PLACES),
+    st.sampled_from(_DATES),
+    st.lists(citations, max_size=3, unique_by=lambda r: r.number),
+)
+
+
+def catalog_facts(catalog):
+    return [(k.id, k.origin, k.province, k.date, k.term, tuple(k.paths)) for k in catalog.entries]
+
+
+@given(st.lists(documents, max_size=14))
+def test_indexes_merge_and_resolve_as_a_scan_of_every_entry_does(docs):
+    corpus = [(f"d{i:02d}.txt", ex) for i, ex in enumerate(docs)]
+    reg = registry(QCDC_DOCS)
+    fast = Catalog.build(reg, vocab_of(reg), corpus)
+    slow = ScanningCatalog.build(reg, vocab_of(reg), corpus)
+    assert catalog_facts(fast) == catalog_facts(slow)
+    for unit, same_unit in zip(fast.units, slow.units, strict=True):
+        for cite in unit.references:
+            a = resolve(cite, fast.context_of(unit), fast)
+            b = resolve(cite, slow.context_of(same_unit), slow)
+            assert resolution_facts(a) == resolution_facts(b)
+
+
+def resolution_facts(res):
+    ident = lambda k: k.id if k else None  # noqa: E731
+    return (
+        res.status,
+        ident(res.document),
+        ident(res.likely),
+        [ident(k) for k in res.candidates],
+        [(d.field, d.message, ident(d.document)) for d in res.discrepancies],
+    )
+
+
+@given(st.lists(documents, max_size=14))
+def test_remembered_resolution_is_a_fresh_resolution(docs):
+    corpus = [(f"d{i:02d}.txt", ex) for i, ex in enumerate(docs)]
+    catalog = build(QCDC_DOCS, corpus)
+    for unit in catalog.units:
+        ctx = catalog.context_of(unit)
+        for cite in unit.references:
+            assert catalog.resolve(cite, ctx) == resolve(cite, ctx, catalog)
+            assert catalog.resolve(cite, ctx) == resolve(cite, ctx, catalog)
+
+
+def test_adding_a_document_forgets_remembered_resolutions():
+    catalog = Catalog(vocab_of(registry()))
+    catalog.add(catalog.from_self(split_units(*HUE)[0]))
+    catalog.finish()
+    cite, ctx = ref("62-KH/TU", "implements"), Context(province="Lai Châu", date="2013-01-01")
+    assert catalog.resolve(cite, ctx).status == "unknown"
+    catalog.add(catalog.from_self(split_units(*LAICHAU)[0]))
+    catalog.finish()
+    assert catalog.resolve(cite, ctx).document.id == "62-KH/TU@Lai Châu"
