@@ -49,8 +49,11 @@ _ORG_HEAD = (
     r"Hội nghị|Ban|Bộ|Chính phủ|Thủ tướng|Quốc hội|Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Tỉnh ủy|Tỉnh uỷ"
     r"|Thành ủy|Thành uỷ|Huyện ủy|Huyện uỷ|Đảng ủy|Đảng uỷ|Văn phòng|Sở|Thường trực|Trung ương|BCH|BTV"
 )
+# "và" ends the body unless another body follows: "của Chính phủ và Ủy ban Trung ương Mặt
+# trận Tổ quốc Việt Nam" is one (joint) issuer, "của Bộ Chính trị và Kế hoạch ..." is not.
 _ORG_STOP = (
-    r"(?=[ \t]*(?:[(,;:.“”\"\n]|$)|[ \t]+(?:về|ngày|thực hiện|triển khai|ban hành|đã|là|và|để|nhằm|quy định"
+    r"(?=[ \t]*(?:[(,;:.“”\"\n]|$)|[ \t]+(?:về|ngày|thực hiện|triển khai|ban hành|đã|là"
+    rf"|và(?![ \t]+(?:{_ORG_HEAD})(?!\p{{L}}))|để|nhằm|quy định"
     r"|hướng dẫn|theo|tại|trong|đối với|cho|với|trên|ở|sau|trước|năm|số)(?!\p{L}))"
 )
 _AFTER_DATE = regex.compile(

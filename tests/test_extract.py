@@ -209,6 +209,34 @@ Kế hoạch số 62-KH/TU được phổ biến; thực hiện Kết luận 65-
 """
 
 
+@pytest.mark.parametrize(
+    ("text", "number", "issuer"),
+    [
+        (
+            "Căn cứ Nghị quyết liên tịch số 09/2008/NQLT-CP-UBTWMTTQVN của Chính phủ và Ủy ban Trung ương"
+            " Mặt trận Tổ quốc Việt Nam hướng dẫn thi hành các Điều 11, 14 của Pháp lệnh;",
+            "09/2008/NQLT-CP-UBTWMTTQVN",
+            "Chính phủ và Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam",
+        ),
+        (
+            "Thực hiện Quy định số 11-QĐi/TW của Bộ Chính trị và Ban Bí thư về trách nhiệm của người đứng đầu;",
+            "11-QĐi/TW",
+            "Bộ Chính trị và Ban Bí thư",
+        ),
+        # "và" then something that is not a body: the issuer ends before it
+        (
+            "Thực hiện Kết luận số 120-KL/TW của Bộ Chính trị và Kế hoạch số 26-KH/TU của Tỉnh ủy;",
+            "120-KL/TW",
+            "Bộ Chính trị",
+        ),
+        ("Căn cứ Chỉ thị số 05-CT/TW của Bộ Chính trị và các văn bản hướng dẫn;", "05-CT/TW", "Bộ Chính trị"),
+    ],
+)
+def test_a_joint_issuer_is_read_whole(text, number, issuer, vocab):
+    found = {r.number: r for r in extract_text(text, vocab).references}
+    assert found[number].issuer == issuer
+
+
 def test_header_identity(vocab):
     extraction = extract_text(HEADER, vocab)
     me = extraction.self
