@@ -79,6 +79,10 @@ _NOT_IMPLEMENTING = regex.compile(
 _MAIN_VERBS = regex.compile(
     r"(?<!\p{L})(?:ban hành|xây dựng|đề ra|yêu cầu|chỉ đạo|như sau|đã|sẽ|để|nhằm|quyết định)(?!\p{L})", regex.IGNORECASE
 )
+# A cue right after "và" is a second action of the same subject, not something the number
+# before it does: "triển khai thực hiện Kết luận số 120-KL/TW của Bộ Chính trị và tiếp tục
+# thực hiện Chỉ thị số 30-CT/TW" (120-KL/TW does not implement 30-CT/TW here).
+_PARALLEL_CUE = regex.compile(r"(?<!\p{L})(?:và|cùng|hoặc|đồng thời)[ \t]*$", regex.IGNORECASE)
 _SELF_SUBJECT = regex.compile(r"(?<!\p{L})này(?!\p{L})[^.;\n]{0,120}$", regex.IGNORECASE | regex.REVERSE)
 # Where a sentence ends (found near numbers only: see _Breaks).
 _BREAKS = regex.compile(r"[.;!?](?=\s|$)|:[ \t\r]*\n|\n[ \t\r]*\n|\n(?=[ \t]*(?:[-+•*]|\d+[.)]|[IVX]+[.\-–)]))")
@@ -550,6 +554,7 @@ def _assign_relations(
                     and cue.start - p.meta_end <= SUBJECT_GAP
                     and same_sentence(p.start, cue.start)
                     and _is_metadata(text[p.end : cue.start])
+                    and not _PARALLEL_CUE.search(text, max(p.end, cue.start - 20), cue.start)
                 ):
                     subject = p
             if subject is not None:

@@ -191,6 +191,31 @@ def test_a_new_main_clause_is_not_a_reported_relation(vocab):
     assert extraction.reported_relations == []
 
 
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        # two actions joined by "và": the second cue is not something 120-KL/TW does
+        (
+            "2. Việc quán triệt, triển khai thực hiện Kết luận số 120-KL/TW của Bộ Chính trị và tiếp tục thực hiện"
+            " Chỉ thị số 30-CT/TW của Bộ Chính trị phải được tiến hành nghiêm túc.",
+            set(),
+        ),
+        (
+            "Tổ chức học tập Nghị quyết số 18-NQ/TW, ngày 25/10/2017 cùng hướng dẫn thực hiện Quy định 102-QĐ/TW.",
+            set(),
+        ),
+        # the number before the cue is its subject ("về" then the cue)
+        (
+            "Căn cứ Kế hoạch số 26-KH/TU của Tỉnh ủy Lai Châu về triển khai thực hiện Kết luận số 120-KL/TW.",
+            {("26-KH/TU", "implements", "120-KL/TW")},
+        ),
+    ],
+)
+def test_a_cue_after_va_is_a_second_action_not_a_reported_relation(text, reported, vocab):
+    extraction = extract_text(text, vocab)
+    assert {(r.source, r.relation, r.target) for r in extraction.reported_relations} == reported
+
+
 HEADER = """\
 TỈNH ỦY THỪA THIÊN HUẾ
 *
