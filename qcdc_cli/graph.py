@@ -469,16 +469,8 @@ class _Shortcuts:
 
     def _other_path(self, u: str, w: str, first_stated: bool) -> bool:
         """`_other_path` with the first link stated by a text when `first_stated`."""
-        stack = [v for v, stated in self.parents(u).items() if v != w and (stated or not first_stated)]
-        seen = {u, *stack}
-        while stack:
-            for x in self.parents(stack.pop()):
-                if x == w:
-                    return True
-                if x not in seen:
-                    seen.add(x)
-                    stack.append(x)
-        return False
+        first = self.parents(u)
+        return _longer_path(self.parents, u, w, lambda v: first[v] or not first_stated)
 
 
 def _stated(link: Link) -> bool:
@@ -488,11 +480,16 @@ def _stated(link: Link) -> bool:
 
 def _other_path(g: nx.DiGraph, u: str, w: str, first: set[tuple[str, str]] | None) -> bool:
     """Is `w` reachable from `u` by two or more hops (first hop in `first`, if given)?"""
-    stack = [v for v in g.successors(u) if v != w and (first is None or (u, v) in first)]
+    return _longer_path(g.successors, u, w, lambda v: first is None or (u, v) in first)
+
+
+def _longer_path(next_of: Callable[[str], Iterable[str]], u: str, w: str, first_ok: Callable[[str], bool]) -> bool:
+    """Is `w` reachable from `u` by two or more hops along `next_of`, the first hop to a
+    node `first_ok` accepts? (A link u -> w with such a path beside it is a shortcut.)"""
+    stack = [v for v in next_of(u) if v != w and first_ok(v)]
     seen = {u, *stack}
     while stack:
-        v = stack.pop()
-        for x in g.successors(v):
+        for x in next_of(stack.pop()):
             if x == w:
                 return True
             if x not in seen:
