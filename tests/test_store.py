@@ -385,3 +385,26 @@ def test_subgraph_links_and_evidence_come_in_key_order_within_the_selection(db: 
     assert rows["links"] == inside
     assert [row[:2] for row in rows["evidence"]] == [row[:2] for row in inside for _ in range(2)]
     assert [row[3] for row in rows["evidence"]] == [10, 11] * len(inside)  # (source, target, path, line, ...)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_index_graph_reads_the_subtree_and_leaves_the_garbage_collector_as_it_found_it(db: Path, enabled: bool) -> None:
+    """index_graph switches cyclic collection off while it builds a hub's subtree."""
+    import gc
+
+    from qcdc_cli.pipeline import index_graph
+
+    ids = ["120-KL/TW", "13-KH/DUK@Lai Châu", "62-KH/TU@Huế"]
+    nodes = [known_row(Known(i.split("@")[0], id=i), None) for i in ids]
+    links = [("13-KH/DUK@Lai Châu", "120-KL/TW", "implements"), ("62-KH/TU@Huế", "13-KH/DUK@Lai Châu", "cites")]
+    with Store.open_writer(db) as s:
+        s.replace_derived(Derived(nodes=nodes, links=links), "k1")
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        graph = index_graph(db, "120-KL/TW", "down")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert sorted(n.id for n in graph.nodes()) == sorted(ids)
+    assert sorted((lk.source, lk.target) for lk in graph.links()) == sorted(lk[:2] for lk in links)
