@@ -8,6 +8,7 @@ words ("ngày 03 tháng bốn năm 2018"). Day first, always.
 from __future__ import annotations
 
 import datetime as _dt
+from functools import lru_cache
 
 import regex
 
@@ -24,6 +25,7 @@ DATE_PATTERN = (
     r"(?!\d)"
 )
 DATE_RE = regex.compile(DATE_PATTERN, regex.IGNORECASE)
+_SPACES = regex.compile(r"\s+")
 
 MIN_YEAR = 1930  # the Party was founded in 1930: nothing it cites is older
 MAX_YEAR = 2100
@@ -35,11 +37,12 @@ def date_from_match(m: regex.Match[str]) -> str | None:
         day, month, year = int(m["d"]), int(m["m"]), int(m["y"])
     else:
         day, year = int(m["wd"]), int(m["wy"])
-        written = regex.sub(r"\s+", " ", m["wm"].lower())
+        written = _SPACES.sub(" ", m["wm"].lower())
         month = int(written) if written.isdigit() else _MONTH_WORDS[written]
     return iso_date(year, month, day)
 
 
+@lru_cache(maxsize=4096)  # texts repeat their dates; building a date object is the cost
 def iso_date(year: int, month: int, day: int) -> str | None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         return None

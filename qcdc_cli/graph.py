@@ -37,28 +37,6 @@ if TYPE_CHECKING:
 
 Direction = Literal["up", "down", "both"]
 
-# Edge relations, strongest first: the extraction relations (models.RELATIONS) with the
-# registry's own (a Kết luận "continues" a Chỉ thị; "related" is the weakest claim).
-EDGE_ORDER = (
-    "implements",
-    "continues",
-    "guides",
-    "amends",
-    "replaces",
-    "repeals",
-    "based_on",
-    "related",
-    "cites",
-)
-
-
-def edge_rank(relation: str) -> int:
-    """Lower is stronger; relations the table does not know rank last."""
-    try:
-        return EDGE_ORDER.index(relation)
-    except ValueError:
-        return len(EDGE_ORDER) + relation_rank(relation)
-
 
 @dataclass(slots=True)
 class Issue:
@@ -175,7 +153,7 @@ class LineageGraph:
         data = self._g.get_edge_data(link.source, link.target)
         if data is not None:
             old: Link = data["link"]
-            if edge_rank(link.relation) < edge_rank(old.relation):
+            if relation_rank(link.relation) < relation_rank(old.relation):
                 old.relation = link.relation
             key = (link.source, link.target)
             seen = self._evidence_seen.get(key)
@@ -583,7 +561,7 @@ def _has_mark(tree: TreeNode, mark: str) -> bool:
 def _ordered(links: list[Link], relations: Sequence[str] | None, other: Callable[[Link], str]) -> list[Link]:
     if relations is not None:
         links = [lk for lk in links if lk.relation in relations]
-    return sorted(links, key=lambda lk: (edge_rank(lk.relation), other(lk)))
+    return sorted(links, key=lambda lk: (relation_rank(lk.relation), other(lk)))
 
 
 def _bare_node(ident: str) -> DocNode:

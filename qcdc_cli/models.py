@@ -12,26 +12,29 @@ from typing import Any, Literal
 
 System = Literal["party", "state"]
 
-# Relations of a citing document to a cited one, strongest first. The strongest
-# relation over all mentions of a document becomes the reference's relation.
-RELATIONS: tuple[str, ...] = (
+# Relations of one document to another, strongest first: one order for the extractor
+# (the strongest over all mentions of a document is the reference's relation) and for
+# the graph (the strongest over all evidence is the link's relation).
+LINK_RELATIONS: tuple[str, ...] = (
     "implements",  # "Thực hiện Kết luận số 120-KL/TW ..." in the title or opening
+    "continues",  # registry only: a Kết luận that continues a Chỉ thị
     "guides",  # "hướng dẫn thi hành", "quy định chi tiết"
     "amends",  # "sửa đổi, bổ sung"
     "replaces",  # "thay thế"
     "repeals",  # "bãi bỏ"
     "based_on",  # "Căn cứ ..."
+    "related",  # registry only: the weakest claim a registry entry makes
     "cites",  # any other mention
 )
+# What texts say of themselves (the extractor's relations): the rest come from the registry.
+RELATIONS: tuple[str, ...] = tuple(r for r in LINK_RELATIONS if r not in ("continues", "related"))
 LINEAGE_RELATIONS = frozenset({"implements", "guides", "based_on"})
+_RANK = {relation: rank for rank, relation in enumerate(LINK_RELATIONS)}
 
 
 def relation_rank(relation: str) -> int:
     """Lower is stronger; unknown relations rank below `cites`."""
-    try:
-        return RELATIONS.index(relation)
-    except ValueError:
-        return len(RELATIONS)
+    return _RANK.get(relation, len(LINK_RELATIONS))
 
 
 @dataclass(frozen=True, slots=True)

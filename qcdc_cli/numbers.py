@@ -18,7 +18,7 @@ repair is unambiguous.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -131,32 +131,13 @@ def _is_party_issuer(code: str, vocab: Vocabulary) -> bool:
     return info is not None and info.system == "party"
 
 
+_GROUPS = ("n", "ptype", "myear", "mtype", "miss", "piss", "year", "stype", "siss", "atype", "aiss")
+
+
 def parse_match(m: regex.Match[str], text: str, vocab: Vocabulary) -> NumberMatch:
     """Turn one scanner match into a canonical number, extending and repairing typos."""
-    serial = m["n"]
-    if serial[-1].isalpha():
-        serial = serial[:-1] + serial[-1].lower()  # canonical "30c", as the number is issued
     start, end = m.span()
-    malformed = False
-    suggestion: str | None = None
-    if m["myear"]:
-        # "157-NĐ/2007/NĐ-CP": a Party prefix fused to a State number
-        doc, unknown = _state(serial, m["myear"], m["mtype"] or m["ptype"], m["miss"], vocab)
-        malformed, suggestion = True, doc.number
-    elif m["ptype"]:
-        doc, unknown = _party(serial, m["ptype"], m["piss"], vocab)
-        if not _is_party_issuer(m["piss"], vocab) and vocab.issuer(m["piss"]) is not None:
-            # "34-PL/UBTVQH11": a State issuer in Party shape; the year is missing
-            malformed = True
-    elif m["year"]:
-        doc, unknown = _state(serial, m["year"], m["stype"], m["siss"], vocab)
-    else:
-        if _is_party_issuer(m["aiss"], vocab) and fold(m["atype"]) in vocab.party_types:
-            # "22/CT-TW", "18/NQ-TW": a Party number written State-style
-            doc, unknown = _party(serial, m["atype"], m["aiss"], vocab)
-            malformed, suggestion = True, doc.number
-        else:
-            doc, unknown = _state(serial, None, m["atype"], m["aiss"], vocab)
+    doc, malformed, suggestion, unknown = _canonical(m.group(*_GROUPS), vocab)
     # A number glued to more token characters is a typo, not the number it starts with.
     if end < len(text) and (
         text[end].isalnum() or (text[end] in "/&-" and end + 1 < len(text) and text[end + 1].isalnum())
@@ -168,11 +149,63 @@ def parse_match(m: regex.Match[str], text: str, vocab: Vocabulary) -> NumberMatc
         malformed = True
         repaired = _REPAIR.match(text[start:end])
         if repaired:
-            doc, unknown = _state(repaired["n"], repaired["year"], repaired["type"], repaired["iss"], vocab)
+            doc, repaired_unknown = _state(repaired["n"], repaired["year"], repaired["type"], repaired["iss"], vocab)
+            unknown = tuple(repaired_unknown)
             suggestion = doc.number
         else:
             suggestion = None
-    return NumberMatch(start, end, doc, malformed, suggestion, tuple(unknown))
+    return NumberMatch(start, end, doc, malformed, suggestion, unknown)
+
+
+def _canonical(
+    groups: tuple[str | None, ...], vocab: Vocabulary
+) -> tuple[DocNumber, bool, str | None, tuple[str, ...]]:
+    """Canonical number of the scanner's groups (the codes' part is cached: _shape)."""
+    serial = groups[0]
+    assert serial is not None
+    if serial[-1].isalpha():
+        serial = serial[:-1] + serial[-1].lower()  # canonical "30c", as the number is issued
+    system, type_code, issuer, year, malformed, suggest, unknown = _shape(groups[1:], vocab)
+    if system == "party":
+        doc = DocNumber(f"{serial}-{type_code}/{issuer}", "party", serial, type_code, issuer)
+    else:
+        body = f"{type_code}-{issuer}" if type_code else issuer
+        number = f"{serial}/{year}/{body}" if year else f"{serial}/{body}"
+        doc = DocNumber(number, "state", serial, type_code, issuer, int(year) if year else None)
+    return doc, malformed, doc.number if suggest else None, unknown
+
+
+@lru_cache(maxsize=4096)
+def _shape(
+    groups: tuple[str | None, ...], vocab: Vocabulary
+) -> tuple[str, str | None, str, str | None, bool, bool, tuple[str, ...]]:
+    """System, canonical type and issuer, year, malformed, whether to suggest the canonical
+    form, unknown codes: everything but the serial, so cached (a text cites the same kinds
+    of number again and again; bounded, so a long ingest does not grow it)."""
+    m = dict(zip(_GROUPS[1:], groups, strict=True))
+    serial = "0"  # the serial does not change the codes: a placeholder, dropped below
+    malformed = False
+    suggest = False
+    if m["myear"]:
+        # "157-NĐ/2007/NĐ-CP": a Party prefix fused to a State number
+        doc, unknown = _state(serial, m["myear"], m["mtype"] or m["ptype"], m["miss"], vocab)
+        malformed, suggest = True, True
+    elif m["ptype"]:
+        doc, unknown = _party(serial, m["ptype"], m["piss"], vocab)
+        if not _is_party_issuer(m["piss"], vocab) and vocab.issuer(m["piss"]) is not None:
+            # "34-PL/UBTVQH11": a State issuer in Party shape; the year is missing
+            malformed = True
+    elif m["year"]:
+        doc, unknown = _state(serial, m["year"], m["stype"], m["siss"], vocab)
+    else:
+        if _is_party_issuer(m["aiss"], vocab) and fold(m["atype"]) in vocab.party_types:
+            # "22/CT-TW", "18/NQ-TW": a Party number written State-style
+            doc, unknown = _party(serial, m["atype"], m["aiss"], vocab)
+            malformed, suggest = True, True
+        else:
+            doc, unknown = _state(serial, None, m["atype"], m["aiss"], vocab)
+    year = str(doc.year) if doc.year is not None else None
+    return doc.system, doc.type, doc.issuer_code, year, malformed, suggest, tuple(unknown)
 
 
 def find_numbers(text: str, vocab: Vocabulary) -> list[NumberMatch]:

@@ -59,6 +59,11 @@ CASES = [
         {"18-NQ/TW": ("implements", "2017-10-25"), "19-NQ/TW": ("implements", "2017-10-25")},
     ),
     (
+        "shared-serials-line-break",
+        "Thực hiện Nghị quyết số 18,\n19-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương;",
+        {"18-NQ/TW": ("implements", "2017-10-25"), "19-NQ/TW": ("implements", "2017-10-25")},
+    ),
+    (
         "state-list",
         "các Nghị định số 115/2003/NĐ-CP, 116/2003/NĐ-CP ngày 10/10/2003 của Chính phủ",
         {"115/2003/NĐ-CP": ("cites", None), "116/2003/NĐ-CP": ("cites", "2003-10-10")},
@@ -186,6 +191,31 @@ def test_a_new_main_clause_is_not_a_reported_relation(vocab):
     assert extraction.reported_relations == []
 
 
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        # two actions joined by "và": the second cue is not something 120-KL/TW does
+        (
+            "2. Việc quán triệt, triển khai thực hiện Kết luận số 120-KL/TW của Bộ Chính trị và tiếp tục thực hiện"
+            " Chỉ thị số 30-CT/TW của Bộ Chính trị phải được tiến hành nghiêm túc.",
+            set(),
+        ),
+        (
+            "Tổ chức học tập Nghị quyết số 18-NQ/TW, ngày 25/10/2017 cùng hướng dẫn thực hiện Quy định 102-QĐ/TW.",
+            set(),
+        ),
+        # the number before the cue is its subject ("về" then the cue)
+        (
+            "Căn cứ Kế hoạch số 26-KH/TU của Tỉnh ủy Lai Châu về triển khai thực hiện Kết luận số 120-KL/TW.",
+            {("26-KH/TU", "implements", "120-KL/TW")},
+        ),
+    ],
+)
+def test_a_cue_after_va_is_a_second_action_not_a_reported_relation(text, reported, vocab):
+    extraction = extract_text(text, vocab)
+    assert {(r.source, r.relation, r.target) for r in extraction.reported_relations} == reported
+
+
 HEADER = """\
 TỈNH ỦY THỪA THIÊN HUẾ
 *
@@ -202,6 +232,34 @@ Thực hiện Kết luận 65-KL/TW, ngày 04/3/2010 của Ban Bí thư, Ban Th�
 I. Mục đích, yêu cầu
 Kế hoạch số 62-KH/TU được phổ biến; thực hiện Kết luận 65-KL/TW.
 """
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "issuer"),
+    [
+        (
+            "Căn cứ Nghị quyết liên tịch số 09/2008/NQLT-CP-UBTWMTTQVN của Chính phủ và Ủy ban Trung ương"
+            " Mặt trận Tổ quốc Việt Nam hướng dẫn thi hành các Điều 11, 14 của Pháp lệnh;",
+            "09/2008/NQLT-CP-UBTWMTTQVN",
+            "Chính phủ và Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam",
+        ),
+        (
+            "Thực hiện Quy định số 11-QĐi/TW của Bộ Chính trị và Ban Bí thư về trách nhiệm của người đứng đầu;",
+            "11-QĐi/TW",
+            "Bộ Chính trị và Ban Bí thư",
+        ),
+        # "và" then something that is not a body: the issuer ends before it
+        (
+            "Thực hiện Kết luận số 120-KL/TW của Bộ Chính trị và Kế hoạch số 26-KH/TU của Tỉnh ủy;",
+            "120-KL/TW",
+            "Bộ Chính trị",
+        ),
+        ("Căn cứ Chỉ thị số 05-CT/TW của Bộ Chính trị và các văn bản hướng dẫn;", "05-CT/TW", "Bộ Chính trị"),
+    ],
+)
+def test_a_joint_issuer_is_read_whole(text, number, issuer, vocab):
+    found = {r.number: r for r in extract_text(text, vocab).references}
+    assert found[number].issuer == issuer
 
 
 def test_header_identity(vocab):

@@ -15,7 +15,7 @@ import regex
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from qcdc_cli.normalize import LineIndex, NormalizedText, normalize_text
+from qcdc_cli.normalize import MAX_PASSES, LineIndex, NormalizedText, normalize_text
 
 ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=200)
 
@@ -118,22 +118,13 @@ def test_normalizing_twice_changes_nothing(text: str) -> None:
 
 
 @given(text=st.lists(st.one_of(EDIT_TEXT, VIETNAMESE, ANY_TEXT), max_size=6).map(lambda parts: "".join(parts)))
-def test_normalizing_twice_changes_nothing_on_text_without_entities(text: str) -> None:
-    """Vietnamese NFD, stray combining marks and invisible characters: one pass is enough.
-
-    Entities are left out here: what an entity decodes to is not normalized in the same
-    pass (test_entity_decoding_is_idempotent, xfail until fixed)."""
-    text = text.replace("&", "+")
+def test_normalizing_twice_changes_nothing_on_messy_text(text: str) -> None:
+    """Vietnamese NFD, stray combining marks, invisible characters and entities, including
+    entities that decode to marks, invisible characters or other entities."""
     once = normalize_text(text).clean
     assert normalize_text(once).clean == once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normalize_text is not idempotent: an entity is decoded in one pass, but what it decodes "
-    "to (a combining mark, a soft hyphen, a zero-width space, another entity) and the marks that "
-    "follow it are only edited by a second pass",
-)
 @pytest.mark.parametrize(
     "text",
     [
@@ -147,6 +138,31 @@ def test_normalizing_twice_changes_nothing_on_text_without_entities(text: str) -
 def test_entity_decoding_is_idempotent(text: str) -> None:
     once = normalize_text(text).clean
     assert normalize_text(once).clean == once
+    assert "&" not in once and not regex.search(r"[\u00ad\u200b-\u200d\u2060\ufeff]", once)
+
+
+@pytest.mark.parametrize(
+    ("original", "clean"),
+    [
+        ("a&#769;", "á"),  # the decoded mark joins the letter before the entity
+        ("Kê&#x301; hoạch", "Kế hoạch"),
+        ("Kết&#173;luận", "Kếtluận"),
+        ("20-QĐ&amp;#x002F;TW", "20-QĐ/TW"),
+        ("x&amp;amp;amp;lt;y", "x<y"),
+        ("e\u00ad\u0301x", "éx"),  # the invisible character goes, its mark joins the "e"
+    ],
+)
+def test_what_an_entity_or_invisible_character_leaves_is_normalized(original: str, clean: str) -> None:
+    norm = normalize_text(original)
+    assert norm.clean == clean
+    assert norm.to_original_span(0, len(clean)) == (0, len(original))
+
+
+def test_entities_nested_deeper_than_the_passes_stay_partly_escaped() -> None:
+    """The number of passes is bounded, so a pathological nesting costs linear time."""
+    depth = MAX_PASSES + 2
+    clean = normalize_text("&" + "amp;" * depth + "lt;").clean
+    assert clean == "&" + "amp;" * (depth - MAX_PASSES) + "lt;"
 
 
 @given(text=st.one_of(ANY_TEXT, MESSY_TEXT, EDIT_TEXT))
@@ -158,11 +174,6 @@ def test_to_original_is_in_range_and_monotone(text: str) -> None:
     assert mapped == sorted(mapped)
     assert normalize_text(text[: mapped[0]]).clean == ""  # only invisible characters skipped
     assert mapped[-1] == len(text)
-
-
-# An invisible character right before a combining mark is kept (see the xfail below), which
-# makes normalization depend on what follows; the covering check leaves that case out.
-_INVISIBLE_BEFORE_MARK = regex.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]\p{M}")
 
 
 @given(text=st.one_of(ANY_TEXT, MESSY_TEXT, EDIT_TEXT), data=st.data())
@@ -179,16 +190,9 @@ def test_to_original_span_is_in_range_monotone_and_covers_the_clean_span(text: s
     if start > 0:
         assert norm.to_original_span(start - 1, end)[0] <= o_start
     # The original span holds everything the clean span shows.
-    if not _INVISIBLE_BEFORE_MARK.search(text):
-        assert norm.clean[start:end] in normalize_text(text[o_start:o_end]).clean
+    assert norm.clean[start:end] in normalize_text(text[o_start:o_end]).clean
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an invisible character (soft hyphen, zero-width space/joiner, BOM) followed by a "
-    "combining mark is matched as a base+marks piece by _EDITABLE, NFC leaves it unchanged, "
-    "so the invisible character is not removed",
-)
 @pytest.mark.parametrize("text", ["Kết\u00ad\u0301luận", "65-KL/TW\u200b\u0301"])
 def test_invisible_character_before_a_mark_is_removed(text: str) -> None:
     clean = normalize_text(text).clean
@@ -200,8 +204,8 @@ def test_clean_vietnamese_is_nfc(text: str) -> None:
     """Decomposed Vietnamese becomes precomposed, so cue phrases match (Đ is not decomposed).
 
     The text starts with a letter: marks with no base at all are left as they are, on
-    purpose (normalize.py), and entities are out (see the xfail above)."""
-    clean = normalize_text("x" + text.replace("&", "")).clean
+    purpose (normalize.py)."""
+    clean = normalize_text("x" + text).clean
     assert unicodedata.is_normalized("NFC", clean)
 
 

@@ -690,3 +690,13 @@ def test_wheel_carries_the_registry(tmp_path: Path) -> None:
     data_path, count = result.stdout.split()
     assert Path(data_path).is_relative_to(tmp_path / "site")
     assert int(count) == len(load_registry().documents)
+
+
+def test_registry_relations_are_the_link_relations_but_cites() -> None:
+    """The schema spells its relation names as a Literal (pydantic needs one); they must
+    be the ones the graph ranks, or a registry link would rank below `cites`."""
+    import typing
+
+    from qcdc_cli.models import LINK_RELATIONS
+
+    assert typing.get_args(registry_module.RelationType) == tuple(r for r in LINK_RELATIONS if r != "cites")
