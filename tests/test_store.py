@@ -362,3 +362,49 @@ def test_subgraph_keeps_issues_about_the_documents_asked_about(db: Path) -> None
         assert s.subgraph_rows(["25-NQ/TW"])["issues"] == []
         about = s.subgraph_rows(["25-NQ/TW"], about=["25-NQ/TW"])["issues"]
         assert [(row[0], row[1], row[4]) for row in about] == [("discrepancy", "file:/c/a.txt", "25-NQ/TW")]
+
+
+def test_subgraph_links_and_evidence_come_in_key_order_within_the_selection(db: Path) -> None:
+    """index_graph groups evidence by (source, target) in the order the rows come: they
+    must come sorted by source, target, seq whatever order the ids are asked in, and
+    links leaving the selection stay out."""
+    plans = ["62-KH/TU@Huế", "13-KH/DUK@Lai Châu", "19-KH/BCĐ@Tây Ninh", "120-KL/TW"]
+    links = sorted(
+        [(p, "120-KL/TW", "implements") for p in plans[:3]]
+        + [("13-KH/DUK@Lai Châu", "62-KH/TU@Huế", "cites"), ("62-KH/TU@Huế", "30-CT/TW", "cites")]
+    )
+    evidence = [
+        (s, t, seq, f"/c/{s[:2]}.txt", 10 + seq, f"Thực hiện Kết luận số {t} (lần {seq})", None)
+        for s, t, _ in links
+        for seq in range(2)
+    ]
+    with Store.open_writer(db) as s:
+        s.replace_derived(Derived(links=links, evidence=evidence), "k1")
+        rows = s.subgraph_rows(reversed(plans))
+    inside = [row for row in links if row[1] != "30-CT/TW"]
+    assert rows["links"] == inside
+    assert [row[:2] for row in rows["evidence"]] == [row[:2] for row in inside for _ in range(2)]
+    assert [row[3] for row in rows["evidence"]] == [10, 11] * len(inside)  # (source, target, path, line, ...)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_index_graph_reads_the_subtree_and_leaves_the_garbage_collector_as_it_found_it(db: Path, enabled: bool) -> None:
+    """index_graph switches cyclic collection off while it builds a hub's subtree."""
+    import gc
+
+    from qcdc_cli.pipeline import index_graph
+
+    ids = ["120-KL/TW", "13-KH/DUK@Lai Châu", "62-KH/TU@Huế"]
+    nodes = [known_row(Known(i.split("@")[0], id=i), None) for i in ids]
+    links = [("13-KH/DUK@Lai Châu", "120-KL/TW", "implements"), ("62-KH/TU@Huế", "13-KH/DUK@Lai Châu", "cites")]
+    with Store.open_writer(db) as s:
+        s.replace_derived(Derived(nodes=nodes, links=links), "k1")
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        graph = index_graph(db, "120-KL/TW", "down")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert sorted(n.id for n in graph.nodes()) == sorted(ids)
+    assert sorted((lk.source, lk.target) for lk in graph.links()) == sorted(lk[:2] for lk in links)
