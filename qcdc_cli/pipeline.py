@@ -166,14 +166,14 @@ def index_graph(db_path: Path, ident: str, scope: Scope = "up", depth: int | Non
     With `depth`, one level more than a trace of that depth shows, so it can still say
     how many links lie beyond; shortcut folding then sees paths within those levels only.
     """
+    from qcdc_cli.bulk import without_cyclic_gc
     from qcdc_cli.graph import Issue, LineageGraph
-    from qcdc_cli.ingest import _without_cyclic_gc
     from qcdc_cli.models import Evidence, Link
     from qcdc_cli.store import Store, known_from_row
 
     # a hub's subtree is ~100,000 nodes and a million objects that all live to the end:
     # cyclic collections walking them again and again took a third of the time
-    with _without_cyclic_gc():
+    with without_cyclic_gc():
         with Store.open_reader(db_path) as store:
             if scope == "all":
                 ids = store.all_node_ids()
