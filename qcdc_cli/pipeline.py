@@ -126,6 +126,7 @@ def index_catalog(db_path: Path, text: str, registry_paths: Sequence[Path] = ())
     mean, with the ids the full index gave them; its `find` answers as the full one."""
     import re
 
+    from qcdc_cli.errors import StoreError
     from qcdc_cli.registry import load_registry
     from qcdc_cli.resolve import FILE_PREFIX, Catalog, loose
     from qcdc_cli.store import Store, known_from_row
@@ -153,8 +154,11 @@ def index_catalog(db_path: Path, text: str, registry_paths: Sequence[Path] = ())
             catalog.add(known_from_row(row), merge=False)
     stored = {k.id for k in catalog.entries}
     catalog.finish()  # the same groups as in the full index, so the same ids
-    if {k.id for k in catalog.entries} != stored:
-        raise AssertionError(f"index ids not reproduced for {text!r}: {sorted(stored)}")
+    if {k.id for k in catalog.entries} != stored:  # resolved under rules that scope them otherwise
+        raise StoreError(
+            f"{db_path}: its documents numbered {text} were named under another registry or qcdc version; "
+            "run `qcdc ingest` again to resolve the index with this one"
+        )
     return catalog
 
 
@@ -184,7 +188,7 @@ def index_graph(db_path: Path, ident: str, scope: Scope = "up", depth: int | Non
                 for way in ("up", "down"):
                     if scope in (way, "both"):
                         ids |= store.reach(ident, way, None if depth is None else depth + 1)
-            rows = store.subgraph_rows(ids, about=[ident] if scope == "near" else ())
+            rows = store.subgraph_rows(ids, about=[ident] if scope != "all" else ())
         evidence: dict[tuple[str, str], list[Evidence]] = {}
         for source, target, path, line, text, registry in rows["evidence"]:
             evidence.setdefault((source, target), []).append(Evidence(path, line, text, registry))

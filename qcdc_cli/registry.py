@@ -784,7 +784,7 @@ def _load(paths: tuple[Path, ...]) -> Registry:
 
 _CACHE_FORMAT = 1
 # The code a cached registry depends on: its schema and checks, and what they call.
-_CACHED_CODE = ("registry.py", "vocab.py", "numbers.py", "resolve.py")
+_CACHED_CODE = ("registry.py", "vocab.py", "numbers.py", "resolve.py", "models.py")
 
 
 def _cache_key(contents: Sequence[bytes]) -> str:
