@@ -140,6 +140,12 @@ def _compose(first: NormalizedText, second: NormalizedText) -> NormalizedText:
         seconds = [it for it in group if it[2]]
         if not seconds:  # a first-pass edit the second pass left alone
             i = group[0][3]
+            if orig_end and first._orig_start[i] < orig_end[-1]:
+                # a deletion right after a group: mapping that group back may already
+                # have taken in what it removed ("&amp;amp;\xad"); one edit, not two
+                orig_end[-1] = max(orig_end[-1], first._orig_end[i])
+                clean_end[-1] = max(clean_end[-1], end + shift)
+                continue
             clean_start.append(start + shift)
             clean_end.append(end + shift)
             orig_start.append(first._orig_start[i])

@@ -212,3 +212,20 @@ def test_clean_vietnamese_is_nfc(text: str) -> None:
 def test_marks_after_an_entity_are_normalized_in_the_same_pass() -> None:
     once = normalize_text("&lt;\u0300\u031b").clean
     assert normalize_text(once).clean == once
+
+
+@given(text=st.one_of(ANY_TEXT, MESSY_TEXT, EDIT_TEXT))
+@example("&amp;amp;\u00ad")  # a deletion at the end of an entity decoded over two passes
+def test_edits_rebuild_the_clean_text_from_the_original(text: str) -> None:
+    """The edits are ordered and disjoint on both sides, and the original with each edit
+    replaced by its clean text is the clean text: the offset map is the normalization."""
+    norm = normalize_text(text)
+    edits = list(zip(norm._clean_start, norm._clean_end, norm._orig_start, norm._orig_end, strict=True))
+    rebuilt, last_orig, last_clean = [], 0, 0
+    for c_start, c_end, o_start, o_end in edits:
+        assert last_orig <= o_start <= o_end and last_clean <= c_start <= c_end
+        assert o_start - last_orig == c_start - last_clean  # untouched text between edits
+        rebuilt += [text[last_orig:o_start], norm.clean[c_start:c_end]]
+        last_orig, last_clean = o_end, c_end
+    rebuilt.append(text[last_orig:])
+    assert "".join(rebuilt) == norm.clean
