@@ -49,11 +49,13 @@ _ORG_HEAD = (
     r"Hội nghị|Ban|Bộ|Chính phủ|Thủ tướng|Quốc hội|Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Tỉnh ủy|Tỉnh uỷ"
     r"|Thành ủy|Thành uỷ|Huyện ủy|Huyện uỷ|Đảng ủy|Đảng uỷ|Văn phòng|Sở|Thường trực|Trung ương|BCH|BTV"
 )
+# "ban hành" (issues) is a verb, not the body word "Ban" (the patterns ignore case)
+_NOT_BAN_HANH = r"(?!ban[ \t]+hành(?!\p{L}))"
 # "và" ends the body unless another body follows: "của Chính phủ và Ủy ban Trung ương Mặt
 # trận Tổ quốc Việt Nam" is one (joint) issuer, "của Bộ Chính trị và Kế hoạch ..." is not.
 _ORG_STOP = (
     r"(?=[ \t]*(?:[(,;:.“”\"\n]|$)|[ \t]+(?:về|ngày|thực hiện|triển khai|ban hành|đã|là"
-    rf"|và(?![ \t]+(?:{_ORG_HEAD})(?!\p{{L}}))|để|nhằm|quy định"
+    rf"|và(?![ \t]+{_NOT_BAN_HANH}(?:{_ORG_HEAD})(?!\p{{L}}))|để|nhằm|quy định"
     r"|hướng dẫn|theo|tại|trong|đối với|cho|với|trên|ở|sau|trước|năm|số)(?!\p{L}))"
 )
 _AFTER_DATE = regex.compile(
@@ -68,7 +70,7 @@ _AFTER_ORG_DATE = regex.compile(
 )
 _AFTER_ORG = regex.compile(
     rf"[ \t]*\)?[ \t]*,?[ \t]*(?:(?:của)[ \t]+(?P<org>\p{{Lu}}[^\n,;:()“”\"0-9]{{0,100}}?)"
-    rf"|(?P<org2>(?:{_ORG_HEAD})[^\n,;:()“”\"0-9]{{0,100}}?)){_ORG_STOP}",
+    rf"|(?P<org2>{_NOT_BAN_HANH}(?:{_ORG_HEAD})[^\n,;:()“”\"0-9]{{0,100}}?)){_ORG_STOP}",
     regex.IGNORECASE,
 )
 _TERM = regex.compile(r"[ \t]*,?[ \t]*\(?[ \t]*(?:khóa|khoá)[ \t]+(?P<term>[IVXL]+)\b[ \t]*\)?", regex.IGNORECASE)
@@ -266,7 +268,7 @@ def _read_after(text: str, m: _RawMention) -> None:
 
 
 def _clean_org(org: str, m: _RawMention) -> str | None:
-    org = org.strip(" \t,").replace("Ð", "Đ").replace("ð", "đ")
+    org = org.strip(" \t\r,").replace("Ð", "Đ").replace("ð", "đ")
     tm = _TERM_IN_ORG.search(org)
     if tm:
         m.term = tm["term"].upper()

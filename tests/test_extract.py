@@ -255,9 +255,23 @@ Kế hoạch số 62-KH/TU được phổ biến; thực hiện Kết luận 65-
             "Bộ Chính trị",
         ),
         ("Căn cứ Chỉ thị số 05-CT/TW của Bộ Chính trị và các văn bản hướng dẫn;", "05-CT/TW", "Bộ Chính trị"),
+        # "ban hành" is a verb, not the body word "Ban" (matching ignores case)
+        (
+            "Căn cứ Nghị quyết số 19/2022/NQ-HĐND của Ban Thường vụ và ban hành kế hoạch.",
+            "19/2022/NQ-HĐND",
+            "Ban Thường vụ",
+        ),
+        ("Căn cứ Quyết định số 12/2020/QĐ-UBND ban hành Quy chế làm việc;", "12/2020/QĐ-UBND", None),
+        (
+            "Thực hiện Hướng dẫn số 03-HD/BDVTU Ban Dân vận Tỉnh ủy về công tác dân vận;",
+            "03-HD/BDVTU",
+            "Ban Dân vận Tỉnh ủy",
+        ),
+        # a CRLF line end is not part of the body
+        ("Căn cứ Kế hoạch số 62-KH/TU của Ủy ban nhân dân tỉnh\r\nvà các đơn vị.", "62-KH/TU", "Ủy ban nhân dân tỉnh"),
     ],
 )
-def test_a_joint_issuer_is_read_whole(text, number, issuer, vocab):
+def test_the_issuer_after_a_number_is_read_whole_and_no_further(text, number, issuer, vocab):
     found = {r.number: r for r in extract_text(text, vocab).references}
     assert found[number].issuer == issuer
 
