@@ -277,3 +277,17 @@ def test_unknown_number_in_an_index_names_the_index(capsys, seeds_index):
     assert code == 1
     assert f"the index {seeds_index}" in err and "document(s)" in err
     assert "--corpus" not in err
+
+
+def test_export_root_under_another_registry_is_still_the_part_around_the_root(capsys, seeds_index, reg):
+    """A small index resolved again for another registry gives the whole graph; `export
+    --root` still writes only the documents above and below the root."""
+    code, out, err = run(capsys, "export", "--root", "13-KH/ĐUK", "--db", seeds_index, "-f", "json")
+    assert code == 0, err
+    piecewise = {n["id"] for n in json.loads(out)["nodes"]}
+    code, out, err = run(
+        capsys, "export", "--root", "13-KH/ĐUK", "--db", seeds_index, "--registry", str(reg), "-f", "json"
+    )
+    assert code == 0, err
+    assert {n["id"] for n in json.loads(out)["nodes"]} == piecewise
+    assert "30-CT/TW" in piecewise and len(piecewise) < 10

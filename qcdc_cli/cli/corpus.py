@@ -203,10 +203,10 @@ def coverage(
     """
     import datetime as dt
 
-    from qcdc_cli.cli._console import error, print_json, stdout_console
-    from qcdc_cli.cli._lineage import pick
-    from qcdc_cli.pipeline import COVERAGE_RELATIONS, coverage_of, index_catalog, index_graph
-    from qcdc_cli.store import Store, resolve_db_path
+    from qcdc_cli.cli._console import print_json, stdout_console
+    from qcdc_cli.cli._lineage import lineage
+    from qcdc_cli.pipeline import COVERAGE_RELATIONS, coverage_of
+    from qcdc_cli.store import resolve_db_path
 
     db_path = resolve_db_path(db)
     when = as_of or dt.date.today().isoformat()
@@ -214,13 +214,9 @@ def coverage(
         dt.date.fromisoformat(when)
     except ValueError:
         raise typer.BadParameter(f"not a date: {when!r} (use YYYY-MM-DD)", param_hint="--as-of") from None
-    with Store.open_reader(db_path) as store:
-        if store.derived_state()[0]:
-            error(STALE)
-    catalog = index_catalog(db_path, document, registry or ())
-    known = pick(catalog, document, province, year)
-    graph = index_graph(db_path, known.id, "down")
-    provinces = catalog.vocab.provinces
+    found = lineage(document, province=province, year=year, scope="down", registry=registry, db=db_path)
+    known, graph = found.known, found.graph
+    provinces = found.catalog.vocab.provinces
     units = [
         p.name
         for p in provinces
@@ -310,35 +306,36 @@ def export(
     """
     import sys
 
-    from qcdc_cli.cli._console import error
     from qcdc_cli.graph import Trace
-    from qcdc_cli.pipeline import index_catalog, index_graph
-    from qcdc_cli.store import Store, resolve_db_path
+    from qcdc_cli.store import resolve_db_path
 
     if output_format is ExportFormat.mermaid and root is None:
         raise typer.BadParameter("mermaid needs --root ID", param_hint="--format")
     db_path = resolve_db_path(db)
-    with Store.open_reader(db_path) as store:
-        if store.derived_state()[0]:
-            error(STALE)
-    target = ""
     if root is not None:
-        from qcdc_cli.cli._lineage import pick
+        from qcdc_cli.cli._lineage import lineage
 
-        target = pick(index_catalog(db_path, root, registry or ()), root, province, year).id
-    graph = index_graph(db_path, target, "both" if root else "all")
+        found = lineage(root, province=province, year=year, scope="both", registry=registry, db=db_path)
+        target, graph = found.known.id, found.graph
+        around = graph.reach(target, "up") | graph.reach(target, "down")
+        if len(around) < len(graph):  # the whole index, resolved again under another registry
+            graph = graph.subgraph(around)
+    else:
+        from qcdc_cli.cli._console import error
+        from qcdc_cli.pipeline import index_graph
+        from qcdc_cli.store import Store
+
+        with Store.open_reader(db_path) as store:
+            if store.derived_state()[0]:
+                error(STALE)
+        target, graph = "", index_graph(db_path, "", "all")
     if output_format in (ExportFormat.graphml, ExportFormat.gexf):
         sys.stdout.writelines(_networkx_lines(graph, output_format))
         return
     from qcdc_cli.render import graph_export
 
     view = Trace(target, "both", None, graph.nodes(), graph.links(), [], issues=list(graph.issues))
-    writer = {
-        ExportFormat.json: graph_export.render_json,
-        ExportFormat.dot: graph_export.render_dot,
-        ExportFormat.mermaid: graph_export.render_mermaid,
-    }[output_format]
-    sys.stdout.write(writer(view))
+    sys.stdout.write(graph_export.TRACE_WRITERS[output_format.value](view))
 
 
 def _networkx_lines(graph: Any, output_format: ExportFormat) -> Any:

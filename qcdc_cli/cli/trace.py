@@ -74,10 +74,5 @@ def trace(
     else:
         from qcdc_cli.render import graph_export
 
-        writer = {
-            TraceFormat.json: graph_export.render_json,
-            TraceFormat.mermaid: graph_export.render_mermaid,
-            TraceFormat.dot: graph_export.render_dot,
-        }[output_format]
-        sys.stdout.write(writer(result))
+        sys.stdout.write(graph_export.TRACE_WRITERS[output_format.value](result))
     report_unreadable(found.errors)

@@ -272,3 +272,7 @@ def show_dict(known: Known, cites: list[Link], cited_by: list[Link], issues: lis
         "cited_by": [edge_dict(lk) for lk in cited_by],
         "issues": [issue_dict(i) for i in issues],
     }
+
+
+# The text formats of a trace, by the name `--format` gives them (trace and export).
+TRACE_WRITERS = {"json": render_json, "mermaid": render_mermaid, "dot": render_dot}
