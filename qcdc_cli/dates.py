@@ -50,9 +50,3 @@ def iso_date(year: int, month: int, day: int) -> str | None:
         return _dt.date(year, month, day).isoformat()
     except ValueError:
         return None
-
-
-def parse_date(text: str) -> str | None:
-    """ISO date of the first date in `text` ("ngày 30 tháng 7 năm 2010" → 2010-07-30)."""
-    m = DATE_RE.search(text)
-    return date_from_match(m) if m else None

@@ -358,19 +358,6 @@ def extra_paths_from_env() -> list[Path]:
     return [Path(p) for p in value.split(os.pathsep) if p.strip()]
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    """Parse one registry file safely; errors name the file (and the line, for YAML)."""
-    data = _read(path)
-    if isinstance(data, Problem):
-        raise RegistryError(str(data))
-    return data
-
-
-def _read(path: Path) -> dict[str, Any] | Problem:
-    raw = _read_bytes(path)
-    return raw if isinstance(raw, Problem) else _parse(path, raw)
-
-
 def _parse(path: Path, raw: bytes) -> dict[str, Any] | Problem:
     import yaml
 

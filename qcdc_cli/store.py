@@ -319,10 +319,6 @@ class FileRows:
     documents: list[DocumentRows]
     problems: list[tuple[Any, ...]]  # (code, message, line)
 
-    @property
-    def reference_count(self) -> int:
-        return sum(len(d.refs) for d in self.documents)
-
 
 NODE_COLUMNS = (
     "id, number, system, type, issuer_code, issuer, province, district, date, term, title, type_name, origin,"
@@ -1070,9 +1066,6 @@ class Store:
                 }
             )
         return out
-
-    def failed_files(self) -> list[tuple[str, str]]:
-        return self.con.execute("SELECT path, error FROM files WHERE status = 'failed' ORDER BY path").fetchall()
 
     def load_corpus(self) -> tuple[list[tuple[str, Extraction, list[int]]], dict[tuple[str, int], str]]:
         """Every readable file as (path, Extraction, document ids by segment), rebuilt from
