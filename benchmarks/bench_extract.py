@@ -34,9 +34,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from qcdc_cli.extract import extract_text
-from qcdc_cli.numbers import number_regex
-from qcdc_cli.vocab import Vocabulary, load_vocabulary
+from qcdc_cli.extract.text import extract_text
+from qcdc_cli.knowledge.numbers import number_regex
+from qcdc_cli.knowledge.vocabulary import Vocabulary, load_vocabulary
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SEED = 20260422

@@ -78,9 +78,9 @@ def corpus(work: Path, name: str, n: int) -> tuple[Path, int, int]:
 
 def baselines(root: Path) -> tuple[float, float]:
     """Seconds to read + decode every file, and to also extract it (one process)."""
-    from qcdc_cli.extract import extract_text
-    from qcdc_cli.reader import decode_bytes
-    from qcdc_cli.vocab import load_vocabulary
+    from qcdc_cli.extract.text import extract_text
+    from qcdc_cli.knowledge.vocabulary import load_vocabulary
+    from qcdc_cli.read.files import decode_bytes
 
     vocab = load_vocabulary()
     files = sorted(p for p in root.rglob("*") if p.suffix in (".txt", ".md"))
@@ -170,9 +170,9 @@ def small_benchmark(work: Path, n: int) -> None:
 def big_benchmark(work: Path, n: int) -> None:
     import sqlite3
 
-    from qcdc_cli.cli._lineage import pick
-    from qcdc_cli.pipeline import index_catalog, index_graph
-    from qcdc_cli.store import Store
+    from qcdc_cli.app.lineage import pick
+    from qcdc_cli.app.pipeline import index_catalog, index_graph
+    from qcdc_cli.index.store import Store
 
     root, files, size = corpus(work, "corpus", n)
     db = work / f"big-{n}.sqlite"

@@ -23,8 +23,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from qcdc_cli.pipeline import index_graph
-from qcdc_cli.store import _COLUMNS, _V2, Derived, Store, _statements
+from qcdc_cli.app.pipeline import index_graph
+from qcdc_cli.index.store import _COLUMNS, _V2, Derived, Store, _statements
 
 _ORDER = {
     "nodes": "id",

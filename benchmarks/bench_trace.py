@@ -20,11 +20,11 @@ from typing import Any
 
 import networkx as nx
 
-from qcdc_cli.graph import build_graph
+from qcdc_cli.knowledge.registry import load_registry
+from qcdc_cli.knowledge.vocabulary import Vocabulary
+from qcdc_cli.lineage.graph import build_graph
 from qcdc_cli.models import Extraction, Mention, Reference, SelfInfo
-from qcdc_cli.registry import load_registry
-from qcdc_cli.resolve import Catalog
-from qcdc_cli.vocab import Vocabulary
+from qcdc_cli.resolve.resolve import Catalog
 
 
 def ref(number: str, relation: str, system: str, type_: str, code: str) -> Reference:

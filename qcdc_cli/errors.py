@@ -40,3 +40,11 @@ class AmbiguousDocument(QcdcError):
     """A document number matches several documents and nothing picks one."""
 
     exit_code = 1
+
+
+class NothingReadable(QcdcError):
+    """Every file given was unreadable: there is nothing to answer from."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        super().__init__("; ".join(str(e) for e in errors) or "no file could be read")
+        self.messages = [str(e) for e in errors]

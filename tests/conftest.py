@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
-from qcdc_cli.vocab import Vocabulary, load_vocabulary
+from qcdc_cli.knowledge.vocabulary import Vocabulary, load_vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"

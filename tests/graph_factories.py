@@ -1,6 +1,6 @@
 """Literal test inputs for resolution, the graph and its renderers.
 
-Hand-built Extraction objects shaped like what `qcdc_cli.extract.extract_text` returns
+Hand-built Extraction objects shaped like what `qcdc_cli.extract.text.extract_text` returns
 for the seed texts, so these tests do not depend on the extractor.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from qcdc_cli.knowledge.registry import Registry, RegistryDocument, Term, load_registry
+from qcdc_cli.knowledge.vocabulary import Vocabulary
 from qcdc_cli.models import Extraction, Mention, Reference, ReportedRelation, Segment, SelfInfo
-from qcdc_cli.registry import Registry, RegistryDocument, Term, load_registry
-from qcdc_cli.resolve import parse_number
-from qcdc_cli.vocab import Vocabulary
+from qcdc_cli.resolve.resolve import parse_number
 
 # Central Committee terms (numbering restarts at each; ../shared/research/domain-vn.md §1.5).
 TW_TERMS = [

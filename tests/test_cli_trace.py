@@ -210,8 +210,8 @@ def test_index_is_read_a_piece_at_a_time_with_the_same_answers(capsys, seeds_ind
     difference, on purpose: a trace lists the issues its documents raise and those raised
     about the traced document, not every issue anyone raises about a document shown (a
     hub such as 30-CT/TW gets thousands in a national corpus)."""
-    import qcdc_cli.cli._lineage as lineage_module
-    import qcdc_cli.pipeline as pipeline
+    import qcdc_cli.app.lineage as lineage_module
+    import qcdc_cli.app.pipeline as pipeline
 
     questions = [
         ("trace", "13-KH/ĐUK", "--up"),
@@ -234,7 +234,7 @@ def test_index_is_read_a_piece_at_a_time_with_the_same_answers(capsys, seeds_ind
         assert code == 0, (question, err)
         piecewise[question] = json.loads(out)
     assert not loaded, "the whole index was loaded"
-    monkeypatch.setattr(lineage_module, "_stored_resolution_usable", lambda path, _: (False, str(path)))
+    monkeypatch.setattr(lineage_module, "_stored_resolution_usable", lambda path, *_: (False, str(path)))
     for question in questions:
         code, out, err = run(capsys, *question, "--db", seeds_index, "-f", "json")
         assert code == 0, (question, err)
@@ -261,7 +261,7 @@ def test_an_index_resolved_under_another_registry_is_resolved_again(capsys, seed
 def test_a_large_index_resolved_under_another_registry_answers_with_a_warning(capsys, seeds_index, reg, monkeypatch):
     """Resolving a large index again would take minutes: its stored resolution answers
     (the overlay's plan is not known to it) and stderr says how to refresh it."""
-    import qcdc_cli.cli._lineage as lineage_module
+    import qcdc_cli.app.lineage as lineage_module
 
     monkeypatch.setattr(lineage_module, "RESOLVE_AGAIN_UP_TO", 3)
     code, out, err = run(capsys, "show", "26-KH/TU", "--db", seeds_index, "--registry", str(reg), "-f", "json")

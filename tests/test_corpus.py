@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text
 
+from qcdc_cli.app.ingest import Finished, Options, ingest
 from qcdc_cli.cli import app
 from qcdc_cli.cli._console import run_app
-from qcdc_cli.ingest import Finished, Options, ingest
-from qcdc_cli.registry import load_registry
-from qcdc_cli.store import Store
-from qcdc_cli.vocab import load_vocabulary
+from qcdc_cli.index.store import Store
+from qcdc_cli.knowledge.registry import load_registry
+from qcdc_cli.knowledge.vocabulary import load_vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +140,8 @@ def samples_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_index_pieces_trace_like_the_whole_graph(samples_index: Path) -> None:
-    from qcdc_cli.cli._lineage import pick
-    from qcdc_cli.pipeline import build_lineage, index_catalog, index_graph
+    from qcdc_cli.app.lineage import pick
+    from qcdc_cli.app.pipeline import build_lineage, index_catalog, index_graph
     from qcdc_cli.render.graph_export import trace_dict
 
     catalog, whole, _ = build_lineage([], [], samples_index)  # every row loaded, graph rebuilt
@@ -162,7 +162,7 @@ def test_index_pieces_trace_like_the_whole_graph(samples_index: Path) -> None:
 
 
 def test_index_catalog_finds_what_users_type(samples_index: Path) -> None:
-    from qcdc_cli.pipeline import index_catalog
+    from qcdc_cli.app.pipeline import index_catalog
 
     assert index_catalog(samples_index, "13-kh/duk").find("13-kh/duk").document.id == "13-KH/ĐUK@Lai Châu"
     found = index_catalog(samples_index, "05-CT/TW").find("05-CT/TW")
@@ -219,9 +219,9 @@ def test_export_formats(samples_index: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_coverage_follows_implementing_chains_and_maps_merged_provinces() -> None:
-    from qcdc_cli.graph import LineageGraph
+    from qcdc_cli.app.pipeline import coverage_of
+    from qcdc_cli.lineage.graph import LineageGraph
     from qcdc_cli.models import DocNode, Link
-    from qcdc_cli.pipeline import coverage_of
 
     def plan(ident: str, province: str, in_corpus: bool = True) -> DocNode:
         return DocNode(ident, ident.split("@")[0], province=province, in_corpus=in_corpus, date="2016-03-01")

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qcdc_cli.extract import extract_text
-from qcdc_cli.reader import read_document
-from qcdc_cli.vocab import load_vocabulary
+from qcdc_cli.extract.text import extract_text
+from qcdc_cli.knowledge.vocabulary import load_vocabulary
+from qcdc_cli.read.files import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = sorted((ROOT / "tests" / "fixtures" / "gold").glob("*.yaml"))

@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
-from qcdc_cli.extract import extract_text
-from qcdc_cli.vocab import load_vocabulary
+from qcdc_cli.extract.text import extract_text
+from qcdc_cli.knowledge.vocabulary import load_vocabulary
 
 
 @pytest.fixture(scope="module")

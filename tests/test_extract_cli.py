@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 from conftest import CLI_ENV, SAMPLE_FILES, Cli
 
-from qcdc_cli.reader import read_document
+from qcdc_cli.read.files import read_document
 
 _STR_OR_NULL = {"type": ["string", "null"]}
 _INT_OR_NULL = {"type": ["integer", "null"]}

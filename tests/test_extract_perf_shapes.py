@@ -16,7 +16,8 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qcdc_cli.extract import (
+from qcdc_cli.extract.header import _SegmentLines, _strip_markdown
+from qcdc_cli.extract.text import (
     _BREAKS,
     _COORDINATION,
     _SPACES,
@@ -27,8 +28,7 @@ from qcdc_cli.extract import (
     _sentence_text,
     extract_text,
 )
-from qcdc_cli.header import _SegmentLines, _strip_markdown
-from qcdc_cli.normalize import LineIndex
+from qcdc_cli.read.normalize import LineIndex
 
 N = 2000  # rows, lines or repetitions: large enough for a quadratic pass to show, fast when linear
 

@@ -7,9 +7,9 @@ from graph_factories import QCDC_DOCS, doc, extraction, ref, registry, vocab_of
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qcdc_cli.graph import LineageGraph, build_graph
+from qcdc_cli.lineage.graph import LineageGraph, build_graph
 from qcdc_cli.models import DocNode, Evidence, Link, ReportedRelation
-from qcdc_cli.resolve import Catalog
+from qcdc_cli.resolve.resolve import Catalog
 
 
 def ev(line: int, path: str = "a.txt", text: str = "Thực hiện ...") -> Evidence:
@@ -408,7 +408,7 @@ typed_links = st.lists(
 def test_trace_folds_as_the_whole_part_s_shortcuts_do(edges, ident, way, depth, relations):
     """A trace decides folding link by link and reads only `depth` + 1 levels; the same
     tree as from its whole part and that part's `shortcuts()`."""
-    from qcdc_cli.graph import _tree
+    from qcdc_cli.lineage.graph import _tree
 
     graph = LineageGraph()
     graph.add_node(DocNode(id=ident, number=ident.split("@")[0]))

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text, write_corpus
 
-from qcdc_cli import ingest as ingest_module
+from qcdc_cli.app import ingest as ingest_module
+from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, Summary, ingest, walk
 from qcdc_cli.errors import StoreError
-from qcdc_cli.ingest import Deriving, FileDone, Finished, Options, Planned, Summary, ingest, walk
-from qcdc_cli.store import Store
-from qcdc_cli.vocab import load_vocabulary
+from qcdc_cli.index.store import Store
+from qcdc_cli.knowledge.vocabulary import load_vocabulary
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -302,9 +302,9 @@ WRITER = textwrap.dedent(
     from pathlib import Path
     sys.path.insert(0, {tests!r})
     from ingest_fakes import fake_extract
-    from qcdc_cli.ingest import Options, ingest
-    from qcdc_cli.store import Store
-    from qcdc_cli.vocab import load_vocabulary
+    from qcdc_cli.app.ingest import Options, ingest
+    from qcdc_cli.index.store import Store
+    from qcdc_cli.knowledge.vocabulary import load_vocabulary
 
     def slow(text, vocab):
         time.sleep({delay})
@@ -433,7 +433,7 @@ def test_an_ingest_killed_before_resolving_is_resolved_by_the_next_run(tmp_path:
 
 
 def test_a_registry_that_knows_a_cited_document_resolves_it(tmp_path: Path, vocab) -> None:
-    from qcdc_cli.registry import RegistryDocument, load_registry
+    from qcdc_cli.knowledge.registry import RegistryDocument, load_registry
 
     write_corpus(tmp_path / "c", 3)
     db = tmp_path / "i.sqlite"
@@ -503,7 +503,7 @@ def test_derive_leaves_garbage_collection_as_it_found_it(
     off, is what remains afterwards, also when resolution fails halfway."""
     import gc
 
-    from qcdc_cli.registry import load_registry
+    from qcdc_cli.knowledge.registry import load_registry
 
     write_corpus(tmp_path / "c", 6)
     db = tmp_path / "i.sqlite"
@@ -520,7 +520,7 @@ def test_derive_leaves_garbage_collection_as_it_found_it(
         with Store.open_writer(db) as store:
             ingest_module.derive(store, vocab, registry, "key")
         assert gc.isenabled() is enabled
-        monkeypatch.setattr("qcdc_cli.graph.build_graph", broken_graph)
+        monkeypatch.setattr("qcdc_cli.lineage.graph.build_graph", broken_graph)
         with Store.open_writer(db) as store, pytest.raises(RuntimeError, match="halfway"):
             ingest_module.derive(store, vocab, registry, "key")
         assert gc.isenabled() is enabled

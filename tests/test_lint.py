@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from lint_helpers import Cite, make
 
 from qcdc_cli.errors import ConfigError
-from qcdc_cli.lint import (
+from qcdc_cli.knowledge.vocabulary import load_vocabulary
+from qcdc_cli.lint.lint import (
     RULES,
     RULES_BY_CODE,
     Knowledge,
@@ -24,8 +25,7 @@ from qcdc_cli.lint import (
     worst,
 )
 from qcdc_cli.models import SelfInfo
-from qcdc_cli.resolve import Catalog
-from qcdc_cli.vocab import load_vocabulary
+from qcdc_cli.resolve.resolve import Catalog
 
 VOCAB = load_vocabulary()
 
@@ -774,7 +774,7 @@ NUMBERS = ["62-KH/TU", "120-KL/TW", "157-NĐ/2007/NĐ-CP", "34/2007/PL-UBTVQH11"
 )
 def test_findings_point_at_what_they_quote(parts):
     """Whatever the text, lint does not fail and every finding's span is its quoted text."""
-    from qcdc_cli.extract import extract_text
+    from qcdc_cli.extract.text import extract_text
 
     text = " ".join(parts)
     extraction = extract_text(text, VOCAB)

@@ -15,7 +15,7 @@ import regex
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from qcdc_cli.normalize import MAX_PASSES, LineIndex, NormalizedText, normalize_text
+from qcdc_cli.read.normalize import MAX_PASSES, LineIndex, NormalizedText, normalize_text
 
 ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=200)
 

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from qcdc_cli.extract import extract_text
+from qcdc_cli.extract.text import extract_text
+from qcdc_cli.knowledge.numbers import find_numbers, parse_number
+from qcdc_cli.knowledge.vocabulary import Vocabulary, load_vocabulary
 from qcdc_cli.models import Extraction
-from qcdc_cli.numbers import find_numbers, parse_number
-from qcdc_cli.vocab import Vocabulary, load_vocabulary
 
 # Strategies are built at import time, so they read the registry directly (cached: the
 # same object the `vocab` fixture returns). Tests use it directly too: hypothesis prints

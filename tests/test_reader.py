@@ -14,9 +14,9 @@ import pytest
 from conftest import SAMPLE_FILES
 
 from qcdc_cli.errors import InputError, QcdcError
-from qcdc_cli.extract import extract_text
-from qcdc_cli.reader import decode_bytes, read_document
-from qcdc_cli.vocab import Vocabulary
+from qcdc_cli.extract.text import extract_text
+from qcdc_cli.knowledge.vocabulary import Vocabulary
+from qcdc_cli.read.files import decode_bytes, read_document
 
 PLAN = (
     "TỈNH ỦY THỪA THIÊN HUẾ\n"

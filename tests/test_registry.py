@@ -15,18 +15,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-import qcdc_cli.registry as registry_module
+import qcdc_cli.knowledge.registry as registry_module
 from qcdc_cli.config import CACHE_ENV, cache_dir
 from qcdc_cli.errors import RegistryError
-from qcdc_cli.registry import (
+from qcdc_cli.knowledge.registry import (
     REGISTRY_ENV,
     Registry,
     check_files,
     default_paths,
     load_registry,
 )
-from qcdc_cli.resolve import term_of
-from qcdc_cli.vocab import Vocabulary
+from qcdc_cli.knowledge.terms import term_of
+from qcdc_cli.knowledge.vocabulary import Vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "tests" / "fixtures" / "gold"
@@ -678,7 +678,9 @@ def test_wheel_carries_the_registry(tmp_path: Path) -> None:
             assert z.read(f"qcdc_cli/data/{name}") == (REPO / "data" / name).read_bytes()
         z.extractall(tmp_path / "site")
     # the unpacked wheel, not the repository, must supply both the code and the data
-    probe = "import qcdc_cli.registry as r; print(r.default_paths()[0]); print(len(r.load_registry().documents))"
+    probe = (
+        "import qcdc_cli.knowledge.registry as r; print(r.default_paths()[0]); print(len(r.load_registry().documents))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", probe],
         capture_output=True,

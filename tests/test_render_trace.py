@@ -11,11 +11,11 @@ import pytest
 from graph_factories import QCDC_DOCS, extraction, ref, registry, vocab_of
 from rich.console import Console
 
-from qcdc_cli.graph import LineageGraph, build_graph
+from qcdc_cli.lineage.graph import LineageGraph, build_graph
 from qcdc_cli.models import DocNode, Evidence, Link, ReportedRelation
 from qcdc_cli.render.graph_export import TRACE_SCHEMA, render_dot, render_json, render_mermaid
 from qcdc_cli.render.trace import render_show, render_trace
-from qcdc_cli.resolve import Catalog
+from qcdc_cli.resolve.resolve import Catalog
 
 
 def corpus():

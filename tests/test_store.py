@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text
 
-from qcdc_cli import store as store_module
 from qcdc_cli.errors import StoreError
+from qcdc_cli.index import store as store_module
+from qcdc_cli.index.store import Derived, FileRecord, Store, file_rows, known_from_row, known_row, resolve_db_path
 from qcdc_cli.models import Extraction, Mention, Reference, ReportedRelation, Segment, SelfInfo
-from qcdc_cli.resolve import Known
-from qcdc_cli.store import Derived, FileRecord, Store, file_rows, known_from_row, known_row, resolve_db_path
+from qcdc_cli.resolve.resolve import Known
 
 LEVELS = {"TU": "province", "TW": "central", "CP": "central"}
 
@@ -279,7 +279,7 @@ def test_opening_an_older_index_for_writing_runs_the_migrations(db: Path, monkey
 HOLD_LOCK = """
 import sys
 from pathlib import Path
-from qcdc_cli.store import Store
+from qcdc_cli.index.store import Store
 with Store.open_writer(Path(sys.argv[1])) as s, s.ingest_lock():
     print("locked", flush=True)
     sys.stdin.read()
@@ -392,7 +392,7 @@ def test_index_graph_reads_the_subtree_and_leaves_the_garbage_collector_as_it_fo
     """index_graph switches cyclic collection off while it builds a hub's subtree."""
     import gc
 
-    from qcdc_cli.pipeline import index_graph
+    from qcdc_cli.app.pipeline import index_graph
 
     ids = ["120-KL/TW", "13-KH/DUK@Lai Châu", "62-KH/TU@Huế"]
     nodes = [known_row(Known(i.split("@")[0], id=i), None) for i in ids]

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     import typer
     from rich.console import Console
 
+    from qcdc_cli.app.lineage import Lineage
+
 __all__ = ["error", "print_json", "run_app", "safe", "sanitize", "stderr_console", "stdout_console"]
 
 
@@ -43,7 +45,8 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> None:
     try:
         app(args=args, standalone_mode=True)
     except QcdcError as e:
-        error(str(e))
+        for message in getattr(e, "messages", None) or [str(e)]:
+            error(message)
         sys.exit(e.exit_code)
     except SystemExit:
         raise
@@ -69,3 +72,19 @@ def print_json(data: Any, indent: int | None = 2) -> None:
 
     sys.stdout.write(json_text(data, indent))
     sys.stdout.write("\n")
+
+
+def report(found: Lineage) -> None:
+    """What a lineage answer says besides itself: unreadable files and index notes on
+    stderr; some files unreadable is exit 1 after the answer is printed."""
+    for e in found.errors:
+        error(str(e))
+    for note in found.notes:
+        error(note)
+
+
+def exit_if_unreadable(found: Lineage) -> None:
+    if found.errors:
+        import typer
+
+        raise typer.Exit(1)

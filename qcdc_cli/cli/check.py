@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from qcdc_cli.lint import Knowledge
+    from qcdc_cli.knowledge.vocabulary import Vocabulary
+    from qcdc_cli.lint.lint import Knowledge
     from qcdc_cli.models import Extraction
     from qcdc_cli.render.diagnostics import FileReport
-    from qcdc_cli.vocab import Vocabulary
 
 
 class CheckFormat(enum.StrEnum):
@@ -103,7 +103,7 @@ def check(
 
     from qcdc_cli.config import load_config
     from qcdc_cli.errors import ConfigError
-    from qcdc_cli.lint import enabled_rules, resolve_codes, severity_rank
+    from qcdc_cli.lint.lint import enabled_rules, resolve_codes, severity_rank
     from qcdc_cli.render.diagnostics import summary
 
     config = load_config(config_file)
@@ -168,13 +168,13 @@ def _check_all(
     """Read and extract every draft, then lint each; a read error is kept in its report."""
     import os
 
+    from qcdc_cli.app.pipeline import expand_paths
     from qcdc_cli.errors import InputError
-    from qcdc_cli.extract import extract_text
-    from qcdc_cli.lint import USES_KNOWLEDGE, lint
-    from qcdc_cli.pipeline import expand_paths
-    from qcdc_cli.reader import read_document
+    from qcdc_cli.extract.text import extract_text
+    from qcdc_cli.knowledge.vocabulary import load_vocabulary
+    from qcdc_cli.lint.lint import USES_KNOWLEDGE, lint
+    from qcdc_cli.read.files import read_document
     from qcdc_cli.render.diagnostics import FileReport
-    from qcdc_cli.vocab import load_vocabulary
 
     vocab = load_vocabulary(registry_paths)
     read: list[tuple[Path, str | None, Extraction | InputError]] = []
@@ -217,17 +217,17 @@ def _knowledge(
 ) -> Knowledge:
     """The registry as resolve.py's catalog, plus (with --db) the index's documents that
     carry a number the drafts use: their own numbers and the numbers they cite."""
-    from qcdc_cli.lint import Knowledge
-    from qcdc_cli.registry import load_registry
-    from qcdc_cli.resolve import Catalog
+    from qcdc_cli.knowledge.registry import load_registry
+    from qcdc_cli.lint.lint import Knowledge
+    from qcdc_cli.resolve.resolve import Catalog
 
     registry = load_registry(registry_paths)
     catalog = Catalog.build(registry, vocab)
     if db is None:
         return Knowledge.build(registry, catalog)
     from qcdc_cli.cli._console import error
-    from qcdc_cli.resolve import loose
-    from qcdc_cli.store import Store, known_from_row
+    from qcdc_cli.index.store import Store, known_from_row
+    from qcdc_cli.resolve.resolve import loose
 
     numbers = {x.self.number for x in extractions if x.self.number}
     numbers |= {r.number for x in extractions for r in x.references}

@@ -31,7 +31,7 @@ STALE = "the last ingest stopped before resolving; run `qcdc ingest` again for e
 def stats(db: DbOption = None, output_format: FormatOption = CorpusFormat.text) -> None:
     """Documents by type, level, province and year; references resolved, ambiguous, unknown."""
     from qcdc_cli.cli._console import error, print_json, stdout_console
-    from qcdc_cli.store import Store, resolve_db_path
+    from qcdc_cli.index.store import Store, resolve_db_path
 
     db_path = resolve_db_path(db)
     with Store.open_reader(db_path) as store:
@@ -56,7 +56,7 @@ def unresolved(
     The list of what to collect next.
     """
     from qcdc_cli.cli._console import error, print_json, stdout_console
-    from qcdc_cli.store import Store, resolve_db_path
+    from qcdc_cli.index.store import Store, resolve_db_path
 
     db_path = resolve_db_path(db)
     with Store.open_reader(db_path) as store:
@@ -203,10 +203,10 @@ def coverage(
     """
     import datetime as dt
 
-    from qcdc_cli.cli._console import print_json, stdout_console
-    from qcdc_cli.cli._lineage import lineage
-    from qcdc_cli.pipeline import COVERAGE_RELATIONS, coverage_of
-    from qcdc_cli.store import resolve_db_path
+    from qcdc_cli.app.lineage import lineage
+    from qcdc_cli.app.pipeline import COVERAGE_RELATIONS, coverage_of
+    from qcdc_cli.cli._console import print_json, report, stdout_console
+    from qcdc_cli.index.store import resolve_db_path
 
     db_path = resolve_db_path(db)
     when = as_of or dt.date.today().isoformat()
@@ -215,6 +215,7 @@ def coverage(
     except ValueError:
         raise typer.BadParameter(f"not a date: {when!r} (use YYYY-MM-DD)", param_hint="--as-of") from None
     found = lineage(document, province=province, year=year, scope="down", registry=registry, db=db_path)
+    report(found)
     known, graph = found.known, found.graph
     provinces = found.catalog.vocab.provinces
     units = [
@@ -306,24 +307,26 @@ def export(
     """
     import sys
 
-    from qcdc_cli.graph import Trace
-    from qcdc_cli.store import resolve_db_path
+    from qcdc_cli.index.store import resolve_db_path
+    from qcdc_cli.lineage.graph import Trace
 
     if output_format is ExportFormat.mermaid and root is None:
         raise typer.BadParameter("mermaid needs --root ID", param_hint="--format")
     db_path = resolve_db_path(db)
     if root is not None:
-        from qcdc_cli.cli._lineage import lineage
+        from qcdc_cli.app.lineage import lineage
+        from qcdc_cli.cli._console import report
 
         found = lineage(root, province=province, year=year, scope="both", registry=registry, db=db_path)
+        report(found)
         target, graph = found.known.id, found.graph
         around = graph.reach(target, "up") | graph.reach(target, "down")
         if len(around) < len(graph):  # the whole index, resolved again under another registry
             graph = graph.subgraph(around)
     else:
+        from qcdc_cli.app.pipeline import index_graph
         from qcdc_cli.cli._console import error
-        from qcdc_cli.pipeline import index_graph
-        from qcdc_cli.store import Store
+        from qcdc_cli.index.store import Store
 
         with Store.open_reader(db_path) as store:
             if store.derived_state()[0]:

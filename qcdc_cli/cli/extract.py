@@ -31,9 +31,9 @@ def extract(
     error on stderr and the others are still processed; the exit code is 2 when no file
     could be read, 1 when some could not, 0 otherwise.
     """
+    from qcdc_cli.app.pipeline import expand_paths, extract_paths
     from qcdc_cli.cli._console import error, print_json, stdout_console
-    from qcdc_cli.pipeline import expand_paths, extract_paths
-    from qcdc_cli.vocab import load_vocabulary
+    from qcdc_cli.knowledge.vocabulary import load_vocabulary
 
     vocab = load_vocabulary(registry or ())
     files = expand_paths(paths)

@@ -10,7 +10,7 @@ import typer
 from qcdc_cli.cli._options import IndexOption, RegistryOption, TextOrJson
 
 if TYPE_CHECKING:
-    from qcdc_cli.ingest import Summary
+    from qcdc_cli.app.ingest import Summary
 
 
 IngestFormat = TextOrJson
@@ -45,11 +45,11 @@ def ingest(
     """
     import sys
 
+    from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, ingest
     from qcdc_cli.cli._console import error, print_json
-    from qcdc_cli.ingest import Deriving, FileDone, Finished, Options, Planned, ingest
-    from qcdc_cli.registry import load_registry
-    from qcdc_cli.store import Store, resolve_db_path
-    from qcdc_cli.vocab import load_vocabulary
+    from qcdc_cli.index.store import Store, resolve_db_path
+    from qcdc_cli.knowledge.registry import load_registry
+    from qcdc_cli.knowledge.vocabulary import load_vocabulary
 
     vocab = load_vocabulary(registry or ())
     known = load_registry(registry or ())
@@ -96,7 +96,7 @@ class _Progress:
             self.bar.stop()
 
     def start(self, planned: object) -> None:
-        from qcdc_cli.ingest import Planned
+        from qcdc_cli.app.ingest import Planned
 
         assert isinstance(planned, Planned)
         if not self.enabled or planned.to_read == 0:
@@ -136,7 +136,7 @@ class _Progress:
     def advance(self, done: object) -> None:
         if self.bar is None or self.task is None:
             return
-        from qcdc_cli.ingest import FileDone
+        from qcdc_cli.app.ingest import FileDone
 
         assert isinstance(done, FileDone)
         self.files += 1

@@ -17,7 +17,7 @@ from qcdc_cli.cli._options import RegistryOption
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from qcdc_cli.registry import Registry
+    from qcdc_cli.knowledge.registry import Registry
 
 app = typer.Typer(
     name="registry",
@@ -69,7 +69,7 @@ def validate(
     import sys
 
     from qcdc_cli.cli._console import error
-    from qcdc_cli.registry import check_files, default_paths, extra_paths_from_env
+    from qcdc_cli.knowledge.registry import check_files, default_paths, extra_paths_from_env
 
     paths = _dedupe([*default_paths(), *(files or []), *extra_paths_from_env()])
     registry, problems = check_files(paths)
@@ -96,7 +96,7 @@ def list_entries(
 ) -> None:
     """List one table of the registry (the bundled one plus user files)."""
     from qcdc_cli.cli._console import print_json, stdout_console
-    from qcdc_cli.registry import load_registry
+    from qcdc_cli.knowledge.registry import load_registry
 
     loaded = load_registry(registry or ())
     if output_format is ListFormat.json:

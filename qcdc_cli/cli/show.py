@@ -27,9 +27,12 @@ def show(
 
     Exit codes: 0 shown, 1 the number is unknown or ambiguous, 2 usage or input errors.
     """
-    from qcdc_cli.cli._lineage import lineage, report_unreadable
+    from qcdc_cli.app.lineage import lineage
+    from qcdc_cli.cli._console import exit_if_unreadable, report
 
     found = lineage(document, province=province, year=year, scope="near", corpus=corpus, registry=registry, db=db)
+
+    report(found)
     known, graph = found.known, found.graph
     cites = graph.parents(known.id)
     cited_by = graph.children(known.id)
@@ -48,4 +51,4 @@ def show(
         nodes = {i: graph.node(i) for i in ends}
         view = render_show(known, cites, cited_by, issues, nodes, graph.speakers, found.catalog.vocab.type_names)
         stdout_console().print(view)
-    report_unreadable(found.errors)
+    exit_if_unreadable(found)

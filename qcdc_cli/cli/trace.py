@@ -54,7 +54,8 @@ def trace(
     Exit codes: 0 traced, 1 the number is unknown or ambiguous (or some files could not
     be read), 2 usage or input errors.
     """
-    from qcdc_cli.cli._lineage import lineage, report_unreadable
+    from qcdc_cli.app.lineage import lineage
+    from qcdc_cli.cli._console import exit_if_unreadable, report
 
     if up + down + both > 1:
         raise typer.BadParameter("give at most one of --up, --down, --both")
@@ -62,6 +63,7 @@ def trace(
     found = lineage(
         document, province=province, year=year, scope=direction, depth=depth, corpus=corpus, registry=registry, db=db
     )
+    report(found)
     result = found.graph.trace(found.known.id, direction, depth=depth, relations=relation, fold=not no_fold)
 
     import sys
@@ -75,4 +77,4 @@ def trace(
         from qcdc_cli.render import graph_export
 
         sys.stdout.write(graph_export.TRACE_WRITERS[output_format.value](result))
-    report_unreadable(found.errors)
+    exit_if_unreadable(found)

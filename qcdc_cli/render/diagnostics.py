@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from qcdc_cli import __version__
-from qcdc_cli.lint import RULES, RULES_BY_CODE, Diagnostic, Rule
+from qcdc_cli.lint.lint import RULES, RULES_BY_CODE, Diagnostic, Rule
 from qcdc_cli.terminal import sanitize
 
 JSON_SCHEMA_VERSION = 1

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from qcdc_cli.terminal import sanitize
 
 if TYPE_CHECKING:
-    from qcdc_cli.graph import Issue, Trace
+    from qcdc_cli.lineage.graph import Issue, Trace
     from qcdc_cli.models import DocNode, Evidence, Link
-    from qcdc_cli.resolve import Known
+    from qcdc_cli.resolve.resolve import Known
 
 SCHEMA_VERSION = 1
 

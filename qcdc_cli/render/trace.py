@@ -15,15 +15,15 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from qcdc_cli.resolve import FILE_PREFIX
+from qcdc_cli.resolve.resolve import FILE_PREFIX
 from qcdc_cli.terminal import safe
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from qcdc_cli.graph import Issue, Trace, TreeNode
+    from qcdc_cli.lineage.graph import Issue, Trace, TreeNode
     from qcdc_cli.models import DocNode, Evidence, Link
-    from qcdc_cli.resolve import Known
+    from qcdc_cli.resolve.resolve import Known
 
 # How a link reads from the cited document's side, for trees that go down.
 PASSIVE = {
@@ -239,7 +239,7 @@ def render_show(
     type_names: Mapping[tuple[str, str], str],
 ) -> RenderableType:
     """Everything known about one document: metadata, where it was read, its links."""
-    from qcdc_cli.graph import said_by
+    from qcdc_cli.lineage.graph import said_by
 
     node = known.node()
     facts = Table.grid(padding=(0, 2))

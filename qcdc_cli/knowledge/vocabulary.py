@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from qcdc_cli.registry import Registry
+    from qcdc_cli.knowledge.registry import Registry
 
 
 def fold(text: str) -> str:
@@ -162,6 +162,6 @@ def load_vocabulary(extra: Sequence[Path] = ()) -> Vocabulary:
 
 @cache
 def _cached(extra: tuple[Path, ...]) -> Vocabulary:
-    from qcdc_cli.registry import load_registry
+    from qcdc_cli.knowledge.registry import load_registry
 
     return Vocabulary.from_registry(load_registry(extra))

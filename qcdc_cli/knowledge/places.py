@@ -15,7 +15,7 @@ from functools import cache
 
 import regex
 
-from qcdc_cli.vocab import ProvinceInfo, Vocabulary, fold
+from qcdc_cli.knowledge.vocabulary import ProvinceInfo, Vocabulary, fold
 
 
 @cache

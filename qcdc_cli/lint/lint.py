@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from qcdc_cli.errors import ConfigError
+from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.models import Extraction, Mention, Reference
-from qcdc_cli.vocab import Vocabulary, fold
 
 if TYPE_CHECKING:
-    from qcdc_cli.registry import Registry
-    from qcdc_cli.resolve import Catalog, Context, Known, Resolution
+    from qcdc_cli.knowledge.registry import Registry
+    from qcdc_cli.resolve.resolve import Catalog, Context, Known, Resolution
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
@@ -494,7 +494,7 @@ def _alias_of(d: _Draft, written: str) -> str | None:
 
 def _same_parts(vocab: Vocabulary, written: str, number: str) -> bool:
     """Same serial, type and issuing body: "34-PL/UBTVQH11" and 34/2007/PL-UBTVQH11."""
-    from qcdc_cli.resolve import parse_number
+    from qcdc_cli.resolve.resolve import parse_number
 
     a, b = parse_number(written), parse_number(number)
     if not (a[1] and a[3] and a[1] == b[1] and fold(a[3]) == fold(b[3] or "")):
@@ -779,7 +779,7 @@ def _connector(d: _Draft, gap: str) -> bool:
 def _known_date(d: _Draft, ref: Reference) -> str | None:
     if d.knowledge is None:
         return None
-    from qcdc_cli.resolve import Context, resolve
+    from qcdc_cli.resolve.resolve import Context, resolve
 
     res = resolve(ref, Context.of(d.x.self, d.path), d.knowledge.catalog)
     return res.document.date if res.status == "resolved" and res.document else None
@@ -800,7 +800,7 @@ def _trusted(known: Known) -> bool:
 def _resolutions(d: _Draft) -> Iterator[tuple[bool, Context, Reference, Resolution]]:
     """(main document?, context, reference, resolution) for each reference of each
     document in the file; the draft's own number is not a reference."""
-    from qcdc_cli.resolve import Context, resolve, split_units
+    from qcdc_cli.resolve.resolve import Context, resolve, split_units
 
     assert d.knowledge is not None
     for unit in split_units(d.path or "<draft>", d.x):
@@ -887,7 +887,7 @@ def _future(d: _Draft, ctx: Context, ref: Reference, first: Mention) -> Iterator
     """Unknown at the draft's date, but the only document with that number is newer."""
     from dataclasses import replace
 
-    from qcdc_cli.resolve import resolve
+    from qcdc_cli.resolve.resolve import resolve
 
     if not ctx.date or d.knowledge is None:
         return
@@ -951,7 +951,7 @@ def _same_scope(catalog: Catalog, province: str | None, date: str | None, k: Kno
     Local numbers: the same province, and the same provincial term, estimated
     (`_local_term`). State numbers: the same year (it is often in the number).
     """
-    from qcdc_cli.resolve import term_of
+    from qcdc_cli.knowledge.terms import term_of
 
     if not catalog.is_national(k.issuer_code) and not (province and catalog.in_place(k, province)):
         return False

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from qcdc_cli.models import DocNode, Evidence, Link, relation_rank
-from qcdc_cli.resolve import (
+from qcdc_cli.resolve.resolve import (
     FILE_PREFIX,
     Catalog,
     CitingUnit,
@@ -32,8 +32,8 @@ from qcdc_cli.resolve import (
 if TYPE_CHECKING:
     import networkx as nx
 
+    from qcdc_cli.knowledge.registry import Registry
     from qcdc_cli.models import Mention, Reference
-    from qcdc_cli.registry import Registry
 
 Direction = Literal["up", "down", "both"]
 

@@ -7,13 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import typer
-
 if TYPE_CHECKING:
+    from qcdc_cli.app.pipeline import Scope
     from qcdc_cli.errors import InputError
-    from qcdc_cli.graph import LineageGraph
-    from qcdc_cli.pipeline import Scope
-    from qcdc_cli.resolve import Catalog, Known
+    from qcdc_cli.lineage.graph import LineageGraph
+    from qcdc_cli.resolve.resolve import Catalog, Known
 
 
 def index_path(db: Path | None, corpus_given: bool) -> Path | None:
@@ -21,7 +19,7 @@ def index_path(db: Path | None, corpus_given: bool) -> Path | None:
     no --corpus was given (so a corpus alone gives the same answer in any folder)."""
     import os
 
-    from qcdc_cli.store import DB_ENV, DEFAULT_DB
+    from qcdc_cli.index.store import DB_ENV, DEFAULT_DB
 
     if db is not None:
         return db
@@ -36,12 +34,14 @@ def index_path(db: Path | None, corpus_given: bool) -> Path | None:
 class Lineage:
     """What `trace` and `show` print from: the document picked, the catalog that named
     it and the graph around it; `errors` are files given with --corpus that could not
-    be read (the answer stands, the exit code says so)."""
+    be read (the answer stands, the exit code says so); `notes` are warnings about the
+    index (resolved under another registry, an ingest stopped before resolving)."""
 
     catalog: Catalog
     known: Known
     graph: LineageGraph
     errors: list[InputError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def lineage(
@@ -61,17 +61,18 @@ def lineage(
     join the index and everything is resolved together."""
     paths = list(corpus or ())
     db_path = index_path(db, bool(paths))
+    notes: list[str] = []
     if db_path is not None and not paths:
-        stored, where = _stored_resolution_usable(db_path, registry or ())
+        stored, where = _stored_resolution_usable(db_path, registry or (), notes)
         if stored:
-            from qcdc_cli.pipeline import index_catalog, index_graph
+            from qcdc_cli.app.pipeline import index_catalog, index_graph
 
             catalog = index_catalog(db_path, document, registry or ())
             known = pick(catalog, document, province, year, where=where)
-            return Lineage(catalog, known, index_graph(db_path, known.id, scope, depth))
+            return Lineage(catalog, known, index_graph(db_path, known.id, scope, depth), notes=notes)
     catalog, graph, errors = load(paths, registry, db_path)
     where = _describe_index(db_path) if db_path is not None and not catalog.units else None
-    return Lineage(catalog, pick(catalog, document, province, year, where=where), graph, errors)
+    return Lineage(catalog, pick(catalog, document, province, year, where=where), graph, errors, notes)
 
 
 # An index resolved under another registry or qcdc version is resolved again in memory up
@@ -80,15 +81,14 @@ def lineage(
 RESOLVE_AGAIN_UP_TO = 5_000
 
 
-def _stored_resolution_usable(db_path: Path, registry: Sequence[Path]) -> tuple[bool, str]:
+def _stored_resolution_usable(db_path: Path, registry: Sequence[Path], notes: list[str]) -> tuple[bool, str]:
     """(whether the index's resolved tables can answer, what to call the index in
     messages). They were made for one registry and one qcdc: for another, a small index
-    is resolved again; a large one answers as resolved, and stderr says so. An ingest
-    stopped before resolving leaves the previous resolution: used, with a warning."""
-    from qcdc_cli.cli._console import error
-    from qcdc_cli.ingest import derive_key
-    from qcdc_cli.registry import load_registry
-    from qcdc_cli.store import Store
+    is resolved again; a large one answers as resolved, and `notes` says so. An ingest
+    stopped before resolving leaves the previous resolution: used, with a note."""
+    from qcdc_cli.app.ingest import derive_key
+    from qcdc_cli.index.store import Store
+    from qcdc_cli.knowledge.registry import load_registry
 
     with Store.open_reader(db_path) as store:
         stale, key = store.derived_state()
@@ -99,18 +99,18 @@ def _stored_resolution_usable(db_path: Path, registry: Sequence[Path]) -> tuple[
     if key != derive_key(load_registry(registry)):
         if documents <= RESOLVE_AGAIN_UP_TO:
             return False, where
-        error(
+        notes.append(
             f"{db_path}: resolved with another registry or qcdc version; answering as resolved then "
             "(run `qcdc ingest` again, with the same --registry, to resolve it with this one)"
         )
     elif stale:
-        error(f"{db_path}: the last ingest stopped before resolving; answering from the previous resolution")
+        notes.append(f"{db_path}: the last ingest stopped before resolving; answering from the previous resolution")
     return True, where
 
 
 def _describe_index(db_path: Path, documents: int | None = None) -> str:
     if documents is None:
-        from qcdc_cli.store import Store
+        from qcdc_cli.index.store import Store
 
         with Store.open_reader(db_path) as store:
             documents = store.totals()["documents"]
@@ -121,20 +121,17 @@ def load(
     corpus: Sequence[Path] | None, registry: Sequence[Path] | None, db: Path | None = None
 ) -> tuple[Catalog, LineageGraph, list[InputError]]:
     """The registry, the index `db` and the texts given with --corpus, all resolved
-    together; unreadable files said on stderr."""
-    from qcdc_cli.cli._console import error
-    from qcdc_cli.errors import InputError
-    from qcdc_cli.pipeline import build_lineage
+    together, with the files that could not be read (NothingReadable when none could)."""
+    from qcdc_cli.app.pipeline import build_lineage
+    from qcdc_cli.errors import InputError, NothingReadable
 
     paths = list(corpus or ())
     for path in paths:
         if not path.exists():
             raise InputError(str(path), "no such file or folder")
     catalog, graph, errors = build_lineage(paths, list(registry or ()), db)
-    for e in errors:
-        error(str(e))
     if paths and errors and not catalog.units:
-        raise typer.Exit(2)
+        raise NothingReadable(errors)
     return catalog, graph, errors
 
 
@@ -163,9 +160,3 @@ def pick(catalog: Catalog, text: str, province: str | None, year: int | None, *,
     if res.candidates:
         message += "; close numbers: " + ", ".join(dict.fromkeys(k.id for k in res.candidates))
     raise UnknownDocument(message)
-
-
-def report_unreadable(errors: Sequence[InputError]) -> None:
-    """Some files could not be read: the result stands, the exit code says so."""
-    if errors:
-        raise typer.Exit(1)

@@ -32,7 +32,7 @@ from qcdc_cli.errors import StoreError
 from qcdc_cli.models import Extraction, relation_rank
 
 if TYPE_CHECKING:
-    from qcdc_cli.resolve import Known
+    from qcdc_cli.resolve.resolve import Known
 
 DB_ENV = "QCDC_DB"
 DEFAULT_DB = Path(".qcdc") / "index.sqlite"
@@ -379,7 +379,7 @@ def known_row(k: Known, document_id: int | None) -> tuple[Any, ...]:
 
 def known_from_row(row: Sequence[Any]) -> Known:
     """A nodes row back into the resolve.Known it was written from."""
-    from qcdc_cli.resolve import Known
+    from qcdc_cli.resolve.resolve import Known
 
     return Known(
         number=row[1],
@@ -444,7 +444,7 @@ def file_rows(extraction: Extraction, text: str, level_of: Callable[[str | None]
     in-memory catalog agree on what a document is. `level_of(issuer_code)` gives the tier
     of the issuing body from the registry.
     """
-    from qcdc_cli.resolve import split_units
+    from qcdc_cli.resolve.resolve import split_units
 
     segments = extraction.segments
     docs: list[DocumentRows] = []

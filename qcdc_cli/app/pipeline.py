@@ -9,8 +9,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from qcdc_cli.errors import InputError
+from qcdc_cli.knowledge.vocabulary import Vocabulary
 from qcdc_cli.models import Extraction
-from qcdc_cli.vocab import Vocabulary
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
 
@@ -28,8 +28,8 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 def extract_file(path: Path, vocab: Vocabulary) -> Extraction:
     """Read one file and extract it; an unreadable file raises InputError."""
-    from qcdc_cli.extract import extract_text
-    from qcdc_cli.reader import read_document
+    from qcdc_cli.extract.text import extract_text
+    from qcdc_cli.read.files import read_document
 
     decoded = read_document(path)
     return extract_text(decoded.text, vocab)
@@ -52,8 +52,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
 
-    from qcdc_cli.graph import LineageGraph
-    from qcdc_cli.resolve import Catalog
+    from qcdc_cli.lineage.graph import LineageGraph
+    from qcdc_cli.resolve.resolve import Catalog
 
 
 def read_corpus(
@@ -66,8 +66,8 @@ def read_corpus(
     files = expand_paths(paths)
     if not files:
         return corpus, texts, errors
-    from qcdc_cli.extract import extract_text
-    from qcdc_cli.reader import read_document
+    from qcdc_cli.extract.text import extract_text
+    from qcdc_cli.read.files import read_document
 
     for path in files:
         try:
@@ -85,9 +85,9 @@ def build_lineage(
 ) -> tuple[Catalog, LineageGraph, list[InputError]]:
     """(catalog, graph, errors) of the registry, the index at `db_path` (if given) and
     the texts under `corpus_paths` (a file read now replaces the index's copy of it)."""
-    from qcdc_cli.graph import build_graph
-    from qcdc_cli.registry import load_registry
-    from qcdc_cli.resolve import Catalog
+    from qcdc_cli.knowledge.registry import load_registry
+    from qcdc_cli.lineage.graph import build_graph
+    from qcdc_cli.resolve.resolve import Catalog
 
     registry = load_registry(registry_paths)
     vocab = Vocabulary.from_registry(registry)
@@ -104,7 +104,7 @@ def build_lineage(
 def corpus_from_index(db_path: Path) -> tuple[list[tuple[str, Extraction]], dict[tuple[str, int], str]]:
     """The extractions an index holds, rebuilt from its rows, and the evidence line it
     kept for each mention ((path, start) -> line): what `build_lineage` needs."""
-    from qcdc_cli.store import Store
+    from qcdc_cli.index.store import Store
 
     with Store.open_reader(db_path) as store:
         files, quotes = store.load_corpus()
@@ -127,9 +127,9 @@ def index_catalog(db_path: Path, text: str, registry_paths: Sequence[Path] = ())
     import re
 
     from qcdc_cli.errors import StoreError
-    from qcdc_cli.registry import load_registry
-    from qcdc_cli.resolve import FILE_PREFIX, Catalog, loose
-    from qcdc_cli.store import Store, known_from_row
+    from qcdc_cli.index.store import Store, known_from_row
+    from qcdc_cli.knowledge.registry import load_registry
+    from qcdc_cli.resolve.resolve import FILE_PREFIX, Catalog, loose
 
     registry = load_registry(registry_paths)
     catalog = Catalog(Vocabulary.from_registry(registry), registry.terms)
@@ -170,10 +170,10 @@ def index_graph(db_path: Path, ident: str, scope: Scope = "up", depth: int | Non
     With `depth`, one level more than a trace of that depth shows, so it can still say
     how many links lie beyond; shortcut folding then sees paths within those levels only.
     """
-    from qcdc_cli.bulk import without_cyclic_gc
-    from qcdc_cli.graph import Issue, LineageGraph
+    from qcdc_cli.index.gc import without_cyclic_gc
+    from qcdc_cli.index.store import Store, known_from_row
+    from qcdc_cli.lineage.graph import Issue, LineageGraph
     from qcdc_cli.models import Evidence, Link
-    from qcdc_cli.store import Store, known_from_row
 
     # a hub's subtree is ~100,000 nodes and a million objects that all live to the end:
     # cyclic collections walking them again and again took a third of the time

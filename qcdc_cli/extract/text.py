@@ -22,8 +22,11 @@ from functools import cache, lru_cache
 
 import regex
 
-from qcdc_cli.dates import DATE_PATTERN, DATE_RE, date_from_match
-from qcdc_cli.header import HeaderInfo, find_segments, read_header
+from qcdc_cli.extract.dates import DATE_PATTERN, DATE_RE, date_from_match
+from qcdc_cli.extract.header import HeaderInfo, find_segments, read_header
+from qcdc_cli.knowledge.numbers import NumberMatch, find_numbers
+from qcdc_cli.knowledge.places import find_province
+from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.models import (
     DocNumber,
     Extraction,
@@ -35,10 +38,7 @@ from qcdc_cli.models import (
     SelfInfo,
     relation_rank,
 )
-from qcdc_cli.normalize import LineIndex, NormalizedText, normalize_text
-from qcdc_cli.numbers import NumberMatch, find_numbers
-from qcdc_cli.places import find_province
-from qcdc_cli.vocab import Vocabulary, fold
+from qcdc_cli.read.normalize import LineIndex, NormalizedText, normalize_text
 
 LOOKBACK = 80  # characters searched before a number for its type word
 LOOKAHEAD = 200  # characters searched after a number for its date and issuer

@@ -22,8 +22,8 @@ from functools import cache, lru_cache
 
 import regex
 
+from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.models import DocNumber
-from qcdc_cli.vocab import Vocabulary, fold
 
 _DASH = "[-–—‐‑]"
 _SP = "[ \t]*"

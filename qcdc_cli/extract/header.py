@@ -20,10 +20,10 @@ from functools import cache
 
 import regex
 
-from qcdc_cli.dates import DATE_PATTERN, date_from_match
-from qcdc_cli.normalize import LineIndex
-from qcdc_cli.numbers import NumberMatch
-from qcdc_cli.vocab import Vocabulary, fold
+from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match
+from qcdc_cli.knowledge.numbers import NumberMatch
+from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
+from qcdc_cli.read.normalize import LineIndex
 
 HEADER_LINES = 40  # a header never runs longer; beyond it a "Số ..." line is body text
 

@@ -30,12 +30,13 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from qcdc_cli.codehash import PACKAGE_DIR, code_digest
 from qcdc_cli.errors import RegistryError
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter, ValidationError
 
-    from qcdc_cli.vocab import Vocabulary
+    from qcdc_cli.knowledge.vocabulary import Vocabulary
 
 REGISTRY_ENV = "QCDC_REGISTRY"  # extra registry files, separated by os.pathsep
 SCHEMA_VERSION = 1
@@ -234,7 +235,7 @@ class Term(_Record):
     """A term (khóa) of a numbering body: Party numbers restart at each one.
 
     A term runs from `start` to the day before the next term of the same body starts
-    (`resolve.term_of` is the one place that reads the table that way).
+    (`knowledge.terms.term_of` is the one place that reads the table that way).
     """
 
     __pydantic_config__ = _STRICT_KEYS
@@ -270,7 +271,7 @@ class Registry(_Record):
 
     def numbering_body(self, issuer_code: str) -> str:
         """Whose terms number this issuer's documents (see `vocab.numbering_body`)."""
-        from qcdc_cli.vocab import numbering_body
+        from qcdc_cli.knowledge.vocabulary import numbering_body
 
         return numbering_body(issuer_code, self.issuer_info(issuer_code))
 
@@ -341,10 +342,10 @@ def _data_dir() -> Path:
     A plain path next to this file, not `importlib.resources` (which costs more to
     import than reading the cache): the package is always installed as files.
     """
-    packaged = Path(__file__).resolve().parent / "data"
+    packaged = PACKAGE_DIR / "data"
     if packaged.is_dir():
         return packaged
-    return packaged.parent.parent / "data"
+    return PACKAGE_DIR.parent / "data"
 
 
 def default_paths() -> list[Path]:
@@ -473,13 +474,13 @@ def _term_digits(issuer: str, registry: Registry) -> tuple[str, int | None]:
 def number_problems(doc: RegistryDocument, registry: Registry, vocab: Vocabulary) -> list[tuple[str, str]]:
     """What is wrong with a document's number, type, issuer, id and term: (field, message).
 
-    The number is read by the extractor's own parser (qcdc_cli.numbers, the one grammar
+    The number is read by the extractor's own parser (qcdc_cli.knowledge.numbers, the one grammar
     of numbers), so a registry entry is found under the form extraction produces; it must
     be canonical and agree with the document's `type`, `issuer_code`, `term` and `date`;
     the id must be the one the rules derive from them, so that two entries for one
     document cannot hide behind different ids.
     """
-    from qcdc_cli.numbers import parse_number
+    from qcdc_cli.knowledge.numbers import parse_number
 
     out: list[tuple[str, str]] = []
     party_types = {t.code for t in registry.types.party}
@@ -532,7 +533,7 @@ def number_problems(doc: RegistryDocument, registry: Registry, vocab: Vocabulary
     if local and doc.province is None:
         out.append(("province", "a local issuer's document needs its province"))
     if doc.term is not None and ((doc.system == "party" and not local) or ordinal is not None):
-        from qcdc_cli.resolve import term_of
+        from qcdc_cli.knowledge.terms import term_of
 
         term = next((t for t in registry.terms if t.body == body and t.term == doc.term), None)
         if term is None:
@@ -650,7 +651,7 @@ def _cross_problems(registry: Registry, origins: _Origins) -> Iterator[Problem]:
                 )
 
     # ---- documents: unique ids, well-formed numbers, resolvable relations
-    from qcdc_cli.vocab import Vocabulary
+    from qcdc_cli.knowledge.vocabulary import Vocabulary
 
     vocab = Vocabulary.from_registry(registry)
     ids: dict[str, int] = {}
@@ -771,7 +772,7 @@ def _load(paths: tuple[Path, ...]) -> Registry:
 
 _CACHE_FORMAT = 1
 # The code a cached registry depends on: its schema and checks, and what they call.
-_CACHED_CODE = ("registry.py", "vocab.py", "numbers.py", "resolve.py", "models.py")
+_CACHED_CODE = ("qcdc_cli.knowledge.registry",)
 
 
 def _cache_key(contents: Sequence[bytes]) -> str:
@@ -783,14 +784,7 @@ def _cache_key(contents: Sequence[bytes]) -> str:
     from qcdc_cli import __version__
 
     h = hashlib.sha256(f"qcdc {__version__} cache {_CACHE_FORMAT}\n".encode())
-    package = Path(__file__).parent
-    for name in _CACHED_CODE:
-        try:
-            code = (package / name).read_bytes()
-        except OSError:
-            code = b"(unreadable)"
-        h.update(b"%s %d\n" % (name.encode(), len(code)))
-        h.update(code)
+    h.update(code_digest(*_CACHED_CODE).encode())
     for raw in contents:
         h.update(b"file %d\n" % len(raw))
         h.update(raw)

@@ -34,6 +34,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from qcdc_cli.knowledge.terms import term_of
+from qcdc_cli.knowledge.vocabulary import Vocabulary
+from qcdc_cli.knowledge.vocabulary import fold as _fold
 from qcdc_cli.models import (
     DocNode,
     Extraction,
@@ -43,11 +46,9 @@ from qcdc_cli.models import (
     SelfInfo,
     relation_rank,
 )
-from qcdc_cli.vocab import Vocabulary
-from qcdc_cli.vocab import fold as _fold
 
 if TYPE_CHECKING:
-    from qcdc_cli.registry import Registry, RegistryDocument, Term
+    from qcdc_cli.knowledge.registry import Registry, RegistryDocument, Term
 
 Status = Literal["resolved", "ambiguous", "unknown"]
 Origin = Literal["registry", "corpus", "cited"]
@@ -189,19 +190,6 @@ def loose(text: str) -> str:
     """A key without case or diacritics, for what users type: "13-kh/duk" ~ "13-KH/ĐUK"."""
     decomposed = unicodedata.normalize("NFD", fold(text).replace("Đ", "D"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def term_of(date: str | None, body: str, terms: Sequence[Term]) -> str | None:
-    """The term (khóa) of `body` in force on `date`, from the registry's term table."""
-    if not date:
-        return None
-    found = None
-    for t in terms:
-        if t.body != body:
-            continue
-        if t.start <= date and (t.end is None or date <= t.end) and (found is None or t.start > found.start):
-            found = t
-    return found.term if found else None
 
 
 def parse_number(number: str) -> tuple[str, str | None, str, str | None]:

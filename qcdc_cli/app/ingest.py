@@ -23,19 +23,20 @@ import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qcdc_cli.bulk import without_cyclic_gc
-from qcdc_cli.reader import DEFAULT_MAX_BYTES
+from qcdc_cli.codehash import code_digest
+from qcdc_cli.index.gc import without_cyclic_gc
+from qcdc_cli.read.files import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
+    from qcdc_cli.index.store import Derived, FileRows, KnownFile, Store
+    from qcdc_cli.knowledge.registry import Registry
+    from qcdc_cli.knowledge.vocabulary import Vocabulary
     from qcdc_cli.models import Extraction
-    from qcdc_cli.registry import Registry
-    from qcdc_cli.store import Derived, FileRows, KnownFile, Store
-    from qcdc_cli.vocab import Vocabulary
 
 DOCUMENT_SUFFIXES = frozenset({".txt", ".md"})
 MIN_CHUNKSIZE = 16
@@ -253,8 +254,8 @@ def _level_of(code: str | None) -> str | None:
 def _process(task: _Task) -> _Outcome:
     """One file, start to finish, in a worker. Never raises: failures are outcomes."""
     from qcdc_cli.errors import InputError
-    from qcdc_cli.reader import decode_bytes
-    from qcdc_cli.store import file_rows
+    from qcdc_cli.index.store import file_rows
+    from qcdc_cli.read.files import decode_bytes
 
     path = task.path
     max_bytes: int = _worker["max_bytes"]
@@ -297,7 +298,7 @@ def _failed(path: str, st: os.stat_result, error: str) -> _Outcome:
 
 
 def default_extractor(text: str, vocab: Vocabulary) -> Extraction:
-    from qcdc_cli.extract import extract_text
+    from qcdc_cli.extract.text import extract_text
 
     return extract_text(text, vocab)
 
@@ -314,6 +315,19 @@ class Options:
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
+# The code whose output an index stores, as packages: every module below them is hashed
+# (tests/test_code_keys.py checks they cover all that the stages import).
+EXTRACTOR_CODE = (
+    "qcdc_cli.models",
+    "qcdc_cli.errors",
+    "qcdc_cli.read",
+    "qcdc_cli.knowledge",
+    "qcdc_cli.extract",
+    "qcdc_cli.index",
+)
+DERIVE_CODE = (*EXTRACTOR_CODE, "qcdc_cli.resolve", "qcdc_cli.lineage", "qcdc_cli.app.ingest")
+
+
 def extractor_key(vocab: Vocabulary) -> str:
     """What produced an index's rows: qcdc's version, the extraction code, the vocabulary.
 
@@ -323,12 +337,7 @@ def extractor_key(vocab: Vocabulary) -> str:
     from qcdc_cli import __version__
 
     h = hashlib.sha256(__version__.encode())
-    package = Path(__file__).parent
-    sources = [package / n for n in ("models.py", "store.py", "normalize.py", "numbers.py", "dates.py")]
-    sources += sorted(package.glob("extract*.py")) + sorted(package.glob("extract*/*.py"))
-    for source in sources:
-        with suppress(OSError):  # numbers.py, dates.py ... may not exist yet
-            h.update(source.read_bytes())
+    h.update(code_digest(*EXTRACTOR_CODE).encode())
     h.update(repr(vocab).encode())
     return f"{__version__}+{h.hexdigest()[:16]}"
 
@@ -359,7 +368,7 @@ def ingest(
     """Ingest `paths` into `store`, yielding a Planned, one FileDone per file opened or
     failed, a Deriving when resolution runs again, and a Finished with the summary.
     Runs under the store's ingest lock. `registry` defaults to the bundled one."""
-    from qcdc_cli.store import FileRecord
+    from qcdc_cli.index.store import FileRecord
 
     extractor = extractor or default_extractor
     key = extractor_key(vocab)
@@ -398,7 +407,7 @@ def ingest(
         else:
             summary.missing = len(gone)
         if registry is None:
-            from qcdc_cli.registry import load_registry
+            from qcdc_cli.knowledge.registry import load_registry
 
             registry = load_registry(())
         dkey = derive_key(registry)
@@ -438,7 +447,7 @@ def _gone(walked: Walk, known: dict[str, KnownFile]) -> list[str]:
 
 
 def _write(store: Store, out: _Outcome, key: str, summary: Summary) -> None:
-    from qcdc_cli.store import FileRecord
+    from qcdc_cli.index.store import FileRecord
 
     if out.kind == "same":
         store.update_stat(out.path, out.size, out.mtime_ns or 0)
@@ -490,10 +499,7 @@ def _executor(
 def derive_key(registry: Registry) -> str:
     """What derived tables depend on besides the files: the registry and the resolver."""
     h = hashlib.sha256(registry.model_dump_json().encode())
-    package = Path(__file__).parent
-    for name in ("resolve.py", "graph.py", "ingest.py"):
-        with suppress(OSError):
-            h.update((package / name).read_bytes())
+    h.update(code_digest(*DERIVE_CODE).encode())
     return h.hexdigest()[:16]
 
 
@@ -515,9 +521,9 @@ def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str) -> flo
 
 def _derived(store: Store, vocab: Vocabulary, registry: Registry) -> Derived:
     """The rows of the derived tables for what `store` holds now."""
-    from qcdc_cli.graph import build_graph
-    from qcdc_cli.resolve import Catalog, Known, loose
-    from qcdc_cli.store import Derived, known_row
+    from qcdc_cli.index.store import Derived, known_row
+    from qcdc_cli.lineage.graph import build_graph
+    from qcdc_cli.resolve.resolve import Catalog, Known, loose
 
     corpus, quotes = store.load_corpus()
     ids = {(path, i): doc_id for path, _, doc_ids in corpus for i, doc_id in enumerate(doc_ids)}

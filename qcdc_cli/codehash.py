@@ -1,0 +1,42 @@
+"""Fingerprints of qcdc's own code, for keys that say which code produced a cached result.
+
+A key that lists source files by hand drifts as soon as a module is added or moved
+(an edit to the header reader once left the extractor key unchanged). A key here names
+whole packages: every `.py` file below them is hashed, so a new or edited module is
+always seen. `tests/test_code_keys.py` checks that each key's packages cover every
+module its entry point can import, so a new import of another package cannot slip past.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def source_files(*units: str) -> list[Path]:
+    """The `.py` files of `units`: dotted names of qcdc_cli packages or modules."""
+    files: set[Path] = set()
+    for unit in units:
+        base = PACKAGE_DIR.joinpath(*unit.split(".")[1:])
+        if base.is_dir():
+            files.update(base.rglob("*.py"))
+        else:
+            files.add(base.with_suffix(".py"))
+    return sorted(files)
+
+
+@cache
+def code_digest(*units: str) -> str:
+    """sha256 over the names and bytes of every source file of `units`."""
+    h = hashlib.sha256()
+    for path in source_files(*units):
+        try:
+            code = path.read_bytes()
+        except OSError:
+            code = b"(unreadable)"
+        h.update(b"%s %d\n" % (path.relative_to(PACKAGE_DIR).as_posix().encode(), len(code)))
+        h.update(code)
+    return h.hexdigest()
