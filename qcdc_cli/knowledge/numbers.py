@@ -182,7 +182,7 @@ def _shape(
     """System, canonical type and issuer, year, malformed, whether to suggest the canonical
     form, unknown codes: everything but the serial, so cached (a text cites the same kinds
     of number again and again; bounded, so a long ingest does not grow it)."""
-    m = dict(zip(_GROUPS[1:], groups, strict=True))
+    m = {k: v or "" for k, v in zip(_GROUPS[1:], groups, strict=True)}  # "" for a group that did not take part
     serial = "0"  # the serial does not change the codes: a placeholder, dropped below
     malformed = False
     suggest = False
@@ -196,7 +196,7 @@ def _shape(
             # "34-PL/UBTVQH11": a State issuer in Party shape; the year is missing
             malformed = True
     elif m["year"]:
-        doc, unknown = _state(serial, m["year"], m["stype"], m["siss"], vocab)
+        doc, unknown = _state(serial, m["year"], m["stype"] or None, m["siss"], vocab)
     else:
         if _is_party_issuer(m["aiss"], vocab) and fold(m["atype"]) in vocab.party_types:
             # "22/CT-TW", "18/NQ-TW": a Party number written State-style
