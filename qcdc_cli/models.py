@@ -105,6 +105,12 @@ class SelfInfo:
     type_name: str | None = None  # "Kế hoạch"
     system: System | None = None
     line: int | None = None  # line of the own number, when there is one
+    # Where the identity was read: "header" (the "Số ..." line), "title" (a title line
+    # "Quy định số 105-QĐ/TW, ngày ..."), "announcement" (a news page: "... vừa ban hành Kế
+    # hoạch số 45-KH/HU ..."); None when the text has no number of its own.
+    source: str | None = None
+    year: int | None = None  # the year of its date, also of a draft's "ngày    tháng    năm 2026"
+    number_placeholder: str | None = None  # "/QĐ-UBND": an unnumbered draft's "Số:    /QĐ-UBND"
 
 
 @dataclass(slots=True)

@@ -29,10 +29,31 @@ HEADER_LINES = 40  # a header never runs longer; beyond it a "Số ..." line is 
 
 # Possessive runs ("*+") where what follows cannot start with a character of the run: the
 # same matches, without trying every shorter run when the line is 1 MB of dashes.
-_OWN_NUMBER_PREFIX = regex.compile(r"(?:^|\|)[\s*_#>]*(?:Số|SỐ|So)[ \t]*[:.]?[ \t]*$")
+# The cell a place and date line starts: a line, a table cell, or a tab or wide gap after
+# the number of a flattened header table ("Số 17-KH/HU<TAB>Yên Thành, ngày 02 tháng 4 ...").
+_CELL_START = r"(?:^|\||\t|[ ]{2,})"
 _DATE_LINE = regex.compile(
-    r"(?:^|\|)[\s*_]*+(?P<place>\p{Lu}[\p{L} .'\-]{1,50}?)[ \t]*,[ \t]*(?:ngày|NGÀY|Ngày)[ \t]+" + DATE_PATTERN,
+    _CELL_START + r"[\s*_]*+(?P<place>\p{Lu}[\p{L} .'\-]{1,50}?)[ \t]*,[ \t]*(?:ngày|NGÀY|Ngày)\s+" + DATE_PATTERN,
     regex.IGNORECASE | regex.MULTILINE,
+)
+# A date line whose place is not where _DATE_LINE looks ("... 09-NQ/TW Hà Nội, ngày ...").
+_BARE_DATE = regex.compile(r"(?<!\p{L})(?:ngày)\s+" + DATE_PATTERN, regex.IGNORECASE)
+# An unsigned draft leaves the day and month blank: "ngày    tháng    năm 2026", "ngày ... tháng ... năm 2026".
+_BLANK_DATE = regex.compile(
+    r"(?<!\p{L})ngày[ \t.…_]*+tháng[ \t.…_]*+năm[ \t]*(?P<y>(?:19|20)\d\d)(?!\d)", regex.IGNORECASE
+)
+# An unnumbered draft: "Số:    /QĐ-UBND", "Số: .../KH-UBND", "Số      -KH/HU".
+_CODE_RUN = r"\p{Lu}[\p{L}\d&]*"
+_NUMBER_PLACEHOLDER = regex.compile(
+    r"(?:^|\|)[\s*_#>]*(?:Số|SỐ)[ \t]*:?[ \t.…_]*?"
+    rf"(?P<codes>[/\-][ \t]*{_CODE_RUN}(?:[ \t]*[/\-][ \t]*{_CODE_RUN})*)",
+    regex.MULTILINE,
+)
+# Navigation and account boilerplate of web pages, above or around the document.
+_BOILERPLATE = regex.compile(
+    r"đang tải|vui lòng|đăng nhập|đăng ký|tiện ích|nhảy đến|trang chủ|theo dõi|google news|chia sẻ|xem thêm"
+    r"|tải về|bình luận|ý kiến bạn đọc|multimedia|đọc báo|in bài",
+    regex.IGNORECASE,
 )
 _MOTTO = regex.compile(r"CỘNG SẢN VIỆT NAM|CỘNG H[ÒO]A|ĐỘC LẬP|HẠNH PHÚC|^\W*$")
 _ISSUER_WORDS = regex.compile(
@@ -81,6 +102,8 @@ class HeaderInfo:
     title: str | None = None
     preamble: list[tuple[int, int]] = field(default_factory=list)
     body_subject: str | None = None
+    year: int | None = None  # the date line's year, also when day and month are left blank
+    number_placeholder: str | None = None  # "/QĐ-UBND" of an unnumbered draft's "Số:    /QĐ-UBND"
 
 
 @cache
@@ -219,21 +242,26 @@ def read_header(
     zone_end_idx = heading_idx + 2 if heading_idx is not None else _first_opening(text, head)
     zone = head[: max(zone_end_idx, 0)] if zone_end_idx is not None else head
     zone_end = zone[-1][1] if zone else start
+    own_prefix = _own_prefix_regex(vocab)
+    title_end = _content_lines_end(text, head, 3)
+    if title_end >= _content_lines_end(text, all_lines.slice(0, HEADER_LINES + 1), HEADER_LINES):
+        title_end = start  # nothing after the first lines: a citation, not a title over a body
     for n in numbers:
         if n.start < start:
             continue
         if n.start >= zone_end:
             break
-        line_start = lines.line_start(lines.line(n.start))
-        if _OWN_NUMBER_PREFIX.search(text[max(line_start, start, n.start - 40) : n.start]):
+        if _is_own_number(text, n, start, lines, own_prefix, title_end):
             info.own = n
             break
-    for ls, le in zone:
-        m = _DATE_LINE.search(text, ls, le) if _NGAY.search(text, ls, le) else None
-        if m:
-            info.date = date_from_match(m)
-            info.place = _strip_markdown(m["place"]).strip() or None
-            break
+    if info.own is None and heading_idx is not None and info.heading is not None:
+        heading_types = {code for _, code in vocab.type_words.get(fold(info.heading), ())}
+        info.own = _number_in_title(text, head, heading_idx, numbers, heading_types, _name_before_regex(vocab))
+    _read_date_line(text, info, zone, head, end)
+    if info.own is None:
+        placeholder = _NUMBER_PLACEHOLDER.search(text, start, zone_end) if zone else None
+        if placeholder:
+            info.number_placeholder = _SPACES.sub("", placeholder["codes"])
     issuer_zone = head[:heading_idx] if heading_idx is not None else zone
     for ls, le in issuer_zone:
         line = _strip_markdown(text[ls:le]).strip()
@@ -299,9 +327,134 @@ def read_header(
 
 
 def _first_opening(text: str, head: list[tuple[int, int]]) -> int | None:
-    """Index of the first opening-cue line in the first lines (headerless texts)."""
+    """Index of the first opening-cue line in the first lines (headerless texts); a web
+    page's navigation line ("Để sử dụng toàn bộ tiện ích ...", "Theo dõi ... trên Google
+    News") is not an opening."""
     for i, (ls, le) in enumerate(head):
         line = text[ls:le]
-        if _OPENING.match(line) and len(line) > 30:
+        if _OPENING.match(line) and len(line) > 30 and not _BOILERPLATE.search(line):
             return i
     return None
+
+
+_SPACES = regex.compile(r"\s+")
+_CELL_NOISE = " \t|*_#>"
+
+
+@cache
+def _own_prefix_cached(words: tuple[str, ...]) -> regex.Pattern[str]:
+    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    # "Số:", "| Số hiệu |" (a legal portal's metadata table), "Nghị quyết số:" (type word and
+    # number on the date line), "***Số": at the start of a line or a table cell.
+    return regex.compile(
+        rf"(?:^[\s*_#>]*(?P<tw>{alternatives})[ \t]+(?:số|SỐ)|(?:^|\|)[\s*_#>]*(?:Số|SỐ|So))(?:[ \t]+(?:hiệu|HIỆU))?"
+        r"[ \t]*[:.]?[ \t]*\|?[ \t]*$",
+        regex.IGNORECASE,
+    )
+
+
+def _own_prefix_regex(vocab: Vocabulary) -> regex.Pattern[str]:
+    return _own_prefix_cached(tuple(vocab.type_words))
+
+
+def _is_own_number(
+    text: str, n: NumberMatch, start: int, lines: LineIndex, own_prefix: regex.Pattern[str], title_end: int
+) -> bool:
+    """Whether "Số" (or "Số hiệu") is written right before `n`, on its line or, when `n`
+    opens its line, at the end of one of the two lines above (a header table cell wrapped
+    after "Số:"); or "Quy định số" opens one of the first lines (before `title_end`): a
+    title line that names its own document ("Quy định số 105-QĐ/TW, ngày ... của Bộ Chính trị")."""
+    line_no = lines.line(n.start)
+    line_start = lines.line_start(line_no)
+    before = text[max(line_start, start, n.start - 60) : n.start]
+    found = own_prefix.search(before)
+    if found:
+        return found["tw"] is None or n.start < title_end
+    if before.strip(_CELL_NOISE):
+        return False
+    for k in (1, 2):
+        if line_no - k < 1 or lines.line_start(line_no - k) < start:
+            return False
+        prev = text[lines.line_start(line_no - k) : lines.line_start(line_no - k + 1) - 1]
+        found = own_prefix.search(prev[-60:])
+        if found:
+            return found["tw"] is None or n.start < title_end
+        if prev.strip(_CELL_NOISE + "-"):
+            return False
+    return False
+
+
+def _content_lines_end(text: str, head: list[tuple[int, int]], count: int) -> int:
+    """End of the `count`-th line that is neither blank nor web-page boilerplate."""
+    seen = 0
+    for ls, le in head:
+        line = text[ls:le]
+        if line.strip(_CELL_NOISE) and not _BOILERPLATE.search(line):
+            seen += 1
+            if seen == count:
+                return le
+    return head[-1][1] if head else 0
+
+
+_TITLE_NUMBER = regex.compile(r"(?<!\p{L})(?:SỐ|số|Số)[ \t]*:?[ \t]*$")
+
+
+def _number_in_title(
+    text: str,
+    head: list[tuple[int, int]],
+    heading_idx: int,
+    numbers: list[NumberMatch],
+    heading_types: set[str],
+    name_before: regex.Pattern[str],
+) -> NumberMatch | None:
+    """The number a title line gives its own document: "CHỈ THỊ / CỦA THỦ TƯỚNG CHÍNH PHỦ SỐ
+    16/2001/CT-TTG / NGÀY 21 THÁNG 6 NĂM 2001 VỀ VIỆC ..." (older texts put it there): of
+    the heading's type, and not named by a type word of its own ("KẾ HOẠCH / TRIỂN KHAI
+    CHƯƠNG TRÌNH HÀNH ĐỘNG SỐ 30-CTR/TU" names the document it implements)."""
+    title = head[heading_idx + 1 : heading_idx + 4]
+    if not title:
+        return None
+    lo, hi = title[0][0], title[-1][1]
+    for n in numbers:
+        if not lo <= n.start < hi or n.doc.type not in heading_types:
+            continue
+        prefix = _TITLE_NUMBER.search(text, max(lo, n.start - 12), n.start)
+        if prefix and not name_before.search(text, max(lo, prefix.start() - 40), prefix.start()):
+            return n
+    return None
+
+
+@cache
+def _name_before_cached(words: tuple[str, ...]) -> regex.Pattern[str]:
+    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return regex.compile(rf"(?<!\p{{L}})(?:{alternatives})[ \t]*$", regex.IGNORECASE)
+
+
+def _name_before_regex(vocab: Vocabulary) -> regex.Pattern[str]:
+    return _name_before_cached(tuple(vocab.type_words))
+
+
+def _read_date_line(
+    text: str, info: HeaderInfo, zone: list[tuple[int, int]], head: list[tuple[int, int]], end: int
+) -> None:
+    """Place and date from the header zone; a date line wrapped in its cell ("Đắk Nông, ngày
+    21 / tháng 02 năm 2023") is read across the line break; a draft's blank day and month
+    still give the year."""
+    for i, (ls, le) in enumerate(zone):
+        hi = head[i + 1][1] if i + 1 < len(head) else min(end, le + 40)
+        if not _NGAY.search(text, ls, le):
+            continue
+        m = _DATE_LINE.search(text, ls, hi)
+        if m is None and info.own is not None and ls <= info.own.start < le:
+            m = _BARE_DATE.search(text, info.own.end, hi)  # "... 09-NQ/TW Hà Nội, ngày ..."
+        if m:
+            info.date = date_from_match(m)
+            place = m.groupdict().get("place")
+            info.place = (_strip_markdown(place).strip() or None) if place else None
+            if info.date:
+                info.year = int(info.date[:4])
+                return
+        blank = _BLANK_DATE.search(text, ls, hi)
+        if blank:
+            info.year = int(blank["y"])
+            return

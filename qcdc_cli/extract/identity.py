@@ -29,9 +29,14 @@ def self_info(
     header: HeaderInfo, text: str, mentions: list[RawMention], vocab: Vocabulary, lines: LineIndex
 ) -> SelfInfo:
     info = SelfInfo(date=header.date, place=header.place, title=header.title)
+    info.year, info.number_placeholder = header.year, header.number_placeholder
     if header.own is not None:
         doc = header.own.doc
         info.number, info.type, info.issuer_code, info.system = doc.number, doc.type, doc.issuer_code, doc.system
+        info.source = "header"
+        if info.date is None:  # "SỐ 16/2001/CT-TTG NGÀY 21 THÁNG 6 NĂM 2001" in the title
+            info.date = next((m.date for m in mentions if m.start == header.own.start), None)
+            info.year = int(info.date[:4]) if info.date else info.year
     if header.issuer_lines:
         info.issuer = header.issuer_lines[-1]
     elif header.body_subject:

@@ -34,8 +34,9 @@ _ORG_STOP = (
     rf"|và(?![ \t]+{_NOT_BAN_HANH}(?:{_ORG_HEAD})(?!\p{{L}}))|để|nhằm|quy định"
     r"|hướng dẫn|theo|tại|trong|đối với|cho|với|trên|ở|sau|trước|năm|số)(?!\p{L}))"
 )
+# A hard-wrapped line may put "ngày" on the next line ("Kế hoạch số 59/KH-UBND\nngày 25/4/2022").
 _AFTER_DATE = regex.compile(
-    r"[ \t]*,?[ \t]*(?:\((?:khóa|khoá)[^()\n]{0,20}\)[ \t]*,?[ \t]*)?(?:(?:ban hành|ký)[ \t]+)?"
+    r"[ \t]*,?[ \t]*(?:\n[ \t]*(?=ngày))?(?:\((?:khóa|khoá)[^()\n]{0,20}\)[ \t]*,?[ \t]*)?(?:(?:ban hành|ký)[ \t]+)?"
     r"\(?[ \t]*(?:ngày|ngay)?[ \t:]*\s{0,2}" + DATE_PATTERN,
     regex.IGNORECASE,
 )

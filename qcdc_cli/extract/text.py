@@ -51,7 +51,7 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
     for idx, (s, e) in enumerate(zip(segment_starts, segment_ends, strict=True)):
         seg_numbers = numbers[bisect_left(number_starts, s) : bisect_left(number_starts, e)]
         header = read_header(clean, s, e, seg_numbers, vocab, lines)
-        if idx > 0 and header.own is None and seg_numbers:
+        if idx > 0 and seg_numbers and (header.own is None or header.own is seg_numbers[0]):
             header.own = seg_numbers[0]  # a pasted document's title line carries its number
             first_line_end = clean.find("\n", s)
             header.preamble.insert(0, (s, e if first_line_end == -1 else first_line_end))
