@@ -21,6 +21,7 @@ from functools import cache
 import regex
 
 from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match
+from qcdc_cli.extract.preamble import OPENING, SECTION, SEPARATOR, Clause, basis_section, read_opening
 from qcdc_cli.knowledge.numbers import NumberMatch
 from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.read.normalize import LineIndex
@@ -59,16 +60,6 @@ _MOTTO = regex.compile(r"CỘNG SẢN VIỆT NAM|CỘNG H[ÒO]A|ĐỘC LẬP|H�
 _ISSUER_WORDS = regex.compile(
     r"ỦY|UỶ|ĐẢNG BỘ|BAN |BỘ |CHÍNH PHỦ|QUỐC HỘI|SỞ |HỘI ĐỒNG|UBND|HĐND|MẶT TRẬN|CHI BỘ|VĂN PHÒNG|THÀNH ỦY|TỈNH ỦY"
 )
-_OPENING = regex.compile(
-    r"^[\s*_>#-]*+(?:thực hiện|căn cứ|triển khai|tiếp tục thực hiện|quán triệt|theo|trên cơ sở|xét|để|nhằm"
-    r"|thi hành|phúc đáp|thừa lệnh|thừa ủy quyền)(?!\p{L})",
-    regex.IGNORECASE,
-)
-_SECTION = regex.compile(
-    r"^[\s*_#>]*+(?:(?:[IVXL]+|\d+(?:\.\d+)*|[a-zđ])[ \t]*[.\-–)/]|Điều[ \t]+\d+"
-    r"|Chương[ \t]+[IVXL\d]+|PHẦN|Phần[ \t]+)",
-)
-_SEPARATOR = regex.compile(r"^[\s\-_*=~·.]*$")
 _SIGNATURE_WORDS = r"(?:T/M|TM\.|TM[ \t]|KT\.|KT[ \t]|TL\.|Q\.[ \t]*|\(?đã ký\)?|nơi nhận)"
 # A signature line ("T/M BAN THƯỜNG VỤ", "KT. CHỦ TỊCH", "Nơi nhận:"): spaces and markdown
 # that stay on the line, then the word. Found by one scan of the whole text that starts
@@ -76,12 +67,6 @@ _SIGNATURE_WORDS = r"(?:T/M|TM\.|TM[ \t]|KT\.|KT[ \t]|TL\.|Q\.[ \t]*|\(?đã ký
 # a MULTILINE "^"), plus one try at the start of the text.
 _SIGNATURE_LINE = regex.compile(r"\n(?:[^\S\n]|[*_#>-])*+" + _SIGNATURE_WORDS, regex.IGNORECASE)
 _SIGNATURE_FIRST_LINE = regex.compile(r"(?:[^\S\n]|[*_#>-])*+" + _SIGNATURE_WORDS, regex.IGNORECASE)
-_BODY_SUBJECT = regex.compile(
-    r",[ \t]*(?P<body>(?:Ban Thường vụ|Ban Chấp hành|Ban Chỉ đạo|Ban Dân vận|Ban Tuyên giáo|Ủy ban nhân dân|UBND"
-    r"|Hội đồng nhân dân|Đảng ủy|Tỉnh ủy|Thành ủy|Huyện ủy|Chi bộ|Thường trực)[^,.;]{0,120}?)"
-    r"[ \t]+(?:ban hành|xây dựng|đề ra|triển khai|quyết định|chỉ thị)",
-)
-_PARENTHETICAL = regex.compile(r"\s*\([^()]*\)")
 # Markdown and spaces around a line: leading "#>*_" and spaces, trailing "*_" and spaces.
 _MARKDOWN_LEAD = regex.compile(r"[\s#>*_]+")
 _MARKDOWN_TRAIL = regex.compile(r"[\s*_]+", regex.REVERSE)  # match() anchors it at the end
@@ -104,6 +89,7 @@ class HeaderInfo:
     body_subject: str | None = None
     year: int | None = None  # the date line's year, also when day and month are left blank
     number_placeholder: str | None = None  # "/QĐ-UBND" of an unnumbered draft's "Số:    /QĐ-UBND"
+    clauses: list[Clause] = field(default_factory=list)  # opening clauses, each with its cue's relation
 
 
 @cache
@@ -288,9 +274,9 @@ def read_header(
                 after_blanks = _BLANK_RUN.match(text, ls, end).end()  # type: ignore[union-attr]
                 j = max(j + 1, all_lines.index_of(after_blanks) if after_blanks < end else all_lines.count)
                 continue
-            if title_parts and (_OPENING.match(line) or _SECTION.match(line) or len(stripped) > 400):
+            if title_parts and (OPENING.match(line) or SECTION.match(line) or len(stripped) > 400):
                 break
-            if _SEPARATOR.match(line) or _SECTION.match(line):
+            if SEPARATOR.match(line) or SECTION.match(line):
                 break
             if not title_parts and stripped.upper().startswith("CỦA ") and _is_upper(stripped):
                 info.issuer_lines.append(stripped[4:].strip())  # "CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH"
@@ -308,21 +294,16 @@ def read_header(
         body_from = j
     else:
         body_from = _first_opening(text, head) or 0
-    # Opening paragraphs: consecutive lines that start with an opening cue.
-    opened = False
-    for ls, le in all_lines.slice(body_from, body_from + 40):
-        line = text[ls:le]
-        if not line.strip() or _SEPARATOR.match(line):
-            continue
-        if _OPENING.match(line) and not _SECTION.match(line):
-            info.preamble.append((ls, le))
-            opened = True
-            subject = _BODY_SUBJECT.search(line)
-            if subject and info.body_subject is None:
-                info.body_subject = _PARENTHETICAL.sub("", subject["body"]).strip()
-            continue
-        if opened or heading_idx is not None:
-            break
+    # Opening paragraphs: consecutive lines that start with an opening cue, with the lines
+    # a hard wrap carried over and the items of a "Căn cứ:" list.
+    opening = read_opening(text, all_lines.slice(body_from, body_from + 80), stop_early=heading_idx is not None)
+    info.preamble.extend(opening.spans)
+    info.clauses.extend(opening.clauses)
+    info.body_subject = opening.body_subject
+    basis = basis_section(text, all_lines.slice(body_from, body_from + 150))
+    if basis is not None:
+        info.preamble.extend(basis.spans)
+        info.clauses.extend(basis.clauses)
     return info
 
 
@@ -332,7 +313,7 @@ def _first_opening(text: str, head: list[tuple[int, int]]) -> int | None:
     News") is not an opening."""
     for i, (ls, le) in enumerate(head):
         line = text[ls:le]
-        if _OPENING.match(line) and len(line) > 30 and not _BOILERPLATE.search(line):
+        if OPENING.match(line) and len(line) > 30 and not _BOILERPLATE.search(line):
             return i
     return None
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import regex
 
 from qcdc_cli.extract.header import HeaderInfo
-from qcdc_cli.extract.mentions import RawMention
+from qcdc_cli.extract.mentions import RawMention, as_provincial, is_written_tu
 from qcdc_cli.knowledge.places import find_province
 from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.models import SelfInfo, System
 from qcdc_cli.read.normalize import LineIndex
 
 _SPACES = regex.compile(r"\s+")
+_PROVINCIAL_ISSUER = regex.compile(r"(?:TỈNH|THÀNH)[ \t]+[UỦ]+[YỶ](?!\p{L})", regex.IGNORECASE)
 _MARKDOWN_MARKS = regex.compile(r"[*_#]+")
 _ABOUT = regex.compile(r"(?<!\p{L})về(?!\p{L}).*$", regex.IGNORECASE)
 
@@ -32,6 +33,8 @@ def self_info(
     info.year, info.number_placeholder = header.year, header.number_placeholder
     if header.own is not None:
         doc = header.own.doc
+        if is_written_tu(text, header.own) and _PROVINCIAL_ISSUER.search(" ".join(header.issuer_lines)):
+            doc = as_provincial(doc)  # "Số 445-KL/TƯ" under "TỈNH ỦY THỪA THIÊN HUẾ"
         info.number, info.type, info.issuer_code, info.system = doc.number, doc.type, doc.issuer_code, doc.system
         info.source = "header"
         if info.date is None:  # "SỐ 16/2001/CT-TTG NGÀY 21 THÁNG 6 NĂM 2001" in the title

@@ -220,6 +220,8 @@ def find_mentions(text: str, numbers: list[NumberMatch], pats: Patterns) -> list
         if tw:
             main.type_word = _tidy_word(tw["tw"])
         _read_after(text, main)
+        if main.issuer and _PROVINCIAL_COMMITTEE.match(main.issuer) and is_written_tu(text, found):
+            main.doc = as_provincial(found.doc)  # "13-NQ/TƯ của Tỉnh ủy": the province's own committee
         if shared:
             # "Nghị quyết số 18, 19-NQ/TW": 18 shares the codes written after 19.
             base = found.start - len(before)
@@ -253,6 +255,29 @@ def _may_end_list(before: str) -> bool:
         if tail.endswith((",", ";")) or tail[-2:].casefold() == "và":
             return True
     return False
+
+
+# "TƯ" (Trung ương) is how texts write TW; a provincial committee that writes it of its own
+# documents ("Nghị quyết 13-NQ/TƯ của Tỉnh ủy", "Số 445-KL/TƯ" under "TỈNH ỦY ...") means TU.
+_PROVINCIAL_COMMITTEE = regex.compile(
+    r"(?:Ban Thường vụ[ \t]+|Ban Chấp hành Đảng bộ[ \t]+|BTV[ \t]+)?(?:Tỉnh|Thành)[ \t]+[uủ]+[yỷ](?!\p{L})",
+    regex.IGNORECASE,
+)
+_WRITTEN_TU = regex.compile(r"/[ \t]*T\.?Ư\.?$", regex.IGNORECASE)
+
+
+def is_written_tu(text: str, found: NumberMatch) -> bool:
+    """Whether a Party number's issuer is written "TƯ" or "T.Ư" (not "TW")."""
+    return (
+        found.doc.system == "party"
+        and found.doc.issuer_code == "TW"
+        and bool(_WRITTEN_TU.search(text, found.start, found.end))
+    )
+
+
+def as_provincial(doc: DocNumber) -> DocNumber:
+    """The same number issued by the provincial committee (TU)."""
+    return DocNumber(f"{doc.serial}-{doc.type}/TU", doc.system, doc.serial, doc.type, "TU", doc.year)
 
 
 @lru_cache(maxsize=1024)  # a text writes a few type words many times
