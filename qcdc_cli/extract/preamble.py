@@ -20,7 +20,7 @@ OPENING = regex.compile(
     regex.IGNORECASE,
 )
 SECTION = regex.compile(
-    r"^[\s*_#>]*+(?:(?:[IVXL]+|\d+(?:\.\d+)*|[a-zđ])[ \t]*[.\-–)/]|Điều[ \t]+\d+"
+    r"^[\s*_#>]*+(?:(?:[IVXL]+|\d{1,2}(?:\.\d+)*|[a-zđ])[ \t]*(?:[.–)]|[/\-](?![\p{L}\d]))|Điều[ \t]+\d+"
     r"|Chương[ \t]+[IVXL\d]+|PHẦN|Phần[ \t]+)",
 )
 SEPARATOR = regex.compile(r"^[\s\-_*=~·.]*$")

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 import regex
 
 from qcdc_cli.extract.dates import DATE_RE
 from qcdc_cli.extract.mentions import Patterns, RawMention, cues_starting
+from qcdc_cli.extract.preamble import Clause
 from qcdc_cli.knowledge.vocabulary import fold
 from qcdc_cli.models import ReportedRelation
 from qcdc_cli.read.normalize import LineIndex
@@ -252,6 +254,35 @@ def _is_metadata(gap: str) -> bool:
     return not _MAIN_VERBS.search(gap) and _METADATA.fullmatch(gap) is not None
 
 
+class Clauses:
+    """Opening clauses, asked "which clause holds pos?" in O(log n) (the last one that starts
+    at or before it and has not ended)."""
+
+    def __init__(self, clauses: list[Clause]) -> None:
+        self._clauses = sorted(clauses, key=lambda c: c.start)
+        self._starts = [c.start for c in self._clauses]
+
+    def find(self, pos: int) -> Clause | None:
+        i = bisect_right(self._starts, pos) - 1
+        while i >= 0 and i >= len(self._starts) - 64:
+            clause = self._clauses[i]
+            if pos < clause.end:
+                return clause
+            i -= 1
+        return None
+
+
+@cache
+def _new_object_regex(words_alt: str) -> regex.Pattern[str]:
+    """A number that opens a new object of a list: after ";", ",", "và", a line break or a
+    list mark, its type word ("; Kế hoạch số", "\n- Quyết định số"), at the end of the window."""
+    return regex.compile(
+        r"(?:[;,\n]|(?<!\p{L})(?:và|cùng))[ \t*_]*(?:(?:[-+•–]|\d{1,2}[.)]|[a-zđ]\))[ \t]*)?"
+        rf"(?:{words_alt})[ \t]*(?:(?:số|so)[ \t]*:?[ \t]*)?$",
+        regex.IGNORECASE,
+    )
+
+
 def _is_coordination(gap: str) -> bool:
     """True when `gap` joins two numbers in a list ("30-CT/TW, Kết luận số 120-KL/TW")."""
     gap = _PARENS.sub(" ", DATE_RE.sub(" ", gap))
@@ -266,8 +297,11 @@ def assign_relations(
     segment_subjects: dict[int, str | None],
     breaks: Breaks,
     lines: LineIndex,
+    clauses: Clauses | None = None,
 ) -> list[ReportedRelation]:
     """Give each mention its relation; return the relations the text reports between others."""
+    clauses = clauses or Clauses([])
+    new_object = _new_object_regex(pats.words_alt)
     reported: list[ReportedRelation] = []
     main_starts = [m.start for m in mentions if m.shared_with is None]
     position = {id(m): i for i, m in enumerate(mentions)}
@@ -300,6 +334,19 @@ def assign_relations(
                     and not _PARALLEL_CUE.search(text, max(p.end, cue.start - 20), cue.start)
                 ):
                     subject = p
+                elif subject is None and p.end <= cue.start and same_sentence(p.start, cue.start):
+                    # "Căn cứ Nghị quyết số 71/NQ-CP ... của Chính phủ ban hành Chương trình
+                    # hành động thực hiện Nghị quyết số 57-NQ/TW": inside a basis item, a cue
+                    # after the item's number states that number's relation, not the document's.
+                    clause = clauses.find(cue.start)
+                    if (
+                        clause is not None
+                        and clause.relation == "based_on"
+                        and cue.start >= clause.cue_end
+                        and p.start >= clause.start
+                        and not _PARALLEL_CUE.search(text, max(p.end, cue.start - 20), cue.start)
+                    ):
+                        subject = p
             if subject is not None:
                 reported.append(_reported(text, subject.doc.number, cue, m, lines, breaks))
                 assigned[i] = (subject.doc.number, cue.relation, cue.written)
@@ -321,7 +368,25 @@ def assign_relations(
                 continue
             assigned[i] = None
             continue
-        # No cue of its own: a number listed right after another shares its relation.
+        # No cue of its own: one more object of an opening clause ("Thực hiện Chỉ thị số
+        # 45-CT/TW ...; Kế hoạch số 204-KH/TU ... và Hướng dẫn số 12-HD/BTCTW ...") or an item
+        # of a basis list takes the relation the clause's cue states.
+        clause = clauses.find(m.start)
+        if (
+            clause is not None
+            and m.start >= clause.cue_end
+            and new_object.search(text, max(clause.start, m.start - 90), m.start)
+        ):
+            segment_subject = segment_subjects.get(m.segment)
+            if m.segment == 0 or segment_subject is None:
+                m.relation, m.cue = clause.relation, clause.cue
+                assigned[i] = ("self", clause.relation, clause.cue)
+            else:
+                cue_like = _Cue(m.start, m.start, clause.relation, clause.cue)
+                reported.append(_reported(text, segment_subject, cue_like, m, lines, breaks))
+                assigned[i] = (segment_subject, clause.relation, clause.cue)
+            continue
+        # A number listed right after another shares its relation.
         if prev is not None and assigned[prev] is not None:
             p = mentions[prev]
             if same_sentence(p.start, m.start) and _is_coordination(text[p.end : m.start]):

@@ -21,7 +21,8 @@ from bisect import bisect_left, bisect_right
 from qcdc_cli.extract.header import HeaderInfo, find_segments, read_header
 from qcdc_cli.extract.identity import pasted_title, self_info
 from qcdc_cli.extract.mentions import RawMention, find_mentions, patterns
-from qcdc_cli.extract.relations import Breaks, Ranges, assign_relations
+from qcdc_cli.extract.preamble import Clause
+from qcdc_cli.extract.relations import Breaks, Clauses, Ranges, assign_relations
 from qcdc_cli.knowledge.numbers import find_numbers
 from qcdc_cli.knowledge.vocabulary import Vocabulary
 from qcdc_cli.models import Extraction, Mention, Problem, Reference, ReportedRelation, Segment, relation_rank
@@ -45,6 +46,7 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
     segments: list[Segment] = []
     own_spans: set[int] = set()
     preamble: list[tuple[int, int]] = []
+    clauses: list[Clause] = []
     subjects: dict[int, str | None] = {}
     orig_lines = lines if clean is text else LineIndex(text)
     number_starts = [n.start for n in numbers]
@@ -59,6 +61,7 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
                 header.title = pasted_title(clean, s, e)
         headers.append(header)
         preamble.extend(header.preamble)
+        clauses.extend(header.clauses)
         if header.own is not None:
             own_spans.add(header.own.start)
         subjects[idx] = header.own.doc.number if header.own else None
@@ -76,7 +79,7 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
     breaks = Breaks(clean)
     own_ids = {id(m) for m in mentions if m.start in own_spans and m.shared_with is None}
     body_mentions = [m for m in mentions if id(m) not in own_ids and id(m.shared_with) not in own_ids]
-    reported = assign_relations(clean, body_mentions, pats, Ranges(preamble), subjects, breaks, lines)
+    reported = assign_relations(clean, body_mentions, pats, Ranges(preamble), subjects, breaks, lines, Clauses(clauses))
 
     me = self_info(headers[0], clean, mentions, vocab, lines)
     problems: list[Problem] = []
