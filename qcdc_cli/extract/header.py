@@ -21,7 +21,15 @@ from functools import cache
 import regex
 
 from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match
-from qcdc_cli.extract.preamble import OPENING, SECTION, SEPARATOR, Clause, basis_section, read_opening
+from qcdc_cli.extract.preamble import (
+    OPENING,
+    SECTION,
+    SEPARATOR,
+    Clause,
+    basis_section,
+    is_boilerplate,
+    read_opening,
+)
 from qcdc_cli.knowledge.numbers import NumberMatch
 from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.read.normalize import LineIndex
@@ -49,12 +57,6 @@ _NUMBER_PLACEHOLDER = regex.compile(
     r"(?:^|\|)[\s*_#>]*(?:Số|SỐ)[ \t]*:?[ \t.…_]*?"
     rf"(?P<codes>[/\-][ \t]*{_CODE_RUN}(?:[ \t]*[/\-][ \t]*{_CODE_RUN})*)",
     regex.MULTILINE,
-)
-# Navigation and account boilerplate of web pages, above or around the document.
-_BOILERPLATE = regex.compile(
-    r"đang tải|vui lòng|đăng nhập|đăng ký|tiện ích|nhảy đến|trang chủ|theo dõi|google news|chia sẻ|xem thêm"
-    r"|tải về|bình luận|ý kiến bạn đọc|multimedia|đọc báo|in bài",
-    regex.IGNORECASE,
 )
 _MOTTO = regex.compile(r"CỘNG SẢN VIỆT NAM|CỘNG H[ÒO]A|ĐỘC LẬP|HẠNH PHÚC|^\W*$")
 _ISSUER_WORDS = regex.compile(
@@ -89,6 +91,7 @@ class HeaderInfo:
     body_subject: str | None = None
     year: int | None = None  # the date line's year, also when day and month are left blank
     number_placeholder: str | None = None  # "/QĐ-UBND" of an unnumbered draft's "Số:    /QĐ-UBND"
+    own_source: str | None = None  # "header", "title" or "announcement": see SelfInfo.source
     clauses: list[Clause] = field(default_factory=list)  # opening clauses, each with its cue's relation
 
 
@@ -229,20 +232,22 @@ def read_header(
     zone = head[: max(zone_end_idx, 0)] if zone_end_idx is not None else head
     zone_end = zone[-1][1] if zone else start
     own_prefix = _own_prefix_regex(vocab)
-    title_end = _content_lines_end(text, head, 3)
-    if title_end >= _content_lines_end(text, all_lines.slice(0, HEADER_LINES + 1), HEADER_LINES):
-        title_end = start  # nothing after the first lines: a citation, not a title over a body
+    first_lines_end = _content_lines_end(text, head, 3)
+    if first_lines_end >= _content_lines_end(text, all_lines.slice(0, HEADER_LINES + 1), HEADER_LINES):
+        first_lines_end = start  # nothing after the first lines: a citation, not a title over a body
     for n in numbers:
         if n.start < start:
             continue
         if n.start >= zone_end:
             break
-        if _is_own_number(text, n, start, lines, own_prefix, title_end):
-            info.own = n
+        source = _is_own_number(text, n, start, lines, own_prefix, first_lines_end)
+        if source is not None:
+            info.own, info.own_source = n, source
             break
     if info.own is None and heading_idx is not None and info.heading is not None:
         heading_types = {code for _, code in vocab.type_words.get(fold(info.heading), ())}
         info.own = _number_in_title(text, head, heading_idx, numbers, heading_types, _name_before_regex(vocab))
+        info.own_source = "title" if info.own is not None else None
     _read_date_line(text, info, zone, head, end)
     if info.own is None:
         placeholder = _NUMBER_PLACEHOLDER.search(text, start, zone_end) if zone else None
@@ -313,7 +318,7 @@ def _first_opening(text: str, head: list[tuple[int, int]]) -> int | None:
     News") is not an opening."""
     for i, (ls, le) in enumerate(head):
         line = text[ls:le]
-        if OPENING.match(line) and len(line) > 30 and not _BOILERPLATE.search(line):
+        if OPENING.match(line) and len(line) > 30 and not is_boilerplate(line):
             return i
     return None
 
@@ -340,29 +345,30 @@ def _own_prefix_regex(vocab: Vocabulary) -> regex.Pattern[str]:
 
 def _is_own_number(
     text: str, n: NumberMatch, start: int, lines: LineIndex, own_prefix: regex.Pattern[str], title_end: int
-) -> bool:
-    """Whether "Số" (or "Số hiệu") is written right before `n`, on its line or, when `n`
-    opens its line, at the end of one of the two lines above (a header table cell wrapped
-    after "Số:"); or "Quy định số" opens one of the first lines (before `title_end`): a
-    title line that names its own document ("Quy định số 105-QĐ/TW, ngày ... của Bộ Chính trị")."""
+) -> str | None:
+    """How `n` is marked as the document's own number, if it is: "header" when "Số" (or "Số
+    hiệu") is written right before it, on its line or, when `n` opens its line, at the end
+    of one of the two lines above (a header table cell wrapped after "Số:"); "title" when
+    "Quy định số" opens one of the first lines (before `title_end`), a title line that names
+    its own document ("Quy định số 105-QĐ/TW, ngày ... của Bộ Chính trị về ...")."""
     line_no = lines.line(n.start)
     line_start = lines.line_start(line_no)
     before = text[max(line_start, start, n.start - 60) : n.start]
     found = own_prefix.search(before)
     if found:
-        return found["tw"] is None or n.start < title_end
+        return "header" if found["tw"] is None else "title" if n.start < title_end else None
     if before.strip(_CELL_NOISE):
-        return False
+        return None
     for k in (1, 2):
         if line_no - k < 1 or lines.line_start(line_no - k) < start:
-            return False
+            return None
         prev = text[lines.line_start(line_no - k) : lines.line_start(line_no - k + 1) - 1]
         found = own_prefix.search(prev[-60:])
         if found:
-            return found["tw"] is None or n.start < title_end
+            return "header" if found["tw"] is None else "title" if n.start < title_end else None
         if prev.strip(_CELL_NOISE + "-"):
-            return False
-    return False
+            return None
+    return None
 
 
 def _content_lines_end(text: str, head: list[tuple[int, int]], count: int) -> int:
@@ -370,7 +376,7 @@ def _content_lines_end(text: str, head: list[tuple[int, int]], count: int) -> in
     seen = 0
     for ls, le in head:
         line = text[ls:le]
-        if line.strip(_CELL_NOISE) and not _BOILERPLATE.search(line):
+        if line.strip(_CELL_NOISE) and not is_boilerplate(line):
             seen += 1
             if seen == count:
                 return le

@@ -36,7 +36,7 @@ def self_info(
         if is_written_tu(text, header.own) and _PROVINCIAL_ISSUER.search(" ".join(header.issuer_lines)):
             doc = as_provincial(doc)  # "Số 445-KL/TƯ" under "TỈNH ỦY THỪA THIÊN HUẾ"
         info.number, info.type, info.issuer_code, info.system = doc.number, doc.type, doc.issuer_code, doc.system
-        info.source = "header"
+        info.source = header.own_source or "header"
         if info.date is None:  # "SỐ 16/2001/CT-TTG NGÀY 21 THÁNG 6 NĂM 2001" in the title
             info.date = next((m.date for m in mentions if m.start == header.own.start), None)
             info.year = int(info.date[:4]) if info.date else info.year

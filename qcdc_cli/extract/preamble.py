@@ -29,6 +29,12 @@ _BODY_SUBJECT = regex.compile(
     r"|Hội đồng nhân dân|Đảng ủy|Tỉnh ủy|Thành ủy|Huyện ủy|Chi bộ|Thường trực)[^,.;]{0,120}?)"
     r"[ \t]+(?:ban hành|xây dựng|đề ra|triển khai|quyết định|chỉ thị)",
 )
+# Navigation and account boilerplate of web pages, above or around the document.
+_BOILERPLATE = regex.compile(
+    r"đang tải|vui lòng|đăng nhập|đăng ký|tiện ích|nhảy đến|trang chủ|theo dõi|google news|chia sẻ|xem thêm"
+    r"|tải về|bình luận|ý kiến bạn đọc|multimedia|đọc báo|in bài",
+    regex.IGNORECASE,
+)
 _PARENTHETICAL = regex.compile(r"\s*\([^()]*\)")
 # The relation an opening cue states of every object of its clause.
 _CLAUSE_RELATION = {
@@ -69,6 +75,11 @@ class Opening:
     spans: list[tuple[int, int]] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
     body_subject: str | None = None
+
+
+def is_boilerplate(line: str) -> bool:
+    """A web page's navigation line ("Để sử dụng toàn bộ tiện ích ...", "Nhảy đến nội dung")."""
+    return _BOILERPLATE.search(line) is not None
 
 
 def _is_upper_heading(line: str) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
+from qcdc_cli.extract.announce import read_announcement
 from qcdc_cli.extract.header import HeaderInfo, find_segments, read_header
 from qcdc_cli.extract.identity import pasted_title, self_info
 from qcdc_cli.extract.mentions import RawMention, find_mentions, patterns
@@ -76,6 +77,9 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
             )
         )
 
+    if headers[0].own is None:
+        _read_announcement(clean, mentions, pats.words_alt, headers[0], subjects, segments, own_spans, preamble)
+
     breaks = Breaks(clean)
     own_ids = {id(m) for m in mentions if m.start in own_spans and m.shared_with is None}
     body_mentions = [m for m in mentions if id(m) not in own_ids and id(m.shared_with) not in own_ids]
@@ -97,6 +101,29 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
         problems=problems,
         segments=segments,
     )
+
+
+def _read_announcement(
+    clean: str,
+    mentions: list[RawMention],
+    words_alt: str,
+    header: HeaderInfo,
+    subjects: dict[int, str | None],
+    segments: list[Segment],
+    own_spans: set[int],
+    preamble: list[tuple[int, int]],
+) -> None:
+    """A page without a header of its own: its identity and relations from the announcement."""
+    announced = read_announcement(clean, mentions, words_alt)
+    preamble.extend(announced.spans)
+    if announced.own is None:
+        return
+    header.own, header.own_source = announced.own.found, "announcement"
+    header.date = header.date or announced.date
+    if not header.issuer_lines and announced.issuer:
+        header.body_subject = announced.issuer
+    own_spans.add(announced.own.start)
+    subjects[0] = segments[0].number = announced.own.doc.number
 
 
 def _dedupe_reported(items: list[ReportedRelation]) -> list[ReportedRelation]:
