@@ -45,7 +45,7 @@ def check_paths(
     from qcdc_cli.app.pipeline import expand_paths
     from qcdc_cli.errors import InputError
     from qcdc_cli.extract.text import extract_text
-    from qcdc_cli.knowledge.vocabulary import load_vocabulary
+    from qcdc_cli.knowledge.registry import load_vocabulary
     from qcdc_cli.lint.lint import USES_KNOWLEDGE, lint
     from qcdc_cli.read.files import read_document
 

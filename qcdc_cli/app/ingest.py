@@ -34,7 +34,7 @@ from qcdc_cli.read.files import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from qcdc_cli.index.store import Derived, FileRows, KnownFile, Store
-    from qcdc_cli.knowledge.registry import Registry
+    from qcdc_cli.knowledge.schema import Registry
     from qcdc_cli.knowledge.vocabulary import Vocabulary
     from qcdc_cli.models import Extraction
 
