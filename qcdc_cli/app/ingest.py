@@ -323,9 +323,10 @@ EXTRACTOR_CODE = (
     "qcdc_cli.read",
     "qcdc_cli.knowledge",
     "qcdc_cli.extract",
+    "qcdc_cli.resolve",  # the rows of a file name its documents (resolve.split_units)
     "qcdc_cli.index",
 )
-DERIVE_CODE = (*EXTRACTOR_CODE, "qcdc_cli.resolve", "qcdc_cli.lineage", "qcdc_cli.app.ingest")
+DERIVE_CODE = (*EXTRACTOR_CODE, "qcdc_cli.lineage", "qcdc_cli.app.ingest")
 
 
 def extractor_key(vocab: Vocabulary) -> str:
