@@ -86,6 +86,25 @@ def check_paths(
     return Checked(reports, notes)
 
 
+def check_text(
+    text: str,
+    registry_paths: list[Path] | None = None,
+    rules: frozenset[str] | None = None,
+    path: str | None = None,
+) -> list[Diagnostic]:
+    """The findings of one draft's text against the registry (no index): what
+    `qcdc check` reports for a file with that text, for callers that hold text."""
+    from qcdc_cli.extract.text import extract_text
+    from qcdc_cli.knowledge.registry import load_vocabulary
+    from qcdc_cli.lint.lint import lint
+
+    paths = list(registry_paths or [])
+    vocab = load_vocabulary(paths)
+    extraction = extract_text(text, vocab)
+    knowledge = _knowledge(paths, vocab, None, [extraction], [])
+    return lint(text, extraction, vocab, knowledge=knowledge, rules=rules, path=path)
+
+
 def _knowledge(
     registry_paths: list[Path], vocab: Vocabulary, db: Path | None, extractions: list[Extraction], notes: list[str]
 ) -> Knowledge:
