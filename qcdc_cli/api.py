@@ -134,15 +134,16 @@ class Coverage:
     @classmethod
     def from_report(cls, report: dict[str, Any]) -> Coverage:
         fields = CoveringDocument.__dataclass_fields__
+
+        def document(d: dict[str, Any]) -> CoveringDocument:
+            kept: dict[str, Any] = {k: (tuple(v) if k == "via" else v) for k, v in d.items() if k in fields}
+            return CoveringDocument(**kept)
+
         return cls(
             root=report["root"],
             relations=tuple(report["relations"]),
             by_unit={
-                unit: tuple(
-                    CoveringDocument(**{k: (tuple(v) if k == "via" else v) for k, v in d.items() if k in fields})
-                    for d in docs
-                )
-                for unit, docs in report["provinces"].items()
+                unit: tuple(document(d) for d in docs) for unit, docs in report["provinces"].items()
             },
             missing=tuple(report["missing"]),
             covered=report["covered"],

@@ -69,12 +69,12 @@ def check_paths(
         extractions = [x for _, _, x in read if not isinstance(x, InputError)]
         knowledge = _knowledge(registry_paths, vocab, db, extractions, notes)
     reports = []
-    for path, text, outcome in read:
-        if isinstance(outcome, InputError) or text is None:
+    for path, draft_text, outcome in read:
+        if isinstance(outcome, InputError) or draft_text is None:
             reports.append(FileReport(str(path), error=str(outcome)))
             continue
-        found = lint(
-            text,
+        diagnostics = lint(
+            draft_text,
             outcome,
             vocab,
             knowledge=knowledge,
@@ -82,7 +82,7 @@ def check_paths(
             severities=severities,  # type: ignore[arg-type]
             path=os.path.abspath(path) if db is not None else str(path),  # as the index records it
         )
-        reports.append(FileReport(str(path), found, text))
+        reports.append(FileReport(str(path), diagnostics, draft_text))
     return Checked(reports, notes)
 
 

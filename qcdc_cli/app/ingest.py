@@ -561,8 +561,8 @@ def _derived(store: Store, vocab: Vocabulary, registry: Registry) -> Derived:
                 out.node_keys.append((loose(node.number), node.id))
     for link in graph.links():
         out.links.append((link.source, link.target, link.relation))
-        for seq, ev in enumerate(link.evidence):
-            out.evidence.append((link.source, link.target, seq, ev.path, ev.line, ev.text, ev.registry))
+        for seq, said in enumerate(link.evidence):
+            out.evidence.append((link.source, link.target, seq, said.path, said.line, said.text, said.registry))
     for issue in graph.issues:
         ev = issue.evidence
         out.issues.append(

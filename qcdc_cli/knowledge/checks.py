@@ -196,17 +196,17 @@ def cross_problems(registry: Registry, origins: Origins) -> Iterator[Problem]:
 
     # ---- terms: one per (body, term), known body
     term_keys: dict[tuple[str, str], int] = {}
-    for i, t in enumerate(registry.terms):
-        if (t.body, t.term) in term_keys:
-            yield again("terms", i, "term", term_keys[(t.body, t.term)], f"{t.body} {t.term}")
+    for i, term in enumerate(registry.terms):
+        if (term.body, term.term) in term_keys:
+            yield again("terms", i, "term", term_keys[(term.body, term.term)], f"{term.body} {term.term}")
         else:
-            term_keys[(t.body, t.term)] = i
-        if registry.issuer_info(t.body) is None:
-            yield report("terms", i, "body", f"{t.body!r} is not in the issuer table")
-        if t.confidence == "confirmed" and not t.sources:
+            term_keys[(term.body, term.term)] = i
+        if registry.issuer_info(term.body) is None:
+            yield report("terms", i, "body", f"{term.body!r} is not in the issuer table")
+        if term.confidence == "confirmed" and not term.sources:
             yield report("terms", i, "sources", "a confirmed term needs its sources")
-        if t.end is not None and t.end < t.start:
-            yield report("terms", i, "end", f"{t.end} is before the start {t.start}")
+        if term.end is not None and term.end < term.start:
+            yield report("terms", i, "end", f"{term.end} is before the start {term.start}")
 
     # ---- provinces: no two units of one name in force on the same day; links resolve
     by_name: dict[str, list[int]] = {}

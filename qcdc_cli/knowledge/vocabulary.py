@@ -132,8 +132,10 @@ class Vocabulary:
 
 
 class _Scoped(Protocol):
-    system: str
-    scope: str
+    @property
+    def system(self) -> str: ...
+    @property
+    def scope(self) -> str: ...
 
 
 def numbering_body(issuer_code: str, info: _Scoped | None) -> str:
