@@ -130,6 +130,20 @@ class ReportedRelation:
 
 
 @dataclass(slots=True)
+class NamedReference:
+    """A document named without its number: "Luật Thực hiện dân chủ ở cơ sở năm 2022",
+    "Hiến pháp năm 2013". `number` is set when the registry knows the name."""
+
+    name: str  # "Luật Thực hiện dân chủ ở cơ sở"
+    line: int
+    year: int | None = None  # "năm 2022", or the year of the date written after the name
+    date: str | None = None  # "ngày 19 tháng 6 năm 2015" written after the name
+    relation: str = "cites"
+    cue: str | None = None
+    number: str | None = None  # the registry's number for this name
+
+
+@dataclass(slots=True)
 class Problem:
     """Something in the text a reader should know about (not a crash)."""
 
@@ -158,6 +172,7 @@ class Extraction:
     reported_relations: list[ReportedRelation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
+    named_references: list[NamedReference] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `qcdc extract` (without the path)."""

@@ -84,7 +84,7 @@ class _Cue:
     written: str
 
 
-def _cue_before(text: str, pos: int, pats: Patterns) -> _Cue | None:
+def cue_before(text: str, pos: int, pats: Patterns) -> _Cue | None:
     """The last cue phrase that ends at most CUE_GAP characters before `pos`.
 
     Searched in a bounded window per number rather than over the whole text: cue words
@@ -277,7 +277,7 @@ def _new_object_regex(words_alt: str) -> regex.Pattern[str]:
     """A number that opens a new object of a list: after ";", ",", "và", a line break or a
     list mark, its type word ("; Kế hoạch số", "\n- Quyết định số"), at the end of the window."""
     return regex.compile(
-        r"(?:[;,\n]|(?<!\p{L})(?:và|cùng))[ \t*_]*(?:(?:[-+•–]|\d{1,2}[.)]|[a-zđ]\))[ \t]*)?"
+        r"(?:[;,:\n]|(?<!\p{L})(?:và|cùng))[ \t*_]*(?:(?:[-+•–]|\d{1,2}[.)]|[a-zđ]\))[ \t]*)?"
         rf"(?:{words_alt})[ \t]*(?:(?:số|so)[ \t]*:?[ \t]*)?$",
         regex.IGNORECASE,
     )
@@ -315,7 +315,7 @@ def assign_relations(
             continue  # takes the relation of the number whose codes it shares, below
         # The governing cue: the last cue before the number, close and in the same sentence,
         # with no other number between them (that number takes the cue for itself).
-        cue = _cue_before(text, m.start, pats)
+        cue = cue_before(text, m.start, pats)
         if cue is not None and (
             not same_sentence(cue.start, m.start)
             or bisect_left(main_starts, m.start) > bisect_left(main_starts, cue.end)

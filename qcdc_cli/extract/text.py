@@ -22,6 +22,7 @@ from qcdc_cli.extract.announce import read_announcement
 from qcdc_cli.extract.header import HeaderInfo, find_segments, read_header
 from qcdc_cli.extract.identity import pasted_title, self_info
 from qcdc_cli.extract.mentions import RawMention, find_mentions, patterns
+from qcdc_cli.extract.named import find_named
 from qcdc_cli.extract.preamble import Clause
 from qcdc_cli.extract.relations import Breaks, Clauses, Ranges, assign_relations
 from qcdc_cli.knowledge.numbers import find_numbers
@@ -85,14 +86,17 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
     body_mentions = [m for m in mentions if id(m) not in own_ids and id(m.shared_with) not in own_ids]
     reported = assign_relations(clean, body_mentions, pats, Ranges(preamble), subjects, breaks, lines, Clauses(clauses))
 
+    named = find_named(clean, vocab, pats, Ranges(preamble), clauses, breaks, lines)
     me = self_info(headers[0], clean, mentions, vocab, lines)
     problems: list[Problem] = []
     references = _group(norm, body_mentions, me.number, problems, orig_lines)
-    if me.number is None:
+    if me.number is None and me.number_placeholder is None:  # a draft's "Số:    /QĐ-UBND" is not missing
         problems.append(Problem("no-own-number", "the text has no document number of its own"))
     if clean is not text:
         for r in reported:
             r.line = orig_lines.line(norm.to_original(lines.line_start(r.line)))
+        for n in named:
+            n.line = orig_lines.line(norm.to_original(lines.line_start(n.line)))
     reported = _dedupe_reported(reported)
     return Extraction(
         self=me,
@@ -100,6 +104,7 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
         reported_relations=reported,
         problems=problems,
         segments=segments,
+        named_references=named,
     )
 
 
