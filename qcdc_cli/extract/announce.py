@@ -19,11 +19,16 @@ import regex
 
 from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match
 from qcdc_cli.extract.mentions import RawMention
-from qcdc_cli.extract.preamble import is_boilerplate
+from qcdc_cli.extract.preamble import Clause, is_boilerplate
 
 ANNOUNCE_WITHIN = 2500  # characters: an announcement opens the page (after its headline)
 
 _SENTENCE_END = regex.compile(r"[.!?](?=\s|$)|\n")
+# A list of what a body has carried out, before the plan that follows from it.
+_DEPLOYED = regex.compile(
+    r"(?<!\p{L})(?P<cue>triển khai thực hiện|triển khai|thực hiện|quán triệt)(?!\p{L})[^.:;\n]{0,80}:", regex.IGNORECASE
+)
+_LIST_END = regex.compile(r"[.!?](?=\s|$)|\n[ \t]*\n")
 _PARAGRAPH_START = regex.compile(r"\n|^", regex.REVERSE)
 _FULL_DATE = regex.compile(r"(?<!\p{L})(?:ngày)[ \t]+" + DATE_PATTERN, regex.IGNORECASE)
 _SUBJECT = regex.compile(
@@ -42,6 +47,7 @@ class Announcement:
     date: str | None = None
     issuer: str | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)  # sentences that state its relations
+    clauses: list[Clause] = field(default_factory=list)  # lists of what it carries out
 
 
 @cache
@@ -92,6 +98,12 @@ def read_announcement(text: str, mentions: list[RawMention], words_alt: str) -> 
                 text, max(_paragraph_start(text, found.start()), found.start() - 120), found.end()
             )
             out.issuer = subject["org"].strip() if subject else None
+            paragraph = _paragraph_start(text, found.start())
+            for d in _DEPLOYED.finditer(text, paragraph, found.start()):
+                # "đã triển khai các văn bản: Chỉ thị 45-CT/TW; Kế hoạch 204-KH/TU. Theo đó, ban hành ..."
+                end = _sentence_end(text, d.end(), stops=_LIST_END)
+                out.spans.append((d.start(), end))
+                out.clauses.append(Clause(d.start(), d.end(), end, "implements", d["cue"]))
             break
     for s in sentence.finditer(text, 0, limit):
         out.spans.append((s.start(), _sentence_end(text, s.end())))
@@ -106,8 +118,8 @@ def _paragraph_start(text: str, pos: int) -> int:
     return found.end() if found else max(0, pos - 1500)
 
 
-def _sentence_end(text: str, pos: int) -> int:
-    found = _SENTENCE_END.search(text, pos, min(len(text), pos + 1500))
+def _sentence_end(text: str, pos: int, stops: regex.Pattern[str] = _SENTENCE_END) -> int:
+    found = stops.search(text, pos, min(len(text), pos + 1500))
     return found.start() if found else min(len(text), pos + 1500)
 
 

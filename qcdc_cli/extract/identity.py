@@ -40,6 +40,8 @@ def self_info(
         if info.date is None:  # "SỐ 16/2001/CT-TTG NGÀY 21 THÁNG 6 NĂM 2001" in the title
             info.date = next((m.date for m in mentions if m.start == header.own.start), None)
             info.year = int(info.date[:4]) if info.date else info.year
+    if info.year is None and info.date:
+        info.year = int(info.date[:4])
     if header.issuer_lines:
         info.issuer = header.issuer_lines[-1]
     elif header.body_subject:

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 import regex
 
-from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match
+from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match, iso_date
 from qcdc_cli.knowledge.numbers import NumberMatch
 from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.models import DocNumber
@@ -183,6 +183,11 @@ def _read_after(text: str, m: RawMention) -> None:
             m.date = date_from_match(om)
             m.issuer = _clean_org(om["org"], m)
             pos = om.end()
+    if m.date is None and _first_after(text, pos, window_end, " \t,").casefold() in "do":
+        em = _ENGLISH_DATE.match(text, pos, window_end)  # an English page: "dated March 3, 2016"
+        if em:
+            m.date = english_date(em)
+            pos = em.end()
     if m.issuer is None and _first_after(text, pos, window_end, " \t),").casefold() in _ORG_FIRST:
         om = _AFTER_ORG.match(text, pos, window_end)
         if om:
@@ -198,6 +203,24 @@ def _read_after(text: str, m: RawMention) -> None:
         m.term = m.term or tm["term"].upper()
         pos = tm.end()
     m.meta_end = pos
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")  # fmt: skip
+_MONTH_NAMES = "|".join(_MONTHS) + "|" + "|".join(m[:3] + r"\.?" for m in _MONTHS)
+_ENGLISH_DATE = regex.compile(
+    r"[ \t]*,?[ \t]*(?:dated|of|on)[ \t]+(?:"
+    rf"(?P<em>{_MONTH_NAMES})[ \t]+(?P<ed>\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(?P<ey>\d{{4}})"
+    rf"|(?P<ed2>\d{{1,2}})(?:st|nd|rd|th)?[ \t]+(?P<em2>{_MONTH_NAMES}),?[ \t]+(?P<ey2>\d{{4}}))(?!\d)",
+    regex.IGNORECASE,
+)
+
+
+def english_date(m: regex.Match[str]) -> str | None:
+    """ISO date of an _ENGLISH_DATE match ("March 3, 2016", "3rd March 2016")."""
+    month = (m["em"] or m["em2"]).casefold().rstrip(".")[:3]
+    index = next(i for i, name in enumerate(_MONTHS) if name.startswith(month)) + 1
+    return iso_date(int(m["ey"] or m["ey2"]), index, int(m["ed"] or m["ed2"]))
 
 
 def _clean_org(org: str, m: RawMention) -> str | None:

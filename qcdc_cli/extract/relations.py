@@ -283,6 +283,12 @@ def _new_object_regex(words_alt: str) -> regex.Pattern[str]:
     )
 
 
+@cache
+def _first_object(words_alt: str) -> regex.Pattern[str]:
+    """What lies between a clause's cue and its first object: "Thi hành Nghị định số "."""
+    return regex.compile(rf"[ \t\n*_:]*(?:(?:{words_alt})[ \t\n]*(?:(?:số|so)[ \t]*:?[ \t\n]*)?)?", regex.IGNORECASE)
+
+
 def _is_coordination(gap: str) -> bool:
     """True when `gap` joins two numbers in a list ("30-CT/TW, Kết luận số 120-KL/TW")."""
     gap = _PARENS.sub(" ", DATE_RE.sub(" ", gap))
@@ -375,7 +381,13 @@ def assign_relations(
         if (
             clause is not None
             and m.start >= clause.cue_end
-            and new_object.search(text, max(clause.start, m.start - 90), m.start)
+            and (
+                new_object.search(text, max(clause.start, m.start - 90), m.start)
+                or (
+                    m.start - clause.cue_end < 40
+                    and _first_object(pats.words_alt).fullmatch(text, clause.cue_end, m.start)
+                )
+            )
         ):
             segment_subject = segment_subjects.get(m.segment)
             if m.segment == 0 or segment_subject is None:

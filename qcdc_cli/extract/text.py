@@ -80,6 +80,7 @@ def extract_text(text: str, vocab: Vocabulary) -> Extraction:
 
     if headers[0].own is None:
         _read_announcement(clean, mentions, pats.words_alt, headers[0], subjects, segments, own_spans, preamble)
+        clauses.extend(headers[0].clauses)
 
     breaks = Breaks(clean)
     own_ids = {id(m) for m in mentions if m.start in own_spans and m.shared_with is None}
@@ -121,6 +122,7 @@ def _read_announcement(
     """A page without a header of its own: its identity and relations from the announcement."""
     announced = read_announcement(clean, mentions, words_alt)
     preamble.extend(announced.spans)
+    header.clauses = announced.clauses
     if announced.own is None:
         return
     header.own, header.own_source = announced.own.found, "announcement"
