@@ -47,6 +47,7 @@ _DATE_LINE = regex.compile(
 )
 # A date line whose place is not where _DATE_LINE looks ("... 09-NQ/TW Hà Nội, ngày ...").
 _BARE_DATE = regex.compile(r"(?<!\p{L})(?:ngày)\s+" + DATE_PATTERN, regex.IGNORECASE)
+_ISSUED_ON = regex.compile(r"(?<!\p{L})ngày ban hành[ \t|:]*" + DATE_PATTERN, regex.IGNORECASE)
 # An unsigned draft leaves the day and month blank: "ngày    tháng    năm 2026", "ngày ... tháng ... năm 2026".
 _BLANK_DATE = regex.compile(
     r"(?<!\p{L})ngày[ \t.…_]*+tháng[ \t.…_]*+năm[ \t]*(?P<y>(?:19|20)\d\d)(?!\d)", regex.IGNORECASE
@@ -445,3 +446,7 @@ def _read_date_line(
         if blank:
             info.year = int(blank["y"])
             return
+    issued = _ISSUED_ON.search(text, zone[0][0], zone[-1][1]) if zone else None
+    if issued:  # a legal portal's metadata table: "| Ngày ban hành | 29/12/2025 |"
+        info.date = date_from_match(issued)
+        info.year = int(info.date[:4]) if info.date else None
