@@ -233,9 +233,9 @@ def read_header(
     zone = head[: max(zone_end_idx, 0)] if zone_end_idx is not None else head
     zone_end = zone[-1][1] if zone else start
     own_prefix = _own_prefix_regex(vocab)
+    # a title line is one of the first lines, and a body follows it (a text of one line
+    # "Quy định số 11-QĐi/TW ..." is a citation)
     first_lines_end = _content_lines_end(text, head, 3)
-    if first_lines_end >= _content_lines_end(text, all_lines.slice(0, HEADER_LINES + 1), HEADER_LINES):
-        first_lines_end = start  # nothing after the first lines: a citation, not a title over a body
     for n in numbers:
         if n.start < start:
             continue
@@ -243,7 +243,9 @@ def read_header(
             break
         source = _is_own_number(text, n, start, lines, own_prefix, first_lines_end)
         if source is not None:
-            info.own, info.own_source = n, source
+            # "Nghị quyết số: 09-NQ/TW Hà Nội, ngày ..." above the heading is the header
+            header_line = source == "title" and heading_idx is not None and n.start < head[heading_idx][0]
+            info.own, info.own_source = n, "header" if header_line else source
             break
     if info.own is None and heading_idx is not None and info.heading is not None:
         heading_types = {code for _, code in vocab.type_words.get(fold(info.heading), ())}
@@ -357,7 +359,9 @@ def _is_own_number(
     before = text[max(line_start, start, n.start - 60) : n.start]
     found = own_prefix.search(before)
     if found:
-        return "header" if found["tw"] is None else "title" if n.start < title_end else None
+        if found["tw"] is None:
+            return "header"
+        return "title" if n.start < title_end and _body_follows(text, lines, line_no) else None
     if before.strip(_CELL_NOISE):
         return None
     for k in (1, 2):
@@ -366,7 +370,7 @@ def _is_own_number(
         prev = text[lines.line_start(line_no - k) : lines.line_start(line_no - k + 1) - 1]
         found = own_prefix.search(prev[-60:])
         if found:
-            return "header" if found["tw"] is None else "title" if n.start < title_end else None
+            return "header" if found["tw"] is None else None
         if prev.strip(_CELL_NOISE + "-"):
             return None
     return None
@@ -382,6 +386,22 @@ def _content_lines_end(text: str, head: list[tuple[int, int]], count: int) -> in
             if seen == count:
                 return le
     return head[-1][1] if head else 0
+
+
+_CLOSED = regex.compile(r"[.:;!?”\"][\s*_]*$")
+_OPENS_BLOCK = regex.compile(r"^[\s*_#>|-]*\p{Lu}")
+
+
+def _body_follows(text: str, lines: LineIndex, line_no: int) -> bool:
+    """Whether a new block follows line `line_no` (a title line is followed by a body; "Kết
+    luận số 120-KL/TW, ngày\n07/01/2016 ..." is one citation wrapped over two lines)."""
+    starts = lines.starts
+    line = text[starts[line_no - 1] : starts[line_no] - 1] if line_no < len(starts) else ""
+    for k in range(line_no, min(len(starts), line_no + 8)):
+        nxt = text[starts[k] : starts[k + 1] - 1 if k + 1 < len(starts) else len(text)]
+        if nxt.strip(_CELL_NOISE) and not is_boilerplate(nxt):
+            return bool(_CLOSED.search(line) or _OPENS_BLOCK.match(nxt))
+    return False
 
 
 _TITLE_NUMBER = regex.compile(r"(?<!\p{L})(?:SỐ|số|Số)[ \t]*:?[ \t]*$")

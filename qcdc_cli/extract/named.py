@@ -22,7 +22,7 @@ from qcdc_cli.read.normalize import LineIndex
 # Words that end a name: what follows a name in a citation, not part of it.
 _STOP = (
     r"ngày|năm|số|của|đã|được|và|về|do|tại|có|thì|là|này|hiện hành|quy định|hướng dẫn|để|nhằm|theo"
-    r"|trong|đối với|với|cho|khi|các|những"
+    r"|trong|đối với|với|cho|khi|các|những|đến|tới|vào|từ|bằng"
 )
 _NAMED = regex.compile(
     r"(?<!\p{L})(?P<name>(?:Bộ luật|Luật|Pháp lệnh)[ \t]+\p{Lu}\p{L}*"
@@ -56,7 +56,7 @@ def find_named(
         date = date_from_match(m) if m["d"] or m["wd"] else None
         year = int(m["year"]) if m["year"] else int(date[:4]) if date else None
         relation, cue = _relation(text, m.start(), pats, preamble, in_clause, breaks)
-        known = vocab.named_documents.get(fold(name))
+        name, known = _known_prefix(name, vocab)
         ref = NamedReference(
             name=name,
             line=lines.line(m.start()),
@@ -73,6 +73,17 @@ def find_named(
         elif relation_rank(relation) < relation_rank(old.relation):
             old.relation, old.cue = relation, cue
     return list(found.values())
+
+
+def _known_prefix(name: str, vocab: Vocabulary) -> tuple[str, tuple[str, str | None] | None]:
+    """The longest leading part of `name` that is a registry title, with its entry: "Luật
+    Thực hiện dân chủ ở cơ sở tại địa phương" is "Luật Thực hiện dân chủ ở cơ sở"."""
+    words = name.split(" ")
+    for k in range(len(words), 1, -1):
+        known = vocab.named_documents.get(fold(" ".join(words[:k])))
+        if known is not None:
+            return " ".join(words[:k]), known
+    return name, None
 
 
 def _relation(

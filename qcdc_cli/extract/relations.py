@@ -94,9 +94,18 @@ def cue_before(text: str, pos: int, pats: Patterns) -> _Cue | None:
     candidates = [m for m in _cue_matches(text, lo, pos, pats) if pos - m.end() <= CUE_GAP]
     for found in reversed(candidates):
         cue = _valid_cue(text, found, pats)
-        if cue is not None:
+        if cue is not None and not _is_type_word_of(text, cue, pos, pats):
             return cue
     return None
+
+
+def _is_type_word_of(text: str, cue: _Cue, pos: int, pats: Patterns) -> bool:
+    """Whether the cue is the type word of the number at `pos`: "Hướng dẫn số 12-HD/BTCTW"
+    names a guide; it does not say the document guides anything."""
+    if pos - cue.end > 12:
+        return False
+    word = pats.type_word_before.match(text, cue.start, pos)
+    return word is not None and word.start() == cue.start
 
 
 def _cue_matches(text: str, lo: int, hi: int, pats: Patterns) -> list[regex.Match[str]]:
