@@ -365,3 +365,34 @@ def test_named_documents(text, expected, vocab):
 def test_named_with_its_number_is_the_number(vocab):
     x = extract_text("Căn cứ Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15 ngày 10/11/2022;", vocab)
     assert [(r.number, r.relation) for r in x.references] == [("10/2022/QH15", "based_on")]
+
+
+# ---- drafts, as `qcdc check` reads them ------------------------------------------------
+
+UNSIGNED_DRAFT = (
+    "ỦY BAN NHÂN DÂN\nHUYỆN QUỲNH LƯU\n-------\nSố:    /QĐ-UBND\nQuỳnh Lưu, ngày    tháng    năm 2026\n"
+    "DỰ THẢO\nQUYẾT ĐỊNH\nVề việc ban hành quy chế làm việc\n"
+    "Căn cứ Quyết định số 15/QĐ-UBND ngày 10/3/2027 của Ủy ban nhân dân tỉnh;\nQUYẾT ĐỊNH:\nĐiều 1. Ban hành.\n"
+)
+FLAT_DRAFT = (
+    "HUYỆN ỦY YÊN THÀNH\n*\nSố 17-KH/HU    Yên Thành, ngày 02 tháng 4 năm 2026\nKẾ HOẠCH\n"
+    "tổ chức Đại hội chi bộ\nThực hiện Kế hoạch số 40-KH/TU ngày 05/5/2026 của Tỉnh ủy, Ban Thường vụ ban hành.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        (UNSIGNED_DRAFT, {"QC008"}, {"QC010", "QC011", "QC012"}),
+        (FLAT_DRAFT, {"QC008"}, {"QC010", "QC011", "QC012"}),
+    ],
+    ids=["placeholders", "flattened-header"],
+)
+def test_draft_header_findings(text, present, absent, vocab):
+    """A placeholder is not a missing number, a blank day and month still give the year, and
+    a flattened header keeps its date: no false QC010/QC011, and QC008 still sees the date."""
+    from qcdc_cli.lint.lint import lint
+
+    codes = {g.code for g in lint(text, extract_text(text, vocab), vocab)}
+    assert present <= codes
+    assert not absent & codes

@@ -47,6 +47,9 @@ _DATE_LINE = regex.compile(
 )
 # A date line whose place is not where _DATE_LINE looks ("... 09-NQ/TW Hà Nội, ngày ...").
 _BARE_DATE = regex.compile(r"(?<!\p{L})(?:ngày)\s+" + DATE_PATTERN, regex.IGNORECASE)
+_PLACE_BEFORE = regex.compile(
+    _CELL_START + r"[\s*_]*+(?P<place>\p{Lu}[\p{L} .'\-]{1,50}?)[ \t]*,[ \t]*$", regex.MULTILINE
+)
 _ISSUED_ON = regex.compile(r"(?<!\p{L})ngày ban hành[ \t|:]*" + DATE_PATTERN, regex.IGNORECASE)
 # An unsigned draft leaves the day and month blank: "ngày    tháng    năm 2026", "ngày ... tháng ... năm 2026".
 _BLANK_DATE = regex.compile(
@@ -465,6 +468,8 @@ def _read_date_line(
         blank = _BLANK_DATE.search(text, ls, hi)
         if blank:
             info.year = int(blank["y"])
+            place = _PLACE_BEFORE.search(text, ls, blank.start())  # "Quỳnh Lưu, ngày    tháng ..."
+            info.place = (_strip_markdown(place["place"]).strip() or None) if place else None
             return
     issued = _ISSUED_ON.search(text, zone[0][0], zone[-1][1]) if zone else None
     if issued:  # a legal portal's metadata table: "| Ngày ban hành | 29/12/2025 |"
