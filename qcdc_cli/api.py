@@ -142,9 +142,7 @@ class Coverage:
         return cls(
             root=report["root"],
             relations=tuple(report["relations"]),
-            by_unit={
-                unit: tuple(document(d) for d in docs) for unit, docs in report["provinces"].items()
-            },
+            by_unit={unit: tuple(document(d) for d in docs) for unit, docs in report["provinces"].items()},
             missing=tuple(report["missing"]),
             covered=report["covered"],
             gazetteer=report["gazetteer"],
