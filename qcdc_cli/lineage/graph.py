@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from qcdc_cli.models import Mention, Reference
 
 Direction = Literal["up", "down", "both"]
+# the links a folding path may follow: each step carries out the one above it
+IMPLEMENTING = frozenset({"implements", "guides", "continues"})
 
 
 @dataclass(slots=True)
@@ -302,58 +304,6 @@ class LineageGraph:
             found.append(cycle[i:] + cycle[:i])
         return sorted(found)
 
-    def shortcuts(self) -> set[tuple[str, str]]:
-        """Links that another path already implies: 13-KH/ĐUK → 120-KL/TW when
-        13-KH/ĐUK → 26-KH/TU → 120-KL/TW exists. Folding them lets a chain read in order.
-
-        A link a text states is folded only by a path whose first step a text states
-        too (the document names the parent it goes through): the registry's background
-        (120-KL/TW continues 65-KL/TW) never hides what a document says of itself
-        (120-KL/TW continues 30-CT/TW)."""
-        import networkx as nx
-
-        g = self._g
-        stated = {
-            (u, v)
-            for u, nbrs in g._succ.items()
-            for v, data in nbrs.items()
-            if any(ev.registry is None for ev in data["link"].evidence)
-        }
-        if nx.is_directed_acyclic_graph(g):
-            dag, part_of, cyclic = g, None, set()
-        else:  # documents on a cycle become one node of a DAG of strongly connected parts
-            dag = nx.condensation(g)
-            part_of = dag.graph["mapping"]
-            cyclic = {n for n, c in part_of.items() if len(dag.nodes[c]["members"]) > 1}
-        # what each node leads up to, children before parents: a citation graph is
-        # shallow, so these sets stay small and each link costs a few lookups
-        above: dict = {}
-        for node in reversed(list(nx.topological_sort(dag))):
-            reach: set = set()
-            for v in dag._succ[node]:
-                reach.add(v)
-                reach |= above[v]
-            above[node] = reach
-        out = set()
-        for u, nbrs in g._succ.items():
-            for w in nbrs:
-                first = stated if (u, w) in stated else None
-                if u in cyclic:
-                    # a path back through `u` does not count: search, avoiding it
-                    found = _other_path(g, u, w, first)
-                elif part_of is None:
-                    found = any(v != w and (first is None or (u, v) in first) and w in above[v] for v in nbrs)
-                else:
-                    # `u` is on no cycle, so no path from its parents comes back to it
-                    pw = part_of[w]
-                    found = any(
-                        v != w and (first is None or (u, v) in first) and (part_of[v] == pw or pw in above[part_of[v]])
-                        for v in nbrs
-                    )
-                if found:
-                    out.add((u, w))
-        return out
-
     # ---- the trace
 
     def trace(
@@ -394,6 +344,10 @@ class LineageGraph:
                         all_links[(u, v)] = data["link"]
                         if (u, v) in cut:
                             folded[(u, v)] = data["link"]
+        own = {k: self._own_first(lk) for k, lk in all_links.items()}
+        for tree in trees.values():
+            _repoint(tree, own)
+        all_links, folded = own, {k: own[k] for k in folded}
         view = self._view(shown, relations)
         return Trace(
             target=ident,
@@ -410,21 +364,56 @@ class LineageGraph:
             speakers=view.speakers,
         )
 
+    def _own_first(self, link: Link) -> Link:
+        """The link with the citing document's own lines first, then what other
+        documents report of it, then the registry: a plan's title says more of what it
+        implements than another file's account of it."""
+        if len(link.evidence) < 2:
+            return link
+        path = self.node(link.source).path if link.source in self._g else None
+
+        def own(ev: Evidence) -> bool:
+            if ev.registry is not None or ev.path is None:
+                return False
+            who = said_by(self.speakers, ev)
+            return who == link.source if who is not None else ev.path == path
+
+        first = [ev for ev in link.evidence if own(ev)]
+        if not first or link.evidence[: len(first)] == first:
+            return link
+        rest = [ev for ev in link.evidence if not own(ev)]
+        return Link(link.source, link.target, link.relation, first + rest)
+
+
+def _repoint(tree: TreeNode, links: Mapping[tuple[str, str], Link]) -> None:
+    """Make a tree's links the reordered copies a trace returns."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if node.via is not None:
+            node.via = links.get((node.via.source, node.via.target), node.via)
+        stack.extend(node.children)
+
 
 class _Shortcuts:
-    """The links `LineageGraph.shortcuts` folds, decided one link at a time as a trace
-    asks about it, by a search upwards from the link's source. A trace of 30-CT/TW
-    --depth 1 asks about a few hundred links of a 100,000-document graph; the upward
-    search stays among what the source cites, which in a citation graph is little.
+    """The links a trace folds, decided one link at a time as the trace asks about it.
 
-    Searched in the whole graph (links of `relations` only): a path between two
-    documents of a trace's part is inside that part, since everything on it leads up
-    to (down: reaches) the traced document too, so the answers are those of
-    `shortcuts()` on the part."""
+    A link u → w is a shortcut when a longer path of implementing links (implements,
+    guides, continues) leads from u to w: 13-KH/ĐUK → 120-KL/TW beside 13-KH/ĐUK
+    implements 26-KH/TU implements 120-KL/TW. A `based_on` or `cites` step never makes
+    one ("Căn cứ 10-CT/TW" + 10-CT/TW continues 30-CT/TW does not imply that the plan
+    implements 30-CT/TW), and a link a text states is folded only by a path whose first
+    step a text states too: the registry's background never hides what a document says.
+
+    Decided by a search upwards from the link's source, remembered: a trace of 30-CT/TW
+    --depth 1 asks about a few hundred links of a 100,000-document graph, and the
+    search stays among what the source implements. Searched in the whole graph (links
+    of `relations` only): a path between two documents of a trace's part is inside
+    that part, so the answers are those of the same rule on the part."""
 
     def __init__(self, g: nx.DiGraph, relations: Sequence[str] | None) -> None:
         self._succ = g._succ
-        self._allowed = set(relations) if relations is not None else None
+        self._chain = IMPLEMENTING if relations is None else IMPLEMENTING & set(relations)
         self._known: dict[tuple[str, str], bool] = {}
         self._up: dict[str, dict[str, bool]] = {}
         self._above: dict[str, set[str]] = {}
@@ -434,7 +423,7 @@ class _Shortcuts:
         if found is None:
             u, w = edge  # type: ignore[misc]
             up = self.parents(u)
-            first_stated = up[w] if w in up else _stated(self._succ[u][w]["link"])
+            first_stated = _stated(self._succ[u][w]["link"])
             above = [self.above(v) for v, stated in up.items() if v != w and (stated or not first_stated)]
             # on a cycle, a path back through `u` does not count: search, avoiding it
             cyclic = any(u in a for a in above)
@@ -443,19 +432,19 @@ class _Shortcuts:
         return found
 
     def parents(self, node: str) -> dict[str, bool]:
-        """What `node` links to (by `relations`), and whether a text states each link."""
+        """What `node` implements, guides or continues (within `relations`), and whether a
+        text states each link: the steps a folding path can take."""
         found = self._up.get(node)
         if found is None:
-            allowed = self._allowed
+            chain = self._chain
             found = self._up[node] = {
-                v: _stated(data["link"])
-                for v, data in self._succ[node].items()
-                if allowed is None or data["link"].relation in allowed
+                v: _stated(data["link"]) for v, data in self._succ[node].items() if data["link"].relation in chain
             }
         return found
 
     def above(self, node: str) -> set[str]:
-        """Everything `node` leads up to, remembered: a plan's siblings share it."""
+        """Everything `node` leads up to by implementing links, remembered: a plan's
+        siblings share it."""
         found = self._above.get(node)
         if found is None:
             found = self._above[node] = set()
@@ -468,7 +457,8 @@ class _Shortcuts:
         return found
 
     def _other_path(self, u: str, w: str, first_stated: bool) -> bool:
-        """`_other_path` with the first link stated by a text when `first_stated`."""
+        """A path of two or more implementing links from `u` to `w` not through `u`
+        again, its first link stated by a text when `first_stated`."""
         first = self.parents(u)
         return _longer_path(self.parents, u, w, lambda v: first[v] or not first_stated)
 
@@ -476,11 +466,6 @@ class _Shortcuts:
 def _stated(link: Link) -> bool:
     """Does a text state this link (not only the registry)?"""
     return any(ev.registry is None for ev in link.evidence)
-
-
-def _other_path(g: nx.DiGraph, u: str, w: str, first: set[tuple[str, str]] | None) -> bool:
-    """Is `w` reachable from `u` by two or more hops (first hop in `first`, if given)?"""
-    return _longer_path(g.successors, u, w, lambda v: first is None or (u, v) in first)
 
 
 def _longer_path(next_of: Callable[[str], Iterable[str]], u: str, w: str, first_ok: Callable[[str], bool]) -> bool:
