@@ -13,7 +13,7 @@ from qcdc_cli.knowledge.registry import Registry, RegistryDocument, Term, load_r
 from qcdc_cli.knowledge.vocabulary import Vocabulary
 from qcdc_cli.lineage.graph import LineageGraph
 from qcdc_cli.models import Extraction, Link, Mention, Reference, ReportedRelation, Segment, SelfInfo
-from qcdc_cli.resolve.resolve import parse_number
+from qcdc_cli.resolve.resolve import parts_of as parse_number
 
 # Central Committee terms (numbering restarts at each; ../shared/research/domain-vn.md §1.5).
 TW_TERMS = [

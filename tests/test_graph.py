@@ -369,7 +369,7 @@ typed_links = st.lists(
 def test_trace_folds_as_the_whole_part_s_shortcuts_do(edges, ident, way, depth, relations):
     """A trace decides folding link by link and reads only `depth` + 1 levels; the same
     tree as from its whole part and that part's `shortcuts()`."""
-    from qcdc_cli.lineage.graph import _tree
+    from qcdc_cli.lineage.trace import _tree
 
     graph = LineageGraph()
     graph.add_node(DocNode(id=ident, number=ident.split("@")[0]))
