@@ -27,7 +27,7 @@ from qcdc_cli.resolve.resolve import (
 if TYPE_CHECKING:
     import networkx as nx  # type: ignore[import-untyped]
 
-    from qcdc_cli.knowledge.registry import Registry
+    from qcdc_cli.knowledge.schema import Registry
 
 from qcdc_cli.lineage.build import quote, unit_links
 from qcdc_cli.lineage.trace import (

@@ -17,7 +17,7 @@ from qcdc_cli.knowledge.terms import term_of
 from qcdc_cli.knowledge.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
-    from qcdc_cli.knowledge.registry import RegistryDocument, Term
+    from qcdc_cli.knowledge.schema import RegistryDocument, Term
 
 from qcdc_cli.resolve.known import FILE_PREFIX, Context, Known, Resolution, fold, loose, parts_of
 from qcdc_cli.resolve.units import CitingUnit

@@ -50,7 +50,7 @@ from qcdc_cli.resolve.rules import in_scope, resolution_key, resolve
 from qcdc_cli.resolve.units import CitingUnit, reference_for, split_units
 
 if TYPE_CHECKING:
-    from qcdc_cli.knowledge.registry import Registry
+    from qcdc_cli.knowledge.schema import Registry
 
 __all__ = [
     "FILE_PREFIX",
