@@ -25,7 +25,7 @@ from qcdc_cli.resolve.resolve import (
 )
 
 if TYPE_CHECKING:
-    import networkx as nx  # type: ignore[import-untyped]
+    import networkx as nx
 
     from qcdc_cli.knowledge.schema import Registry
 
@@ -51,7 +51,7 @@ class LineageGraph:
     """A directed graph of DocNodes and Links (citing → cited) around networkx."""
 
     def __init__(self) -> None:
-        import networkx as nx  # type: ignore[import-untyped]  # lazy: only tracing pays for it
+        import networkx as nx  # lazy: only tracing pays for it
 
         self._g: nx.DiGraph = nx.DiGraph()
         self.issues: list[Issue] = []
@@ -92,7 +92,7 @@ class LineageGraph:
         """Add a document; a second description of it fills what the first lacks."""
         if node.id in self._g:
             old: DocNode = self._g.nodes[node.id]["doc"]
-            for name in DocNode.__slots__:  # type: ignore[attr-defined]
+            for name in DocNode.__slots__:
                 value = getattr(old, name)
                 if value is None or value is False:
                     setattr(old, name, getattr(node, name))
@@ -225,7 +225,7 @@ class LineageGraph:
         """The documents `ids` with the links among them (of `relations` only), sharing
         their DocNode and Link objects: what a trace reads, copied in bulk, never merged
         again (networkx's lazy subgraph views cost more per step than this copy)."""
-        import networkx as nx  # type: ignore[import-untyped]
+        import networkx as nx
 
         keep = set(ids) & set(self._g)
         allowed = set(relations) if relations is not None else None
@@ -249,7 +249,7 @@ class LineageGraph:
     def cycles(self) -> list[list[str]]:
         """Citation cycles (a document that cites its own descendant), each rotated to
         start at its smallest id."""
-        import networkx as nx  # type: ignore[import-untyped]
+        import networkx as nx
 
         found: list[list[str]] = []
         if nx.is_directed_acyclic_graph(self._g):
@@ -287,7 +287,7 @@ class LineageGraph:
         for way in ("up", "down"):
             if direction not in (way, "both"):
                 continue
-            tree = _tree(self, ident, way, depth, cut, relations)  # type: ignore[arg-type]
+            tree = _tree(self, ident, way, depth, cut, relations)
             trees[way] = tree
             ids = _tree_ids(tree)
             shown |= ids
