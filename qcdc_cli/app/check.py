@@ -45,7 +45,7 @@ def check_paths(
     from qcdc_cli.app.pipeline import expand_paths
     from qcdc_cli.errors import InputError
     from qcdc_cli.extract.text import extract_text
-    from qcdc_cli.knowledge.vocabulary import load_vocabulary
+    from qcdc_cli.knowledge.registry import load_vocabulary
     from qcdc_cli.lint.lint import USES_KNOWLEDGE, lint
     from qcdc_cli.read.files import read_document
 
@@ -69,12 +69,12 @@ def check_paths(
         extractions = [x for _, _, x in read if not isinstance(x, InputError)]
         knowledge = _knowledge(registry_paths, vocab, db, extractions, notes)
     reports = []
-    for path, text, outcome in read:
-        if isinstance(outcome, InputError) or text is None:
+    for path, draft_text, outcome in read:
+        if isinstance(outcome, InputError) or draft_text is None:
             reports.append(FileReport(str(path), error=str(outcome)))
             continue
-        found = lint(
-            text,
+        diagnostics = lint(
+            draft_text,
             outcome,
             vocab,
             knowledge=knowledge,
@@ -82,8 +82,27 @@ def check_paths(
             severities=severities,  # type: ignore[arg-type]
             path=os.path.abspath(path) if db is not None else str(path),  # as the index records it
         )
-        reports.append(FileReport(str(path), found, text))
+        reports.append(FileReport(str(path), diagnostics, draft_text))
     return Checked(reports, notes)
+
+
+def check_text(
+    text: str,
+    registry_paths: list[Path] | None = None,
+    rules: frozenset[str] | None = None,
+    path: str | None = None,
+) -> list[Diagnostic]:
+    """The findings of one draft's text against the registry (no index): what
+    `qcdc check` reports for a file with that text, for callers that hold text."""
+    from qcdc_cli.extract.text import extract_text
+    from qcdc_cli.knowledge.registry import load_vocabulary
+    from qcdc_cli.lint.lint import lint
+
+    paths = list(registry_paths or [])
+    vocab = load_vocabulary(paths)
+    extraction = extract_text(text, vocab)
+    knowledge = _knowledge(paths, vocab, None, [extraction], [])
+    return lint(text, extraction, vocab, knowledge=knowledge, rules=rules, path=path)
 
 
 def _knowledge(

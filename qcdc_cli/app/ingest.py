@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from qcdc_cli.index.corpus import FileRows
     from qcdc_cli.index.rows import KnownFile
     from qcdc_cli.index.store import Store
-    from qcdc_cli.knowledge.registry import Registry
+    from qcdc_cli.knowledge.schema import Registry
     from qcdc_cli.knowledge.vocabulary import Vocabulary
     from qcdc_cli.models import Extraction
 
@@ -325,6 +325,7 @@ EXTRACTOR_CODE = (
     "qcdc_cli.read",
     "qcdc_cli.knowledge",
     "qcdc_cli.extract",
+    "qcdc_cli.resolve",  # the rows of a file name its documents (resolve.split_units)
     "qcdc_cli.index",
 )
 

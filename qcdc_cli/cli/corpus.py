@@ -113,8 +113,7 @@ def coverage(
     """
     import datetime as dt
 
-    from qcdc_cli.app.lineage import lineage
-    from qcdc_cli.app.pipeline import COVERAGE_RELATIONS, coverage_of
+    from qcdc_cli.app.coverage import coverage_report
     from qcdc_cli.cli._console import print_json, report, stdout_console
     from qcdc_cli.index.store import resolve_db_path
 
@@ -124,19 +123,10 @@ def coverage(
         dt.date.fromisoformat(when)
     except ValueError:
         raise typer.BadParameter(f"not a date: {when!r} (use YYYY-MM-DD)", param_hint="--as-of") from None
-    found = lineage(document, province=province, year=year, scope="down", registry=registry, db=db_path)
+    result, found = coverage_report(
+        document, db_path, registry or (), as_of=when, province=province, year=year, relations=relation
+    )
     report(found)
-    known, graph = found.known, found.graph
-    provinces = found.catalog.vocab.provinces
-    units = [
-        p.name
-        for p in provinces
-        if (p.valid_from is None or p.valid_from <= when) and (p.valid_until is None or when <= p.valid_until)
-    ]
-    successors = {p.name: p.successor for p in provinces if p.successor and p.successor != p.name}
-    result = coverage_of(graph, known.id, units, successors, tuple(relation or COVERAGE_RELATIONS))
-    result["as_of"] = when
-    result["document"] = {"id": known.id, "issuer": known.issuer, "date": known.date, "title": known.title}
     if output_format is CorpusFormat.json:
         print_json(result)
         return

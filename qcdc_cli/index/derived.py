@@ -34,7 +34,7 @@ from qcdc_cli.index.rows import (
 
 if TYPE_CHECKING:
     from qcdc_cli.index.store import Store
-    from qcdc_cli.knowledge.registry import Registry
+    from qcdc_cli.knowledge.schema import Registry
     from qcdc_cli.knowledge.vocabulary import Vocabulary
     from qcdc_cli.lineage.graph import LineageGraph
     from qcdc_cli.resolve.resolve import Catalog

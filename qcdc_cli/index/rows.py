@@ -447,7 +447,7 @@ def known_from_row(row: Sequence[Any]) -> Known:
     n = row if isinstance(row, NodeRow) else NodeRow(*row)
     return Known(
         number=n.number,
-        system=n.system,  # type: ignore[arg-type]
+        system=n.system,
         type=n.type,
         issuer_code=n.issuer_code,
         issuer=n.issuer,
