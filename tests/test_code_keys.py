@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from qcdc_cli.app.ingest import DERIVE_CODE, EXTRACTOR_CODE
+from qcdc_cli.app.ingest import EXTRACTOR_CODE
 from qcdc_cli.codehash import PACKAGE_DIR, digest_files, source_files
+from qcdc_cli.index.derived import DERIVE_CODE
 from qcdc_cli.knowledge.registry import _CACHED_CODE
 from tests.test_imports import NAMES, imports_of, within
 
@@ -23,7 +24,7 @@ PRODUCERS = {
         EXTRACTOR_CODE,
         ("qcdc_cli.read.files", "qcdc_cli.extract", "qcdc_cli.knowledge.registry", "qcdc_cli.index.store"),
     ),
-    "derive key": (DERIVE_CODE, ("qcdc_cli.resolve", "qcdc_cli.lineage", "qcdc_cli.app.ingest")),
+    "derive key": (DERIVE_CODE, ("qcdc_cli.resolve", "qcdc_cli.lineage", "qcdc_cli.index.derived")),
     "registry cache key": (_CACHED_CODE, ("qcdc_cli.knowledge.registry",)),
 }
 
