@@ -286,3 +286,11 @@ def test_number_glued_to_the_next_word_is_found_whole(number: str, word: str) ->
     text = f"Căn cứ văn bản số {number}{word}."
     found = find_numbers(text, VOCAB)
     assert [(f.doc.number, f.malformed) for f in found] == [(number, False)]
+
+
+@given(number=ANY_NUMBER, so=st.sampled_from(["số", "Số", "SỐ"]))
+def test_number_glued_after_so_is_found_whole(number: str, so: str) -> None:
+    """A lost space before the number ("Quyết định số1234/QĐ-UBND") hides nothing."""
+    text = f"Căn cứ văn bản {so}{number} ngày 07/01/2016."
+    found = find_numbers(text, VOCAB)
+    assert [(f.doc.number, text[f.start : f.end]) for f in found] == [(number, number)]

@@ -43,6 +43,22 @@ IDENTITY = [
         "header",
     ),
     (
+        "portal-sign-and-number",
+        "Văn bản pháp luật\nSố, ký hiệu: 1576/KH-UBND\nNgày ký: 03/4/2019\nCơ quan ban hành: UBND Thành phố\n"
+        "Trích yếu: Kế hoạch đánh giá sự hài lòng\nĐang tải văn bản...\n",
+        "1576/KH-UBND",
+        "2019-04-03",
+        "header",
+    ),
+    (
+        "scan-misread-and-date-alone",
+        "ĐẢNG BỘ HUYỆN CON CUÔNG\nĐẢNG ỦY XÃ MÔN SƠN\nSổ: 21-NQ/ĐU\nngày 14 tháng 3 năm 2019\nNGHỊ QUYẾT\n"
+        "về phát triển kinh tế\nI. TÌNH HÌNH\nNội dung.\n",
+        "21-NQ/ĐU",
+        "2019-03-14",
+        "header",
+    ),
+    (
         "type-word-number-and-date-on-one-line",
         "BAN CHẤP HÀNH TRUNG ƯƠNG\n*\nNghị quyết số: 09-NQ/TW Hà Nội, ngày 09 tháng 12 năm 2011\n"
         "NGHỊ QUYẾT\nCỦA BỘ CHÍNH TRỊ\nvề xây dựng và phát huy vai trò của đội ngũ doanh nhân\nI. TÌNH HÌNH\nNội dung.\n",
@@ -282,6 +298,19 @@ REFERENCES = [
             "57-NQ/TW": ("cites", None),
         },
         {("12-KH/UBND", "implements", "35/NQ-CP"), ("71/NQ-CP", "implements", "57-NQ/TW")},
+    ),
+    (
+        "basis-numbered-heading",
+        HEADER + "1. Căn cứ pháp lý\n- Chỉ thị số 24-CT/TW ngày 5/6/2023 của Ban Bí thư;\n"
+        "- Kế hoạch số 180-KH/TU ngày 2/8/2023 của Tỉnh ủy;\nII. NỘI DUNG\n1. Tổ chức học tập.\n",
+        {"24-CT/TW": ("based_on", "2023-06-05"), "180-KH/TU": ("based_on", "2023-08-02")},
+        set(),
+    ),
+    (
+        "lost-space-after-so",
+        STATE_HEADER + "Căn cứ Quyết định số1234/QĐ-UBND ngày 15/6/2022 của UBND tỉnh;\nQUYẾT ĐỊNH:\n",
+        {"1234/QĐ-UBND": ("based_on", "2022-06-15")},
+        set(),
     ),
     (
         "slash-for-hyphen",

@@ -50,7 +50,9 @@ _BARE_DATE = regex.compile(r"(?<!\p{L})(?:ngày)\s+" + DATE_PATTERN, regex.IGNOR
 _PLACE_BEFORE = regex.compile(
     _CELL_START + r"[\s*_]*+(?P<place>\p{Lu}[\p{L} .'\-]{1,50}?)[ \t]*,[ \t]*$", regex.MULTILINE
 )
-_ISSUED_ON = regex.compile(r"(?<!\p{L})ngày ban hành[ \t|:]*" + DATE_PATTERN, regex.IGNORECASE)
+_ISSUED_ON = regex.compile(r"(?<!\p{L})ngày (?:ban hành|ký)[ \t|:]*" + DATE_PATTERN, regex.IGNORECASE)
+# A date line without its place: "ngày 14 tháng 3 năm 2019" alone on its line or cell.
+_DATE_ALONE = regex.compile(r"(?:^|\|)[\s*_]*+ngày\s+" + DATE_PATTERN, regex.IGNORECASE | regex.MULTILINE)
 # An unsigned draft leaves the day and month blank: "ngày    tháng    năm 2026", "ngày ... tháng ... năm 2026".
 _BLANK_DATE = regex.compile(
     r"(?<!\p{L})ngày[ \t.…_]*+tháng[ \t.…_]*+năm[ \t]*(?P<y>(?:19|20)\d\d)(?!\d)", regex.IGNORECASE
@@ -336,10 +338,12 @@ _CELL_NOISE = " \t|*_#>"
 @cache
 def _own_prefix_cached(words: tuple[str, ...]) -> regex.Pattern[str]:
     alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-    # "Số:", "| Số hiệu |" (a legal portal's metadata table), "Nghị quyết số:" (type word and
-    # number on the date line), "***Số": at the start of a line or a table cell.
+    # "Số:", "| Số hiệu |", "Số, ký hiệu:", "Số hiệu văn bản:" (legal portals' metadata),
+    # "Nghị quyết số:" (type word and number on the date line), "***Số", "Sổ:" (a scan's
+    # misreading): at the start of a line or a table cell.
     return regex.compile(
-        rf"(?:^[\s*_#>]*(?P<tw>{alternatives})[ \t]+(?:số|SỐ)|(?:^|\|)[\s*_#>]*(?:Số|SỐ|So))(?:[ \t]+(?:hiệu|HIỆU))?"
+        rf"(?:^[\s*_#>]*(?P<tw>{alternatives})[ \t]+(?:số|SỐ)|(?:^|\|)[\s*_#>]*(?:Số|SỐ|Sổ|So))"
+        r"(?:[ \t]*[,/]?[ \t]*(?:ký[ \t]+)?hiệu(?:[ \t]+văn[ \t]+bản)?)?"
         r"[ \t]*[:.]?[ \t]*\|?[ \t]*$",
         regex.IGNORECASE,
     )
@@ -458,6 +462,8 @@ def _read_date_line(
         m = _DATE_LINE.search(text, ls, hi)
         if m is None and info.own is not None and ls <= info.own.start < le:
             m = _BARE_DATE.search(text, info.own.end, hi)  # "... 09-NQ/TW Hà Nội, ngày ..."
+        if m is None:
+            m = _DATE_ALONE.match(text, ls, hi)
         if m:
             info.date = date_from_match(m)
             place = m.groupdict().get("place")

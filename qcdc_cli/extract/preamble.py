@@ -56,6 +56,10 @@ _LOWER = regex.compile(r"\p{Ll}")
 _BASIS_HEADING = regex.compile(
     r"^[\s*_#>]*+(?:(?:[IVXL]+|\d+)[ \t]*[.\-–)][ \t]*)?căn cứ(?:[ \t]+[^\d\n]{0,60})?[ \t:*_]*$", regex.IGNORECASE
 )
+# "1. Căn cứ pháp lý", "II. Căn cứ xây dựng kế hoạch": numbered, a few lower-case words.
+_PLAIN_HEADING = regex.compile(
+    r"^[\s*_#>]*+(?:[IVXL]+|\d{1,2})[ \t]*[.\-–)][ \t]*[Cc]ăn cứ(?:[ \t]+\p{Ll}+){0,5}[ \t:*_]*$"
+)
 _ROMAN_SECTION = regex.compile(r"^[\s*_#>]*+[IVXL]+[ \t]*[.\-–)]")
 
 
@@ -138,7 +142,10 @@ def basis_section(text: str, lines: list[tuple[int, int]]) -> Opening | None:
     "Căn cứ:") and its items, up to the next roman-numeral section or capitals heading."""
     for i, (ls, le) in enumerate(lines):
         heading = text[ls:le]
-        if not _BASIS_HEADING.match(heading) or not (_is_upper_heading(heading) or _ENDS_COLON.search(heading)):
+        found = _BASIS_HEADING.match(heading)
+        if not found or not (
+            _is_upper_heading(heading) or _ENDS_COLON.search(heading) or _PLAIN_HEADING.match(heading)
+        ):
             continue
         out = Opening()
         end = le
