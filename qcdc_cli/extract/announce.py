@@ -23,6 +23,7 @@ from qcdc_cli.extract.preamble import Clause, is_boilerplate
 
 ANNOUNCE_WITHIN = 2500  # characters: an announcement opens the page (after its headline)
 
+_JUST = regex.compile(r"(?<!\p{L})(?:vừa|mới)(?!\p{L})", regex.IGNORECASE)
 _SENTENCE_END = regex.compile(r"[.!?](?=\s|$)|\n")
 # A list of what a body has carried out, before the plan that follows from it.
 _DEPLOYED = regex.compile(
@@ -77,40 +78,54 @@ def read_announcement(text: str, mentions: list[RawMention], words_alt: str) -> 
     numbered, parenthetical, sentence, title = _patterns(words_alt)
     out = Announcement()
     limit = min(len(text), ANNOUNCE_WITHIN)
+    best: tuple[int, RawMention, regex.Match[str]] | None = None
     for m in mentions:
         if m.start >= limit:
             break
         if m.shared_with is not None or m.segment != 0:
             continue
-        window_start = max(0, m.start - 120)
-        found = numbered.search(text, window_start, m.start)
-        if found is None:
-            p = parenthetical.search(text, window_start, m.start)
-            paragraph = _paragraph_start(text, m.start)
-            if p is not None and regex.search(
-                rf"ban hành[ \t]+{regex.escape(p['tw'])}", text[paragraph : p.start()], regex.IGNORECASE
-            ):
-                found = p
+        found = _announcing(text, m, numbered, parenthetical)
         if found is not None:
-            out.own = m
-            out.date = m.date or _date_before(text, _paragraph_start(text, found.start()), found.start())
-            subject = _SUBJECT.search(
-                text, max(_paragraph_start(text, found.start()), found.start() - 120), found.end()
-            )
-            out.issuer = subject["org"].strip() if subject else None
-            paragraph = _paragraph_start(text, found.start())
-            for d in _DEPLOYED.finditer(text, paragraph, found.start()):
-                # "đã triển khai các văn bản: Chỉ thị 45-CT/TW; Kế hoạch 204-KH/TU. Theo đó, ban hành ..."
-                end = _sentence_end(text, d.end(), stops=_LIST_END)
-                out.spans.append((d.start(), end))
-                out.clauses.append(Clause(d.start(), d.end(), end, "implements", d["cue"]))
-            break
+            # "vừa ban hành" (just issued) is the news; "đã ban hành" may recall an older one
+            rank = 1 if _JUST.search(found.group()) else 0
+            if best is None or rank > best[0]:
+                best = (rank, m, found)
+            if rank:
+                break
+    if best is not None:
+        _, m, found = best
+        paragraph = _paragraph_start(text, found.start())
+        out.own = m
+        out.date = m.date or _date_before(text, paragraph, found.start())
+        subjects = list(_SUBJECT.finditer(text, max(paragraph, found.start() - 120), found.end()))
+        out.issuer = subjects[-1]["org"].strip() if subjects else None  # the body nearest the verb
+        for d in _DEPLOYED.finditer(text, paragraph, found.start()):
+            # "đã triển khai các văn bản: Chỉ thị 45-CT/TW; Kế hoạch 204-KH/TU. Theo đó, ban hành ..."
+            end = _sentence_end(text, d.end(), stops=_LIST_END)
+            out.spans.append((d.start(), end))
+            out.clauses.append(Clause(d.start(), d.end(), end, "implements", d["cue"]))
     for s in sentence.finditer(text, 0, limit):
         out.spans.append((s.start(), _sentence_end(text, s.end())))
     first = _first_content_line(text, limit)
     if first is not None and title.match(text, first[0], first[1]):
         out.spans.append(first)
     return out
+
+
+def _announcing(
+    text: str, m: RawMention, numbered: regex.Pattern[str], parenthetical: regex.Pattern[str]
+) -> regex.Match[str] | None:
+    """The words that announce the number `m` ("vừa ban hành Kế hoạch số "), if any."""
+    window_start = max(0, m.start - 120)
+    found = numbered.search(text, window_start, m.start)
+    if found is not None:
+        return found
+    p = parenthetical.search(text, window_start, m.start)
+    if p is not None and regex.search(
+        rf"ban hành[ \t]+{regex.escape(p['tw'])}", text[_paragraph_start(text, m.start) : p.start()], regex.IGNORECASE
+    ):
+        return p
+    return None
 
 
 def _paragraph_start(text: str, pos: int) -> int:
