@@ -111,6 +111,15 @@ IDENTITY = [
         "announcement",
     ),
     (
+        "announcement-after-an-older-one",
+        "Huyện ủy Quỳ Hợp triển khai nghị quyết\n"
+        "Năm 2023, Tỉnh ủy đã ban hành Nghị quyết số 10-NQ/TU về phát triển miền Tây. Để cụ thể hóa, Ban Thường "
+        "vụ Huyện ủy Quỳ Hợp vừa ban hành Kế hoạch số 20-KH/HU ngày 3/4/2024 thực hiện Nghị quyết số 10-NQ/TU.\n",
+        "20-KH/HU",
+        "2024-04-03",
+        "announcement",
+    ),
+    (
         "announcement-dated-before",
         "Ngày 5/3/2024, Đảng ủy xã Hưng Lộc đã ban hành Kế hoạch số 07-KH/ĐU về xây dựng nông thôn mới "
         "kiểu mẫu.\n\nTheo đó, các chi bộ tổ chức quán triệt.\n",
@@ -157,9 +166,18 @@ def test_flattened_header_keeps_its_place(vocab):
     assert extract_text(text, vocab).self.place == "Yên Thành"
 
 
-def test_announcement_issuer_is_the_announcing_body(vocab):
-    text = IDENTITY[[c[0] for c in IDENTITY].index("announcement")][1]
-    assert extract_text(text, vocab).self.issuer == "Ban Thường vụ Huyện ủy Thanh Chương"
+@pytest.mark.parametrize(
+    ("case", "issuer"),
+    [
+        ("announcement", "Ban Thường vụ Huyện ủy Thanh Chương"),
+        ("announcement-after-an-older-one", "Ban Thường vụ Huyện ủy Quỳ Hợp"),
+    ],
+)
+def test_announcement_issuer_is_the_announcing_body(case, issuer, vocab):
+    text = IDENTITY[[c[0] for c in IDENTITY].index(case)][1]
+    x = extract_text(text, vocab)
+    assert x.self.issuer == issuer
+    assert [r.relation for r in x.references if r.number != x.self.number] == ["implements"]
 
 
 def test_draft_placeholders(vocab):
@@ -232,6 +250,13 @@ REFERENCES = [
         "Ban Thường vụ Huyện ủy ban hành kế hoạch.\nI. MỤC ĐÍCH\n",
         {"21-NQ/TW": ("implements", "2022-06-16"), "150-KH/TU": ("implements", "2022-10-10")},
         {("150-KH/TU", "implements", "21-NQ/TW")},
+    ),
+    (
+        "opening-without-its-colon",
+        HEADER + "Thực hiện Kế hoạch số 12-KH/TU ngày 5/1/2024 của Tỉnh ủy, Ban Thường vụ Huyện ủy triển khai như sau\n"
+        "Tổ chức quán triệt Chỉ thị số 05-CT/TW đến toàn thể cán bộ, đảng viên.\nII. NHIỆM VỤ\n",
+        {"12-KH/TU": ("implements", "2024-01-05"), "05-CT/TW": ("cites", None)},
+        set(),
     ),
     (
         "thi-hanh",

@@ -49,7 +49,8 @@ _CLAUSE_RELATION = {
     "trên cơ sở": "based_on",
 }
 _LIST_ITEM = regex.compile(r"^[\s*_]*+(?:[-+•–]|\d+[.)]|[a-zđ]\))")
-_ENDS_STATEMENT = regex.compile(r"[.;:!?][\s*_]*$")
+# A line that closes its statement: final punctuation, or "... như sau" missing its colon.
+_ENDS_STATEMENT = regex.compile(r"(?:[.;:!?]|(?<!\p{L})như sau)[\s*_]*$", regex.IGNORECASE)
 _ENDS_COLON = regex.compile(r":[\s*_]*$")
 _LOWER = regex.compile(r"\p{Ll}")
 # "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH", "1. Căn cứ pháp lý", "Căn cứ:" on a line of its own.
