@@ -11,12 +11,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_imports import NAMES, imports_of, within
 
 from qcdc_cli.app.ingest import EXTRACTOR_CODE
 from qcdc_cli.codehash import PACKAGE_DIR, digest_files, source_files
 from qcdc_cli.index.derived import DERIVE_CODE
 from qcdc_cli.knowledge.registry import _CACHED_CODE
-from tests.test_imports import NAMES, imports_of, within
 
 # What runs to make each cached result: its entry modules.
 PRODUCERS = {
