@@ -368,10 +368,18 @@ def test_references(text, expected, reported, vocab):
     assert {(r.source, r.relation, r.target) for r in x.reported_relations} == reported
 
 
-def test_slash_for_hyphen_is_flagged_with_its_repair(vocab):
-    text = "Căn cứ Quy định số 646/QĐ/QUTW của Thường vụ Quân ủy Trung ương."
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Căn cứ Quy định số 646/QĐ/QUTW của Thường vụ Quân ủy Trung ương.", "646-QĐ/QUTW"),
+        ("Kế hoạch thực hiện Quyết định số 1492/QĐTTg ngày 10/9/2021 của Thủ tướng Chính phủ", "1492/QĐ-TTg"),
+        ("Căn cứ Nghị định số 30/2020/NĐCP ngày 05/3/2020 của Chính phủ;", "30/2020/NĐ-CP"),
+    ],
+    ids=["slash-for-hyphen", "type-and-issuer-run-together", "normative-type-and-issuer-run-together"],
+)
+def test_typo_is_flagged_with_its_repair(text, number, vocab):
     (ref,) = extract_text(text, vocab).references
-    assert (ref.number, ref.malformed, ref.suggestion) == ("646-QĐ/QUTW", True, "646-QĐ/QUTW")
+    assert (ref.number, ref.malformed, ref.suggestion) == (number, True, number)
 
 
 # ---- named documents: (id, text, [(name, year, relation, number)]) ---------------------
