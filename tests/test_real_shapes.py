@@ -120,6 +120,23 @@ IDENTITY = [
         "announcement",
     ),
     (
+        "announcement-signed-and-issued",
+        "Bộ Chính trị ban hành Nghị quyết về khoa học, công nghệ\n(Chinhphu.vn) - Ngày 22/12/2024, Tổng Bí thư đã "
+        "ký, ban hành Nghị quyết số 57-NQ/TW của Bộ Chính trị về đột phá phát triển khoa học, công nghệ.\n"
+        "Nội dung chính của Nghị quyết.\n",
+        "57-NQ/TW",
+        "2024-12-22",
+        "announcement",
+    ),
+    (
+        "portal-page-title",
+        "Kế hoạch 186/KH-UBND năm 2025 phát triển chính quyền số tỉnh Bắc Ninh giai đoạn 2026-2030\n"
+        "Văn bản này đã được cập nhật.\nNgày ban hành: 29/12/2025\n",
+        "186/KH-UBND",
+        "2025-12-29",
+        "title",
+    ),
+    (
         "announcement-dated-before",
         "Ngày 5/3/2024, Đảng ủy xã Hưng Lộc đã ban hành Kế hoạch số 07-KH/ĐU về xây dựng nông thôn mới "
         "kiểu mẫu.\n\nTheo đó, các chi bộ tổ chức quán triệt.\n",
