@@ -11,12 +11,11 @@ from pathlib import Path
 from qcdc_cli.errors import InputError
 from qcdc_cli.knowledge.vocabulary import Vocabulary
 from qcdc_cli.models import Extraction
-
-DOCUMENT_SUFFIXES = (".txt", ".md")
+from qcdc_cli.read.files import DOCUMENT_SUFFIXES
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders expand to their .txt and .md files, sorted, recursively."""
+    """Files as given; folders expand to their document files (read.files.DOCUMENT_SUFFIXES), sorted, recursively."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -32,7 +31,15 @@ def extract_file(path: Path, vocab: Vocabulary) -> Extraction:
     from qcdc_cli.read.files import read_document
 
     decoded = read_document(path)
-    return extract_text(decoded.text, vocab)
+    return with_reader_notes(extract_text(decoded.text, vocab), decoded.notes)
+
+
+def with_reader_notes(extraction: Extraction, notes: Iterable[str]) -> Extraction:
+    """What the reader did to the file (legacy-font conversion), as problems a user sees."""
+    from qcdc_cli.models import Problem
+
+    extraction.problems.extend(Problem("reader", note) for note in notes)
+    return extraction
 
 
 def extract_paths(paths: Iterable[Path], vocab: Vocabulary) -> Iterator[tuple[str, Extraction | InputError]]:
@@ -75,7 +82,7 @@ def read_corpus(
         except InputError as e:
             errors.append(e)
             continue
-        corpus.append((str(path), extract_text(decoded.text, vocab)))
+        corpus.append((str(path), with_reader_notes(extract_text(decoded.text, vocab), decoded.notes)))
         texts[str(path)] = decoded.text
     return corpus, texts, errors
 

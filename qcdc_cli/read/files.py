@@ -12,10 +12,18 @@ import codecs
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.errors import InputError
 
+if TYPE_CHECKING:
+    from qcdc_cli.read.layout import Laid
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a plan is tens of kB; 20 MB is surely not one document
+
+# The one list of suffixes a folder walk picks up (every command that takes folders
+# reads it); a file named on the command line is read by its content, whatever its name.
+DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".docx", ".doc", ".pdf", ".html", ".htm", ".rtf"})
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -29,7 +37,14 @@ _BOMS = (
 @dataclass(frozen=True, slots=True)
 class Decoded:
     text: str
-    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1258" ...
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1258" ...; or the format: "docx", "pdf" ...
+    places: tuple[str, ...] = ()  # where each line of `text` came from ("page 3"); () for plain text
+    notes: tuple[str, ...] = ()  # what the reader did that a user should know ("converted from TCVN3")
+    layout: Laid | Any = None  # the character map, for formats other than plain text
+
+    def place_of_line(self, line: int) -> str | None:
+        """Where 1-based line `line` of `text` came from ("page 3"), None for plain text."""
+        return self.places[line - 1] if 0 < line <= len(self.places) else None
 
 
 def decode_bytes(data: bytes, source: str = "<bytes>") -> Decoded:
@@ -80,7 +95,8 @@ def _utf16_without_bom(data: bytes) -> Decoded | None:
 
 
 def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
-    """Read and decode one file; every failure is an InputError naming the file."""
+    """Read one file of any supported format (read.formats decides by content); every
+    failure is an InputError naming the file."""
     name = str(path)
     p = Path(path)
     try:
@@ -98,4 +114,6 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYT
         raise InputError(name, "permission denied") from None
     except OSError as e:
         raise InputError(name, e.strerror or str(e)) from None
-    return decode_bytes(data, name)
+    from qcdc_cli.read.formats import read_bytes
+
+    return read_bytes(data, name)

@@ -1,0 +1,231 @@
+"""The layout layer: what a reader found (paragraphs, table cells, PDF lines) into the
+logical lines extraction reads, one per paragraph or cell, each mapped to its source.
+
+Extraction is tuned on plain text where a header cell, a list item and a paragraph each
+sit on a line of their own; Word tables, PDF pages and web pages arrive in other shapes.
+Readers hand over `Unit`s; `lay_out` joins the visual lines of one paragraph (a PDF
+line that runs to the right margin is continued by the next), keeps cells and list items
+apart, drops page furniture (repeated page headers/footers, page numbers), and records
+for every character of the result which unit, and which character of it, it came from.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_CELL_TABS = re.compile(r"\S(\t+| {6,})(?=\S)")  # a tab stop (or a wide run of spaces) between two columns
+PAGE_NUMBER = re.compile(r"(?i)^[-–—.\s]*(trang\s*)?\d{1,4}(\s*(/|trên|of)\s*\d{1,4})?[-–—.\s]*$")
+_ENDS_SENTENCE = re.compile(r"[.;:!?…]['\"”’)\]]*$")
+_LIST_ITEM = re.compile(r"^([-–—+•*]\s|[a-zđ]\)\s|\d{1,3}[.)]\s|[IVXLC]{1,6}\.\s|Điều\s+\d|Chương\s+[IVXLC\d])")
+
+
+@dataclass(slots=True)
+class Unit:
+    """One piece a reader found, with where it is in the source.
+
+    `kind`: "para" (a whole paragraph or heading: never joined to its neighbour), "cell"
+    (a table cell's paragraph: never joined), "line" (a visual line of a PDF page: joined
+    to the next when it wraps). Geometry (PDF points, y growing downwards) only for lines.
+    """
+
+    text: str
+    place: str  # "page 2", "table 1 row 1 cell 2", "paragraph 14", "line 12"
+    kind: str = "para"
+    page: int | None = None
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
+    furniture: bool = False  # set by drop_page_furniture
+
+
+@dataclass(slots=True)
+class Laid:
+    """The logical text and its map back to the units.
+
+    `pieces[i] = (out_start, unit_index, unit_start, length)`: text[out_start:out_start+length]
+    == units[unit_index].text[unit_start:unit_start+length]. Characters outside every
+    piece are what layout inserted (the newline ending a line, the space joining two).
+    """
+
+    text: str
+    units: list[Unit]
+    pieces: list[tuple[int, int, int, int]] = field(default_factory=list)
+    line_places: list[str] = field(default_factory=list)  # place of each output line (index = line - 1)
+
+    def locate(self, offset: int) -> tuple[int, int] | None:
+        """(unit index, offset in that unit's text) of the character at `offset`, or None."""
+        i = bisect.bisect_right(self.pieces, (offset, len(self.units) + 1, 0, 0)) - 1
+        if i < 0:
+            return None
+        out_start, unit, unit_start, length = self.pieces[i]
+        if offset >= out_start + length:
+            return None
+        return unit, unit_start + offset - out_start
+
+    def place_of_line(self, line: int) -> str | None:
+        """Where 1-based output line `line` came from."""
+        return self.line_places[line - 1] if 0 < line <= len(self.line_places) else None
+
+
+def split_cells(units: Sequence[Unit]) -> list[Unit]:
+    """A line whose columns are set by tab stops ("Số: 12/KH-UBND<TAB><TAB>Hà Nội, ngày ...")
+    becomes one unit per column, so the two header cells never read as one sentence."""
+    out: list[Unit] = []
+    for unit in units:
+        starts = [0] + [m.end(1) for m in _CELL_TABS.finditer(unit.text)]
+        if len(starts) == 1:
+            out.append(unit)
+            continue
+        ends = [m.start(1) for m in _CELL_TABS.finditer(unit.text)] + [len(unit.text)]
+        for start, end in zip(starts, ends, strict=True):
+            out.append(_slice(unit, start, end, "cell"))
+    return out
+
+
+def _slice(unit: Unit, start: int, end: int, kind: str) -> Unit:
+    return Unit(
+        unit.text[start:end], unit.place, kind, unit.page, unit.x0, unit.x1, unit.top, unit.bottom, unit.furniture
+    )
+
+
+def drop_page_furniture(units: list[Unit], pages: int) -> None:
+    """Mark page numbers and running heads/feet: the first or last line of a page that is
+    only a number ("- 3 -", "Trang 2/5"), or whose text (digits aside) recurs on at least
+    half of the pages (three or more)."""
+    firsts: dict[int, list[int]] = {}
+    for i, unit in enumerate(units):
+        if unit.page is not None and unit.text.strip():
+            firsts.setdefault(unit.page, []).append(i)
+    ends = {i for idx in firsts.values() for i in (idx[0], idx[-1])}
+    edges = sorted({i for idx in firsts.values() for i in (*idx[:2], *idx[-2:])})
+    shape = Counter(_shape(units[i].text) for i in edges)
+    for i in edges:
+        text = units[i].text.strip()
+        if (i in ends and PAGE_NUMBER.match(text)) or (pages >= 3 and shape[_shape(text)] >= max(3, pages // 2)):
+            units[i].furniture = True
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", _SPACES.sub(" ", text.strip().lower()))
+
+
+def wraps_into(a: Unit, b: Unit, right: float) -> bool:
+    """Whether PDF line `b` continues the sentence of line `a` (a hard wrap).
+
+    A wrap is a line that stopped at the right margin because the next word did not fit:
+    `a` reaches within one word of `right`, `b` starts no further right than `a`, just
+    below it, on the same page, and `a` does not end a sentence before a new item.
+    """
+    if a.kind != "line" or b.kind != "line" or a.page != b.page:
+        return False
+    height = max(a.bottom - a.top, 1.0)
+    text_a, text_b = a.text.rstrip(), b.text.lstrip()
+    if not text_a or not text_b or _LIST_ITEM.match(text_b):
+        return False
+    if b.top < a.top or b.top - a.bottom > 1.2 * height:
+        return False
+    char_width = (b.x1 - b.x0) / max(len(b.text.strip()), 1)
+    if b.x0 > a.x0 + 2 * char_width + 1:
+        return False
+    first_word = len(text_b.split(" ", 1)[0])
+    if a.x1 + (first_word + 1) * char_width < right:
+        return False  # the next word would have fitted: the line ended on purpose
+    # a sentence ending at the margin and a capital after it: kept apart, as a text file has it
+    return not (_ENDS_SENTENCE.search(text_a) and text_b[:1].isupper())
+
+
+def lay_out(units: Sequence[Unit], pages: int = 0) -> Laid:
+    """Units into logical lines (see the module docstring), with the character map."""
+    units = split_cells(units)
+    if pages:
+        drop_page_furniture(units, pages)
+    right: dict[int | None, float] = {}
+    for unit in units:
+        if unit.kind == "line" and not unit.furniture:
+            right[unit.page] = max(right.get(unit.page, 0.0), unit.x1)
+    out: list[str] = []
+    pieces: list[tuple[int, int, int, int]] = []
+    line_places: list[str] = []
+    pos = 0
+    previous: Unit | None = None
+    for index, unit in enumerate(units):
+        if unit.furniture:
+            continue
+        start, end = _trimmed(unit.text)
+        if start == end:
+            previous = None  # an empty paragraph ends the one before it
+            continue
+        joined = previous is not None and wraps_into(previous, unit, right.get(unit.page, 0.0))
+        if out and joined:
+            glue = _glue(out[-1], unit.text[start])
+            if glue == "":  # a word hyphenated at the margin: drop the hyphen
+                out[-1] = out[-1][:-1]
+                pos -= 1
+                last = pieces[-1]
+                pieces[-1] = (last[0], last[1], last[2], last[3] - 1)
+            elif glue:
+                out.append(glue)
+                pos += len(glue)
+        elif out:
+            out.append("\n")
+            pos += 1
+            line_places.append(unit.place)
+        else:
+            line_places.append(unit.place)
+        pos = _append_spaced(unit.text, start, end, index, pos, out, pieces)
+        previous = unit
+    if out:
+        out.append("\n")
+    return Laid("".join(out), list(units), pieces, line_places)
+
+
+def _trimmed(text: str) -> tuple[int, int]:
+    stripped = text.strip()
+    if not stripped:
+        return 0, 0
+    start = len(text) - len(text.lstrip())
+    return start, start + len(stripped)
+
+
+def _glue(before: str, first: str) -> str:
+    """What joins a wrapped line to the next: a space, or nothing after a word hyphenated
+    at the margin ("docu-" + "ment"). Vietnamese dashes stand apart ("kinh tế -" +
+    "xã hội" keeps its dash), so only a hyphen glued to a letter is dropped."""
+    if before.endswith(("\u00ad", "\x02")) or (
+        len(before) >= 2 and before[-1] == "-" and before[-2].isalpha() and first.islower()
+    ):
+        return ""
+    return " "
+
+
+def _append_spaced(
+    text: str, start: int, end: int, index: int, pos: int, out: list[str], pieces: list[tuple[int, int, int, int]]
+) -> int:
+    """Append text[start:end] with runs of white space squeezed to one space; record pieces."""
+    cursor = start
+    for m in _SPACES.finditer(text, start, end):
+        if m.start() > cursor:
+            pieces.append((pos, index, cursor, m.start() - cursor))
+            out.append(text[cursor : m.start()])
+            pos += m.start() - cursor
+        if m.group() == " ":
+            pieces.append((pos, index, m.start(), 1))
+        out.append(" ")
+        pos += 1
+        cursor = m.end()
+    if end > cursor:
+        pieces.append((pos, index, cursor, end - cursor))
+        out.append(text[cursor:end])
+        pos += end - cursor
+    return pos
+
+
+def paragraph_units(lines: Sequence[str], place: str, kind: str = "para") -> list[Unit]:
+    """Units for text a reader already split at line breaks (a paragraph with <br>)."""
+    return [Unit(line, place, kind) for line in lines]
