@@ -45,24 +45,54 @@ def clean_text(filler: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
+def to_tcvn3(text: str) -> str | None:
+    """`text` as a .VnTime document stores it, or None if it cannot be (TCVN3 has no
+    capitals with tone marks: offices set those lines in .VnTimeH)."""
+    from viparse.normalize.tcvn3 import TCVN3
+
+    table = {uni: legacy for legacy, uni in TCVN3.pairs}
+    if any(ord(ch) > 127 and ch not in table for ch in text):
+        return None
+    return "".join(table.get(ch, ch) for ch in text)
+
+
 def make_docx(
-    path: Path, *, filler: int = 0, page_header: str | None = None, page_footer: str | None = None, font: str = ""
+    path: Path,
+    *,
+    header: str = "table",
+    filler: int = 0,
+    page_header: str | None = None,
+    page_footer: str | None = None,
+    legacy_font: bool = False,
 ) -> Path:
-    """The decree as Word writes it: header table without borders, body paragraphs."""
+    """The decree as Word writes it. `header`: "table" (one row, two borderless cells,
+    a cell paragraph per line), "rows" (a row per line pair) or "tabs" (no table: each
+    line pair one paragraph, the right column set by tab stops). `legacy_font`: the body
+    typed in .VnTime (TCVN3 bytes)."""
     import docx
 
     document = docx.Document()
-    table = document.add_table(rows=1, cols=2)
-    for cell, lines in zip(table.rows[0].cells, (HEADER_LEFT, HEADER_RIGHT), strict=True):
-        cell.paragraphs[0].text = lines[0]
-        for line in lines[1:]:
-            cell.add_paragraph(line)
+    if header == "table":
+        table = document.add_table(rows=1, cols=2)
+        for cell, lines in zip(table.rows[0].cells, (HEADER_LEFT, HEADER_RIGHT), strict=True):
+            cell.paragraphs[0].text = lines[0]
+            for line in lines[1:]:
+                cell.add_paragraph(line)
+    elif header == "rows":
+        pairs = list(zip([*HEADER_LEFT, ""], HEADER_RIGHT, strict=True))
+        table = document.add_table(rows=len(pairs), cols=2)
+        for row, (left, right) in zip(table.rows, pairs, strict=True):
+            row.cells[0].text, row.cells[1].text = left, right
+    else:
+        for left, right in zip([*HEADER_LEFT, ""], HEADER_RIGHT, strict=True):
+            document.add_paragraph(f"{left}\t\t\t{right}" if left else f"\t\t\t\t\t{right}")
     document.add_paragraph("")
     for line in [*TITLE, *BODY, *[FILLER] * filler]:
-        paragraph = document.add_paragraph(line)
-        if font:
+        legacy = to_tcvn3(line) if legacy_font else None
+        paragraph = document.add_paragraph(legacy or line)
+        if legacy:
             for run in paragraph.runs:
-                run.font.name = font
+                run.font.name = ".VnTime"
     section = document.sections[0]
     if page_header is not None:
         section.header.paragraphs[0].text = page_header
@@ -92,24 +122,25 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(source: Path, to: str, outdir: Path) -> Path:
-    """LibreOffice's conversion of `source` to `to` ("pdf", "doc", "rtf") into `outdir`."""
+def convert(sources: list[Path], to: str, outdir: Path) -> list[Path]:
+    """LibreOffice's conversions of `sources` to `to` ("pdf", "doc", "rtf") in `outdir`
+    (one start of LibreOffice for all of them: it takes seconds)."""
     program = soffice()
     assert program, "soffice is not installed"
     profile = outdir / ".lo-profile"
     subprocess.run(
         [
             program,
-            f"-env:UserInstallation=file://{profile}",
+            f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--convert-to",
             to,
             "--outdir",
             str(outdir),
-            str(source),
+            *map(str, sources),
         ],
         check=True,
         capture_output=True,
-        timeout=180,
+        timeout=300,
     )
-    return outdir / (source.stem + "." + to)
+    return [outdir / (source.stem + "." + to) for source in sources]

@@ -41,7 +41,7 @@ def sniff(data: bytes, name: str = "") -> str:
         return "rtf"
     from qcdc_cli.read.html import looks_like_html
 
-    sample = data[:4096].decode("utf-8", "ignore").replace("\x00", "")
+    sample = data[:4096].decode("utf-8", "ignore").replace("\x00", "").lstrip("\ufeff")
     if looks_like_html(sample) or (name.lower().endswith((".html", ".htm")) and "<" in sample):
         return "html"
     return "text"
@@ -101,14 +101,15 @@ def _read_legacy(data: bytes, kind: str, source: str, notes: list[str]) -> list[
 
 def _convert_legacy_text(units: list[Unit], notes: list[str]) -> None:
     """A PDF typed in a pre-Unicode font: its glyphs' text is that font's Latin-1 bytes."""
-    from qcdc_cli.read.vnfonts import NAMES, convert, detect
+    from qcdc_cli.read.vnfonts import NAMES, convert, detect, looks_legacy
 
     sample = "\n".join(u.text for u in units[:400])
     encoding = detect(sample)
     if encoding is None:
         return
     for unit in units:
-        unit.text = convert(unit.text, encoding)
+        if looks_legacy(unit.text, encoding):
+            unit.text = convert(unit.text, encoding)
     notes.append(f"converted from {NAMES[encoding]} to Unicode")
 
 

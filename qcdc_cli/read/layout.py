@@ -42,6 +42,7 @@ class Unit:
     top: float = 0.0
     bottom: float = 0.0
     furniture: bool = False  # set by drop_page_furniture
+    limit: float = 0.0  # a PDF cell's right bound (where the next cell of its line starts); 0: the margin
 
 
 @dataclass(slots=True)
@@ -91,7 +92,7 @@ def split_cells(units: Sequence[Unit]) -> list[Unit]:
 def _slice(unit: Unit, start: int, end: int, kind: str) -> Unit:
     return Unit(
         unit.text[start:end], unit.place, kind, unit.page, unit.x0, unit.x1, unit.top, unit.bottom, unit.furniture
-    )
+    )  # (split by tab stops: no geometry of its own, so never joined below)
 
 
 def drop_page_furniture(units: list[Unit], pages: int) -> None:
@@ -122,7 +123,7 @@ def wraps_into(a: Unit, b: Unit, right: float) -> bool:
     `a` reaches within one word of `right`, `b` starts no further right than `a`, just
     below it, on the same page, and `a` does not end a sentence before a new item.
     """
-    if a.kind != "line" or b.kind != "line" or a.page != b.page:
+    if b.kind != "line" or a.page is None or a.page != b.page or a.kind not in ("line", "cell"):
         return False
     height = max(a.bottom - a.top, 1.0)
     text_a, text_b = a.text.rstrip(), b.text.lstrip()
@@ -134,7 +135,9 @@ def wraps_into(a: Unit, b: Unit, right: float) -> bool:
     if b.x0 > a.x0 + 2 * char_width + 1:
         return False
     first_word = len(text_b.split(" ", 1)[0])
-    if a.x1 + (first_word + 1) * char_width < right:
+    if a.kind == "cell" and abs(b.x0 - a.x0) > 2 * char_width + 1:
+        return False  # a header cell goes on only in its own column
+    if a.x1 + (first_word + 1) * char_width < (a.limit or right):
         return False  # the next word would have fitted: the line ended on purpose
     # a sentence ending at the margin and a capital after it: kept apart, as a text file has it
     return not (_ENDS_SENTENCE.search(text_a) and text_b[:1].isupper())

@@ -71,7 +71,7 @@ def _page_units(page: Any, number: int) -> list[Unit]:
         if last is not None and same_line:
             gap = x0 - last.x1
             if gap > _GAP * line_height:
-                last.kind = "cell"
+                last.kind, last.limit = "cell", x0 - gap / 2
                 units.append(Unit(text, f"page {number}", "cell", number, x0, x1, y0, y1))
                 continue
             sep = "" if last.text.endswith(" ") or text.startswith(" ") or gap < 0.15 * line_height else " "

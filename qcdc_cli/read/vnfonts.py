@@ -28,6 +28,17 @@ def convert(text: str, encoding: str) -> str:
     return viparse.fix(text, encoding=encoding)
 
 
+def looks_legacy(text: str, encoding: str) -> bool:
+    """Whether one line is written in `encoding`: it has that encoding's letters and no
+    other non-ASCII character (a Unicode Vietnamese line has ư, ơ, ă, đ, ộ ... outside it),
+    so a file mixing a Unicode header with a .VnTime body converts the body only."""
+    from viparse.normalize.encodings import CHARMAPS  # type: ignore[import-untyped]
+
+    letters = {ch for source, _ in CHARMAPS[encoding].pairs for ch in source}
+    foreign = {ch for ch in text if ord(ch) > 127}
+    return bool(foreign) and foreign <= letters
+
+
 def detect(text: str) -> str | None:
     """The legacy encoding a whole text is in ("tcvn3", "vni"), or None for Unicode."""
     import viparse  # type: ignore[import-untyped]
