@@ -96,20 +96,29 @@ def _slice(unit: Unit, start: int, end: int, kind: str) -> Unit:
 
 
 def drop_page_furniture(units: list[Unit], pages: int) -> None:
-    """Mark page numbers and running heads/feet: the first or last line of a page that is
-    only a number ("- 3 -", "Trang 2/5"), or whose text (digits aside) recurs on at least
-    half of the pages (three or more)."""
-    firsts: dict[int, list[int]] = {}
+    """Mark page numbers and running heads/feet: the first or last line of a page (and
+    the one inside it, when that was furniture) that is only a number ("- 3 -", "Trang
+    2/5"), or whose text (digits aside) opens or closes at least half of the pages (3+)."""
+    by_page: dict[int, list[int]] = {}
     for i, unit in enumerate(units):
         if unit.page is not None and unit.text.strip():
-            firsts.setdefault(unit.page, []).append(i)
-    ends = {i for idx in firsts.values() for i in (idx[0], idx[-1])}
-    edges = sorted({i for idx in firsts.values() for i in (*idx[:2], *idx[-2:])})
-    shape = Counter(_shape(units[i].text) for i in edges)
-    for i in edges:
+            by_page.setdefault(unit.page, []).append(i)
+    tops = Counter(_shape(units[idx[0]].text) for idx in by_page.values())
+    tops.update(_shape(units[idx[1]].text) for idx in by_page.values() if len(idx) > 1)
+    bottoms = Counter(_shape(units[idx[-1]].text) for idx in by_page.values())
+    bottoms.update(_shape(units[idx[-2]].text) for idx in by_page.values() if len(idx) > 1)
+    recurring = max(3, pages // 2)
+
+    def furniture(i: int, seen: Counter[str]) -> bool:
         text = units[i].text.strip()
-        if (i in ends and PAGE_NUMBER.match(text)) or (pages >= 3 and shape[_shape(text)] >= max(3, pages // 2)):
-            units[i].furniture = True
+        return bool(PAGE_NUMBER.match(text)) or (pages >= 3 and seen[_shape(text)] >= recurring)
+
+    for idx in by_page.values():
+        for order, seen in ((idx, tops), (idx[::-1], bottoms)):
+            for i in order[:2]:
+                if not furniture(i, seen):
+                    break
+                units[i].furniture = True
 
 
 def _shape(text: str) -> str:
@@ -127,8 +136,8 @@ def wraps_into(a: Unit, b: Unit, right: float) -> bool:
         return False
     height = max(a.bottom - a.top, 1.0)
     text_a, text_b = a.text.rstrip(), b.text.lstrip()
-    if not text_a or not text_b or _LIST_ITEM.match(text_b):
-        return False
+    if len(text_a.split()) < 3 or not text_b or _LIST_ITEM.match(text_b):
+        return False  # a wrapped line holds several words; "Số:" alone ended on purpose
     if b.top < a.top or b.top - a.bottom > 1.2 * height:
         return False
     char_width = (b.x1 - b.x0) / max(len(b.text.strip()), 1)
