@@ -9,6 +9,7 @@ or table cell; plain text is handed over as decoded (extraction is tuned on it).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from qcdc_cli.errors import InputError
@@ -16,6 +17,12 @@ from qcdc_cli.read.files import Decoded, decode_bytes
 from qcdc_cli.read.layout import Laid, Unit, lay_out
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: .doc (also .xls, .ppt, .msg)
+_HTML = re.compile(r"(?is)\s*(<!--.*?-->\s*|<\?xml[^>]*>\s*)*<(!doctype\s+html|html|head|body)\b")
+
+
+def looks_like_html(head: str) -> bool:
+    """Whether decoded text starts as a web page does (doctype, <html>, <head> or <body>)."""
+    return bool(_HTML.match(head[:4096]))
 
 
 def sniff(data: bytes, name: str = "") -> str:
@@ -39,8 +46,6 @@ def sniff(data: bytes, name: str = "") -> str:
         return "doc"
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
         return "rtf"
-    from qcdc_cli.read.html import looks_like_html
-
     sample = data[:4096].decode("utf-8", "ignore").replace("\x00", "").lstrip("\ufeff")
     if looks_like_html(sample) or (name.lower().endswith((".html", ".htm")) and "<" in sample):
         return "html"

@@ -146,8 +146,3 @@ def read_html(text: str) -> list[Unit]:
     parser.close()
     parser.flush()
     return parser.units
-
-
-def looks_like_html(head: str) -> bool:
-    """Whether decoded text starts as a web page does (doctype, <html>, <head> or <body>)."""
-    return bool(re.match(r"(?is)\s*(<!--.*?-->\s*|<\?xml[^>]*>\s*)*<(!doctype\s+html|html|head|body)\b", head[:4096]))
