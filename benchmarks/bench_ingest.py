@@ -79,7 +79,7 @@ def corpus(work: Path, name: str, n: int) -> tuple[Path, int, int]:
 def baselines(root: Path) -> tuple[float, float]:
     """Seconds to read + decode every file, and to also extract it (one process)."""
     from qcdc_cli.extract.text import extract_text
-    from qcdc_cli.knowledge.vocabulary import load_vocabulary
+    from qcdc_cli.knowledge.registry import load_vocabulary
     from qcdc_cli.read.files import decode_bytes
 
     vocab = load_vocabulary()
@@ -171,7 +171,7 @@ def big_benchmark(work: Path, n: int) -> None:
     import sqlite3
 
     from qcdc_cli.app.lineage import pick
-    from qcdc_cli.app.pipeline import index_catalog, index_graph
+    from qcdc_cli.index.derived import index_catalog, index_graph
     from qcdc_cli.index.store import Store
 
     root, files, size = corpus(work, "corpus", n)
@@ -204,7 +204,7 @@ def big_benchmark(work: Path, n: int) -> None:
         flush=True,
     )
     with Store.open_reader(db) as store:
-        totals = store.totals()
+        totals = store.totals().to_dict()
     size_mb = db.stat().st_size / 1e6
     print(f"  index: {totals['documents']:,} documents, {totals['references']:,} references, {size_mb:,.0f} MB")
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -230,7 +230,7 @@ def big_benchmark(work: Path, n: int) -> None:
 
     def stats() -> int:
         with Store.open_reader(db) as store:
-            return len(store.stats())
+            return len(store.stats().to_dict())
 
     print("  in-process, median of 5 (index_catalog + pick + index_graph + graph.trace):")
     for label, fn in (

@@ -48,8 +48,7 @@ def ingest(
     from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, ingest
     from qcdc_cli.cli._console import error, print_json
     from qcdc_cli.index.store import Store, resolve_db_path
-    from qcdc_cli.knowledge.registry import load_registry
-    from qcdc_cli.knowledge.vocabulary import load_vocabulary
+    from qcdc_cli.knowledge.registry import load_registry, load_vocabulary
 
     vocab = load_vocabulary(registry or ())
     known = load_registry(registry or ())
