@@ -13,7 +13,7 @@ import re
 import zipfile
 
 from qcdc_cli.errors import InputError
-from qcdc_cli.read.files import Decoded, decode_bytes
+from qcdc_cli.read.decode import Decoded, decode_bytes
 from qcdc_cli.read.layout import Laid, Unit, lay_out
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: .doc (also .xls, .ppt, .msg)

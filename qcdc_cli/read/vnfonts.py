@@ -41,7 +41,7 @@ def looks_legacy(text: str, encoding: str) -> bool:
 
 def detect(text: str) -> str | None:
     """The legacy encoding a whole text is in ("tcvn3", "vni"), or None for Unicode."""
-    import viparse  # type: ignore[import-untyped]
+    import viparse
 
     found = viparse.detect_text_encoding(text)
     return found if found in NAMES else None
