@@ -3,11 +3,21 @@ set by tab stops, list items, page numbers and running heads; and the character 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from conftest import SAMPLE_FILES
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qcdc_cli.read.layout import Unit, lay_out
+from qcdc_cli.app.pipeline import extract_decoded
+from qcdc_cli.extract.text import extract_text
+from qcdc_cli.knowledge.registry import load_registry
+from qcdc_cli.knowledge.vocabulary import Vocabulary
+from qcdc_cli.models import Extraction
+from qcdc_cli.read.decode import Decoded
+from qcdc_cli.read.files import read_document
+from qcdc_cli.read.layout import Unit, join_wrapped_text, lay_out
 
 
 def pdf_lines(*rows: tuple[str, float, float], page: int = 1, top: float = 100.0, step: float = 14.0) -> list[Unit]:
@@ -163,3 +173,86 @@ def test_every_character_maps_back_to_its_paragraph(paragraphs: list[tuple[str, 
 @given(st.lists(st.tuples(_line, st.floats(80, 120), st.floats(300, 520)), min_size=1, max_size=10))
 def test_every_character_of_joined_pdf_lines_maps_back(rows: list[tuple[str, float, float]]) -> None:
     check_map(pdf_lines(*rows))
+
+
+# ---- plain text copied from PDFs and portals: hard wraps joined, offsets kept
+
+TEXT_WRAPS = [
+    pytest.param(
+        "Quyết định số 1719/QĐ-TTg ngày 14\ntháng 10 năm 2021 của Thủ tướng Chính\nphủ phê duyệt Chương trình\n",
+        "Quyết định số 1719/QĐ-TTg ngày 14 tháng 10 năm 2021 của Thủ tướng Chính phủ phê duyệt Chương trình\n",
+        id="date-and-issuer-wrapped",
+    ),
+    pytest.param(
+        "Căn cứ Luật Tổ chức chính quyền địa phương;\nCăn cứ Nghị định số 30/2020/NĐ-CP;\n",
+        "Căn cứ Luật Tổ chức chính quyền địa phương;\nCăn cứ Nghị định số 30/2020/NĐ-CP;\n",
+        id="sentences-apart",
+    ),
+    pytest.param(
+        "Các nhiệm vụ trọng tâm gồm\n- tuyên truyền;\n- kiểm tra\n",
+        "Các nhiệm vụ trọng tâm gồm\n- tuyên truyền;\n- kiểm tra\n",
+        id="list-items-apart",
+    ),
+    pytest.param("TỈNH ỦY HÀ TĨNH\nSố 02-NQ/TU\n", "TỈNH ỦY HÀ TĨNH\nSố 02-NQ/TU\n", id="header-lines-apart"),
+    pytest.param("KẾ HOẠCH\nthực hiện Kết luận\n", "KẾ HOẠCH\nthực hiện Kết luận\n", id="short-title-apart"),
+    pytest.param(
+        "thực hiện Kết luận số 120-KL/TW ngày 07\r\ntháng 01 năm 2016\r\n",
+        "thực hiện Kết luận số 120-KL/TW ngày 07  tháng 01 năm 2016\r\n",
+        id="crlf",
+    ),
+    pytest.param("a b c\n\nd e f\n", "a b c\n\nd e f\n", id="blank-line-ends-paragraph"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TEXT_WRAPS)
+def test_text_wraps(text: str, expected: str) -> None:
+    joined = join_wrapped_text(text)
+    assert joined == expected and len(joined) == len(text)
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Vocabulary:
+    return Vocabulary.from_registry(load_registry(()))
+
+
+def test_a_wrapped_date_is_found_and_lines_are_the_files(vocab: Vocabulary) -> None:
+    text = (
+        "Căn cứ Quyết định số 1719/QĐ-TTg ngày 14\ntháng 10 năm 2021 của Thủ tướng Chính\nphủ;\n"
+        "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ;\n"
+    )
+    decoded = Decoded(text, "utf-8", joined=join_wrapped_text(text))
+    extraction = extract_decoded(decoded, vocab)
+    refs = {r.number: r for r in extraction.references}
+    assert refs["1719/QĐ-TTg"].date == "2021-10-14"
+    first = refs["1719/QĐ-TTg"].mentions[0]
+    assert (first.line, first.column) == (1, text.index("1719") + 1)
+    second = refs["30/2020/NĐ-CP"].mentions[0]
+    assert second.line == 4 and second.column == text.split("\n")[3].index("30/2020") + 1
+    assert text[second.start : second.end] == second.as_written
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)
+def test_joining_moves_no_mention_of_the_samples(path: Path, vocab: Vocabulary) -> None:
+    """Where and what each mention is stays as in the file: (start, line, column, text)."""
+    decoded = read_document(path)
+    plain = extract_text(decoded.text, vocab)
+    joined = extract_decoded(decoded, vocab)
+
+    def where(ex: Extraction) -> set[tuple[int, int, int, str]]:
+        return {(m.start, m.line, m.column, m.as_written) for r in ex.references for m in r.mentions}
+
+    assert where(joined) == where(plain)
+    assert all(decoded.text[s : s + len(w)] == w for s, _, _, w in where(joined))
+
+
+@given(
+    st.lists(
+        st.sampled_from(["Căn cứ Kết luận", "số 120-KL/TW ngày", "07 tháng 01", "năm 2016;", "thực hiện", "- a", ""]),
+        max_size=12,
+    )
+)
+def test_join_keeps_every_offset(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    joined = join_wrapped_text(text)
+    assert len(joined) == len(text)
+    assert all(a == b or (a == "\n" and b == " ") for a, b in zip(text, joined, strict=True))

@@ -5,13 +5,17 @@ Nothing here prints; the CLI decides what to show.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qcdc_cli.errors import InputError
 from qcdc_cli.knowledge.vocabulary import Vocabulary
 from qcdc_cli.models import Extraction
 from qcdc_cli.read.files import DOCUMENT_SUFFIXES
+
+if TYPE_CHECKING:
+    from qcdc_cli.read.decode import Decoded
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -27,11 +31,24 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 def extract_file(path: Path, vocab: Vocabulary) -> Extraction:
     """Read one file and extract it; an unreadable file raises InputError."""
-    from qcdc_cli.extract.text import extract_text
     from qcdc_cli.read.files import read_document
 
-    decoded = read_document(path)
-    return with_reader_notes(extract_text(decoded.text, vocab), decoded.notes)
+    return extract_decoded(read_document(path), vocab)
+
+
+def extract_decoded(
+    decoded: Decoded, vocab: Vocabulary, extractor: Callable[..., Extraction] | None = None
+) -> Extraction:
+    """Extraction of a read file: from its logical text (hard wraps joined), with line
+    numbers put back on the file's own lines, and what the reader did as problems."""
+    from qcdc_cli.read.layout import remap_lines
+
+    if extractor is None:
+        from qcdc_cli.extract.text import extract_text
+
+        extractor = extract_text
+    extraction = remap_lines(extractor(decoded.logical, vocab), decoded.text, decoded.logical)
+    return with_reader_notes(extraction, decoded.notes)
 
 
 def with_reader_notes(extraction: Extraction, notes: Iterable[str]) -> Extraction:
@@ -53,7 +70,6 @@ def extract_paths(paths: Iterable[Path], vocab: Vocabulary) -> Iterator[tuple[st
 
 # ---- lineage over a corpus given on the command line (until the index exists)
 
-from typing import TYPE_CHECKING  # noqa: E402 - kept with the functions that use it
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -73,7 +89,6 @@ def read_corpus(
     files = expand_paths(paths)
     if not files:
         return corpus, texts, errors
-    from qcdc_cli.extract.text import extract_text
     from qcdc_cli.read.files import read_document
 
     for path in files:
@@ -82,8 +97,8 @@ def read_corpus(
         except InputError as e:
             errors.append(e)
             continue
-        corpus.append((str(path), with_reader_notes(extract_text(decoded.text, vocab), decoded.notes)))
-        texts[str(path)] = decoded.text
+        corpus.append((str(path), extract_decoded(decoded, vocab)))
+        texts[str(path)] = decoded.logical  # offsets as in the file; evidence quotes whole sentences
     return corpus, texts, errors
 
 

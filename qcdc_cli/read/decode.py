@@ -33,6 +33,14 @@ class Decoded:
     places: tuple[str, ...] = ()  # where each line of `text` came from ("page 3"); () for plain text
     notes: tuple[str, ...] = ()  # what the reader did that a user should know ("converted from TCVN3")
     layout: Laid | Any = None  # the character map, for formats other than plain text
+    # `text` with hard wraps inside sentences turned into spaces (read.layout.join_wrapped_text):
+    # the same length, so offsets agree; what extraction reads. None: `text` itself.
+    joined: str | None = None
+
+    @property
+    def logical(self) -> str:
+        """The text extraction reads: offsets as in `text`, lines joined where wrapped."""
+        return self.joined if self.joined is not None else self.text
 
     def place_of_line(self, line: int) -> str | None:
         """Where 1-based line `line` of `text` came from ("page 3"), None for plain text."""

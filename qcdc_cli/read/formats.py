@@ -3,7 +3,8 @@
 The suffix is only a hint: a .doc that is really RTF, a .txt saved from a portal that is
 really HTML, a PDF named "scan.txt" are each read for what they are. Every reader's
 result goes through the layout layer, so extraction sees one logical line per paragraph
-or table cell; plain text is handed over as decoded (extraction is tuned on it).
+or table cell; plain text is handed over as decoded, with its hard wraps inside
+sentences joined in `Decoded.joined` (same offsets: line:col stay those of the file).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import replace
 
 from qcdc_cli.errors import InputError
 from qcdc_cli.read.decode import Decoded, decode_bytes
-from qcdc_cli.read.layout import Laid, Unit, lay_out
+from qcdc_cli.read.layout import Laid, Unit, join_wrapped_text, lay_out
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: .doc (also .xls, .ppt, .msg)
 _HTML = re.compile(r"(?is)\s*(<!--.*?-->\s*|<\?xml[^>]*>\s*)*<(!doctype\s+html|html|head|body)\b")
@@ -56,7 +58,9 @@ def read_bytes(data: bytes, source: str = "<bytes>") -> Decoded:
     """The text of a document file of any supported format; InputError naming `source`."""
     kind = sniff(data, source)
     if kind == "text":
-        return decode_bytes(data, source)
+        decoded = decode_bytes(data, source)
+        joined = join_wrapped_text(decoded.text)
+        return replace(decoded, joined=joined) if joined != decoded.text else decoded
     if kind == "zip":
         raise InputError(source, "a ZIP archive, not a Word document")
     if not data.strip():

@@ -12,10 +12,15 @@ for every character of the result which unit, and which character of it, it came
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qcdc_cli.models import Extraction
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _CELL_TABS = re.compile(r"\S(\t+| {6,})(?=\S)")  # a tab stop (or a wide run of spaces) between two columns
@@ -241,3 +246,61 @@ def _append_spaced(
 def paragraph_units(lines: Sequence[str], place: str, kind: str = "para") -> list[Unit]:
     """Units for text a reader already split at line breaks (a paragraph with <br>)."""
     return [Unit(line, place, kind) for line in lines]
+
+
+_CONTINUES = re.compile(r"^[ \t]*[a-zđàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹ0-9(]")
+
+
+def join_wrapped_text(text: str) -> str:
+    """`text` with each hard wrap inside a sentence turned into a space, same length.
+
+    A wrap: a line that does not end a sentence (nor a heading or cell: three words at
+    least), followed by one that starts in lower case or with a digit. Each newline is
+    replaced by a space (a CRLF by two), so every character keeps its offset.
+    """
+    lines = text.split("\n")
+    out = list(text)
+    pos = 0
+    for a, b in itertools.pairwise(lines):
+        end = pos + len(a)
+        body = a.rstrip("\r").rstrip()
+        if (
+            len(body.split()) >= 3
+            and not _ENDS_SENTENCE.search(body)
+            and _CONTINUES.match(b)
+            and not _LIST_ITEM.match(b.lstrip())
+        ):
+            out[end] = " "
+            if a.endswith("\r"):
+                out[end - 1] = " "
+        pos = end + 1
+    return "".join(out)
+
+
+def remap_lines(extraction: Extraction, original: str, joined: str) -> Extraction:
+    """Line numbers of an extraction made from `joined` (join_wrapped_text of `original`)
+    put back on `original`'s lines: offsets agree, so a mention's line and column come
+    from its start; a line number elsewhere becomes the original line its logical line starts on."""
+    if joined == original:
+        return extraction
+    starts = [0] + [i + 1 for i, ch in enumerate(joined) if ch == "\n"]  # logical line starts
+    breaks = [i for i, ch in enumerate(original) if ch == "\n"]
+
+    def original_line(offset: int) -> int:
+        return bisect.bisect_left(breaks, offset) + 1
+
+    def from_logical(line: int | None) -> int | None:
+        return original_line(starts[line - 1]) if line is not None and 0 < line <= len(starts) else line
+
+    for ref in extraction.references:
+        for m in ref.mentions:
+            m.line = original_line(m.start)
+            m.column = m.start - (breaks[m.line - 2] + 1 if m.line > 1 else 0) + 1
+    for rel in extraction.reported_relations:
+        rel.line = from_logical(rel.line) or rel.line
+    for problem in extraction.problems:
+        problem.line = from_logical(problem.line)
+    for segment in extraction.segments:
+        segment.start_line = original_line(segment.start)
+    extraction.self.line = from_logical(extraction.self.line)
+    return extraction
