@@ -166,6 +166,8 @@ def test_a_file_is_read_by_its_content_whatever_its_suffix(made: dict[str, Path]
     ("data", "kind"),
     [
         (b"%PDF-1.4\n", "pdf"),
+        (b"\r\n junk %PDF-1.4\n...%%EOF\n", "pdf"),
+        ("Tệp mở đầu bằng %PDF-1.4 là PDF.".encode(), "text"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 8, "doc"),
         (b"{\\rtf1\\ansi hello}", "rtf"),
         (b"\xef\xbb\xbf<!DOCTYPE html><p>x</p>", "html"),

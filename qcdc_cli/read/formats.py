@@ -29,8 +29,8 @@ def looks_like_html(head: str) -> bool:
 
 def sniff(data: bytes, name: str = "") -> str:
     """ "pdf", "docx", "odt", "zip", "doc", "rtf", "html" or "text"."""
-    head = data[:1024]
-    if b"%PDF-" in head:
+    at = data[:1024].find(b"%PDF-")  # PDF readers accept junk before the header ...
+    if at == 0 or (at > 0 and b"%%EOF" in data[-2048:]):  # ... but a text may quote "%PDF-"
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         try:
