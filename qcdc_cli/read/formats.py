@@ -85,7 +85,10 @@ def read_bytes(data: bytes, source: str = "<bytes>") -> Decoded:
     laid = lay_out(units, pages)
     if not laid.text.strip():
         raise InputError(source, f"no text in this {kind.upper()} file")
-    return Decoded(laid.text, kind, tuple(laid.line_places), tuple(notes), laid)
+    # ingest's summary lists files by this: a converted file is named there as such
+    fonts = [code for code in ("TCVN3", "VNI") if any(f"from {code}" in note for note in notes)]
+    encoding = f"{kind}, {'+'.join(fonts)} font converted" if fonts else kind
+    return Decoded(laid.text, encoding, tuple(laid.line_places), tuple(notes), laid)
 
 
 def _read_docx(data: bytes, source: str, notes: list[str]) -> list[Unit]:
