@@ -280,3 +280,20 @@ def test_without_libreoffice_the_error_names_the_program(monkeypatch: pytest.Mon
     )
     with pytest.raises(InputError, match=r"reading RTF files needs LibreOffice \(soffice\); it is not installed"):
         read_bytes(b"{\\rtf1 x}", "a.rtf")
+
+
+def test_a_library_failing_on_a_hostile_file_fails_that_file_only(
+    made: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qcdc_cli.read import docx as docx_reader
+
+    def choke(data: bytes, source: str) -> None:
+        raise RecursionError("maximum recursion depth exceeded\nwhile parsing")
+
+    monkeypatch.setattr(docx_reader, "read_docx", choke)
+    with pytest.raises(InputError) as excinfo:
+        read_document(made["docx-table"])
+    assert (
+        excinfo.value.problem
+        == "cannot read this DOCX file (RecursionError: maximum recursion depth exceeded while parsing)"
+    )

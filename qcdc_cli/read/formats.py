@@ -66,6 +66,24 @@ def read_bytes(data: bytes, source: str = "<bytes>") -> Decoded:
     if not data.strip():
         raise InputError(source, "empty file")
     notes: list[str] = []
+    try:
+        units, pages = _units(data, kind, source, notes)
+    except InputError:
+        raise
+    except Exception as e:  # a library choking on a damaged or hostile file: that file only
+        why = " ".join(str(e).split())[:200]
+        raise InputError(source, f"cannot read this {kind.upper()} file ({type(e).__name__}: {why})") from None
+    laid = lay_out(units, pages)
+    if not laid.text.strip():
+        raise InputError(source, f"no text in this {kind.upper()} file")
+    # ingest's summary lists files by this: a converted file is named there as such
+    fonts = [code for code in ("TCVN3", "VNI") if any(f"from {code}" in note for note in notes)]
+    encoding = f"{kind}, {'+'.join(fonts)} font converted" if fonts else kind
+    return Decoded(laid.text, encoding, tuple(laid.line_places), tuple(notes), laid)
+
+
+def _units(data: bytes, kind: str, source: str, notes: list[str]) -> tuple[list[Unit], int]:
+    """What the reader of `kind` finds in `data`, and the page count (PDF; else 0)."""
     pages = 0
     if kind == "pdf":
         from qcdc_cli.read.pdf import read_pdf
@@ -82,13 +100,7 @@ def read_bytes(data: bytes, source: str = "<bytes>") -> Decoded:
             units = _read_legacy(data, kind, source, notes)
         else:
             units = _read_docx(data, source, notes)
-    laid = lay_out(units, pages)
-    if not laid.text.strip():
-        raise InputError(source, f"no text in this {kind.upper()} file")
-    # ingest's summary lists files by this: a converted file is named there as such
-    fonts = [code for code in ("TCVN3", "VNI") if any(f"from {code}" in note for note in notes)]
-    encoding = f"{kind}, {'+'.join(fonts)} font converted" if fonts else kind
-    return Decoded(laid.text, encoding, tuple(laid.line_places), tuple(notes), laid)
+    return units, pages
 
 
 def _read_docx(data: bytes, source: str, notes: list[str]) -> list[Unit]:
