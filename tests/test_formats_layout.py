@@ -88,6 +88,21 @@ def test_wrapped_lines(rows: list[tuple[str, float, float]], expected: str) -> N
     assert lay_out(pdf_lines(*rows)).text == expected
 
 
+def test_a_sentence_running_over_a_page_break_is_joined_past_the_page_number() -> None:
+    units = pdf_lines(("Nghị định này có hiệu lực thi hành kể từ ngày ký ban hành và thay thế", 91, M), ("3", 300, 306))
+    units += pdf_lines(("Nghị định số 110/2004/NĐ-CP.", 91, 260), page=2)
+    units += pdf_lines(("các văn bản trước đây trái với Nghị định này.", 91, 300), page=3)
+    text = lay_out([*units[:2], *units[2:]], pages=3).text
+    assert text == (
+        "Nghị định này có hiệu lực thi hành kể từ ngày ký ban hành và thay thế\n"
+        "Nghị định số 110/2004/NĐ-CP.\ncác văn bản trước đây trái với Nghị định này.\n"
+    )
+    units[2].text = "các văn bản trước đây."
+    assert lay_out(units, pages=3).text.startswith(
+        "Nghị định này có hiệu lực thi hành kể từ ngày ký ban hành và thay thế các văn bản"
+    )
+
+
 def test_a_paragraph_gap_is_not_a_wrap() -> None:
     units = pdf_lines(("Nghị định này có hiệu lực thi hành kể từ ngày ký ban hành và thay thế", 91, M))
     units += pdf_lines(("các văn bản trước", 91, 200), top=100 + 40)

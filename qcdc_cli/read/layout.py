@@ -135,15 +135,18 @@ def wraps_into(a: Unit, b: Unit, right: float) -> bool:
 
     A wrap is a line that stopped at the right margin because the next word did not fit:
     `a` reaches within one word of `right`, `b` starts no further right than `a`, just
-    below it, on the same page, and `a` does not end a sentence before a new item.
+    below it (or first on the next page, in lower case: a sentence running over a page
+    break), and `a` does not end a sentence before a capital.
     """
-    if b.kind != "line" or a.page is None or a.page != b.page or a.kind not in ("line", "cell"):
+    if b.kind != "line" or a.page is None or b.page is None or a.kind not in ("line", "cell"):
         return False
-    height = max(a.bottom - a.top, 1.0)
     text_a, text_b = a.text.rstrip(), b.text.lstrip()
     if len(text_a.split()) < 3 or not text_b or _LIST_ITEM.match(text_b):
         return False  # a wrapped line holds several words; "Số:" alone ended on purpose
-    if b.top < a.top or b.top - a.bottom > 1.2 * height:
+    if b.page == a.page + 1 and a.kind == "line":
+        if not (text_b[0].islower() or text_b[0].isdigit()):
+            return False
+    elif b.page != a.page or b.top < a.top or b.top - a.bottom > 1.2 * max(a.bottom - a.top, 1.0):
         return False
     char_width = (b.x1 - b.x0) / max(len(b.text.strip()), 1)
     if b.x0 > a.x0 + 2 * char_width + 1:
