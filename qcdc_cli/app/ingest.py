@@ -254,7 +254,6 @@ def _level_of(code: str | None) -> str | None:
 
 def _process(task: _Task) -> _Outcome:
     """One file, start to finish, in a worker. Never raises: failures are outcomes."""
-    from qcdc_cli.app.pipeline import extract_decoded
     from qcdc_cli.errors import InputError
     from qcdc_cli.index.corpus import file_rows
     from qcdc_cli.read.formats import read_bytes
@@ -288,7 +287,7 @@ def _process(task: _Task) -> _Outcome:
         return base
     base.encoding = decoded.encoding
     try:
-        extraction = extract_decoded(decoded, _worker["vocab"], _worker["extractor"])
+        extraction = decoded.finish(_worker["extractor"](decoded.logical, _worker["vocab"]))
         base.rows = file_rows(extraction, decoded.logical, _level_of)
     except Exception as e:  # a bug in extraction must not stop a 10,000-file ingest
         base.kind, base.error = "failed", f"internal error in extraction: {type(e).__name__}: {e}"

@@ -40,23 +40,12 @@ def extract_decoded(
     decoded: Decoded, vocab: Vocabulary, extractor: Callable[..., Extraction] | None = None
 ) -> Extraction:
     """Extraction of a read file: from its logical text (hard wraps joined), with line
-    numbers put back on the file's own lines, and what the reader did as problems."""
-    from qcdc_cli.read.layout import remap_lines
-
+    numbers put back on the file's own lines and the reader's notes (Decoded.finish)."""
     if extractor is None:
         from qcdc_cli.extract.text import extract_text
 
         extractor = extract_text
-    extraction = remap_lines(extractor(decoded.logical, vocab), decoded.text, decoded.logical)
-    return with_reader_notes(extraction, decoded.notes)
-
-
-def with_reader_notes(extraction: Extraction, notes: Iterable[str]) -> Extraction:
-    """What the reader did to the file (legacy-font conversion), as problems a user sees."""
-    from qcdc_cli.models import Problem
-
-    extraction.problems.extend(Problem("reader", note) for note in notes)
-    return extraction
+    return decoded.finish(extractor(decoded.logical, vocab))
 
 
 def extract_paths(paths: Iterable[Path], vocab: Vocabulary) -> Iterator[tuple[str, Extraction | InputError]]:

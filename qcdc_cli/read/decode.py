@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from qcdc_cli.errors import InputError
 
 if TYPE_CHECKING:
+    from qcdc_cli.models import Extraction
     from qcdc_cli.read.layout import Laid
 
 _BOMS = (
@@ -41,6 +42,17 @@ class Decoded:
     def logical(self) -> str:
         """The text extraction reads: offsets as in `text`, lines joined where wrapped."""
         return self.joined if self.joined is not None else self.text
+
+    def finish(self, extraction: Extraction) -> Extraction:
+        """An extraction of `logical` made true to the file: line numbers put back on the
+        file's own lines, and what the reader did (a legacy font converted) as problems.
+        Here, in the read package, so the index's extractor key hashes it."""
+        from qcdc_cli.models import Problem
+        from qcdc_cli.read.layout import remap_lines
+
+        remap_lines(extraction, self.text, self.logical)
+        extraction.problems.extend(Problem("reader", note) for note in self.notes)
+        return extraction
 
     def place_of_line(self, line: int) -> str | None:
         """Where 1-based line `line` of `text` came from ("page 3"), None for plain text."""
