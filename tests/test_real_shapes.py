@@ -370,8 +370,9 @@ REFERENCES = [
     (
         "tu-of-a-provincial-committee",
         "Sau 10 năm thực hiện Nghị quyết 13-NQ/TƯ của Tỉnh ủy (khóa XIV), hạ tầng phát triển nhanh; "
-        "Nghị quyết số 18-NQ/TƯ của Ban Chấp hành Trung ương được quán triệt.",
-        {"13-NQ/TU": ("cites", None), "18-NQ/TW": ("cites", None)},
+        "Nghị quyết số 18-NQ/TƯ của Ban Chấp hành Trung ương được quán triệt; Nghị quyết số 05-NQ/TƯ của "
+        "Ban Chấp hành Đảng bộ tỉnh được sơ kết.",
+        {"13-NQ/TU": ("cites", None), "18-NQ/TW": ("cites", None), "05-NQ/TU": ("cites", None)},
         set(),
     ),
 ]
