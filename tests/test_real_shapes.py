@@ -25,6 +25,22 @@ IDENTITY = [
         "header",
     ),
     (
+        "crlf-number-on-next-line",
+        "ỦY BAN NHÂN DÂN\r\nTỈNH HÀ TĨNH\r\n|\r\nSố:\r\n215/QĐ-UBND\r\n|\r\nHà Tĩnh, ngày 09\r\ntháng 3 năm 2024\r\n"
+        "|\r\nQUYẾT ĐỊNH\r\nVề việc phê duyệt\r\nCăn cứ Luật Tổ chức chính quyền địa phương;\r\nQUYẾT ĐỊNH:\r\n",
+        "215/QĐ-UBND",
+        "2024-03-09",
+        "header",
+    ),
+    (
+        "wrapped-announcement",
+        "Nghị quyết về hạ tầng giai đoạn 2016-2020\n\nLTS: Ngày 14-11-2016, Ban Chấp hành Đảng bộ tỉnh\nkhóa XIII đã "
+        "ban hành Nghị quyết\nsố 10-NQ/TU về huy động nguồn\nlực đầu tư hạ tầng.\n\nI- Khái quát tình hình\n",
+        "10-NQ/TU",
+        "2016-11-14",
+        "announcement",
+    ),
+    (
         "table-cell",
         "ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n| Số: 517/KH-UBND | Nghệ An, ngày 15 tháng 8 năm 2023 |\n"
         "Căn cứ Quyết định số 1662/QĐ-TTg ngày 04 tháng 10 năm 2021 của Thủ tướng Chính phủ;\n"
@@ -240,6 +256,16 @@ REFERENCES = [
             "99/2021/NĐ-CP": ("based_on", "2021-11-11"),
             "160/TTr-STC": ("cites", "2023-12-30"),
         },
+        set(),
+    ),
+    (
+        "long-title-in-capitals",
+        "ỦY BAN NHÂN DÂN\nTỈNH ĐẮK LẮK\nSố: 12/2023/QĐ-UBND\nĐắk Lắk, ngày 3 tháng 3 năm 2023\nQUYẾT ĐỊNH\n"
+        "BAN HÀNH QUY ĐỊNH QUẢN LÝ, THANH TOÁN, QUYẾT TOÁN\nVỐN ĐẦU TƯ NGUỒN NGÂN SÁCH NHÀ NƯỚC\nGIAO CHO CỘNG ĐỒNG\n"
+        "TỰ THỰC HIỆN XÂY DỰNG CÔNG TRÌNH\nTHEO ĐỊNH MỨC HỖ TRỢ (BẰNG\nHIỆN VẬT HOẶC BẰNG TIỀN) THUỘC CÁC\n"
+        "CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA\nỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK\nCăn cứ Nghị định số 27/2022/NĐ-CP ngày\n"
+        "19 tháng 4 năm 2022 của Chính phủ;\nQUYẾT ĐỊNH:\nĐiều 1. Ban hành.\n",
+        {"27/2022/NĐ-CP": ("based_on", "2022-04-19")},
         set(),
     ),
     (

@@ -30,8 +30,9 @@ _DEPLOYED = regex.compile(
     r"(?<!\p{L})(?P<cue>triển khai thực hiện|triển khai|thực hiện|quán triệt)(?!\p{L})[^.:;\n]{0,80}:", regex.IGNORECASE
 )
 _LIST_END = regex.compile(r"[.!?](?=\s|$)|\n[ \t]*\n")
+_SENTENCE_BEFORE = regex.compile(r"[.!?](?=\s)|\n[ \t\r]*\n|^", regex.REVERSE)
 _PARAGRAPH_START = regex.compile(r"\n|^", regex.REVERSE)
-_FULL_DATE = regex.compile(r"(?<!\p{L})(?:ngày)[ \t]+" + DATE_PATTERN, regex.IGNORECASE)
+_FULL_DATE = regex.compile(r"(?<!\p{L})(?:ngày)\s+" + DATE_PATTERN, regex.IGNORECASE)
 _SUBJECT = regex.compile(
     r"(?P<org>(?:Ban Thường vụ|Ban Chấp hành|Ban Bí thư|Bộ Chính trị|Thường vụ|Thường trực|Ủy ban nhân dân|UBND"
     r"|Hội đồng nhân dân|HĐND|Đảng ủy|Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy|Chi bộ|Chính phủ|Thủ tướng)"
@@ -54,24 +55,25 @@ class Announcement:
 @cache
 def _patterns(words_alt: str) -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
     # "vừa ban hành", "đã ký, ban hành", "vừa ký", "vừa có" (news of a Công điện, a Chỉ thị)
+    words_alt = words_alt.replace("\\ ", "\\s+")  # "Kế\nhoạch": a type word wrapped over two lines
     verb = (
-        r"(?:(?:vừa|mới)[ \t]+(?:chính thức[ \t]+)?(?:ký[ \t]*,?[ \t]+)?(?:ban hành|ra|thông qua|ký|có)"
-        r"|đã[ \t]+(?:chính thức[ \t]+)?(?:ký[ \t]*,?[ \t]+)?(?:ban hành|ra|thông qua|ký)"
-        r"|ký[ \t]*,?[ \t]+ban hành|ban hành)"
+        r"(?:(?:vừa|mới)\s+(?:chính thức\s+)?(?:ký\s*,?\s+)?(?:ban hành|ra|thông qua|ký|có)"
+        r"|đã\s+(?:chính thức\s+)?(?:ký\s*,?\s+)?(?:ban hành|ra|thông qua|ký)"
+        r"|ký\s*,?\s+ban hành|ban hành)"
     )
     # "... vừa ban hành Kế hoạch số 45-KH/HU", anchored at the number
     numbered = regex.compile(
-        rf"(?<!\p{{L}}){verb}[ \t]+(?P<tw>{words_alt})[ \t]+(?:(?:số|so)[ \t]*:?[ \t]*)?$",
+        rf"(?<!\p{{L}}){verb}\s+(?P<tw>{words_alt})\s+(?:(?:số|so)\s*:?\s*)?$",
         regex.IGNORECASE | regex.REVERSE,
     )
     # "(Kế hoạch số 201/KH-UBND, ngày 12/10/2021)" after "... ban hành Kế hoạch thực hiện ..."
     parenthetical = regex.compile(
-        rf"\([ \t]*(?P<tw>{words_alt})[ \t]+(?:(?:số|so)[ \t]*:?[ \t]*)?$", regex.IGNORECASE | regex.REVERSE
+        rf"\(\s*(?P<tw>{words_alt})\s+(?:(?:số|so)\s*:?\s*)?$", regex.IGNORECASE | regex.REVERSE
     )
     # the announcing sentence, with or without a number: "Tỉnh ủy vừa ban hành kế hoạch thực hiện ..."
-    sentence = regex.compile(rf"(?<!\p{{L}}){verb}[ \t]+(?P<tw>{words_alt})(?!\p{{L}})", regex.IGNORECASE)
+    sentence = regex.compile(rf"(?<!\p{{L}}){verb}\s+(?P<tw>{words_alt})(?!\p{{L}})", regex.IGNORECASE)
     # a page title that opens with a type word: "Kế hoạch thực hiện Quyết định số ..."
-    title = regex.compile(rf"^[\s*_#>]*(?:{words_alt})[ \t]+(?!số|so)\p{{L}}", regex.IGNORECASE)
+    title = regex.compile(rf"^[\s*_#>]*(?:{words_alt})\s+(?!số|so)\p{{L}}", regex.IGNORECASE)
     return numbered, parenthetical, sentence, title
 
 
@@ -97,9 +99,10 @@ def read_announcement(text: str, mentions: list[RawMention], words_alt: str) -> 
     if best is not None:
         _, m, found = best
         paragraph = _paragraph_start(text, found.start())
+        sentence_start = _sentence_start(text, found.start())
         out.own = m
-        out.date = m.date or _date_before(text, paragraph, found.start())
-        subjects = list(_SUBJECT.finditer(text, max(paragraph, found.start() - 120), found.end()))
+        out.date = m.date or _date_before(text, sentence_start, found.start())
+        subjects = list(_SUBJECT.finditer(text, max(sentence_start, found.start() - 160), found.end()))
         # "... Nghị quyết số 57-NQ/TW của Bộ Chính trị", else the body nearest the verb
         out.issuer = m.issuer or (subjects[-1]["org"].strip() if subjects else None)
         for d in _DEPLOYED.finditer(text, paragraph, found.start()):
@@ -108,7 +111,8 @@ def read_announcement(text: str, mentions: list[RawMention], words_alt: str) -> 
             out.spans.append((d.start(), end))
             out.clauses.append(Clause(d.start(), d.end(), end, "implements", d["cue"]))
     for s in sentence.finditer(text, 0, limit):
-        out.spans.append((s.start(), _sentence_end(text, s.end())))
+        # to the full stop (a hard-wrapped sentence runs over lines), at most a paragraph
+        out.spans.append((s.start(), min(_sentence_end(text, s.end(), stops=_LIST_END), s.end() + 600)))
     first = _first_content_line(text, limit)
     if first is not None and title.match(text, first[0], first[1]):
         out.spans.append(first)
@@ -134,6 +138,13 @@ def _announcing(
 def _paragraph_start(text: str, pos: int) -> int:
     found = _PARAGRAPH_START.search(text, max(0, pos - 1500), pos)
     return found.end() if found else max(0, pos - 1500)
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding `pos` starts: after a full stop or a blank line, not at a
+    line break (a hard-wrapped news item keeps "Ngày 14-11-2016, ..." lines above the verb)."""
+    found = _SENTENCE_BEFORE.search(text, max(0, pos - 600), pos)
+    return found.end() if found else max(0, pos - 600)
 
 
 def _sentence_end(text: str, pos: int, stops: regex.Pattern[str] = _SENTENCE_END) -> int:

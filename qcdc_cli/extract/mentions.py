@@ -36,7 +36,7 @@ _ORG_STOP = (
 )
 # A hard-wrapped line may put "ngày" on the next line ("Kế hoạch số 59/KH-UBND\nngày 25/4/2022").
 _AFTER_DATE = regex.compile(
-    r"[ \t]*,?[ \t]*(?:\n[ \t]*(?=ngày))?(?:\((?:khóa|khoá)[^()\n]{0,20}\)[ \t]*,?[ \t]*)?(?:(?:ban hành|ký)[ \t]+)?"
+    r"[ \t]*,?[ \t]*(?:\r?\n[ \t]*(?=ngày))?(?:\((?:khóa|khoá)[^()\n]{0,20}\)[ \t]*,?[ \t]*)?(?:(?:ban hành|ký)[ \t]+)?"
     r"\(?[ \t]*(?:ngày|ngay)?[ \t:]*\s{0,2}" + DATE_PATTERN,
     regex.IGNORECASE,
 )

@@ -55,11 +55,11 @@ _ENDS_COLON = regex.compile(r":[\s*_]*$")
 _LOWER = regex.compile(r"\p{Ll}")
 # "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH", "1. Căn cứ pháp lý", "Căn cứ:" on a line of its own.
 _BASIS_HEADING = regex.compile(
-    r"^[\s*_#>]*+(?:(?:[IVXL]+|\d+)[ \t]*[.\-–)][ \t]*)?căn cứ(?:[ \t]+[^\d\n]{0,60})?[ \t:*_]*$", regex.IGNORECASE
+    r"^[\s*_#>]*+(?:(?:[IVXL]+|\d+)[ \t]*[.\-–)][ \t]*)?căn cứ(?:[ \t]+[^\d\n]{0,60})?[ \t\r:*_]*$", regex.IGNORECASE
 )
 # "1. Căn cứ pháp lý", "II. Căn cứ xây dựng kế hoạch": numbered, a few lower-case words.
 _PLAIN_HEADING = regex.compile(
-    r"^[\s*_#>]*+(?:[IVXL]+|\d{1,2})[ \t]*[.\-–)][ \t]*[Cc]ăn cứ(?:[ \t]+\p{Ll}+){0,5}[ \t:*_]*$"
+    r"^[\s*_#>]*+(?:[IVXL]+|\d{1,2})[ \t]*[.\-–)][ \t]*[Cc]ăn cứ(?:[ \t]+\p{Ll}+){0,5}[ \t\r:*_]*$"
 )
 _ROMAN_SECTION = regex.compile(r"^[\s*_#>]*+[IVXL]+[ \t]*[.\-–)]")
 
@@ -113,7 +113,8 @@ def read_opening(text: str, lines: list[tuple[int, int]], *, stop_early: bool) -
         if not line.strip() or SEPARATOR.match(line):
             continue
         opening = OPENING.match(line)
-        if opening and not SECTION.match(line):
+        # under a heading, "THEO ĐỊNH MỨC ..." in capitals is the title running on, not an opening
+        if opening and not SECTION.match(line) and not (stop_early and _is_upper_heading(line)):
             close()
             out.spans.append((ls, le))
             written = opening["cue"]
@@ -132,6 +133,8 @@ def read_opening(text: str, lines: list[tuple[int, int]], *, stop_early: bool) -
                 current[2] = le
                 previous = line
                 continue
+        if current is None and stop_early and _is_upper_heading(line) and not SECTION.match(line):
+            continue  # the rest of a long title in capitals, the issuer's name above the opening
         if current is not None or stop_early:
             break
     close()
