@@ -177,6 +177,14 @@ IDENTITY = [
         "header",
     ),
     (
+        "whole-header-on-one-line",
+        "TỈNH ỦY HÀ TĨNH\tĐẢNG CỘNG SẢN VIỆT NAM\t*\tSố 77-KL/TƯ\tHà Tĩnh, ngày 5 tháng 9 năm 2022\nKẾT LUẬN\n"
+        "của Ban Thường vụ Tỉnh ủy về chuyển đổi số\nI. ĐÁNH GIÁ\nNội dung.\n",
+        "77-KL/TU",
+        "2022-09-05",
+        "header",
+    ),
+    (
         "provincial-tu",
         "TỈNH ỦY QUẢNG BÌNH\nĐẢNG CỘNG SẢN VIỆT NAM\n*\nSố 120-KL/TƯ\nQuảng Bình, ngày 10 tháng 6 năm 2022\n"
         "KẾT LUẬN\ncủa Ban Thường vụ Tỉnh ủy về phát triển du lịch\nI. ĐÁNH GIÁ\nNội dung.\n",

@@ -344,10 +344,11 @@ def _own_prefix_cached(words: tuple[str, ...]) -> regex.Pattern[str]:
     alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
     # "Số:", "| Số hiệu |", "Số, ký hiệu:", "Số hiệu văn bản:" (legal portals' metadata),
     # "Nghị quyết số:" (type word and number on the date line), "***Số", "Sổ:" (a scan's
-    # misreading): at the start of a line or a table cell; "số" in lower case opens a
+    # misreading): at the start of a line or a table cell (a flattened table separates cells
+    # by tabs or wide gaps); "số" in lower case opens a
     # hard-wrapped line of the body, not a header.
     return regex.compile(
-        rf"(?:^[\s*_#>]*(?P<tw>{alternatives})[ \t]+(?:số|SỐ)|(?:^|\|)[\s*_#>]*(?-i:Số|SỐ|Sổ|So))"
+        rf"(?:^[\s*_#>]*(?P<tw>{alternatives})[ \t]+(?:số|SỐ)|(?:^|[|\t]|[ ]{(2,)})[\s*_#>]*(?-i:Số|SỐ|Sổ|So))"
         r"(?:[ \t]*[,/]?[ \t]*(?:ký[ \t]+)?hiệu(?:[ \t]+văn[ \t]+bản)?)?"
         r"[ \t]*[:.]?[ \t]*\|?[ \t\r]*$",
         regex.IGNORECASE,

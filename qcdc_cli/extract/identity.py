@@ -33,8 +33,10 @@ def self_info(
     info.year, info.number_placeholder = header.year, header.number_placeholder
     if header.own is not None:
         doc = header.own.doc
-        if is_written_tu(text, header.own) and _PROVINCIAL_ISSUER.search(" ".join(header.issuer_lines)):
-            doc = as_provincial(doc)  # "Số 445-KL/TƯ" under "TỈNH ỦY THỪA THIÊN HUẾ"
+        line_start = lines.line_start(lines.line(header.own.start))
+        issuer_text = " ".join([*header.issuer_lines, text[max(line_start, header.own.start - 200) : header.own.start]])
+        if is_written_tu(text, header.own) and _PROVINCIAL_ISSUER.search(issuer_text):
+            doc = as_provincial(doc)  # "Số 445-KL/TƯ" under "TỈNH ỦY THỪA THIÊN HUẾ" (or beside it, flattened)
         info.number, info.type, info.issuer_code, info.system = doc.number, doc.type, doc.issuer_code, doc.system
         info.source = header.own_source or "header"
         if info.date is None:  # "SỐ 16/2001/CT-TTG NGÀY 21 THÁNG 6 NĂM 2001" in the title
