@@ -297,3 +297,14 @@ def test_a_library_failing_on_a_hostile_file_fails_that_file_only(
         excinfo.value.problem
         == "cannot read this DOCX file (RecursionError: maximum recursion depth exceeded while parsing)"
     )
+
+
+def test_without_libreoffice_a_doc_is_read_by_antiword(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake = tmp_path / "antiword"
+    fake.write_text("#!/bin/sh\nprintf 'UBND TỈNH TÂY NINH\\nSố: 12/KH-UBND\\n'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(legacy, "soffice", lambda: None)
+    monkeypatch.setattr(legacy.shutil, "which", lambda name: str(fake) if name == "antiword" else None)
+    decoded = read_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 512, "old.doc")
+    assert decoded.text == "UBND TỈNH TÂY NINH\nSố: 12/KH-UBND\n"
+    assert decoded.notes == ("read with antiword (plain text: no table cells)",)
