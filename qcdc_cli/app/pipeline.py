@@ -69,9 +69,10 @@ if TYPE_CHECKING:
 
 
 def read_corpus(
-    paths: Iterable[Path], vocab: Vocabulary
+    paths: Iterable[Path], vocab: Vocabulary, pages: dict[str, tuple[int | None, ...]] | None = None
 ) -> tuple[list[tuple[str, Extraction]], dict[str, str], list[InputError]]:
-    """Extractions and texts of the files and folders `paths`; unreadable files apart."""
+    """Extractions and texts of the files and folders `paths`; unreadable files apart.
+    `pages`, if given, gets the page of each line of every PDF read."""
     corpus: list[tuple[str, Extraction]] = []
     texts: dict[str, str] = {}
     errors: list[InputError] = []
@@ -88,6 +89,8 @@ def read_corpus(
             continue
         corpus.append((str(path), extract_decoded(decoded, vocab)))
         texts[str(path)] = decoded.logical  # offsets as in the file; evidence quotes whole sentences
+        if pages is not None and any(decoded.pages):
+            pages[str(path)] = decoded.pages
     return corpus, texts, errors
 
 
@@ -102,14 +105,23 @@ def build_lineage(
 
     registry = load_registry(registry_paths)
     vocab = Vocabulary.from_registry(registry)
-    corpus, texts, errors = read_corpus(corpus_paths, vocab)
+    pages: dict[str, tuple[int | None, ...]] = {}
+    corpus, texts, errors = read_corpus(corpus_paths, vocab, pages)
     quotes: dict[tuple[str, int], str] = {}
     if db_path is not None:
         fresh = {str(Path(p).resolve()) for p, _ in corpus}
         stored, quotes = corpus_from_index(db_path)
         corpus += [(p, ex) for p, ex in stored if str(Path(p).resolve()) not in fresh]
     catalog = Catalog.build(registry, vocab, corpus)
-    return catalog, build_graph(catalog, registry, texts, quotes), errors
+    graph = build_graph(catalog, registry, texts, quotes)
+    if pages:
+        evidence = [ev for link in graph.links() for ev in link.evidence]
+        evidence += [issue.evidence for issue in graph.issues if issue.evidence is not None]
+        for ev in evidence:
+            lines = pages.get(ev.path or "")
+            if lines and ev.line and 0 < ev.line <= len(lines):
+                ev.page = lines[ev.line - 1]  # evidence from a PDF names its page
+    return catalog, graph, errors
 
 
 def corpus_from_index(db_path: Path) -> tuple[list[tuple[str, Extraction]], dict[tuple[str, int], str]]:
