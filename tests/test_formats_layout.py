@@ -286,3 +286,58 @@ def test_join_keeps_every_offset(lines: list[str]) -> None:
     joined = join_wrapped_text(text)
     assert len(joined) == len(text)
     assert all(a == b or (a == "\n" and b == " ") for a, b in zip(text, joined, strict=True))
+
+
+def test_remap_puts_every_line_field_of_an_extraction_back_on_the_file() -> None:
+    """Every dataclass of an Extraction that carries a line gets it remapped: a field
+    added to the model without a place in remap_lines fails here."""
+    import dataclasses
+
+    from qcdc_cli import models
+    from qcdc_cli.read.layout import remap_lines
+
+    original = "a\nb\nc d\ne\n"  # logical line 2 ("b c d") starts on file line 2; logical 3 on file 4
+    joined = "a\nb c d\ne\n"[:0] + "a\nb\nc d\ne\n".replace("b\nc", "b c")
+    assert len(joined) == len(original)
+    start = joined.index("e")  # logical line 3, file line 4
+    values = {"line": 3, "start_line": 3, "start": start, "end": start + 1, "column": 1}
+
+    def build(cls: type) -> object:
+        kwargs = {}
+        for f in dataclasses.fields(cls):
+            if f.name in values:
+                kwargs[f.name] = values[f.name]
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                kwargs[f.name] = "x"
+        return cls(**kwargs)
+
+    with_line = [
+        c
+        for c in vars(models).values()
+        if dataclasses.is_dataclass(c) and {"line", "start_line"} & {f.name for f in dataclasses.fields(c)}
+    ]
+    extraction = models.Extraction(self=build(models.SelfInfo))  # type: ignore[arg-type]
+    slots = {f.name: f for f in dataclasses.fields(models.Extraction)}
+    placed = {models.SelfInfo}
+    for name in ("references", "reported_relations", "problems", "segments", "named_references"):
+        kind = {
+            "references": models.Reference,
+            "reported_relations": models.ReportedRelation,
+            "problems": models.Problem,
+            "segments": models.Segment,
+            "named_references": models.NamedReference,
+        }[name]
+        assert name in slots
+        item = build(kind)
+        if kind is models.Reference:
+            item.mentions = [build(models.Mention)]  # type: ignore[attr-defined]
+            placed.add(models.Mention)
+        getattr(extraction, name).append(item)
+        placed.add(kind)
+    assert {c for c in with_line if c.__module__ == models.__name__} <= placed | {models.Evidence}
+    remap_lines(extraction, original, joined)
+    lines = [extraction.self.line]
+    lines += [m.line for r in extraction.references for m in r.mentions]
+    lines += [x.line for x in (*extraction.reported_relations, *extraction.problems, *extraction.named_references)]
+    lines += [s.start_line for s in extraction.segments]
+    assert lines == [4] * len(lines)

@@ -305,6 +305,8 @@ def remap_lines(extraction: Extraction, original: str, joined: str) -> Extractio
         rel.line = from_logical(rel.line) or rel.line
     for problem in extraction.problems:
         problem.line = from_logical(problem.line)
+    for named in extraction.named_references:
+        named.line = from_logical(named.line) or named.line
     for segment in extraction.segments:
         segment.start_line = original_line(segment.start)
     extraction.self.line = from_logical(extraction.self.line)
