@@ -7,7 +7,7 @@ Why SQLite, and why these settings, is measured in ../shared/research/ecosystem-
   transaction, a process killed with SIGKILL never leaves a half-written file (the next
   connection rolls the WAL back to the last commit), and readers never block the writer.
 - One writer at a time: `qcdc ingest` takes an exclusive lock file beside the database
-  (keyed on the file itself, not on how --db spells it), so a second ingest fails at once
+  (a lock on the file itself, not on how --db spells it), so a second ingest fails at once
   with a message instead of interleaving; other writers wait up to `busy_timeout`.
 - Readers open the file read-only (`mode=ro`; `immutable` where nothing can write, a
   read-only mount) and read in ONE transaction, so `trace` sees one state of an index
@@ -53,6 +53,7 @@ from qcdc_cli.index.rows import (
 from qcdc_cli.index.schema import BUSY_TIMEOUT_MS, check_version, configure, migrate
 
 DB_ENV = "QCDC_DB"
+_LOCK_BYTE = 0x7FFF_0000  # the ingest lock's byte (SQLite locks 0x40000000 + 0..511)
 DEFAULT_DB = Path(".qcdc") / "index.sqlite"
 
 
@@ -82,19 +83,19 @@ class Batch:
     max_seconds: float
     started: float
     pending: int = 0
-    committed: int = 0  # units made durable so far
 
-    def maybe_commit(self) -> None:
-        """Commit and begin anew when the batch is full or old enough."""
+    def maybe_commit(self) -> bool:
+        """Commit and begin anew when the batch is full or old enough; whether it did."""
         import time
 
         now = time.monotonic()
         if self.pending and (self.pending >= self.max_units or now - self.started >= self.max_seconds):
             self.store.con.execute("COMMIT")
-            self.committed += self.pending
             self.store.con.execute("BEGIN IMMEDIATE")
             self.pending = 0
             self.started = now
+            return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,50 +250,51 @@ class Store:
             raise
         self._batch = None
         self.con.execute("COMMIT")
-        batch.committed += batch.pending
-        batch.pending = 0
 
     @contextmanager
     def ingest_lock(self) -> Iterator[None]:
         """Hold the index's ingest lock: one ingest at a time, a second one fails at once.
 
-        A lock file beside the database's real path (symbolic links resolved, so two
-        spellings of one index share one lock), named after its device and inode too, so
-        a hard link or a bind mount finds the same lock. Locked with a POSIX record lock
-        (lockf): the kernel drops it when the holder dies, even by SIGKILL, and unlike
-        flock it is not shared with forked worker processes, so a worker orphaned by a
-        killed ingest cannot keep the next ingest out. (SQLite's own lock is per
-        transaction; two ingests would interleave file by file.)
+        A POSIX record lock (lockf) on one byte of the database file itself, far beyond
+        the bytes SQLite locks: the kernel keys it on the file (device and inode), so
+        every name of the index (a symbolic link, a hard link, a bind mount) meets the
+        same lock; it drops it when the holder dies, even by SIGKILL; and unlike flock it
+        is not shared with forked worker processes, so a worker orphaned by a killed
+        ingest cannot keep the next ingest out. The holder's pid is written beside the
+        real path, for the message. (SQLite's own lock is per transaction; two ingests
+        would interleave file by file.) Nothing else in this process may open and close
+        the database file meanwhile: closing any descriptor drops POSIX locks.
         """
         try:
             import fcntl
         except ImportError:  # Windows: SQLite's busy timeout still keeps the index whole
             yield
             return
-        real = Path(os.path.realpath(self.path))
-        st = os.stat(real)
-        lock_path = real.with_name(f"{real.name}.{st.st_dev:x}-{st.st_ino:x}.lock")
+        real = os.path.realpath(self.path)
+        pid_path = real + ".lock"
         try:
-            lock = open(lock_path, "a+")  # noqa: SIM115 - held for the whole block
+            fd = os.open(real, os.O_RDWR)
         except OSError as e:
-            raise StoreError(f"{self.path}: cannot create the ingest lock {lock_path}: {e.strerror or e}") from None
-        with lock:
+            raise StoreError(f"{self.path}: cannot lock the index: {e.strerror or e}") from None
+        try:
             try:
-                fcntl.lockf(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _LOCK_BYTE, os.SEEK_SET)
             except OSError:
-                lock.seek(0)
-                holder = lock.read().strip() or "unknown"
+                holder = "unknown"
+                with suppress(OSError), open(pid_path) as f:
+                    holder = f.read().strip() or holder
                 raise StoreError(
                     f"{self.path}: another qcdc ingest is writing to this index (pid {holder}); "
                     "wait for it to finish or use another --db"
                 ) from None
+            with suppress(OSError), open(pid_path, "w") as f:
+                f.write(str(os.getpid()))
             try:
-                lock.truncate(0)
-                lock.write(str(os.getpid()))
-                lock.flush()
                 yield
             finally:
-                fcntl.lockf(lock.fileno(), fcntl.LOCK_UN)
+                fcntl.lockf(fd, fcntl.LOCK_UN, 1, _LOCK_BYTE, os.SEEK_SET)
+        finally:
+            os.close(fd)
 
     # ---- meta
 
