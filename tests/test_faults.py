@@ -278,16 +278,21 @@ def test_prune_keeps_the_files_of_a_folder_it_cannot_list(tmp_path: Path) -> Non
 
 
 def test_a_folder_nested_over_a_thousand_deep_is_walked(tmp_path: Path) -> None:
-    deep = str(tmp_path / "c")
-    os.mkdir(deep)
+    levels = [str(tmp_path / "c")]
     for _ in range(1100):  # not os.makedirs: it recurses once per level too
-        deep = os.path.join(deep, "d")
-        os.mkdir(deep)
-    deep = Path(deep)
-    (deep / "bottom.txt").write_text(plan_text("1-KH/TU", "Hà Tĩnh", "120-KL/TW"), encoding="utf-8")
-    out = qcdc("ingest", tmp_path / "c", "--db", tmp_path / "i.sqlite", "-j", "1")
-    assert out.returncode == 0 and count_files(tmp_path / "i.sqlite") == 1
-    assert "1-KH/TU" in qcdc("extract", tmp_path / "c").stdout
+        levels.append(os.path.join(levels[-1], "d"))
+    for folder in levels:
+        os.mkdir(folder)
+    bottom = Path(levels[-1]) / "bottom.txt"
+    bottom.write_text(plan_text("1-KH/TU", "Hà Tĩnh", "120-KL/TW"), encoding="utf-8")
+    try:
+        out = qcdc("ingest", tmp_path / "c", "--db", tmp_path / "i.sqlite", "-j", "1")
+        assert out.returncode == 0 and count_files(tmp_path / "i.sqlite") == 1
+        assert "1-KH/TU" in qcdc("extract", tmp_path / "c").stdout
+    finally:  # pytest's own clean-up (shutil.rmtree) recurses once per level
+        bottom.unlink()
+        for folder in reversed(levels):
+            os.rmdir(folder)
 
 
 def test_symbolic_link_diamonds_are_walked_once_per_folder(tmp_path: Path) -> None:

@@ -159,6 +159,9 @@ def _init_pool_worker(vocab: Vocabulary, extractor: Extractor, max_bytes: int) -
     into a closed pipe."""
     import signal
 
+    from qcdc_cli.index.store import close_inherited_locks
+
+    close_inherited_locks()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform == "linux":

@@ -6,9 +6,9 @@ Why SQLite, and why these settings, is measured in ../shared/research/ecosystem-
 - WAL + synchronous=NORMAL: per-file transactions cost about as much as one big
   transaction, a process killed with SIGKILL never leaves a half-written file (the next
   connection rolls the WAL back to the last commit), and readers never block the writer.
-- One writer at a time: `qcdc ingest` takes an exclusive lock file beside the database
-  (a lock on the file itself, not on how --db spells it), so a second ingest fails at once
-  with a message instead of interleaving; other writers wait up to `busy_timeout`.
+- One writer at a time: `qcdc ingest` takes an exclusive lock on the database file itself
+  (flock: the file, not how --db spells it), so a second ingest fails at once with a
+  message instead of interleaving; other writers wait up to `busy_timeout`.
 - Readers open the file read-only (`mode=ro`; `immutable` where nothing can write, a
   read-only mount) and read in ONE transaction, so `trace` sees one state of an index
   that an ingest is writing.
@@ -53,7 +53,6 @@ from qcdc_cli.index.rows import (
 from qcdc_cli.index.schema import BUSY_TIMEOUT_MS, check_version, configure, migrate
 
 DB_ENV = "QCDC_DB"
-_LOCK_BYTE = 0x7FFF_0000  # the ingest lock's byte (SQLite locks 0x40000000 + 0..511)
 DEFAULT_DB = Path(".qcdc") / "index.sqlite"
 
 
@@ -255,15 +254,14 @@ class Store:
     def ingest_lock(self) -> Iterator[None]:
         """Hold the index's ingest lock: one ingest at a time, a second one fails at once.
 
-        A POSIX record lock (lockf) on one byte of the database file itself, far beyond
-        the bytes SQLite locks: the kernel keys it on the file (device and inode), so
-        every name of the index (a symbolic link, a hard link, a bind mount) meets the
-        same lock; it drops it when the holder dies, even by SIGKILL; and unlike flock it
-        is not shared with forked worker processes, so a worker orphaned by a killed
-        ingest cannot keep the next ingest out. The holder's pid is written beside the
-        real path, for the message. (SQLite's own lock is per transaction; two ingests
-        would interleave file by file.) Nothing else in this process may open and close
-        the database file meanwhile: closing any descriptor drops POSIX locks.
+        An flock on the database file itself, so every name of the index (a symbolic
+        link, a hard link, a bind mount) meets the same lock, and the kernel drops it when
+        the holder dies, even by SIGKILL. (SQLite's own lock is per transaction; two
+        ingests would interleave file by file.) The descriptor is opened once per process
+        and never closed: closing any descriptor of a file drops every POSIX lock the
+        process holds on it, SQLite's included. Worker processes close their inherited
+        copy (`close_inherited_locks`), so an orphaned worker cannot keep the next ingest
+        out. The holder's pid is written beside the real path, for the message.
         """
         try:
             import fcntl
@@ -271,30 +269,26 @@ class Store:
             yield
             return
         real = os.path.realpath(self.path)
-        pid_path = real + ".lock"
         try:
-            fd = os.open(real, os.O_RDWR)
+            fd = _database_fd(real)
         except OSError as e:
             raise StoreError(f"{self.path}: cannot lock the index: {e.strerror or e}") from None
         try:
-            try:
-                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _LOCK_BYTE, os.SEEK_SET)
-            except OSError:
-                holder = "unknown"
-                with suppress(OSError), open(pid_path) as f:
-                    holder = f.read().strip() or holder
-                raise StoreError(
-                    f"{self.path}: another qcdc ingest is writing to this index (pid {holder}); "
-                    "wait for it to finish or use another --db"
-                ) from None
-            with suppress(OSError), open(pid_path, "w") as f:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = "unknown"
+            with suppress(OSError), open(real + ".lock") as f:
+                holder = f.read().strip() or holder
+            raise StoreError(
+                f"{self.path}: another qcdc ingest is writing to this index (pid {holder}); "
+                "wait for it to finish or use another --db"
+            ) from None
+        try:
+            with suppress(OSError), open(real + ".lock", "w") as f:
                 f.write(str(os.getpid()))
-            try:
-                yield
-            finally:
-                fcntl.lockf(fd, fcntl.LOCK_UN, 1, _LOCK_BYTE, os.SEEK_SET)
+            yield
         finally:
-            os.close(fd)
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
     # ---- meta
 
@@ -525,6 +519,26 @@ class Store:
 
 
 assert EvidenceRow._fields[2] == "seq"  # Subgraph.evidence is EvidenceRow without it
+
+
+# (device, inode) -> a descriptor of that database, for the ingest lock; never closed
+_DATABASE_FDS: dict[tuple[int, int], int] = {}
+
+
+def _database_fd(real: str) -> int:
+    st = os.stat(real)
+    key = (st.st_dev, st.st_ino)
+    if key not in _DATABASE_FDS:
+        _DATABASE_FDS[key] = os.open(real, os.O_RDONLY)
+    return _DATABASE_FDS[key]
+
+
+def close_inherited_locks() -> None:
+    """In a forked worker: drop the parent's lock descriptors (the parent's lock stays)."""
+    for fd in _DATABASE_FDS.values():
+        with suppress(OSError):
+            os.close(fd)
+    _DATABASE_FDS.clear()
 
 
 def _connect_reader(uri: str) -> sqlite3.Connection:
