@@ -162,13 +162,6 @@ class Store:
             raise StoreError(f"{path}: cannot read the index: {explain(e)}") from None
         return cls(con, path, writable=False)
 
-    def refresh(self) -> None:
-        """A reader's next questions see what was committed since: its snapshot ends and
-        a new one begins (for a reader kept open across an ingest, e.g. a monitor)."""
-        if not self.writable:
-            self.con.execute("ROLLBACK")
-            _begin_read(self.con)
-
     def close(self) -> None:
         if not self.writable:
             with suppress(sqlite3.Error):
