@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import queries
@@ -569,3 +570,10 @@ def _cannot_write_beside(path: Path, e: sqlite3.OperationalError) -> bool:
     with suppress(OSError):
         return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
     return False
+
+
+if TYPE_CHECKING:
+    from qcdc_cli.index.api import IndexWriter
+
+    def _implements_the_interface(store: Store) -> IndexWriter:
+        return store  # mypy checks Store against the interface of index.api

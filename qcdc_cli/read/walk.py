@@ -95,8 +95,8 @@ def _walk_tree(
         is_doc = suffix in suffixes
         try:
             st = os.stat(path)  # follows symlinks
-        except OSError as e:
-            if is_doc or entry.is_symlink():
+        except OSError as e:  # said for what could hold documents (a folder past PATH_MAX)
+            if is_doc or entry.is_symlink() or entry.is_dir(follow_symlinks=False):
                 out.failures.append((path, stat_problem(path, e)))
             continue
         if stat.S_ISDIR(st.st_mode):
