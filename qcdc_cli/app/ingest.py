@@ -2,14 +2,15 @@
 
 Stages, and why each is where it is:
 
-1. Walk (parent): list .txt/.md files, stat each. A file whose size and mtime match the
-   index is not opened at all, which is what makes re-ingesting an unchanged tree of
-   10,000 files take a fraction of a second.
+1. Walk (parent; read.walk, the walker every command shares): list document files, stat
+   each. A file whose size and mtime match the index is not opened at all, which is what
+   makes re-ingesting an unchanged tree of 10,000 files take a fraction of a second.
 2. Read + hash + decode + extract (worker processes, `imap_unordered`, chunks of >= 16:
    ../shared/research/ecosystem-perf.md §2.4 measured chunksize 1 slower than one
    process). A file whose bytes hash to what the index holds is not extracted again.
-3. Write (parent, the single writer): one transaction per file (store.replace_file), so a
-   run killed at any moment leaves whole files only, and the next run picks up the rest.
+3. Write (parent, the single writer): one savepoint per file (store.replace_file), so a
+   run killed at any moment leaves whole files only, and the next run picks up the rest;
+   Ctrl-C or SIGTERM rolls back the open batch and the CLI says how many files stayed.
 
 Nothing here prints: `ingest()` yields events and the CLI decides what to show.
 """
