@@ -187,12 +187,12 @@ def _process(task: _Task) -> _Outcome:
     """One file, start to finish, in a worker. Never raises: failures are outcomes."""
     from qcdc_cli.errors import InputError
     from qcdc_cli.index.corpus import file_rows
-    from qcdc_cli.read.files import decode_bytes
-    from qcdc_cli.read.fs import read_bytes
+    from qcdc_cli.read.formats import read_bytes
+    from qcdc_cli.read.fs import read_limited
 
     path = task.path
     try:
-        data, st = read_bytes(path, _worker["max_bytes"])
+        data, st = read_limited(path, _worker["max_bytes"])
     except InputError as e:  # refused unread: no bytes read, none counted
         return _Outcome(path, "failed", error=e.problem)
     sha = hashlib.sha256(data).hexdigest()
@@ -201,14 +201,14 @@ def _process(task: _Task) -> _Outcome:
         base.kind = "same"
         return base
     try:
-        decoded = decode_bytes(data, path)
+        decoded = read_bytes(data, path)
     except InputError as e:
         base.kind, base.error = "failed", e.problem
         return base
     base.encoding = decoded.encoding
     try:
-        extraction = _worker["extractor"](decoded.text, _worker["vocab"])
-        base.rows = file_rows(extraction, decoded.text, _level_of)
+        extraction = decoded.finish(_worker["extractor"](decoded.logical, _worker["vocab"]))
+        base.rows = file_rows(extraction, decoded.logical, _level_of)
     except Exception as e:  # a bug in extraction must not stop a 10,000-file ingest
         base.kind, base.error = "failed", f"internal error in extraction: {type(e).__name__}: {e}"
     return base
