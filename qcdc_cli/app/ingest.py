@@ -153,7 +153,7 @@ def _init_worker(vocab: Vocabulary, extractor: Extractor, max_bytes: int) -> Non
     _worker.update(vocab=vocab, extractor=extractor, max_bytes=max_bytes)
 
 
-def _init_pool_worker(vocab: Vocabulary, extractor: Extractor, max_bytes: int) -> None:
+def _init_pool_worker(vocab: Vocabulary, extractor: Extractor, max_bytes: int, parent: int) -> None:
     """A worker process stops quietly: Ctrl-C (sent to the whole process group) is the
     parent's to handle, SIGTERM (the pool ending) kills it without a traceback, and on
     Linux it dies with the parent, so a killed ingest leaves no orphan writing tracebacks
@@ -171,7 +171,7 @@ def _init_pool_worker(vocab: Vocabulary, extractor: Extractor, max_bytes: int) -
 
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:  # the parent died before prctl took effect
+        if os.getppid() != parent:  # the parent died before prctl took effect
             os._exit(1)
     _init_worker(vocab, extractor, max_bytes)
 
@@ -409,6 +409,6 @@ def _executor(
     # pydantic and re-reading the registry each (spawn is the default elsewhere).
     ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     chunksize = max(MIN_CHUNKSIZE, min(MAX_CHUNKSIZE, n_tasks // (jobs * 8) or 1))
-    initargs = (vocab, extractor, options.max_bytes)
+    initargs = (vocab, extractor, options.max_bytes, os.getpid())
     with ctx.Pool(jobs, initializer=_init_pool_worker, initargs=initargs) as pool:
         yield lambda tasks: pool.imap_unordered(_process, tasks, chunksize=chunksize)
