@@ -86,7 +86,9 @@ def _target(
         ids = tuple(k.id for k in res.candidates)
         why = f"{ref.number} could be {', '.join(ids)}: {res.reason}"
         graph.add_issue(Issue("ambiguous", me.id, ref.number, why, None, ids, evidence))
-    return res.document
+    # a miswritten number ("88-KH/ĐU" for the Tỉnh ủy's 88-KH/TU of the same day and
+    # body) links to the document it fits, with the discrepancy above as its evidence
+    return res.document or res.likely
 
 
 def _mention_evidence(path: str, mention: Mention, text: str | None, quotes: Mapping[tuple[str, int], str]) -> Evidence:

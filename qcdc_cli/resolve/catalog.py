@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from qcdc_cli.knowledge.places import BodyPlace, body_place
 from qcdc_cli.knowledge.terms import term_of
 from qcdc_cli.knowledge.vocabulary import Vocabulary
 
@@ -23,6 +24,15 @@ from qcdc_cli.resolve.known import FILE_PREFIX, Context, Known, Resolution, fold
 from qcdc_cli.resolve.units import CitingUnit
 
 _ROMAN = re.compile(r"^[IVXLC]+$")
+
+
+# bodies of the province itself: a citation naming one means no district
+_PROVINCE_BODY = re.compile(r"TỈNH ỦY|TỈNH UỶ|UBND TỈNH|ỦY BAN NHÂN DÂN TỈNH|HĐND TỈNH|HỘI ĐỒNG NHÂN DÂN TỈNH|\bTỈNH\b")
+
+
+def _plain(text: str | None) -> str | None:
+    """Ð (U+00D0, from legacy fonts) read as Đ in what the catalog shows."""
+    return text.replace("\u00d0", "Đ").replace("\u00f0", "đ") if text else text
 
 
 class KnownDocuments:
@@ -101,14 +111,25 @@ class KnownDocuments:
 
     def from_self(self, unit: CitingUnit) -> Known:
         info = unit.info
+        province, district = info.province, None
+        if info.number and not self.is_national(info.issuer_code):
+            # a district or commune body numbers on its own: its district scopes it
+            found = self.place_of(info.issuer, province, info.date)
+            if found is not None and found.name is None and info.place:
+                found = self.place_of(f"xã {info.place}", province, info.date) or found
+            unit_ = found.unit if found is not None else None
+            if unit_ is not None:
+                district = unit_.district
+                province = province or unit_.province
         return self._complete(
             Known(
                 number=info.number,
                 system=info.system,
                 type=info.type,
                 issuer_code=info.issuer_code,
-                issuer=info.issuer,
-                province=info.province,
+                issuer=_plain(info.issuer),
+                province=province,
+                district=district,
                 date=info.date,
                 title=info.title,
                 type_name=info.type_name,
@@ -203,8 +224,8 @@ class KnownDocuments:
 
     def _same(self, a: Known, b: Known) -> bool:
         """Can two descriptions be one document? Same scope, no contradicting time."""
-        if not self.is_national(a.issuer_code) and a.province != b.province:
-            return False
+        if not self.is_national(a.issuer_code) and (a.province != b.province or a.district != b.district):
+            return False  # a city committee's 92-KH/TU is not the Tỉnh ủy's
         if a.date and b.date and a.date != b.date:
             return False
         if a.term and b.term and a.term != b.term:
@@ -279,6 +300,35 @@ class KnownDocuments:
         return [f"{base}#{i}" for i in range(1, len(members) + 1)]
 
     # ---- lookups
+
+    def place_of(self, text: str | None, province: str | None, date: str | None) -> BodyPlace | None:
+        """The district or commune a body named in `text` sits in (see `places.body_place`)."""
+        return body_place(text, province=province, date=date, vocab=self.vocab)
+
+    def citation_scope(self, issuer: str | None, code: str | None, ctx: Context) -> tuple[str | None, bool, str | None]:
+        """(province, decided, district) a local citation is scoped by: the body it names
+        ("của Huyện ủy Tam Đường", "Tỉnh ủy Lai Châu"), else the citing document's place.
+        `decided`: the text says which district (None: the province's own bodies)."""
+        province = self.province_in(issuer)
+        found = self.place_of(issuer, province or ctx.province, ctx.date)
+        if found is not None:
+            if found.name is None:  # "Huyện ủy" alone: the citing document's own
+                return province or ctx.province, ctx.district is not None, ctx.district
+            districts = {(u.province, u.district) for u in found.candidates}
+            if len(districts) == 1:
+                (where, district), *_ = districts
+                return province or where, True, district
+            return province or ctx.province, False, None
+        if issuer and _PROVINCE_BODY.search(fold(issuer)):
+            return province or ctx.province, True, None
+        level = self.issuer_level(code)
+        if level in ("district", "commune"):
+            return province or ctx.province, False, ctx.district
+        return province or ctx.province, False, None
+
+    def issuer_level(self, code: str | None) -> str | None:
+        info = self.vocab.issuer(code) if code else None
+        return info.level if info is not None else None
 
     def is_national(self, code: str | None) -> bool:
         """National codes name one body; unknown codes are taken as local (a Sở, a board)."""

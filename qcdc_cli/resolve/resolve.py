@@ -46,7 +46,7 @@ from qcdc_cli.resolve.known import (
     parts_of,
     written,
 )
-from qcdc_cli.resolve.rules import in_scope, resolution_key, resolve
+from qcdc_cli.resolve.rules import in_scope, likely_reading, resolution_key, resolve
 from qcdc_cli.resolve.units import CitingUnit, reference_for, split_units
 
 if TYPE_CHECKING:
@@ -125,6 +125,9 @@ class Catalog(KnownDocuments):
                     continue
                 if in_scope(ref, ctx, self)[0]:
                     continue  # resolve() would not say "unknown"
+                date, _term, _word, issuer = written(ref)
+                if likely_reading(ref, ctx, self, date, issuer) is not None:
+                    continue  # a miswritten number of a known document: an alias, not another
                 known = self.cited(ref, ctx)
                 order = (
                     known.date is None,
@@ -145,7 +148,9 @@ class Catalog(KnownDocuments):
         """What a citation tells about a document the catalog does not know."""
         date, term, _word, issuer = written(ref)
         national = self.is_national(ref.issuer_code)
-        province = None if national else (self.province_in(issuer) or ctx.province)
+        province = district = None
+        if not national:
+            province, _decided, district = self.citation_scope(issuer, ref.issuer_code, ctx)
         return self._complete(
             Known(
                 number=ref.number,
@@ -154,7 +159,7 @@ class Catalog(KnownDocuments):
                 issuer_code=ref.issuer_code,
                 issuer=issuer,
                 province=province,
-                district=None if national else ctx.district,
+                district=district,
                 date=date,
                 term=term if not national or not date else None,
                 origin="cited",
