@@ -331,7 +331,7 @@ def _named(
         if units:
             units = _narrow(units, province, after_2025, vocab)
             return BodyPlace(level, units[0].name if units else None, tuple(units))
-    if committee and not words and level == "district" and kinds != ("Thành phố",):
+    if committee and not words and level == "district":
         return BodyPlace(level, None)  # "Huyện ủy" alone: the citing document's own district
     return None
 

@@ -305,12 +305,20 @@ class KnownDocuments:
         """The district or commune a body named in `text` sits in (see `places.body_place`)."""
         return body_place(text, province=province, date=date, vocab=self.vocab)
 
-    def citation_scope(self, issuer: str | None, code: str | None, ctx: Context) -> tuple[str | None, bool, str | None]:
+    def citation_scope(
+        self, issuer: str | None, code: str | None, ctx: Context, issuers: Sequence[str] = ()
+    ) -> tuple[str | None, bool, str | None]:
         """(province, decided, district) a local citation is scoped by: the body it names
         ("của Huyện ủy Tam Đường", "Tỉnh ủy Lai Châu"), else the citing document's place.
         `decided`: the text says which district (None: the province's own bodies)."""
         province = self.province_in(issuer)
         found = self.place_of(issuer, province or ctx.province, ctx.date)
+        for other in issuers:  # a later mention may name the body in full
+            if found is not None and found.name is not None:
+                break
+            more = self.place_of(other, self.province_in(other) or province or ctx.province, ctx.date)
+            if more is not None and more.name is not None:
+                issuer, province, found = other, self.province_in(other) or province, more
         if found is not None:
             if found.name is None:  # "Huyện ủy" alone: the citing document's own
                 return province or ctx.province, ctx.district is not None, ctx.district

@@ -188,3 +188,9 @@ def written(reference: Reference) -> tuple[str | None, str | None, str | None, s
         word = word or m.type_word
         issuer = issuer or m.issuer
     return date, term, word, issuer
+
+
+def mention_issuers(reference: Reference) -> tuple[str, ...]:
+    """Every issuer the mentions of a citation write, in order: the title may say "của
+    Thành ủy" and the body "của Thành ủy Điện Biên Phủ"."""
+    return tuple(dict.fromkeys(m.issuer for m in reference.mentions if m.issuer))

@@ -43,6 +43,7 @@ from qcdc_cli.resolve.known import (
     Resolution,
     fold,
     loose,
+    mention_issuers,
     parts_of,
     written,
 )
@@ -150,7 +151,7 @@ class Catalog(KnownDocuments):
         national = self.is_national(ref.issuer_code)
         province = district = None
         if not national:
-            province, _decided, district = self.citation_scope(issuer, ref.issuer_code, ctx)
+            province, _decided, district = self.citation_scope(issuer, ref.issuer_code, ctx, mention_issuers(ref))
         return self._complete(
             Known(
                 number=ref.number,

@@ -20,7 +20,17 @@ if TYPE_CHECKING:
     pass
 
 from qcdc_cli.resolve.catalog import KnownDocuments, entry_order
-from qcdc_cli.resolve.known import Context, Discrepancy, Known, Resolution, fold, parts_of, written, year_in
+from qcdc_cli.resolve.known import (
+    Context,
+    Discrepancy,
+    Known,
+    Resolution,
+    fold,
+    mention_issuers,
+    parts_of,
+    written,
+    year_in,
+)
 
 # The central Party bodies that share the code TW (66-QĐ/TW: "TW" covers the Central
 # Committee, the Politburo and the Secretariat). Two citations that name different
@@ -56,6 +66,7 @@ def resolution_key(reference: Reference, context: Context) -> tuple:
         r.issuer_code,
         r.year,
         *written(r),
+        mention_issuers(r),
         context.province,
         context.district,
         context.date,
@@ -128,7 +139,9 @@ def in_scope(reference: Reference, context: Context, catalog: KnownDocuments) ->
 
     place = None
     if not national:
-        place, decided, district = catalog.citation_scope(issuer, reference.issuer_code, context)
+        place, decided, district = catalog.citation_scope(
+            issuer, reference.issuer_code, context, mention_issuers(reference)
+        )
         if place is not None:
             here = catalog._of_province(reference.number, place, pool)
             pool = here or [k for k in pool if catalog.in_place(k, place)]
