@@ -286,7 +286,7 @@ def parents(capsys, corpus: Path, number: str, *options: str) -> dict[str, str]:
 def test_district_numbers_are_scoped_by_province_district_and_term(capsys, districts):
     data = trace_json(capsys, "62-KH/HU", "--corpus", str(districts), "--province", "Tam Đường", "--year", "2016")
     assert data["target"] == "62-KH/HU@Lai Châu/Tam Đường#2016"
-    code, out, err = run(capsys, "trace", "62-KH/HU", "--corpus", str(districts))
+    code, _out, err = run(capsys, "trace", "62-KH/HU", "--corpus", str(districts))
     assert code == 1
     for ident in (
         "62-KH/HU@Lai Châu/Tam Đường#2016",
