@@ -328,3 +328,41 @@ def test_a_legacy_font_header_finds_its_province_and_district(capsys, districts)
     assert data["target"] == "04-KH/HU@Lâm Đồng/Đức Trọng"
     [node] = [n for n in data["nodes"] if n["id"] == data["target"]]
     assert "Ð" not in (node["issuer"] or "")
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+@pytest.fixture(scope="module")
+def samples_index(tmp_path_factory) -> str:
+    db = str(tmp_path_factory.mktemp("index") / "index.sqlite")
+    with pytest.raises(SystemExit) as done:
+        run_app(app, ["ingest", str(SAMPLES), "--db", db])
+    assert not done.value.code
+    return db
+
+
+def test_trace_accepts_the_registry_ids_it_prints(capsys, samples_index):
+    for where in (("--db", samples_index), ("--corpus", str(SAMPLES))):
+        data = trace_json(capsys, "TW:KL:120@XI", *where)
+        assert data["target"] == "120-KL/TW"
+
+
+def test_a_wrong_province_names_the_documents_that_have_the_number(capsys, samples_index):
+    code, _out, err = run(capsys, "trace", "62-KH/TU", "--province", "Narnia", "--db", samples_index)
+    assert code == 1
+    assert "62-KH/TU@Thừa Thiên Huế" in err and "none Narnia" in err
+
+
+def test_coverage_lists_central_documents_apart(capsys, samples_index):
+    code, out, _ = run(capsys, "coverage", "30-CT/TW", "--db", samples_index, "-f", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert [d["id"] for d in data["central"]] == ["120-KL/TW"]
+    assert "(unknown)" not in data["provinces"]
+
+
+def test_unresolved_counts_miswritten_numbers_under_their_reading(capsys, samples_index):
+    code, out, _ = run(capsys, "unresolved", "--db", samples_index)
+    assert code == 0
+    assert "34-PL/UBTVQH11" not in out and "25-NQ/TU" not in out

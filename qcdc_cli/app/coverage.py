@@ -34,7 +34,9 @@ def coverage_report(
         if (p.valid_from is None or p.valid_from <= as_of) and (p.valid_until is None or as_of <= p.valid_until)
     ]
     successors = {p.name: p.successor for p in provinces if p.successor and p.successor != p.name}
-    result = coverage_of(graph, known.id, units, successors, tuple(relations or COVERAGE_RELATIONS))
+    result = coverage_of(
+        graph, known.id, units, successors, tuple(relations or COVERAGE_RELATIONS), found.catalog.is_national
+    )
     result["as_of"] = as_of
     result["document"] = {"id": known.id, "issuer": known.issuer, "date": known.date, "title": known.title}
     return result, found

@@ -156,7 +156,7 @@ def pick(catalog: Catalog, text: str, province: str | None, year: int | None, *,
         ]
         lines += [f"  {k.describe()}" for k in res.candidates]
         raise AmbiguousDocument("\n".join(lines))
-    message = f"no document {text} is known in {where}"
-    if res.candidates:
+    message = f"{text}: {res.reason}" if res.reason else f"no document {text} is known in {where}"
+    if res.candidates and not res.reason:
         message += "; close numbers: " + ", ".join(dict.fromkeys(k.id for k in res.candidates))
     raise UnknownDocument(message)

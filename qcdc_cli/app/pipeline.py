@@ -5,7 +5,7 @@ Nothing here prints; the CLI decides what to show.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from qcdc_cli.errors import InputError
@@ -139,6 +139,8 @@ def index_catalog(db_path: Path, text: str, registry_paths: Sequence[Path] = ())
             rows = store.numberless_nodes()
         else:
             number = re.split(r"[@#]", text, maxsplit=1)[0].strip()
+            # a registry id ("TW:KL:120@XI", shown as evidence): the documents of its number
+            number = next((d.number for d in registry.documents if d.id == text), number)
             rows = store.nodes_for_keys([loose(number)]) + store.nodes_by_id([text])
             if not rows:  # nothing by that number: its neighbours, for "did you mean"
                 serial = re.match(r"[^-/]*[-/]", loose(number))
@@ -224,10 +226,12 @@ def coverage_of(
     units: Sequence[str],
     successors: Mapping[str, str | None],
     relations: Sequence[str] = COVERAGE_RELATIONS,
+    national: Callable[[str | None], bool] | None = None,
 ) -> dict[str, Any]:
     """Who has acted on `root`: the corpus documents that implement it, directly or down
     the chain (`relations`), grouped by province and issuing unit, and the gazetteer
-    `units` (province names) with none.
+    `units` (province names) with none. Central documents (`national` issuer codes, no
+    province) are listed apart, under "central": they belong to no province.
 
     A document of a province later merged counts for the unit it became (`successors`:
     "Thừa Thiên Huế" -> "Huế"), so a 2016 plan still covers today's unit. Pure: no I/O.
@@ -254,6 +258,8 @@ def coverage_of(
                 "path": node.path,
             }
         )
+    central = [d for d in documents if d["province"] is None and national and national(d["issuer_code"])]
+    documents = [d for d in documents if d not in central]
     by_unit: dict[str, list[dict[str, Any]]] = {}
     for doc in documents:
         by_unit.setdefault(str(doc["unit"] or "(unknown)"), []).append(doc)
@@ -262,6 +268,7 @@ def coverage_of(
         "root": root,
         "relations": list(relations),
         "documents": len(documents),
+        "central": sorted(central, key=lambda d: (d["date"] or "", d["id"])),
         "provinces": {
             unit: sorted(docs, key=lambda d: (d["date"] or "", d["id"])) for unit, docs in sorted(by_unit.items())
         },

@@ -43,8 +43,9 @@ def unit_links(
     me = catalog.document_of(unit)
     graph.add_speaker(unit.path, 1 if unit.segment == 0 else (unit.info.line or 1), me.id)
     ctx = catalog.context_of(unit)
-    for ref in unit.references:
-        if ref.malformed:
+    for written_ref in unit.references:
+        ref = catalog.readable(written_ref)  # a malformed number, as repaired
+        if ref is None:
             continue
         strongest = [m for m in ref.mentions if m.relation == ref.relation] or ref.mentions
         evidence = [_mention_evidence(unit.path, m, text, quotes) for m in strongest]

@@ -48,7 +48,7 @@ from qcdc_cli.resolve.known import (
     written,
 )
 from qcdc_cli.resolve.rules import in_scope, likely_reading, resolution_key, resolve
-from qcdc_cli.resolve.units import CitingUnit, reference_for, split_units
+from qcdc_cli.resolve.units import CitingUnit, readable, reference_for, split_units
 
 if TYPE_CHECKING:
     from qcdc_cli.knowledge.schema import Registry
@@ -64,6 +64,7 @@ __all__ = [
     "fold",
     "loose",
     "parts_of",
+    "readable",
     "reference_for",
     "resolve",
     "split_units",
@@ -121,8 +122,9 @@ class Catalog(KnownDocuments):
                     if number not in numbers:
                         refs.append(reference_for(number, ()))
                         numbers.add(number)
-            for ref in refs:
-                if ref.malformed:
+            for written_ref in refs:
+                ref = self.readable(written_ref)
+                if ref is None:
                     continue
                 if in_scope(ref, ctx, self)[0]:
                     continue  # resolve() would not say "unknown"
