@@ -366,3 +366,67 @@ def test_unresolved_counts_miswritten_numbers_under_their_reading(capsys, sample
     code, out, _ = run(capsys, "unresolved", "--db", samples_index)
     assert code == 0
     assert "34-PL/UBTVQH11" not in out and "25-NQ/TU" not in out
+
+
+@pytest.fixture
+def congresses(tmp_path) -> Path:
+    """One district's plans for two congress cycles, each citing its term's 35-CT/TW, and
+    a commune plan on grassroots democracy under the Luật of 2022."""
+    c = tmp_path / "corpus"
+    write(
+        c,
+        "2019.txt",
+        plan(
+            "ĐẢNG BỘ TỈNH LAI CHÂU",
+            "HUYỆN ỦY TAM ĐƯỜNG",
+            "95-KH/HU",
+            "Tam Đường",
+            "15/07/2019",
+            "thực hiện Chỉ thị số 35-CT/TW của Bộ Chính trị về đại hội đảng bộ các cấp",
+            "Thực hiện Chỉ thị số 35-CT/TW, ngày 30/5/2019 của Bộ Chính trị về đại hội đảng bộ các cấp "
+            "tiến tới Đại hội đại biểu toàn quốc lần thứ XIII của Đảng.",
+        ),
+    )
+    write(
+        c,
+        "2024.txt",
+        plan(
+            "ĐẢNG BỘ TỈNH LAI CHÂU",
+            "HUYỆN ỦY TAM ĐƯỜNG",
+            "210-KH/HU",
+            "Tam Đường",
+            "20/07/2024",
+            "thực hiện Chỉ thị số 35-CT/TW của Bộ Chính trị về đại hội đảng bộ các cấp",
+            "Thực hiện Chỉ thị số 35-CT/TW, ngày 14/6/2024 của Bộ Chính trị về đại hội đảng bộ các cấp "
+            "tiến tới Đại hội đại biểu toàn quốc lần thứ XIV của Đảng; Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15.",
+        ),
+    )
+    return c
+
+
+def test_a_party_number_of_two_terms_is_picked_by_the_day(capsys, congresses):
+    before = trace_json(capsys, "35-CT/TW", "--down", "--corpus", str(congresses), "--as-of", "01/01/2020")
+    after = trace_json(capsys, "35-CT/TW", "--down", "--corpus", str(congresses), "--as-of", "2025-01-01")
+    assert before["target"] != after["target"]
+    below = {e["source"] for e in before["edges"] if e["target"] == before["target"]}
+    assert below == {"95-KH/HU@Lai Châu/Tam Đường"}
+    below = {e["source"] for e in after["edges"] if e["target"] == after["target"]}
+    assert below == {"210-KH/HU@Lai Châu/Tam Đường"}
+
+
+@pytest.mark.parametrize(
+    ("day", "ordinance", "law"),
+    [("30/06/2023", "in_force", "not_yet_in_force"), ("1/7/2023", "repealed", "in_force")],
+)
+def test_statuses_as_they_stood_that_day(capsys, day, ordinance, law):
+    for number, status in (("34/2007/PL-UBTVQH11", ordinance), ("10/2022/QH15", law)):
+        code, out, err = run(capsys, "show", number, "--as-of", day, "-f", "json")
+        assert code == 0, err
+        assert json.loads(out)["document"]["status"] == status
+
+
+def test_links_as_they_stood_that_day(capsys, congresses):
+    later = trace_json(capsys, "10/2022/QH15", "--down", "--corpus", str(congresses))
+    assert "210-KH/HU@Lai Châu/Tam Đường" in {n["id"] for n in later["nodes"]}
+    then = trace_json(capsys, "10/2022/QH15", "--down", "--corpus", str(congresses), "--as-of", "2023-08-01")
+    assert {n["id"] for n in then["nodes"]} == {"10/2022/QH15"}
