@@ -153,10 +153,12 @@ def coverage_of(
     units: Sequence[str],
     successors: Mapping[str, str | None],
     relations: Sequence[str] = COVERAGE_RELATIONS,
+    national: Callable[[str | None], bool] | None = None,
 ) -> dict[str, Any]:
     """Who has acted on `root`: the corpus documents that implement it, directly or down
     the chain (`relations`), grouped by province and issuing unit, and the gazetteer
-    `units` (province names) with none.
+    `units` (province names) with none. Central documents (`national` issuer codes, no
+    province) are listed apart, under "central": they belong to no province.
 
     A document of a province later merged counts for the unit it became (`successors`:
     "Thừa Thiên Huế" -> "Huế"), so a 2016 plan still covers today's unit. Pure: no I/O.
@@ -183,6 +185,8 @@ def coverage_of(
                 "path": node.path,
             }
         )
+    central = [d for d in documents if d["province"] is None and national and national(d["issuer_code"])]
+    documents = [d for d in documents if d not in central]
     by_unit: dict[str, list[dict[str, Any]]] = {}
     for doc in documents:
         by_unit.setdefault(str(doc["unit"] or "(unknown)"), []).append(doc)
@@ -191,6 +195,7 @@ def coverage_of(
         "root": root,
         "relations": list(relations),
         "documents": len(documents),
+        "central": sorted(central, key=lambda d: (d["date"] or "", d["id"])),
         "provinces": {
             unit: sorted(docs, key=lambda d: (d["date"] or "", d["id"])) for unit, docs in sorted(by_unit.items())
         },
