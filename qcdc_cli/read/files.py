@@ -7,9 +7,7 @@ through read.formats, which sniffs the bytes. Every failure is an InputError nam
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from qcdc_cli.errors import InputError
 from qcdc_cli.read.decode import Decoded, decode_bytes
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a plan is tens of kB; 20 MB is surely not one document
@@ -23,24 +21,11 @@ __all__ = ["DEFAULT_MAX_BYTES", "DOCUMENT_SUFFIXES", "Decoded", "decode_bytes", 
 
 def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
     """Read one file of any supported format (read.formats decides by content); every
-    failure is an InputError naming the file."""
-    name = str(path)
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise InputError(name, "is a directory")
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise InputError(name, f"too large ({size} bytes; the limit is {max_bytes})")
-        data = p.read_bytes()
-    except InputError:
-        raise
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except PermissionError:
-        raise InputError(name, "permission denied") from None
-    except OSError as e:
-        raise InputError(name, e.strerror or str(e)) from None
+    failure is an InputError naming the file. Named pipes and devices are refused without
+    blocking, and no more than `max_bytes` are read whatever size the file states
+    (read.fs.read_limited)."""
     from qcdc_cli.read.formats import read_bytes
+    from qcdc_cli.read.fs import read_limited
 
-    return read_bytes(data, name)
+    data, _ = read_limited(path, max_bytes)
+    return read_bytes(data, str(path))
