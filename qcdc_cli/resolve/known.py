@@ -205,4 +205,7 @@ def written(reference: Reference) -> tuple[str | None, str | None, str | None, s
 def mention_issuers(reference: Reference) -> tuple[str, ...]:
     """Every issuer the mentions of a citation write, in order: the title may say "của
     Thành ủy" and the body "của Thành ủy Điện Biên Phủ"."""
-    return tuple(dict.fromkeys(m.issuer for m in reference.mentions if m.issuer))
+    mentions = reference.mentions
+    if len(mentions) < 2:  # the common case, on every resolution's key
+        return (mentions[0].issuer,) if mentions and mentions[0].issuer else ()
+    return tuple(dict.fromkeys(m.issuer for m in mentions if m.issuer))
