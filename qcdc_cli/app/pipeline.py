@@ -7,32 +7,51 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qcdc_cli.errors import InputError
 from qcdc_cli.knowledge.vocabulary import Vocabulary
 from qcdc_cli.models import Extraction
 
-DOCUMENT_SUFFIXES = (".txt", ".md")
+if TYPE_CHECKING:
+    from qcdc_cli.read.decode import Decoded
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders expand to their .txt and .md files, sorted, recursively."""
+    """Files as given; folders expand to their document files (read.walk: the walker every
+    command shares), in sorted order, with the files found there that cannot be read
+    (a named pipe called x.txt), so reading them reports why."""
+    from qcdc_cli.read.walk import LOOP, walk
+
     out: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES))
-        else:
+        if not path.is_dir():
             out.append(path)
+            continue
+        walked = walk([path])
+        found = [Path(c.path) for c in walked.candidates]
+        found += [Path(p) for p, reason in walked.failures if reason != LOOP and not reason.startswith("cannot list")]
+        out.extend(sorted(found))
     return out
 
 
 def extract_file(path: Path, vocab: Vocabulary) -> Extraction:
     """Read one file and extract it; an unreadable file raises InputError."""
-    from qcdc_cli.extract.text import extract_text
     from qcdc_cli.read.files import read_document
 
-    decoded = read_document(path)
-    return extract_text(decoded.text, vocab)
+    return extract_decoded(read_document(path), vocab)
+
+
+def extract_decoded(
+    decoded: Decoded, vocab: Vocabulary, extractor: Callable[..., Extraction] | None = None
+) -> Extraction:
+    """Extraction of a read file: from its logical text (hard wraps joined), with line
+    numbers put back on the file's own lines and the reader's notes (Decoded.finish)."""
+    if extractor is None:
+        from qcdc_cli.extract.text import extract_text
+
+        extractor = extract_text
+    return decoded.finish(extractor(decoded.logical, vocab))
 
 
 def extract_paths(paths: Iterable[Path], vocab: Vocabulary) -> Iterator[tuple[str, Extraction | InputError]]:
@@ -46,7 +65,6 @@ def extract_paths(paths: Iterable[Path], vocab: Vocabulary) -> Iterator[tuple[st
 
 # ---- lineage over a corpus given on the command line (until the index exists)
 
-from typing import TYPE_CHECKING  # noqa: E402 - kept with the functions that use it
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -57,16 +75,16 @@ if TYPE_CHECKING:
 
 
 def read_corpus(
-    paths: Iterable[Path], vocab: Vocabulary
+    paths: Iterable[Path], vocab: Vocabulary, pages: dict[str, tuple[int | None, ...]] | None = None
 ) -> tuple[list[tuple[str, Extraction]], dict[str, str], list[InputError]]:
-    """Extractions and texts of the files and folders `paths`; unreadable files apart."""
+    """Extractions and texts of the files and folders `paths`; unreadable files apart.
+    `pages`, if given, gets the page of each line of every PDF read."""
     corpus: list[tuple[str, Extraction]] = []
     texts: dict[str, str] = {}
     errors: list[InputError] = []
     files = expand_paths(paths)
     if not files:
         return corpus, texts, errors
-    from qcdc_cli.extract.text import extract_text
     from qcdc_cli.read.files import read_document
 
     for path in files:
@@ -75,8 +93,10 @@ def read_corpus(
         except InputError as e:
             errors.append(e)
             continue
-        corpus.append((str(path), extract_text(decoded.text, vocab)))
-        texts[str(path)] = decoded.text
+        corpus.append((str(path), extract_decoded(decoded, vocab)))
+        texts[str(path)] = decoded.logical  # offsets as in the file; evidence quotes whole sentences
+        if pages is not None and any(decoded.pages):
+            pages[str(path)] = decoded.pages
     return corpus, texts, errors
 
 
@@ -91,14 +111,23 @@ def build_lineage(
 
     registry = load_registry(registry_paths)
     vocab = Vocabulary.from_registry(registry)
-    corpus, texts, errors = read_corpus(corpus_paths, vocab)
+    pages: dict[str, tuple[int | None, ...]] = {}
+    corpus, texts, errors = read_corpus(corpus_paths, vocab, pages)
     quotes: dict[tuple[str, int], str] = {}
     if db_path is not None:
         fresh = {str(Path(p).resolve()) for p, _ in corpus}
         stored, quotes = corpus_from_index(db_path)
         corpus += [(p, ex) for p, ex in stored if str(Path(p).resolve()) not in fresh]
     catalog = Catalog.build(registry, vocab, corpus)
-    return catalog, build_graph(catalog, registry, texts, quotes), errors
+    graph = build_graph(catalog, registry, texts, quotes)
+    if pages:
+        evidence = [ev for link in graph.links() for ev in link.evidence]
+        evidence += [issue.evidence for issue in graph.issues if issue.evidence is not None]
+        for ev in evidence:
+            lines = pages.get(ev.path or "")
+            if lines and ev.line and 0 < ev.line <= len(lines):
+                ev.page = lines[ev.line - 1]  # evidence from a PDF names its page
+    return catalog, graph, errors
 
 
 def corpus_from_index(db_path: Path) -> tuple[list[tuple[str, Extraction]], dict[tuple[str, int], str]]:
