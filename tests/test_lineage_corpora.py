@@ -430,3 +430,19 @@ def test_links_as_they_stood_that_day(capsys, congresses):
     assert "210-KH/HU@Lai Châu/Tam Đường" in {n["id"] for n in later["nodes"]}
     then = trace_json(capsys, "10/2022/QH15", "--down", "--corpus", str(congresses), "--as-of", "2023-08-01")
     assert {n["id"] for n in then["nodes"]} == {"10/2022/QH15"}
+
+
+@pytest.mark.parametrize(
+    ("written", "named"),
+    [
+        ("Bộ Chính trị đảm bảo các cơ quan", "Bộ Chính trị"),
+        ("Bộ Chính trị của các chi", "Bộ Chính trị"),
+        ("Ban Chấp hành Trung ương Đảng khóa XI về", "Ban Chấp hành Trung ương Đảng khóa XI"),
+        ("Bộ Chính trị (khóa VIII)", "Bộ Chính trị (khóa VIII)"),
+        ("Tỉnh ủy Lai Châu", "Tỉnh ủy Lai Châu"),
+    ],
+)
+def test_a_central_issuer_is_named_without_the_sentence_that_runs_on(written, named):
+    from qcdc_cli.resolve.known import issuer_as_named
+
+    assert issuer_as_named(written) == named
