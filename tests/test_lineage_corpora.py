@@ -446,3 +446,28 @@ def test_a_central_issuer_is_named_without_the_sentence_that_runs_on(written, na
     from qcdc_cli.resolve.known import issuer_as_named
 
     assert issuer_as_named(written) == named
+
+
+DRAFT = """\
+ĐẢNG BỘ TỈNH NGHỆ AN
+HUYỆN ỦY NAM ĐÀN
+*
+Số 45-KH/HU
+Nam Đàn, ngày 15 tháng 3 năm 2023
+
+KẾ HOẠCH
+thực hiện dân chủ ở cơ sở
+
+Thực hiện Pháp lệnh số 34/2007/PL-UBTVQH11 của Ủy ban Thường vụ Quốc hội về thực hiện dân chủ ở xã, phường, thị trấn.
+"""
+
+
+def test_check_judges_citations_as_of_a_day(capsys, tmp_path):
+    draft = write(tmp_path, "draft.txt", DRAFT)
+    code, out, _ = run(capsys, "check", str(draft), "--fail-on", "never")
+    assert code == 0 and "QC007" not in out  # dated 15/03/2023: the Pháp lệnh was in force
+    code, out, _ = run(capsys, "check", str(draft), "--fail-on", "never", "--as-of", "01/08/2023")
+    assert code == 0 and "QC007" in out and "10/2022/QH15" in out
+    undated = write(tmp_path, "undated.txt", DRAFT.replace("Nam Đàn, ngày 15 tháng 3 năm 2023", ""))
+    code, out, _ = run(capsys, "check", str(undated), "--fail-on", "never", "--as-of", "2023-08-01")
+    assert "QC011" in out and "QC007" in out  # the missing date line is still reported
