@@ -471,3 +471,18 @@ def test_check_judges_citations_as_of_a_day(capsys, tmp_path):
     undated = write(tmp_path, "undated.txt", DRAFT.replace("Nam Đàn, ngày 15 tháng 3 năm 2023", ""))
     code, out, _ = run(capsys, "check", str(undated), "--fail-on", "never", "--as-of", "2023-08-01")
     assert "QC011" in out and "QC007" in out  # the missing date line is still reported
+
+
+@pytest.mark.parametrize(
+    ("body", "number", "place", "expected"),
+    [
+        ("HUYỆN ỦY", "62-KH/HU", "Tam Đường", "62-KH/HU@Lai Châu/Tam Đường"),
+        ("ĐẢNG ỦY", "05-KH/ĐU", "Bản Hon", "05-KH/ĐU@Lai Châu/Tam Đường"),
+    ],
+)
+def test_a_committee_named_without_its_place_is_placed_by_its_date_line(
+    capsys, tmp_path, body, number, place, expected
+):
+    text = plan("ĐẢNG BỘ TỈNH LAI CHÂU", body, number, place, "10/05/2016", "thực hiện Kết luận số 120-KL/TW")
+    path = write(tmp_path, "plan.txt", text)
+    assert trace_json(capsys, number, "--corpus", str(path))["target"] == expected
