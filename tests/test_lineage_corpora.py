@@ -430,3 +430,59 @@ def test_links_as_they_stood_that_day(capsys, congresses):
     assert "210-KH/HU@Lai Châu/Tam Đường" in {n["id"] for n in later["nodes"]}
     then = trace_json(capsys, "10/2022/QH15", "--down", "--corpus", str(congresses), "--as-of", "2023-08-01")
     assert {n["id"] for n in then["nodes"]} == {"10/2022/QH15"}
+
+
+@pytest.mark.parametrize(
+    ("written", "named"),
+    [
+        ("Bộ Chính trị đảm bảo các cơ quan", "Bộ Chính trị"),
+        ("Bộ Chính trị của các chi", "Bộ Chính trị"),
+        ("Ban Chấp hành Trung ương Đảng khóa XI về", "Ban Chấp hành Trung ương Đảng khóa XI"),
+        ("Bộ Chính trị (khóa VIII)", "Bộ Chính trị (khóa VIII)"),
+        ("Tỉnh ủy Lai Châu", "Tỉnh ủy Lai Châu"),
+    ],
+)
+def test_a_central_issuer_is_named_without_the_sentence_that_runs_on(written, named):
+    from qcdc_cli.resolve.known import issuer_as_named
+
+    assert issuer_as_named(written) == named
+
+
+DRAFT = """\
+ĐẢNG BỘ TỈNH NGHỆ AN
+HUYỆN ỦY NAM ĐÀN
+*
+Số 45-KH/HU
+Nam Đàn, ngày 15 tháng 3 năm 2023
+
+KẾ HOẠCH
+thực hiện dân chủ ở cơ sở
+
+Thực hiện Pháp lệnh số 34/2007/PL-UBTVQH11 của Ủy ban Thường vụ Quốc hội về thực hiện dân chủ ở xã, phường, thị trấn.
+"""
+
+
+def test_check_judges_citations_as_of_a_day(capsys, tmp_path):
+    draft = write(tmp_path, "draft.txt", DRAFT)
+    code, out, _ = run(capsys, "check", str(draft), "--fail-on", "never")
+    assert code == 0 and "QC007" not in out  # dated 15/03/2023: the Pháp lệnh was in force
+    code, out, _ = run(capsys, "check", str(draft), "--fail-on", "never", "--as-of", "01/08/2023")
+    assert code == 0 and "QC007" in out and "10/2022/QH15" in out
+    undated = write(tmp_path, "undated.txt", DRAFT.replace("Nam Đàn, ngày 15 tháng 3 năm 2023", ""))
+    code, out, _ = run(capsys, "check", str(undated), "--fail-on", "never", "--as-of", "2023-08-01")
+    assert "QC011" in out and "QC007" in out  # the missing date line is still reported
+
+
+@pytest.mark.parametrize(
+    ("body", "number", "place", "expected"),
+    [
+        ("HUYỆN ỦY", "62-KH/HU", "Tam Đường", "62-KH/HU@Lai Châu/Tam Đường"),
+        ("ĐẢNG ỦY", "05-KH/ĐU", "Bản Hon", "05-KH/ĐU@Lai Châu/Tam Đường"),
+    ],
+)
+def test_a_committee_named_without_its_place_is_placed_by_its_date_line(
+    capsys, tmp_path, body, number, place, expected
+):
+    text = plan("ĐẢNG BỘ TỈNH LAI CHÂU", body, number, place, "10/05/2016", "thực hiện Kết luận số 120-KL/TW")
+    path = write(tmp_path, "plan.txt", text)
+    assert trace_json(capsys, number, "--corpus", str(path))["target"] == expected

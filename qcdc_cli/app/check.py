@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from qcdc_cli.knowledge.vocabulary import Vocabulary
@@ -31,15 +31,22 @@ class Checked:
     notes: list[str] = field(default_factory=list)
 
 
+# rules about the draft's own number and date lines: never judged on a date it does not carry
+_HEADER_RULES = frozenset({"QC010", "QC011", "QC012"})
+
+
 def check_paths(
     drafts: list[Path],
     db: Path | None,
     registry_paths: list[Path],
     rules: frozenset[str],
     severities: dict[str, str],
+    as_of: str | None = None,
 ) -> Checked:
     """Read and extract every draft, then lint each; a read error is kept in its report,
-    so one unreadable draft never hides the findings of the others."""
+    so one unreadable draft never hides the findings of the others. With `as_of` (ISO
+    day), citations are judged as of that day instead of the draft's own date (what was
+    in force, replaced or not yet issued then); the header rules still read the draft."""
     import os
 
     from qcdc_cli.app.pipeline import expand_paths, extract_decoded
@@ -72,15 +79,21 @@ def check_paths(
         if isinstance(outcome, InputError) or draft_text is None:
             reports.append(FileReport(str(path), error=str(outcome)))
             continue
-        diagnostics = lint(
-            draft_text,
-            outcome,
-            vocab,
-            knowledge=knowledge,
-            rules=rules,
-            severities=severities,  # type: ignore[arg-type]
-            path=os.path.abspath(path) if db is not None else str(path),  # as the index records it
-        )
+        where = os.path.abspath(path) if db is not None else str(path)  # as the index records it
+        levels: Any = severities  # checked against the rule table by the caller
+        if as_of is None:
+            diagnostics = lint(
+                draft_text, outcome, vocab, knowledge=knowledge, rules=rules, severities=levels, path=where
+            )
+        else:
+            from dataclasses import replace
+
+            dated = replace(outcome, self=replace(outcome.self, date=as_of))
+            header = rules & _HEADER_RULES
+            diagnostics = lint(
+                draft_text, outcome, vocab, knowledge=knowledge, rules=header, severities=levels, path=where
+            ) + lint(draft_text, dated, vocab, knowledge=knowledge, rules=rules - header, severities=levels, path=where)
+            diagnostics.sort(key=lambda g: (g.line, g.column, g.code))
         reports.append(FileReport(str(path), diagnostics, draft_text))
     return Checked(reports, notes)
 

@@ -14,6 +14,8 @@ from typing import Annotated
 
 import typer
 
+from qcdc_cli.cli._options import AsOfOption
+
 
 class CheckFormat(enum.StrEnum):
     text = "text"
@@ -84,6 +86,7 @@ def check(
         Path | None,
         typer.Option("--config", help="Configuration file (default: nearest .qcdc.toml or pyproject.toml)."),
     ] = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Check drafts for citation mistakes: malformed numbers, wrong dates or issuers,
     superseded or unknown documents, a missing number or date line.
@@ -117,7 +120,7 @@ def check(
 
     from qcdc_cli.app.check import check_paths
 
-    checked = check_paths(drafts, db, [*config.registry, *(registry or [])], rules, severities)
+    checked = check_paths(drafts, db, [*config.registry, *(registry or [])], rules, severities, as_of)
     reports = checked.reports
 
     if chosen_format == "json":

@@ -140,6 +140,7 @@ DISTRICT_KINDS = ("Huyện", "Quận", "Thị xã", "Thành phố")
 COMMUNE_KINDS = ("Xã", "Phường", "Thị trấn")
 
 
+@lru_cache(maxsize=1 << 16)
 def unit_key(name: str) -> str:
     """A unit name as one key: NFC, upper case, Ð as Đ, one tone placement, one space."""
     key = fold(name.translate(_TONES))
@@ -148,6 +149,7 @@ def unit_key(name: str) -> str:
     return " ".join(key.replace(".", ". ").split())
 
 
+@lru_cache(maxsize=1 << 16)
 def loose_key(name: str) -> str:
     """`unit_key` without diacritics: "TAM DUONG" for names typed without them."""
     decomposed = unicodedata.normalize("NFD", unit_key(name).replace("Đ", "D"))
@@ -183,6 +185,10 @@ class Gazetteer:
     def add(self, unit: Unit) -> None:
         self.by_key.setdefault((unit.level, unit_key(unit.name)), []).append(unit)
         self.by_loose.setdefault((unit.level, loose_key(unit.name)), []).append(unit)
+
+    def keyed(self, level: str, key: str, loose: bool) -> list[Unit]:
+        """Units of `level` whose `unit_key` (or, `loose`, `loose_key`) is `key`."""
+        return (self.by_loose if loose else self.by_key).get((level, key), [])
 
     def named(self, level: str, name: str) -> list[Unit]:
         """Units of `level` with this name; diacritic-free spellings when nothing else fits."""
@@ -282,11 +288,11 @@ def body_place(
 @lru_cache(maxsize=1 << 15)
 def _body_place(text: str, province: str | None, after_2025: bool | None, vocab: Vocabulary | None) -> BodyPlace | None:
     found: list[BodyPlace] = []
-    for pattern, key in ((_MARKER_RE, unit_key(text)), (_LOOSE_MARKER_RE, loose_key(text))):
+    for loose, pattern, key in ((False, _MARKER_RE, unit_key(text)), (True, _LOOSE_MARKER_RE, loose_key(text))):
         for m in pattern.finditer(key):
             level, kinds = _MARKER_INFO[m["m"]]
             committee = m["m"].endswith(("ỦY", "UY"))
-            place = _named(m["rest"], level, kinds, province, after_2025, vocab, committee)
+            place = _named(m["rest"], level, kinds, province, after_2025, vocab, committee, loose)
             if place is not None:
                 found.append(place)
         if found:
@@ -313,6 +319,7 @@ def _named(
     after_2025: bool | None,
     vocab: Vocabulary | None,
     committee: bool = False,
+    loose: bool = False,
 ) -> BodyPlace | None:
     """The longest run of words after a marker that names a unit of `level`."""
     words = []
@@ -325,7 +332,7 @@ def _named(
         name = " ".join(words[:n])
         if level == "district" and "Thành phố" in kinds and _is_province(name, vocab):
             return None  # "Thành ủy Hà Nội": a province-level city
-        named = table.named(level, name)
+        named = table.keyed(level, name, loose)  # the words are keys already
         # a town's kind changes (Thị xã → Thành phố) while old texts keep the old one
         units = [u for u in named if u.kind in kinds] or named
         if units:
@@ -337,10 +344,12 @@ def _named(
 
 
 def _is_province(name: str, vocab: Vocabulary | None) -> bool:
-    if vocab is None:
-        return False
-    key = unit_key(name)
-    return any(unit_key(n) == key for p in vocab.provinces for n in p.names)
+    return vocab is not None and loose_key(name) in _province_keys(vocab)
+
+
+@cache
+def _province_keys(vocab: Vocabulary) -> frozenset[str]:
+    return frozenset(loose_key(n) for p in vocab.provinces for n in p.names)
 
 
 def _narrow(units: list[Unit], province: str | None, after_2025: bool | None, vocab: Vocabulary | None) -> list[Unit]:

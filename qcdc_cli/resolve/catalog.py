@@ -117,8 +117,11 @@ class KnownDocuments:
         if info.number and not self.is_national(info.issuer_code):
             # a district or commune body numbers on its own: its district scopes it
             found = self.place_of(info.issuer, province, info.date)
-            if found is not None and found.name is None and info.place:
-                found = self.place_of(f"xã {info.place}", province, info.date) or found
+            level = found.level if found is not None else self.issuer_level(info.issuer_code)
+            if (found is None or found.name is None) and info.place and level in ("district", "commune"):
+                # "HUYỆN ỦY" or "ĐẢNG ỦY" alone: the date line names the place ("Bản Hon, ngày ...")
+                kind = "huyện" if level == "district" else "xã"
+                found = self.place_of(f"{kind} {info.place}", province, info.date) or found
             unit_ = found.unit if found is not None else None
             if unit_ is not None:
                 district = unit_.district

@@ -205,4 +205,28 @@ def written(reference: Reference) -> tuple[str | None, str | None, str | None, s
 def mention_issuers(reference: Reference) -> tuple[str, ...]:
     """Every issuer the mentions of a citation write, in order: the title may say "của
     Thành ủy" and the body "của Thành ủy Điện Biên Phủ"."""
-    return tuple(dict.fromkeys(m.issuer for m in reference.mentions if m.issuer))
+    mentions = reference.mentions
+    if len(mentions) < 2:  # the common case, on every resolution's key
+        return (mentions[0].issuer,) if mentions and mentions[0].issuer else ()
+    return tuple(dict.fromkeys(m.issuer for m in mentions if m.issuer))
+
+
+# A central body named in a citation, and what may follow its name in it; anything else
+# is the sentence running on ("Bộ Chính trị đảm bảo các cơ quan ...").
+_CENTRAL_BODY = re.compile(
+    r"^(?:BỘ CHÍNH TRỊ|BAN BÍ THƯ(?: TRUNG ƯƠNG(?: ĐẢNG)?)?|BAN CHẤP HÀNH TRUNG ƯƠNG(?: ĐẢNG)?|CHÍNH PHỦ"
+    r"|THỦ TƯỚNG CHÍNH PHỦ|QUỐC HỘI|ỦY BAN THƯỜNG VỤ QUỐC HỘI)"
+    r"(?:,? *\(?KHÓA [IVXLC]+\)?)?"
+)
+
+
+def issuer_as_named(issuer: str | None) -> str | None:
+    """A citation's issuer without the words that run on after a central body's name:
+    "Bộ Chính trị đảm bảo các cơ quan" → "Bộ Chính trị"; other issuers as written."""
+    if not issuer:
+        return issuer
+    key = fold(issuer)
+    m = _CENTRAL_BODY.match(key)
+    if m is None or m.end() == len(issuer) or len(key) != len(issuer):
+        return issuer
+    return issuer[: m.end()].rstrip(" ,(")
