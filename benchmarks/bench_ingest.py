@@ -165,6 +165,38 @@ def small_benchmark(work: Path, n: int) -> None:
                 f"  (opened {again['summary'].get('read', '?')} files, peak {again['peak_mb']:,} MB)",
                 flush=True,
             )
+            one_changed(root, db)
+
+
+def one_changed(root: Path, db: Path, pairs: int = 3) -> None:
+    """Re-ingest after one file changed, each run paired with an unchanged re-ingest
+    just before it (the ratio is what to quote on a shared machine): a text edit (a line
+    appended: the derived rows are patched) and a number edit (a citation's number
+    changed: the whole index is resolved again)."""
+    import re
+
+    files = sorted(p for p in root.rglob("*.txt") if "tinh" in p.parts)
+    number = re.compile(rb"(\d+)(-[A-Z]+/TW)")
+    for label, edit in (
+        ("text edit (patched)", lambda p: p.write_bytes(p.read_bytes() + "\nĐã ký.\n".encode())),
+        ("number edit (full)", lambda p: p.write_bytes(number.sub(lambda m: b"9" + m[1] + m[2], p.read_bytes(), 1))),
+    ):
+        ratios, times, derives, peaks = [], [], [], []
+        for i in range(pairs):
+            base = ingest_run(root, db, None)["seconds"]
+            edit(files[i * 7 % len(files)])
+            r = ingest_run(root, db, None)
+            ratios.append(r["seconds"] / base)
+            times.append(r["seconds"])
+            derives.append(r["summary"].get("derive_seconds") or 0.0)
+            peaks.append(r["peak_mb"])
+        print(
+            f"  one file changed, {label:20} {statistics.median(times):6.2f} s"
+            f"  x{statistics.median(ratios):.2f} of an unchanged re-ingest"
+            f" (pairs: {', '.join(f'{x:.2f}' for x in ratios)})"
+            f"  resolving {statistics.median(derives):.2f} s, peak {max(peaks):,} MB",
+            flush=True,
+        )
 
 
 def big_benchmark(work: Path, n: int) -> None:

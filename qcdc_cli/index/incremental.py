@@ -40,6 +40,8 @@ class _Before:
     file_id: int
     doc_ids: list[int]  # by segment
     signature: tuple[Any, ...]
+    extraction: Extraction | None  # as stored: replayed to find the links it lent evidence to
+    quotes: Quotes
 
 
 @dataclass(slots=True)
@@ -70,8 +72,8 @@ class ChangeLog:
             return
         if path in self.before:
             return
-        extraction, doc_ids, _ = _load_file(store.con, known.id)
-        self.before[path] = _Before(known.id, doc_ids, signature(extraction))
+        extraction, doc_ids, quotes = _load_file(store.con, known.id)
+        self.before[path] = _Before(known.id, doc_ids, signature(extraction), extraction, quotes)
 
     def removed(self, paths: Iterable[str]) -> None:
         if any(True for _ in paths):
@@ -218,8 +220,17 @@ def _patch(con: sqlite3.Connection, vocab: Vocabulary, registry: Registry, log: 
         sink = sinks.setdefault(unit.path, _Sink())
         unit_links(sink, catalog, unit, None, quotes)
 
+    # what the changed files said before, under the same catalog: the links whose
+    # evidence they held (found without scanning the evidence table)
+    old: dict[str, _Sink] = {}
+    for path, before in log.before.items():
+        sink = old[path_label(path)] = _Sink()
+        if before.extraction is not None:
+            for unit in split_units(path_label(path), before.extraction):
+                unit_links(sink, catalog, unit, None, before.quotes)
+
     _patch_issues(con, me, units, sinks)
-    _patch_evidence(con, changed, sinks)
+    _patch_evidence(con, changed, sinks, old)
     # the documents' row ids: through negatives, as old and new ids may overlap
     for table in ("nodes", "resolutions"):
         con.executemany(f"UPDATE {table} SET document_id = ? WHERE document_id = ?", ((-n, o) for o, n in remap))
@@ -325,32 +336,35 @@ def _patch_issues(con: sqlite3.Connection, me: set[str], units: list[CitingUnit]
     con.executemany("UPDATE issues SET path = ?, line = ?, text = ?, registry = ? WHERE seq = ?", rows)
 
 
-def _patch_evidence(con: sqlite3.Connection, changed: dict[str, Any], sinks: dict[str, _Sink]) -> None:
+def _patch_evidence(
+    con: sqlite3.Connection, changed: dict[str, Any], sinks: dict[str, _Sink], old: dict[str, _Sink]
+) -> None:
     """Links keep their ends and relation; their evidence from the changed files is
     replaced, in the order and uniqueness LineageGraph.add_link gives it."""
     from qcdc_cli.lineage.graph import _evidence_key, _evidence_order
     from qcdc_cli.models import Evidence
 
-    labels = sorted(changed)
     fresh: dict[tuple[str, str], list[Evidence]] = {}
-    for label in labels:
+    for label in sorted(changed):
         for link in sinks[label].links:
             fresh.setdefault((link.source, link.target), []).extend(link.evidence)
-    touched = set(fresh)
-    touched.update(
-        (s, t) for s, t in _in(con, "SELECT DISTINCT source, target FROM evidence WHERE path IN ({})", labels)
-    )
-    for s, t in sorted(touched):
+    before: dict[tuple[str, str], set[tuple[Any, ...]]] = {}
+    for sink in old.values():
+        for link in sink.links:
+            before.setdefault((link.source, link.target), set()).update(_evidence_key(ev) for ev in link.evidence)
+    for s, t in sorted(set(fresh) | set(before)):
         if con.execute("SELECT 1 FROM links WHERE source = ? AND target = ?", (s, t)).fetchone() is None:
             raise _Unpatchable
-        kept = [
+        stored = [
             Evidence(p, line, text, registry)
             for p, line, text, registry in con.execute(
                 "SELECT path, line, text, registry FROM evidence WHERE source = ? AND target = ? ORDER BY seq",
                 (s, t),
             )
-            if p not in changed
         ]
+        if {_evidence_key(ev) for ev in stored if ev.path in changed} != before.get((s, t), set()):
+            raise _Unpatchable  # the replay of the old text does not find what it lent
+        kept = [ev for ev in stored if ev.path not in changed]
         seen: set[tuple[Any, ...]] = set()
         merged = []
         for ev in kept + fresh.get((s, t), []):
