@@ -175,8 +175,8 @@ def one_changed(root: Path, db: Path, pairs: int = 3) -> None:
     changed: the whole index is resolved again)."""
     import re
 
-    files = sorted(p for p in root.rglob("*.txt") if "tinh" in p.parts)
     number = re.compile(rb"(\d+)(-[A-Z]+/TW)")
+    files = [p for p in sorted(root.rglob("*.txt")) if "tinh" in p.parts and number.search(p.read_bytes())]
     for label, edit in (
         ("text edit (patched)", lambda p: p.write_bytes(p.read_bytes() + "\nĐã ký.\n".encode())),
         ("number edit (full)", lambda p: p.write_bytes(number.sub(lambda m: b"9" + m[1] + m[2], p.read_bytes(), 1))),

@@ -58,8 +58,12 @@ class ChangeLog:
     def start(cls, store: Store) -> ChangeLog:
         """A log for a run over `store`, before its first write: only derived tables that
         followed the files then can be patched."""
+        import sqlite3
+
         stale, old_key = store.derived_state()
-        return cls(usable=not stale, key=old_key)
+        # the patch speaks SQLite; another backend (index.api) derives in full
+        on_sqlite = isinstance(getattr(store, "con", None), sqlite3.Connection)
+        return cls(usable=not stale and on_sqlite, key=old_key)
 
     def before_write(self, store: Store, path: str, kind: str, known: KnownFile | None) -> None:
         """Call before the writer replaces `path` (kind as ingest's outcome)."""
