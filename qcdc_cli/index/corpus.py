@@ -113,18 +113,18 @@ def load_corpus(con: sqlite3.Connection, file_ids: Sequence[int] | None = None) 
     from qcdc_cli.models import Segment
 
     q = con.execute
-    only = ""
+    only = where = ""
     if file_ids is not None:
+        # documents has no index on file_id: one scan for their ids, then primary keys
         wanted = ",".join(str(int(i)) for i in file_ids) or "NULL"
-        only = f" WHERE document_id IN (SELECT id FROM documents WHERE file_id IN ({wanted}))"
+        docs = ",".join(str(i) for (i,) in q(f"SELECT id FROM documents WHERE file_id IN ({wanted})")) or "NULL"
+        only, where = f" WHERE document_id IN ({docs})", f" WHERE d.id IN ({docs})"
     files: dict[int, tuple[str, Extraction, list[int]]] = {}
     doc_of: dict[int, tuple[Extraction, int, str]] = {}
     quotes: Quotes = {}
     rows = q(
         f"SELECT d.id, d.file_id, f.path, {columns(DocumentRow, 'd')}"
-        " FROM documents d JOIN files f ON f.id = d.file_id"
-        + (f" WHERE d.file_id IN ({wanted})" if only else "")
-        + " ORDER BY f.path, d.segment"
+        " FROM documents d JOIN files f ON f.id = d.file_id" + where + " ORDER BY f.path, d.segment"
     )
     for doc_id, file_id, stored_path, *fields in rows:
         doc = DocumentRow(*fields)
