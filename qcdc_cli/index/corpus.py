@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.index.rows import (
     DocumentRow,
@@ -122,6 +122,8 @@ def load_corpus(con: sqlite3.Connection, file_ids: Sequence[int] | None = None) 
     files: dict[int, tuple[str, Extraction, list[int]]] = {}
     doc_of: dict[int, tuple[Extraction, int, str]] = {}
     quotes: Quotes = {}
+    shared: dict[Any, Any] = {}
+    share = shared.setdefault
     rows = q(
         f"SELECT d.id, d.file_id, f.path, {columns(DocumentRow, 'd')}"
         " FROM documents d JOIN files f ON f.id = d.file_id" + where + " ORDER BY f.path, d.segment"
@@ -154,7 +156,9 @@ def load_corpus(con: sqlite3.Connection, file_ids: Sequence[int] | None = None) 
             by_key[(doc_id, ref.number)] = first
     for doc_id, *fields in q(f"SELECT document_id, {columns(MentionRow)} FROM mentions{only} ORDER BY rowid"):
         _, index, path = doc_of[doc_id]
-        m = MentionRow(*fields)
+        # one string object per distinct text (an issuer, a cue, the line several
+        # mentions stand in): a 100,000-file corpus repeats them hundreds of thousands of times
+        m = MentionRow(*(share(v, v) if type(v) is str else v for v in fields))
         by_key[(doc_id, m.number)].mentions.append(mention(m, index))
         if m.evidence:
             quotes[(path, m.start)] = m.evidence
