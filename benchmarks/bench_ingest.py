@@ -8,9 +8,11 @@ Prints, for the --files corpus:
   - a cold ingest (fresh index) with 1 worker and with all cores, as `qcdc ingest`
     subprocesses: seconds, files/s, MB/s, peak RSS of the largest process, the ratio to
     the extract-only baseline, and how long resolving the whole index took;
-  - an unchanged re-ingest (nothing opened);
+  - an unchanged re-ingest (nothing opened), and re-ingests after one file changed (a
+    line appended; a cited number edited), each paired with an unchanged one;
 and for the --big corpus (built once in --work, reused): its ingest, an unchanged
-re-ingest, a re-ingest after one file changed (all resolution runs again), the latency of
+re-ingest, a re-ingest after one file changed (a line appended: the derived rows are
+patched, index/incremental.py), the latency of
 the index questions, in-process (median of 5 after one warm-up) and as CLI processes:
 trace up from a commune plan, both ways from a provincial plan, down one level from
 120-KL/TW, down two levels from 30-CT/TW and the whole tree below it (pick + recursive
@@ -165,6 +167,38 @@ def small_benchmark(work: Path, n: int) -> None:
                 f"  (opened {again['summary'].get('read', '?')} files, peak {again['peak_mb']:,} MB)",
                 flush=True,
             )
+            one_changed(root, db)
+
+
+def one_changed(root: Path, db: Path, pairs: int = 3) -> None:
+    """Re-ingest after one file changed, each run paired with an unchanged re-ingest
+    just before it (the ratio is what to quote on a shared machine): a text edit (a line
+    appended: the derived rows are patched) and a number edit (a citation's number
+    changed: the whole index is resolved again)."""
+    import re
+
+    number = re.compile(rb"(\d+)(-[A-Z]+/TW)")
+    files = [p for p in sorted(root.rglob("*.txt")) if "tinh" in p.parts and number.search(p.read_bytes())]
+    for label, edit in (
+        ("text edit (patched)", lambda p: p.write_bytes(p.read_bytes() + "\nĐã ký.\n".encode())),
+        ("number edit (full)", lambda p: p.write_bytes(number.sub(lambda m: b"9" + m[1] + m[2], p.read_bytes(), 1))),
+    ):
+        ratios, times, derives, peaks = [], [], [], []
+        for i in range(pairs):
+            base = ingest_run(root, db, None)["seconds"]
+            edit(files[i * 7 % len(files)])
+            r = ingest_run(root, db, None)
+            ratios.append(r["seconds"] / base)
+            times.append(r["seconds"])
+            derives.append(r["summary"].get("derive_seconds") or 0.0)
+            peaks.append(r["peak_mb"])
+        print(
+            f"  one file changed, {label:20} {statistics.median(times):6.2f} s"
+            f"  x{statistics.median(ratios):.2f} of an unchanged re-ingest"
+            f" (pairs: {', '.join(f'{x:.2f}' for x in ratios)})"
+            f"  resolving {statistics.median(derives):.2f} s, peak {max(peaks):,} MB",
+            flush=True,
+        )
 
 
 def big_benchmark(work: Path, n: int) -> None:
@@ -199,8 +233,9 @@ def big_benchmark(work: Path, n: int) -> None:
     touched = ingest_run(root, db, None)
     derive = touched["summary"].get("derive_seconds") or 0.0
     print(
-        f"  one file changed: {touched['seconds']:.1f} s (opened {touched['summary'].get('read', '?')},"
-        f" resolving the whole index again: {derive:.1f} s, peak {touched['peak_mb']:,} MB)",
+        f"  one file changed (a line appended): {touched['seconds']:.2f} s"
+        f" (x{touched['seconds'] / again['seconds']:.2f} of the unchanged re-ingest;"
+        f" opened {touched['summary'].get('read', '?')}, resolving {derive:.2f} s, peak {touched['peak_mb']:,} MB)",
         flush=True,
     )
     with Store.open_reader(db) as store:

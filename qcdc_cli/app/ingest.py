@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.codehash import code_digest
 from qcdc_cli.index.derived import derive, derive_key
+from qcdc_cli.index.incremental import ChangeLog
 from qcdc_cli.read.files import DEFAULT_MAX_BYTES
 from qcdc_cli.read.walk import Candidate, Walk, is_gone, walk
 
@@ -94,6 +95,7 @@ class Summary:
     encodings: dict[str, list[str]] = field(default_factory=dict)  # not UTF-8: enc -> paths
     derive_seconds: float | None = None  # None: nothing changed, resolution not re-run
     index: dict[str, int] = field(default_factory=dict)  # store.totals() + unresolved
+    derived_incrementally: bool = False  # the derived rows were patched, not rebuilt
 
     @property
     def exit_code(self) -> int:
@@ -297,6 +299,7 @@ def ingest(
         sizes = {c.path: c.size for c in walked.candidates}
         summary.failed.extend(walked.missing_args)
         changes = _Changes(store, known)
+        log = ChangeLog.start(store)
         with _executor(len(tasks), vocab, extractor, options) as run, store.batch() as batch:
             # the pool forks before the caller starts a progress thread
             yield Planned(
@@ -308,6 +311,7 @@ def ingest(
             written = committed = 0
             for path, reason in walked.failures:
                 changes.before(path, "failed")
+                log.before_write(store, path, "failed", known.get(path))
                 store.replace_file(FileRecord(path, None, None, status="failed", error=reason), None)
                 summary.failed.append((path, reason))
                 written += 1
@@ -315,6 +319,7 @@ def ingest(
                 yield FileDone(path, "failed", 0, reason, committed)
             for out in run(tasks):
                 changes.before(out.path, out.kind)
+                log.before_write(store, out.path, out.kind, known.get(out.path))
                 _write(store, out, key, summary)
                 written += 1
                 committed = written if batch.maybe_commit() else committed
@@ -323,6 +328,7 @@ def ingest(
         if options.prune:
             if gone:
                 changes.before(gone[0], "pruned")
+                log.removed(gone)
             summary.pruned = store.remove_files(gone)
         else:
             summary.missing = len(gone)
@@ -334,7 +340,8 @@ def ingest(
         stale, old_key = store.derived_state()
         if stale or old_key != dkey:
             yield Deriving(store.totals().documents, written)
-            summary.derive_seconds = derive(store, vocab, registry, dkey)
+            summary.derive_seconds = derive(store, vocab, registry, dkey, log)
+            summary.derived_incrementally = log.patched
         summary.index = {**store.totals().to_dict(), "unresolved": store.unresolved_count()}
         summary.failed.sort()
     yield Finished(summary)

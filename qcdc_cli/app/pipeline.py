@@ -165,7 +165,7 @@ def coverage_of(
     """
     names = set(units)
     below = graph.reach(root, "down", relations) - {root}
-    documents = []
+    documents: list[dict[str, Any]] = []
     for ident in sorted(below):
         node = graph.node(ident)
         if not node.in_corpus:

@@ -6,9 +6,9 @@ without reading a file again).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.index.rows import (
     DocumentRow,
@@ -102,9 +102,10 @@ def file_rows(extraction: Extraction, text: str, level_of: Callable[[str | None]
     return FileRows(documents=docs, problems=problems)
 
 
-def load_corpus(con: sqlite3.Connection) -> tuple[StoredCorpus, Quotes]:
+def load_corpus(con: sqlite3.Connection, file_ids: Sequence[int] | None = None) -> tuple[StoredCorpus, Quotes]:
     """Every readable file as (path, Extraction, document ids by segment), rebuilt from
-    the rows, and the line each mention stands in ((path, start) -> text).
+    the rows, and the line each mention stands in ((path, start) -> text); with
+    `file_ids`, those files only (what an incremental derivation replays).
 
     Each stored document becomes a segment, and its references carry their mentions
     with that segment, so resolve.split_units gives back the same documents. Run it in
@@ -112,12 +113,20 @@ def load_corpus(con: sqlite3.Connection) -> tuple[StoredCorpus, Quotes]:
     from qcdc_cli.models import Segment
 
     q = con.execute
+    only = where = ""
+    if file_ids is not None:
+        # documents has no index on file_id: one scan for their ids, then primary keys
+        wanted = ",".join(str(int(i)) for i in file_ids) or "NULL"
+        docs = ",".join(str(i) for (i,) in q(f"SELECT id FROM documents WHERE file_id IN ({wanted})")) or "NULL"
+        only, where = f" WHERE document_id IN ({docs})", f" WHERE d.id IN ({docs})"
     files: dict[int, tuple[str, Extraction, list[int]]] = {}
     doc_of: dict[int, tuple[Extraction, int, str]] = {}
     quotes: Quotes = {}
+    shared: dict[Any, Any] = {}
+    share = shared.setdefault
     rows = q(
         f"SELECT d.id, d.file_id, f.path, {columns(DocumentRow, 'd')}"
-        " FROM documents d JOIN files f ON f.id = d.file_id ORDER BY f.path, d.segment"
+        " FROM documents d JOIN files f ON f.id = d.file_id" + where + " ORDER BY f.path, d.segment"
     )
     for doc_id, file_id, stored_path, *fields in rows:
         doc = DocumentRow(*fields)
@@ -132,7 +141,7 @@ def load_corpus(con: sqlite3.Connection) -> tuple[StoredCorpus, Quotes]:
         doc_of[doc_id] = (extraction, index, path)
     by_key: dict[tuple[int, str], Reference] = {}
     merged: dict[tuple[int, str], Reference] = {}  # one Reference per (file, number)
-    for doc_id, *fields in q(f"SELECT document_id, {columns(RefRow)} FROM refs ORDER BY document_id, number"):
+    for doc_id, *fields in q(f"SELECT document_id, {columns(RefRow)} FROM refs{only} ORDER BY document_id, number"):
         extraction = doc_of[doc_id][0]
         ref = reference(RefRow(*fields))
         by_key[(doc_id, ref.number)] = ref
@@ -145,12 +154,16 @@ def load_corpus(con: sqlite3.Connection) -> tuple[StoredCorpus, Quotes]:
             if relation_rank(ref.relation) < relation_rank(first.relation):
                 first.relation = ref.relation
             by_key[(doc_id, ref.number)] = first
-    for doc_id, *fields in q(f"SELECT document_id, {columns(MentionRow)} FROM mentions ORDER BY rowid"):
+    for doc_id, *fields in q(f"SELECT document_id, {columns(MentionRow)} FROM mentions{only} ORDER BY rowid"):
         _, index, path = doc_of[doc_id]
-        m = MentionRow(*fields)
+        # one string object per distinct text (an issuer, a cue, the line several
+        # mentions stand in): a 100,000-file corpus repeats them hundreds of thousands of times
+        m = MentionRow(*(share(v, v) if type(v) is str else v for v in fields))
         by_key[(doc_id, m.number)].mentions.append(mention(m, index))
         if m.evidence:
             quotes[(path, m.start)] = m.evidence
-    for doc_id, *fields in q(f"SELECT document_id, {columns(ReportedRow)} FROM reported_relations ORDER BY rowid"):
+    for doc_id, *fields in q(
+        f"SELECT document_id, {columns(ReportedRow)} FROM reported_relations{only} ORDER BY rowid"
+    ):
         doc_of[doc_id][0].reported_relations.append(reported(ReportedRow(*fields)))
     return list(files.values()), quotes
