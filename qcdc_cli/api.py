@@ -151,10 +151,13 @@ class Coverage:
 
 
 class Index:
-    """The embedded lineage index at `path` (SQLite, created on first ingest)."""
+    """The lineage index at `path` (SQLite, created on first ingest), or on a PostgreSQL
+    server when `path` is a postgresql:// URL."""
 
     def __init__(self, path: str | os.PathLike[str], registry: Sequence[str | os.PathLike[str]] = ()) -> None:
-        self.path = Path(path)
+        from qcdc_cli.index.dburl import as_target
+
+        self.path = as_target(Path(path))  # or a PostgreSQL URL: postgresql://user@host/dbname
         self.registry = [Path(p) for p in registry]
 
     def ingest(

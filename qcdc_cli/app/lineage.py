@@ -20,12 +20,13 @@ def index_path(db: Path | None, corpus_given: bool) -> Path | None:
     no --corpus was given (so a corpus alone gives the same answer in any folder)."""
     import os
 
+    from qcdc_cli.index.dburl import as_target
     from qcdc_cli.index.store import DB_ENV, DEFAULT_DB
 
     if db is not None:
-        return db
+        return as_target(db)
     if os.environ.get(DB_ENV):
-        return Path(os.environ[DB_ENV])
+        return as_target(Path(os.environ[DB_ENV]))
     if not corpus_given and DEFAULT_DB.is_file():
         return DEFAULT_DB
     return None

@@ -24,10 +24,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import queries
 from qcdc_cli.index.corpus import FileRows, Quotes, StoredCorpus, load_corpus
+from qcdc_cli.index.dburl import as_target, db_url
 from qcdc_cli.index.rows import (
     DERIVED_TABLES,
     FILE_COLUMNS,
@@ -52,6 +54,9 @@ from qcdc_cli.index.rows import (
 )
 from qcdc_cli.index.schema import BUSY_TIMEOUT_MS, check_version, configure, migrate
 
+if TYPE_CHECKING:
+    from qcdc_cli.index.postgres import PgStore
+
 DB_ENV = "QCDC_DB"
 DEFAULT_DB = Path(".qcdc") / "index.sqlite"
 
@@ -59,10 +64,10 @@ DEFAULT_DB = Path(".qcdc") / "index.sqlite"
 def resolve_db_path(explicit: Path | None = None) -> Path:
     """Where the index lives: --db, else $QCDC_DB, else ./.qcdc/index.sqlite."""
     if explicit is not None:
-        return explicit
+        return as_target(explicit)
     env = os.environ.get(DB_ENV)
     if env:
-        return Path(env)
+        return as_target(Path(env))
     return DEFAULT_DB
 
 
@@ -125,6 +130,8 @@ class Store:
     def open_writer(cls, path: Path) -> Store:
         """Open (creating and migrating as needed) the index for writing. An index from a
         newer qcdc is refused before anything, its journal mode included, is changed."""
+        if (url := db_url(path)) is not None:  # a PostgreSQL index (index.postgres)
+            return _postgres().connect(url, writable=True)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             con = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -151,6 +158,8 @@ class Store:
         """Open an existing index read-only, inside one read transaction that lasts until
         `close`: every question asked sees the same committed state, whatever an ingest
         commits meanwhile (WAL keeps that snapshot for us)."""
+        if (url := db_url(path)) is not None:
+            return _postgres().connect(url, writable=False)
         if not path.is_file():
             raise StoreError(f"{path}: no index here; run `qcdc ingest FOLDER` first (or pass --db)")
         uri = path.resolve().as_uri()
@@ -293,6 +302,12 @@ class Store:
                 yield
             finally:
                 fcntl.lockf(lock.fileno(), fcntl.LOCK_UN)
+
+    @contextmanager
+    def derive_lock(self) -> Iterator[None]:
+        """Held while deciding whether to derive and deriving: nothing to do here (the
+        ingest lock already admits one writer); PostgreSQL's ingests share an index."""
+        yield
 
     # ---- meta
 
@@ -523,6 +538,12 @@ class Store:
 
 
 assert EvidenceRow._fields[2] == "seq"  # Subgraph.evidence is EvidenceRow without it
+
+
+def _postgres() -> type[PgStore]:
+    from qcdc_cli.index.postgres import PgStore
+
+    return PgStore
 
 
 def _connect_reader(uri: str) -> sqlite3.Connection:
