@@ -28,7 +28,7 @@ from qcdc_cli.knowledge.registry import load_vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
-GENERATED_FILES = int(os.environ.get("QCDC_TEST_PG_CORPUS", "1500"))
+GENERATED_FILES = int(os.environ.get("QCDC_TEST_PG_CORPUS", "400"))  # 10000: the size (~9 min)
 
 pytestmark = pytest.mark.postgres
 pg_server = postgres_fixtures.pg_server
