@@ -166,11 +166,11 @@ class Index:
         """Read files and folders into the index (incremental: unchanged files are not
         opened again); a file that cannot be read is listed in `Summary.failed`."""
         from qcdc_cli.app.ingest import Finished, Options, ingest
-        from qcdc_cli.index.store import Store
+        from qcdc_cli.index.backend import open_writer
         from qcdc_cli.knowledge.registry import load_registry, load_vocabulary
 
         summary = None
-        with Store.open_writer(self.path) as store:
+        with open_writer(self.path) as store:
             events = ingest(
                 [Path(p) for p in paths],
                 store,
@@ -204,16 +204,16 @@ class Index:
     def stats(self) -> Stats:
         """Counts across the index: documents by type, level, province and year; references
         by what resolution made of them; files by status."""
-        from qcdc_cli.index.store import Store
+        from qcdc_cli.index.backend import open_reader
 
-        with Store.open_reader(self.path) as store:
+        with open_reader(self.path) as store:
             return store.stats()
 
     def unresolved(self, limit: int | None = None) -> list[UnresolvedDocument]:
         """Documents cited but neither in the index nor in the registry, most cited first."""
-        from qcdc_cli.index.store import Store
+        from qcdc_cli.index.backend import open_reader
 
-        with Store.open_reader(self.path) as store:
+        with open_reader(self.path) as store:
             return store.unresolved(limit)
 
     def coverage(self, number: str, *, as_of: str | None = None) -> Coverage:

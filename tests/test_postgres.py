@@ -22,8 +22,8 @@ from qcdc_cli.app.ingest import Finished, Options, ingest
 from qcdc_cli.cli import app
 from qcdc_cli.cli._console import run_app
 from qcdc_cli.errors import StoreError
+from qcdc_cli.index.backend import open_reader, open_writer
 from qcdc_cli.index.dburl import UrlPath
-from qcdc_cli.index.store import Store
 from qcdc_cli.knowledge.registry import load_vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ def cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def ingest_into(db: Path | str, folder: Path, jobs: int = 1) -> Finished:
-    with Store.open_writer(Path(db)) as store:
+    with open_writer(Path(db)) as store:
         events = list(ingest([folder], store, load_vocabulary(), Options(jobs=jobs)))
     last = events[-1]
     assert isinstance(last, Finished)
@@ -52,7 +52,7 @@ def ingest_into(db: Path | str, folder: Path, jobs: int = 1) -> Finished:
 
 def questions(sqlite_db: Path, corpus: Path) -> list[list[str]]:
     """Every command the comparison asks, about the most cited documents of the corpus."""
-    with Store.open_reader(sqlite_db) as store:
+    with open_reader(sqlite_db) as store:
         hubs = [
             r[0]
             for r in store.con.execute(
@@ -97,7 +97,7 @@ def answers(db: str, asked: list[list[str]], capsys: pytest.CaptureFixture[str])
 
 
 def compare(sqlite_db: Path, url: str, corpus: Path, capsys: pytest.CaptureFixture[str]) -> int:
-    with Store.open_reader(sqlite_db) as a, Store.open_reader(UrlPath(url)) as b:
+    with open_reader(sqlite_db) as a, open_reader(UrlPath(url)) as b:
         assert dump(b) == dump(a)
     asked = questions(sqlite_db, corpus)
     theirs = answers(url, asked, capsys)
@@ -152,12 +152,12 @@ def test_migrates_an_older_index_and_refuses_a_newer_one(pg_url: str) -> None:
         for statement in postgres_sql.statements(MIGRATIONS[0]):
             con.execute(postgres_sql.ddl(statement).encode())
     with pytest.raises(StoreError, match="older than"):
-        Store.open_reader(UrlPath(pg_url))
+        open_reader(UrlPath(pg_url))
     ingest_into(pg_url, SAMPLES)
     with psycopg.connect(pg_url, autocommit=True) as con:
         assert con.execute("SELECT version FROM qcdc_schema").fetchone() == (SCHEMA_VERSION,)
         con.execute("UPDATE qcdc_schema SET version = %s", (SCHEMA_VERSION + 1,))
-    for opener in (Store.open_reader, Store.open_writer):
+    for opener in (open_reader, open_writer):
         with pytest.raises(StoreError, match="newer than this qcdc knows"):
             opener(UrlPath(pg_url))
 
@@ -181,7 +181,7 @@ def test_index_copy_sqlite_to_postgres_and_back(
     back = tmp_path / "back.sqlite"
     code, _, err = cli(["index", "copy", pg_url, str(back)], capsys)
     assert code == 0, err
-    with Store.open_reader(sqlite_db) as a, Store.open_reader(UrlPath(pg_url)) as b, Store.open_reader(back) as c:
+    with open_reader(sqlite_db) as a, open_reader(UrlPath(pg_url)) as b, open_reader(back) as c:
         assert dump(b) == dump(a) == dump(c)
         assert b.derived_state() == a.derived_state()
     # the copy is a working index: an ingest after it finds every file unchanged

@@ -16,10 +16,10 @@ from index_dump import dump
 from ingest_fakes import fake_extract, plan_text, write_corpus
 from test_postgres import ingest_into
 
+from qcdc_cli.index.backend import open_reader, open_writer
 from qcdc_cli.index.corpus import file_rows
 from qcdc_cli.index.dburl import UrlPath
 from qcdc_cli.index.rows import FileRecord
-from qcdc_cli.index.store import Store
 
 pytestmark = pytest.mark.postgres
 pg_server = postgres_fixtures.pg_server
@@ -52,7 +52,7 @@ def test_four_ingests_at_once_two_folders_each_twice(pg_url: str, tmp_path: Path
     sqlite_db = tmp_path / "index.sqlite"
     ingest_into(sqlite_db, a)
     ingest_into(sqlite_db, b)
-    with Store.open_reader(UrlPath(pg_url)) as shared, Store.open_reader(sqlite_db) as alone:
+    with open_reader(UrlPath(pg_url)) as shared, open_reader(sqlite_db) as alone:
         assert shared.totals() == alone.totals()
         assert shared.totals().files == 300 and shared.totals().documents == 300
         assert dump(shared) == dump(alone)  # no row lost, none doubled, derived tables included
@@ -63,13 +63,13 @@ def test_one_file_written_two_ways_at_once_ends_whole(pg_url: str) -> None:
     """Two users ingest the same path holding different texts: the writes take turns
     (advisory lock per path) and the index holds one version whole, the last one."""
     texts = [plan_text(f"{n}-KH/TU", "Lai Châu", "120-KL/TW", (f"{n}-QĐ/TW",)) for n in (61, 62)]
-    with Store.open_writer(UrlPath(pg_url)):
+    with open_writer(UrlPath(pg_url)):
         pass  # schema first
     errors: list[BaseException] = []
 
     def write(text: str) -> None:
         try:
-            with Store.open_writer(UrlPath(pg_url)) as store:
+            with open_writer(UrlPath(pg_url)) as store:
                 for _ in range(20):
                     rows = file_rows(fake_extract(text), text, level_of)
                     store.replace_file(FileRecord("/shared/kh.txt", len(text), 1, str(hash(text)), "utf-8"), rows)
@@ -82,7 +82,7 @@ def test_one_file_written_two_ways_at_once_ends_whole(pg_url: str) -> None:
     for t in threads:
         t.join()
     assert not errors
-    with Store.open_reader(UrlPath(pg_url)) as store:
+    with open_reader(UrlPath(pg_url)) as store:
         docs = store.con.execute("SELECT number FROM documents").fetchall()
         refs = sorted(r[0] for r in store.con.execute("SELECT number FROM refs").fetchall())
         sha = store.con.execute("SELECT sha256 FROM files").fetchall()
@@ -96,7 +96,7 @@ def test_readers_never_wait_for_an_ingest(pg_url: str, tmp_path: Path) -> None:
     write_corpus(tmp_path / "one", 20, prefix="one")
     write_corpus(tmp_path / "two", 60, prefix="two")
     ingest_into(pg_url, tmp_path / "one")
-    with Store.open_reader(UrlPath(pg_url)) as reader:
+    with open_reader(UrlPath(pg_url)) as reader:
         before = reader.totals()
         assert reader.stats().totals.documents == 20
         started = time.monotonic()

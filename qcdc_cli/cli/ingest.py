@@ -47,7 +47,8 @@ def ingest(
 
     from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, ingest
     from qcdc_cli.cli._console import error, print_json
-    from qcdc_cli.index.store import Store, resolve_db_path
+    from qcdc_cli.index.backend import open_writer
+    from qcdc_cli.index.store import resolve_db_path
     from qcdc_cli.knowledge.registry import load_registry, load_vocabulary
 
     vocab = load_vocabulary(registry or ())
@@ -56,7 +57,7 @@ def ingest(
     options = Options(jobs=jobs, prune=prune, force=force, max_bytes=int(max_size * 1024 * 1024))
     show_progress = not quiet and sys.stderr.isatty()
     summary = None
-    with Store.open_writer(db_path) as store, _Progress(show_progress) as progress:
+    with open_writer(db_path) as store, _Progress(show_progress) as progress:
         for event in ingest(paths, store, vocab, options, registry=known):
             if isinstance(event, Planned):
                 progress.start(event)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from qcdc_cli.errors import StoreError
+from qcdc_cli.index.backend import open_reader, open_writer
 from qcdc_cli.index.queries import Totals
 from qcdc_cli.index.rows import (
     DERIVED_TABLES,
@@ -26,7 +27,6 @@ from qcdc_cli.index.rows import (
     ReportedRow,
     columns,
 )
-from qcdc_cli.index.store import Store
 
 
 def _names(before: str, row_type: type[tuple[Any, ...]]) -> str:
@@ -51,7 +51,7 @@ def copy_index(source: Path, target: Path) -> Totals:
     """Copy the index at `source` into the empty index at `target` (created if needed)."""
     from qcdc_cli.index.postgres import PgStore, _param
 
-    with Store.open_reader(source) as src, Store.open_writer(target) as dst:
+    with open_reader(source) as src, open_writer(target) as dst:
         for table in ("files", "nodes"):
             if dst.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]:
                 raise StoreError(f"{dst.path}: not empty; copy into a new database or file")

@@ -24,7 +24,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import queries
@@ -53,9 +52,6 @@ from qcdc_cli.index.rows import (
     path_param,
 )
 from qcdc_cli.index.schema import BUSY_TIMEOUT_MS, check_version, configure, migrate
-
-if TYPE_CHECKING:
-    from qcdc_cli.index.postgres import PgStore
 
 DB_ENV = "QCDC_DB"
 DEFAULT_DB = Path(".qcdc") / "index.sqlite"
@@ -130,8 +126,7 @@ class Store:
     def open_writer(cls, path: Path) -> Store:
         """Open (creating and migrating as needed) the index for writing. An index from a
         newer qcdc is refused before anything, its journal mode included, is changed."""
-        if (url := db_url(path)) is not None:  # a PostgreSQL index (index.postgres)
-            return _postgres().connect(url, writable=True)
+        _not_a_url(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             con = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -158,8 +153,7 @@ class Store:
         """Open an existing index read-only, inside one read transaction that lasts until
         `close`: every question asked sees the same committed state, whatever an ingest
         commits meanwhile (WAL keeps that snapshot for us)."""
-        if (url := db_url(path)) is not None:
-            return _postgres().connect(url, writable=False)
+        _not_a_url(path)
         if not path.is_file():
             raise StoreError(f"{path}: no index here; run `qcdc ingest FOLDER` first (or pass --db)")
         uri = path.resolve().as_uri()
@@ -540,10 +534,9 @@ class Store:
 assert EvidenceRow._fields[2] == "seq"  # Subgraph.evidence is EvidenceRow without it
 
 
-def _postgres() -> type[PgStore]:
-    from qcdc_cli.index.postgres import PgStore
-
-    return PgStore
+def _not_a_url(path: Path) -> None:
+    if db_url(path) is not None:  # a programming error: index.backend opens either backend
+        raise StoreError(f"{path}: a PostgreSQL index; open it with qcdc_cli.index.backend")
 
 
 def _connect_reader(uri: str) -> sqlite3.Connection:
