@@ -18,11 +18,12 @@ from index_dump import dump as index_dump
 from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text, write_corpus
 
 from qcdc_cli.app import ingest as ingest_module
-from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, Summary, ingest, walk
+from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, Summary, ingest
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import derived as derived_module
 from qcdc_cli.index.store import Store
 from qcdc_cli.knowledge.registry import load_vocabulary
+from qcdc_cli.read.walk import walk
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent

@@ -12,17 +12,22 @@ from qcdc_cli.errors import InputError
 from qcdc_cli.knowledge.vocabulary import Vocabulary
 from qcdc_cli.models import Extraction
 
-DOCUMENT_SUFFIXES = (".txt", ".md")
-
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders expand to their .txt and .md files, sorted, recursively."""
+    """Files as given; folders expand to their document files (read.walk: the walker every
+    command shares), in sorted order, with the files found there that cannot be read
+    (a named pipe called x.txt), so reading them reports why."""
+    from qcdc_cli.read.walk import LOOP, walk
+
     out: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES))
-        else:
+        if not path.is_dir():
             out.append(path)
+            continue
+        walked = walk([path])
+        found = [Path(c.path) for c in walked.candidates]
+        found += [Path(p) for p, reason in walked.failures if reason != LOOP and not reason.startswith("cannot list")]
+        out.extend(sorted(found))
     return out
 
 

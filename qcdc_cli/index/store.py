@@ -6,9 +6,9 @@ Why SQLite, and why these settings, is measured in ../shared/research/ecosystem-
 - WAL + synchronous=NORMAL: per-file transactions cost about as much as one big
   transaction, a process killed with SIGKILL never leaves a half-written file (the next
   connection rolls the WAL back to the last commit), and readers never block the writer.
-- One writer at a time: `qcdc ingest` takes an exclusive lock file beside the database
-  (keyed on the file itself, not on how --db spells it), so a second ingest fails at once
-  with a message instead of interleaving; other writers wait up to `busy_timeout`.
+- One writer at a time: `qcdc ingest` takes an exclusive lock on the database file itself
+  (flock: the file, not how --db spells it), so a second ingest fails at once with a
+  message instead of interleaving; other writers wait up to `busy_timeout`.
 - Readers open the file read-only (`mode=ro`; `immutable` where nothing can write, a
   read-only mount) and read in ONE transaction, so `trace` sees one state of an index
   that an ingest is writing.
@@ -83,19 +83,19 @@ class Batch:
     max_seconds: float
     started: float
     pending: int = 0
-    committed: int = 0  # units made durable so far
 
-    def maybe_commit(self) -> None:
-        """Commit and begin anew when the batch is full or old enough."""
+    def maybe_commit(self) -> bool:
+        """Commit and begin anew when the batch is full or old enough; whether it did."""
         import time
 
         now = time.monotonic()
         if self.pending and (self.pending >= self.max_units or now - self.started >= self.max_seconds):
             self.store.con.execute("COMMIT")
-            self.committed += self.pending
             self.store.con.execute("BEGIN IMMEDIATE")
             self.pending = 0
             self.started = now
+            return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,50 +252,46 @@ class Store:
             raise
         self._batch = None
         self.con.execute("COMMIT")
-        batch.committed += batch.pending
-        batch.pending = 0
 
     @contextmanager
     def ingest_lock(self) -> Iterator[None]:
         """Hold the index's ingest lock: one ingest at a time, a second one fails at once.
 
-        A lock file beside the database's real path (symbolic links resolved, so two
-        spellings of one index share one lock), named after its device and inode too, so
-        a hard link or a bind mount finds the same lock. Locked with a POSIX record lock
-        (lockf): the kernel drops it when the holder dies, even by SIGKILL, and unlike
-        flock it is not shared with forked worker processes, so a worker orphaned by a
-        killed ingest cannot keep the next ingest out. (SQLite's own lock is per
-        transaction; two ingests would interleave file by file.)
+        An flock on the database file itself, so every name of the index (a symbolic
+        link, a hard link, a bind mount) meets the same lock, and the kernel drops it when
+        the holder dies, even by SIGKILL. (SQLite's own lock is per transaction; two
+        ingests would interleave file by file.) The descriptor is opened once per process
+        and never closed: closing any descriptor of a file drops every POSIX lock the
+        process holds on it, SQLite's included. Worker processes close their inherited
+        copy (`close_inherited_locks`), so an orphaned worker cannot keep the next ingest
+        out. The holder's pid is written beside the real path, for the message.
         """
         try:
             import fcntl
         except ImportError:  # Windows: SQLite's busy timeout still keeps the index whole
             yield
             return
-        real = Path(os.path.realpath(self.path))
-        st = os.stat(real)
-        lock_path = real.with_name(f"{real.name}.{st.st_dev:x}-{st.st_ino:x}.lock")
+        real = os.path.realpath(self.path)
         try:
-            lock = open(lock_path, "a+")  # noqa: SIM115 - held for the whole block
+            fd = _database_fd(real)
         except OSError as e:
-            raise StoreError(f"{self.path}: cannot create the ingest lock {lock_path}: {e.strerror or e}") from None
-        with lock:
-            try:
-                fcntl.lockf(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                lock.seek(0)
-                holder = lock.read().strip() or "unknown"
-                raise StoreError(
-                    f"{self.path}: another qcdc ingest is writing to this index (pid {holder}); "
-                    "wait for it to finish or use another --db"
-                ) from None
-            try:
-                lock.truncate(0)
-                lock.write(str(os.getpid()))
-                lock.flush()
-                yield
-            finally:
-                fcntl.lockf(lock.fileno(), fcntl.LOCK_UN)
+            raise StoreError(f"{self.path}: cannot lock the index: {e.strerror or e}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = "unknown"
+            with suppress(OSError), open(real + ".lock") as f:
+                holder = f.read().strip() or holder
+            raise StoreError(
+                f"{self.path}: another qcdc ingest is writing to this index (pid {holder}); "
+                "wait for it to finish or use another --db"
+            ) from None
+        try:
+            with suppress(OSError), open(real + ".lock", "w") as f:
+                f.write(str(os.getpid()))
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
     @contextmanager
     def derive_lock(self) -> Iterator[None]:
@@ -537,6 +533,26 @@ assert EvidenceRow._fields[2] == "seq"  # Subgraph.evidence is EvidenceRow witho
 def _not_a_url(path: Path) -> None:
     if db_url(path) is not None:  # a programming error: index.backend opens either backend
         raise StoreError(f"{path}: a PostgreSQL index; open it with qcdc_cli.index.backend")
+
+
+# (device, inode) -> a descriptor of that database, for the ingest lock; never closed
+_DATABASE_FDS: dict[tuple[int, int], int] = {}
+
+
+def _database_fd(real: str) -> int:
+    st = os.stat(real)
+    key = (st.st_dev, st.st_ino)
+    if key not in _DATABASE_FDS:
+        _DATABASE_FDS[key] = os.open(real, os.O_RDONLY)
+    return _DATABASE_FDS[key]
+
+
+def close_inherited_locks() -> None:
+    """In a forked worker: drop the parent's lock descriptors (the parent's lock stays)."""
+    for fd in _DATABASE_FDS.values():
+        with suppress(OSError):
+            os.close(fd)
+    _DATABASE_FDS.clear()
 
 
 def _connect_reader(uri: str) -> sqlite3.Connection:

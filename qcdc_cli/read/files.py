@@ -11,11 +11,14 @@ from __future__ import annotations
 import codecs
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from qcdc_cli.errors import InputError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a plan is tens of kB; 20 MB is surely not one document
+
+# The one list of suffixes a folder walk picks up (read.walk, for every command that takes
+# folders); a file named on the command line is read whatever its name.
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md"})
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -80,22 +83,10 @@ def _utf16_without_bom(data: bytes) -> Decoded | None:
 
 
 def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
-    """Read and decode one file; every failure is an InputError naming the file."""
-    name = str(path)
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise InputError(name, "is a directory")
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise InputError(name, f"too large ({size} bytes; the limit is {max_bytes})")
-        data = p.read_bytes()
-    except InputError:
-        raise
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except PermissionError:
-        raise InputError(name, "permission denied") from None
-    except OSError as e:
-        raise InputError(name, e.strerror or str(e)) from None
-    return decode_bytes(data, name)
+    """Read and decode one file; every failure is an InputError naming the file. Named
+    pipes and devices are refused without blocking, and no more than `max_bytes` are
+    read whatever size the file states (read.walk.read_bytes)."""
+    from qcdc_cli.read.fs import read_bytes
+
+    data, _ = read_bytes(path, max_bytes)
+    return decode_bytes(data, str(path))
