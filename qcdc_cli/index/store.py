@@ -28,7 +28,7 @@ from pathlib import Path
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import queries
 from qcdc_cli.index.corpus import FileRows, Quotes, StoredCorpus, load_corpus
-from qcdc_cli.index.dburl import as_target, db_url
+from qcdc_cli.index.dburl import as_target
 from qcdc_cli.index.rows import (
     DERIVED_TABLES,
     FILE_COLUMNS,
@@ -126,7 +126,6 @@ class Store:
     def open_writer(cls, path: Path) -> Store:
         """Open (creating and migrating as needed) the index for writing. An index from a
         newer qcdc is refused before anything, its journal mode included, is changed."""
-        _not_a_url(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             con = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -153,7 +152,6 @@ class Store:
         """Open an existing index read-only, inside one read transaction that lasts until
         `close`: every question asked sees the same committed state, whatever an ingest
         commits meanwhile (WAL keeps that snapshot for us)."""
-        _not_a_url(path)
         if not path.is_file():
             raise StoreError(f"{path}: no index here; run `qcdc ingest FOLDER` first (or pass --db)")
         uri = path.resolve().as_uri()
@@ -295,8 +293,7 @@ class Store:
 
     @contextmanager
     def derive_lock(self) -> Iterator[None]:
-        """Held while deciding whether to derive and deriving: nothing to do here (the
-        ingest lock already admits one writer); PostgreSQL's ingests share an index."""
+        """Held around the derive step: a no-op, one ingest at a time already (PgStore: not)."""
         yield
 
     # ---- meta
@@ -528,11 +525,6 @@ class Store:
 
 
 assert EvidenceRow._fields[2] == "seq"  # Subgraph.evidence is EvidenceRow without it
-
-
-def _not_a_url(path: Path) -> None:
-    if db_url(path) is not None:  # a programming error: index.backend opens either backend
-        raise StoreError(f"{path}: a PostgreSQL index; open it with qcdc_cli.index.backend")
 
 
 # (device, inode) -> a descriptor of that database, for the ingest lock; never closed
