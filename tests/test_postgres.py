@@ -190,3 +190,13 @@ def test_index_copy_sqlite_to_postgres_and_back(
     assert code == 2 and "not empty" in err
     code, out, _ = cli(["stats", "--db", pg_url, "-f", "json"], capsys)
     assert json.loads(out)["totals"]["documents"] == 6
+
+
+def test_library_api_on_a_server(pg_url: str, tmp_path: Path) -> None:
+    import qcdc_cli
+
+    index, local = qcdc_cli.Index(pg_url), qcdc_cli.Index(tmp_path / "index.sqlite")
+    assert index.ingest([SAMPLES], jobs=1).read == 5 == local.ingest([SAMPLES], jobs=1).read
+    assert index.stats().totals.documents == 6
+    assert index.unresolved() == local.unresolved() and index.unresolved(1)[0].number == "30-CT/TW"
+    assert "cret" not in repr(qcdc_cli.Index(pg_url.replace("qcdc@", "qcdc:secret@")).path)

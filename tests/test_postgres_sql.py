@@ -97,6 +97,12 @@ def test_a_password_in_the_url_is_never_printed(
         ["stats", "--db", with_password],
         ["stats", "--db", wrong],
         ["trace", "62-KH/TU", "--db", wrong],
+        ["show", "62-KH/TU", "--db", with_password],
+        ["check", str(SAMPLES / "hue_62-KH-TU_2010.txt"), "--db", with_password],
+        ["check", str(SAMPLES / "hue_62-KH-TU_2010.txt"), "--db", wrong],
+        ["unresolved", "--db", with_password, "-f", "json"],
+        ["coverage", "120-KL/TW", "--db", with_password],
+        ["export", "-f", "json", "--db", with_password],
         ["index", "copy", with_password, str(tmp_path / "copy.sqlite")],
     ):
         with pytest.raises(SystemExit) as e:

@@ -127,8 +127,9 @@ def _knowledge(
     with open_reader(db) as store:
         stale = store.derived_state()[0]
         rows = store.nodes_for_keys(sorted({loose(n) for n in numbers}))
+        where = store.path  # a URL without its password
     if stale:
-        notes.append(f"{db}: the index is being updated (or an ingest was interrupted); its documents may lag")
+        notes.append(f"{where}: the index is being updated (or an ingest was interrupted); its documents may lag")
     for row in rows:
         known = known_from_row(row)
         if known.in_corpus:  # documents read into the index; the registry is already here
