@@ -297,6 +297,9 @@ class PgStore(Store):
                 self.pg.execute(f"DELETE FROM {table}")
                 self.pg.copy(table, columns(row_type), getattr(derived, table))
             self.pg.execute(_SET_META, ("derived_key", key))
+            # rows locked in the order a writer locks them (mark_stale's, then the counter):
+            # the other order can deadlock with an ingest's first file
+            self.pg.execute("SELECT value FROM meta WHERE key = 'derived_stale' FOR UPDATE")
             row = self.pg.execute("SELECT value FROM meta WHERE key = 'changes' FOR UPDATE").fetchone()
             current = row is not None and self._snapshot_changes == int(row[0])
             self.pg.execute(_SET_META, ("derived_stale", "0" if current else "1"))
