@@ -161,6 +161,25 @@ def test_trace_show_and_coverage_keep_working_during_an_ingest(tmp_path: Path, c
     assert runs >= 2  # readers did run while files were being committed
 
 
+def test_a_reader_during_an_ingest_says_it_is_being_updated_not_stopped(tmp_path: Path) -> None:
+    db = tmp_path / "i.sqlite"
+    assert qcdc("ingest", SAMPLES, "--db", db, "-j", "1").returncode == 0
+    with Store.open_writer(db) as s:
+        s.mark_stale()  # as an ingest does before its first change
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        during = qcdc("trace", "120-KL/TW", "--db", db)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert during.returncode == 0 and "an ingest is updating it" in during.stderr
+    after = qcdc("trace", "120-KL/TW", "--db", db)  # the holder died: an interrupted ingest
+    assert "the last ingest stopped before resolving" in after.stderr
+
+
 # ---- 3. a read-only place
 
 

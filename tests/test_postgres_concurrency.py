@@ -96,7 +96,10 @@ def test_readers_never_wait_for_an_ingest(pg_url: str, tmp_path: Path) -> None:
     write_corpus(tmp_path / "one", 20, prefix="one")
     write_corpus(tmp_path / "two", 60, prefix="two")
     ingest_into(pg_url, tmp_path / "one")
-    with open_reader(UrlPath(pg_url)) as reader:
+    with open_reader(UrlPath(pg_url)) as reader, open_writer(UrlPath(pg_url)) as other:
+        assert not reader.ingest_running()
+        with other.ingest_lock():
+            assert reader.ingest_running()
         before = reader.totals()
         assert reader.stats().totals.documents == 20
         started = time.monotonic()

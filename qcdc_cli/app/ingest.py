@@ -2,14 +2,15 @@
 
 Stages, and why each is where it is:
 
-1. Walk (parent): list .txt/.md files, stat each. A file whose size and mtime match the
-   index is not opened at all, which is what makes re-ingesting an unchanged tree of
-   10,000 files take a fraction of a second.
+1. Walk (parent; read.walk, the walker every command shares): list document files, stat
+   each. A file whose size and mtime match the index is not opened at all, which is what
+   makes re-ingesting an unchanged tree of 10,000 files take a fraction of a second.
 2. Read + hash + decode + extract (worker processes, `imap_unordered`, chunks of >= 16:
    ../shared/research/ecosystem-perf.md §2.4 measured chunksize 1 slower than one
    process). A file whose bytes hash to what the index holds is not extracted again.
-3. Write (parent, the single writer): one transaction per file (store.replace_file), so a
-   run killed at any moment leaves whole files only, and the next run picks up the rest.
+3. Write (parent, the single writer): one savepoint per file (store.replace_file), so a
+   run killed at any moment leaves whole files only, and the next run picks up the rest;
+   Ctrl-C or SIGTERM rolls back the open batch and the CLI says how many files stayed.
 
 Nothing here prints: `ingest()` yields events and the CLI decides what to show.
 """
@@ -152,7 +153,7 @@ def _init_worker(vocab: Vocabulary, extractor: Extractor, max_bytes: int) -> Non
     _worker.update(vocab=vocab, extractor=extractor, max_bytes=max_bytes)
 
 
-def _init_pool_worker(vocab: Vocabulary, extractor: Extractor, max_bytes: int) -> None:
+def _init_pool_worker(vocab: Vocabulary, extractor: Extractor, max_bytes: int, parent: int) -> None:
     """A worker process stops quietly: Ctrl-C (sent to the whole process group) is the
     parent's to handle, SIGTERM (the pool ending) kills it without a traceback, and on
     Linux it dies with the parent, so a killed ingest leaves no orphan writing tracebacks
@@ -170,7 +171,7 @@ def _init_pool_worker(vocab: Vocabulary, extractor: Extractor, max_bytes: int) -
 
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:  # the parent died before prctl took effect
+        if os.getppid() != parent:  # the parent died before prctl took effect
             os._exit(1)
     _init_worker(vocab, extractor, max_bytes)
 
@@ -186,12 +187,12 @@ def _process(task: _Task) -> _Outcome:
     """One file, start to finish, in a worker. Never raises: failures are outcomes."""
     from qcdc_cli.errors import InputError
     from qcdc_cli.index.corpus import file_rows
-    from qcdc_cli.read.files import decode_bytes
-    from qcdc_cli.read.fs import read_bytes
+    from qcdc_cli.read.formats import read_bytes
+    from qcdc_cli.read.fs import read_limited
 
     path = task.path
     try:
-        data, st = read_bytes(path, _worker["max_bytes"])
+        data, st = read_limited(path, _worker["max_bytes"])
     except InputError as e:  # refused unread: no bytes read, none counted
         return _Outcome(path, "failed", error=e.problem)
     sha = hashlib.sha256(data).hexdigest()
@@ -200,14 +201,14 @@ def _process(task: _Task) -> _Outcome:
         base.kind = "same"
         return base
     try:
-        decoded = decode_bytes(data, path)
+        decoded = read_bytes(data, path)
     except InputError as e:
         base.kind, base.error = "failed", e.problem
         return base
     base.encoding = decoded.encoding
     try:
-        extraction = _worker["extractor"](decoded.text, _worker["vocab"])
-        base.rows = file_rows(extraction, decoded.text, _level_of)
+        extraction = decoded.finish(_worker["extractor"](decoded.logical, _worker["vocab"]))
+        base.rows = file_rows(extraction, decoded.logical, _level_of)
     except Exception as e:  # a bug in extraction must not stop a 10,000-file ingest
         base.kind, base.error = "failed", f"internal error in extraction: {type(e).__name__}: {e}"
     return base
@@ -409,6 +410,6 @@ def _executor(
     # pydantic and re-reading the registry each (spawn is the default elsewhere).
     ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     chunksize = max(MIN_CHUNKSIZE, min(MAX_CHUNKSIZE, n_tasks // (jobs * 8) or 1))
-    initargs = (vocab, extractor, options.max_bytes)
+    initargs = (vocab, extractor, options.max_bytes, os.getpid())
     with ctx.Pool(jobs, initializer=_init_pool_worker, initargs=initargs) as pool:
         yield lambda tasks: pool.imap_unordered(_process, tasks, chunksize=chunksize)

@@ -111,6 +111,8 @@ def _stored_resolution_usable(
             f"{db_path}: resolved with another registry or qcdc version; answering as resolved then "
             "(run `qcdc ingest` again, with the same --registry, to resolve it with this one)"
         )
+    elif stale and store.ingest_running():
+        notes.append(f"{db_path}: an ingest is updating it; answering from the previous resolution")
     elif stale:
         notes.append(f"{db_path}: the last ingest stopped before resolving; answering from the previous resolution")
     return True, where

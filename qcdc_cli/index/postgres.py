@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 _NS = 0x71CDC
 _DERIVE = 1
 _MIGRATE = 2
+_INGEST = 3
 
 _SET_META = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 _SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS qcdc_schema(version INTEGER NOT NULL)"
@@ -252,8 +253,23 @@ class PgStore(Store):
 
     @contextmanager
     def ingest_lock(self) -> Iterator[None]:
-        """No lock: ingests share a PostgreSQL index (per-file locks keep it whole)."""
-        yield
+        """Not exclusive: ingests share a PostgreSQL index (per-file locks keep it whole).
+        A shared advisory lock only says that one is running (`ingest_running`)."""
+        self.pg.execute("SELECT pg_advisory_lock_shared(?, ?)", (_NS, _INGEST))
+        try:
+            yield
+        finally:
+            self.pg.execute("SELECT pg_advisory_unlock_shared(?, ?)", (_NS, _INGEST))
+
+    def ingest_running(self) -> bool:
+        """Whether some ingest (any machine) is writing to this index now."""
+        row = self.pg.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND classid = ? AND objid = ? AND objsubid = 2)",
+            (_NS, _INGEST),
+        ).fetchone()
+        return bool(row and row[0])
 
     @contextmanager
     def derive_lock(self) -> Iterator[None]:

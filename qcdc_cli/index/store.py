@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import queries
@@ -35,7 +36,6 @@ from qcdc_cli.index.rows import (
     NODE_COLUMNS,
     Derived,
     DocumentRow,
-    EvidenceRow,
     FileRecord,
     IssueRow,
     KnownFile,
@@ -46,12 +46,13 @@ from qcdc_cli.index.rows import (
     RefRow,
     ReportedRow,
     SpeakerRow,
+    Subgraph,
     columns,
     insert_sql,
     path_of,
     path_param,
 )
-from qcdc_cli.index.schema import BUSY_TIMEOUT_MS, check_version, configure, migrate
+from qcdc_cli.index.schema import BUSY_TIMEOUT_MS, check_version, configure, explain, migrate
 
 DB_ENV = "QCDC_DB"
 DEFAULT_DB = Path(".qcdc") / "index.sqlite"
@@ -96,17 +97,6 @@ class Batch:
             self.started = now
             return True
         return False
-
-
-@dataclass(frozen=True, slots=True)
-class Subgraph:
-    """The rows `index_graph` builds a LineageGraph from (Store.subgraph_rows)."""
-
-    nodes: list[NodeRow]
-    links: list[LinkRow]
-    evidence: list[tuple[str, str, str | None, int | None, str | None, str | None]]  # EvidenceRow but seq
-    issues: list[IssueRow]
-    speakers: list[SpeakerRow]
 
 
 class Store:
@@ -173,13 +163,6 @@ class Store:
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{path}: cannot read the index: {explain(e)}") from None
         return cls(con, path, writable=False)
-
-    def refresh(self) -> None:
-        """A reader's next questions see what was committed since: its snapshot ends and
-        a new one begins (for a reader kept open across an ingest, e.g. a monitor)."""
-        if not self.writable:
-            self.con.execute("ROLLBACK")
-            _begin_read(self.con)
 
     def close(self) -> None:
         if not self.writable:
@@ -295,6 +278,25 @@ class Store:
     def derive_lock(self) -> Iterator[None]:
         """Held around the derive step: a no-op, one ingest at a time already (PgStore: not)."""
         yield
+
+    def ingest_running(self) -> bool:
+        """Whether an ingest holds this index's lock now: a stale resolution is then being
+        redone, not abandoned. Probed through a descriptor of its own (flock on the one
+        `ingest_lock` holds would convert that lock), also never closed."""
+        try:
+            import fcntl
+        except ImportError:
+            return False
+        try:
+            fd = _database_fd(os.path.realpath(self.path), probe=True)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
 
     # ---- meta
 
@@ -524,16 +526,13 @@ class Store:
         self.con.executemany(f"INSERT OR IGNORE INTO temp.{table}(id) VALUES (?)", ((i,) for i in ids))
 
 
-assert EvidenceRow._fields[2] == "seq"  # Subgraph.evidence is EvidenceRow without it
+# (device, inode, probe) -> a descriptor of that database, for the ingest lock; never closed
+_DATABASE_FDS: dict[tuple[int, int, bool], int] = {}
 
 
-# (device, inode) -> a descriptor of that database, for the ingest lock; never closed
-_DATABASE_FDS: dict[tuple[int, int], int] = {}
-
-
-def _database_fd(real: str) -> int:
+def _database_fd(real: str, probe: bool = False) -> int:
     st = os.stat(real)
-    key = (st.st_dev, st.st_ino)
+    key = (st.st_dev, st.st_ino, probe)
     if key not in _DATABASE_FDS:
         _DATABASE_FDS[key] = os.open(real, os.O_RDONLY)
     return _DATABASE_FDS[key]
@@ -579,22 +578,8 @@ def _cannot_write_beside(path: Path, e: sqlite3.OperationalError) -> bool:
     return False
 
 
-def explain(e: sqlite3.Error) -> str:
-    """An SQLite failure said so the user knows what happened and what to do next."""
-    message = str(e)
-    if "locked" in message or "busy" in message:
-        return f"{message} (another process is writing to the index; try again when it is done)"
-    if "not a database" in message:
-        return "not a qcdc index (not an SQLite database)"
-    if "disk is full" in message or "disk I/O error" in message:
-        return f"{message}: the index is whole up to the last commit; free some space, then run `qcdc ingest` again"
-    if "malformed" in message or "corrupt" in message:
-        return (
-            f"{message}: the index file is damaged; delete it and run `qcdc ingest` again"
-            " (or restore a copy; `sqlite3 FILE .recover` may save its rows)"
-        )
-    if "no such table" in message or "no such column" in message:
-        return f"{message}: the index's schema is damaged; delete it and run `qcdc ingest` again"
-    if "readonly" in message or "read-only" in message:
-        return f"{message}: the index cannot be written here; use --db to put it somewhere writable"
-    return message
+if TYPE_CHECKING:
+    from qcdc_cli.index.api import IndexWriter
+
+    def _implements_the_interface(store: Store) -> IndexWriter:
+        return store  # mypy checks Store against the interface of index.api

@@ -1,6 +1,6 @@
 """The file system, carefully: why a path cannot be read, and reading without hanging.
 
-`read_bytes` opens a file without blocking (a named pipe with no writer must not hang
+`read_limited` opens a file without blocking (a named pipe with no writer must not hang
 us), refuses what is not a regular file (pipes, sockets, devices such as /dev/zero),
 and reads at most `max_bytes + 1` bytes whatever size the file states.
 """
@@ -29,7 +29,7 @@ def not_regular(mode: int) -> str:
     return f"not a regular file ({kind})"
 
 
-def read_bytes(path: str | os.PathLike[str], max_bytes: int) -> tuple[bytes, os.stat_result]:
+def read_limited(path: str | os.PathLike[str], max_bytes: int) -> tuple[bytes, os.stat_result]:
     """The bytes of the regular file `path` and its stat, or InputError with the reason:
     "is a directory", "not a regular file (named pipe)", "too large (...)", ...
 

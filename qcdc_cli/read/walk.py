@@ -3,7 +3,7 @@
 Every command that takes folders (`extract`, `check`, `trace --corpus`, `ingest`) walks
 them here, so they all pick up the same files:
 
-- document suffixes from `read.files.SUPPORTED_SUFFIXES`; hidden entries (".git",
+- document suffixes from `read.files.DOCUMENT_SUFFIXES`; hidden entries (".git",
   ".qcdc") skipped; entries in sorted order (the order of sorted Paths);
 - iterative, so a folder nested thousands deep is walked like any other;
 - each folder visited once by (device, inode): a symbolic link back to a folder above
@@ -12,7 +12,7 @@ them here, so they all pick up the same files:
 - names as the file system gives them: a name that is not UTF-8 is a str with
   surrogate escapes (os.fsdecode), never an error.
 
-What the walk finds is opened with read.fs.read_bytes: without blocking, regular files
+What the walk finds is opened with read.fs.read_limited: without blocking, regular files
 only, with a byte limit.
 """
 
@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from qcdc_cli.read.files import SUPPORTED_SUFFIXES
+from qcdc_cli.read.files import DOCUMENT_SUFFIXES
 from qcdc_cli.read.fs import not_regular, stat_problem
 
 
@@ -47,7 +47,7 @@ class Walk:
 LOOP = "symbolic link loop (leads back to a folder above it)"
 
 
-def walk(paths: Iterable[str | os.PathLike[str]], suffixes: frozenset[str] = SUPPORTED_SUFFIXES) -> Walk:
+def walk(paths: Iterable[str | os.PathLike[str]], suffixes: frozenset[str] = DOCUMENT_SUFFIXES) -> Walk:
     """Every document file under `paths`, with its size and mtime, and what was skipped
     or could not be read. A directory whose name ends in .txt is a folder like any
     other; files named explicitly are taken whatever their suffix."""
@@ -95,8 +95,8 @@ def _walk_tree(
         is_doc = suffix in suffixes
         try:
             st = os.stat(path)  # follows symlinks
-        except OSError as e:
-            if is_doc or entry.is_symlink():
+        except OSError as e:  # said for what could hold documents (a folder past PATH_MAX)
+            if is_doc or entry.is_symlink() or entry.is_dir(follow_symlinks=False):
                 out.failures.append((path, stat_problem(path, e)))
             continue
         if stat.S_ISDIR(st.st_mode):
