@@ -330,6 +330,20 @@ def test_symbolic_link_diamonds_are_walked_once_per_folder(tmp_path: Path) -> No
     assert time.monotonic() - started < 60
 
 
+def test_every_command_walks_a_folder_the_same_way(tmp_path: Path) -> None:
+    """One walker: `extract` and `check` no longer read inside .git/, as `ingest` never did."""
+    folder = tmp_path / "c"
+    (folder / ".git").mkdir(parents=True)
+    (folder / ".git" / "hidden.txt").write_text(plan_text("9-KH/TU", "Hà Tĩnh", "120-KL/TW"), encoding="utf-8")
+    (folder / "a.txt").write_text(plan_text("1-KH/TU", "Hà Tĩnh", "120-KL/TW"), encoding="utf-8")
+    extracted = qcdc("extract", folder, "-f", "json")
+    assert "1-KH/TU" in extracted.stdout and "9-KH/TU" not in extracted.stdout
+    checked = qcdc("check", folder, "-f", "json")
+    assert "hidden.txt" not in checked.stdout and "a.txt" in checked.stdout
+    assert qcdc("ingest", folder, "--db", tmp_path / "i.sqlite", "-j", "1").returncode == 0
+    assert count_files(tmp_path / "i.sqlite") == 1
+
+
 # ---- 8. full, damaged and newer indexes
 
 

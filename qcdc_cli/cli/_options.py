@@ -41,3 +41,26 @@ CorpusOption = Annotated[
 ]
 ProvinceOption = Annotated[str | None, typer.Option("--province", "-p", help="Pick among documents of this province.")]
 YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Pick among documents of this year.")]
+
+
+def _day(value: str | None) -> str | None:
+    """--as-of as an ISO day; "2023-08-01", "01/08/2023" and "1/8/2023" are accepted."""
+    if value is None:
+        return None
+    from qcdc_cli.knowledge.terms import parse_day
+
+    try:
+        return parse_day(value)
+    except ValueError:
+        raise typer.BadParameter(f"not a date: {value!r} (use 2023-08-01 or 01/08/2023)") from None
+
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="As it stood on this day (2023-08-01 or 01/08/2023): documents issued by then, their status "
+        "then, and of Party numbers reused each term the one of that day's term.",
+        callback=_day,
+    ),
+]

@@ -103,7 +103,11 @@ def coverage(
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Compare with the provinces of this date (YYYY-MM-DD; default: today's 34)."),
+        typer.Option(
+            "--as-of",
+            help="As it stood on this day (2023-08-01 or 01/08/2023): the provinces then, the documents "
+            "issued by then (default: today, its 34 provinces).",
+        ),
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="List every document, not 5 per province.")] = False,
     registry: RegistryOption = None,
@@ -120,11 +124,14 @@ def coverage(
     from qcdc_cli.index.store import resolve_db_path
 
     db_path = resolve_db_path(db)
-    when = as_of or dt.date.today().isoformat()
+    from qcdc_cli.knowledge.terms import parse_day
+
     try:
-        dt.date.fromisoformat(when)
+        when = parse_day(as_of) if as_of else dt.date.today().isoformat()
     except ValueError:
-        raise typer.BadParameter(f"not a date: {when!r} (use YYYY-MM-DD)", param_hint="--as-of") from None
+        raise typer.BadParameter(
+            f"not a date: {as_of!r} (use 2023-08-01 or 01/08/2023)", param_hint="--as-of"
+        ) from None
     result, found = coverage_report(
         document, db_path, registry or (), as_of=when, province=province, year=year, relations=relation
     )

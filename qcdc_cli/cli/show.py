@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from qcdc_cli.cli._options import CorpusOption, ProvinceOption, RegistryOption, TextOrJson, YearOption
+from qcdc_cli.cli._options import AsOfOption, CorpusOption, ProvinceOption, RegistryOption, TextOrJson, YearOption
 from qcdc_cli.cli._options import LineageIndexOption as DbOption
 
 ShowFormat = TextOrJson
@@ -20,6 +20,7 @@ def show(
     year: YearOption = None,
     db: DbOption = None,
     registry: RegistryOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Show one document: its number, type, issuer, province, date and title, where it
     was read, what it cites and what cites it (with evidence), its status and validity
@@ -30,7 +31,9 @@ def show(
     from qcdc_cli.app.lineage import lineage
     from qcdc_cli.cli._console import exit_if_unreadable, report
 
-    found = lineage(document, province=province, year=year, scope="near", corpus=corpus, registry=registry, db=db)
+    found = lineage(
+        document, province=province, year=year, scope="near", corpus=corpus, registry=registry, db=db, as_of=as_of
+    )
 
     report(found)
     known, graph = found.known, found.graph

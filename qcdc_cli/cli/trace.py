@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qcdc_cli.cli._options import CorpusOption, ProvinceOption, RegistryOption, YearOption
+from qcdc_cli.cli._options import AsOfOption, CorpusOption, ProvinceOption, RegistryOption, YearOption
 from qcdc_cli.cli._options import LineageIndexOption as DbOption
 
 
@@ -46,6 +46,7 @@ def trace(
     ] = False,
     db: DbOption = None,
     registry: RegistryOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Trace a document up to the central directive it implements, or down to the plans
     that implement it. Each link shows its relation and where it comes from: the line
@@ -61,7 +62,15 @@ def trace(
         raise typer.BadParameter("give at most one of --up, --down, --both")
     direction = "down" if down else "both" if both else "up"
     found = lineage(
-        document, province=province, year=year, scope=direction, depth=depth, corpus=corpus, registry=registry, db=db
+        document,
+        province=province,
+        year=year,
+        scope=direction,
+        depth=depth,
+        corpus=corpus,
+        registry=registry,
+        db=db,
+        as_of=as_of,
     )
     report(found)
     result = found.graph.trace(found.known.id, direction, depth=depth, relations=relation, fold=not no_fold)

@@ -103,7 +103,8 @@ def evidence_line(ev: Evidence, link: Link, speaker: str | None) -> Text:
             line.append("reported by ", style="cyan")
             line.append_text(safe(speaker, "cyan"))
             line.append(", ")
-    line.append_text(safe(f"{ev.path}:{ev.line}" if ev.line else ev.path, "dim"))
+    where = f"{ev.path}:{ev.line}" if ev.line else ev.path
+    line.append_text(safe(f"{where} (page {ev.page})" if ev.page else where, "dim"))
     if ev.text:
         quoted = ev.text if len(ev.text) <= MAX_QUOTE else ev.text[: MAX_QUOTE - 1] + "…"
         line.append(" “")
