@@ -151,10 +151,13 @@ class Coverage:
 
 
 class Index:
-    """The embedded lineage index at `path` (SQLite, created on first ingest)."""
+    """The lineage index at `path` (SQLite, created on first ingest), or on a PostgreSQL
+    server when `path` is a postgresql:// URL."""
 
     def __init__(self, path: str | os.PathLike[str], registry: Sequence[str | os.PathLike[str]] = ()) -> None:
-        self.path = Path(path)
+        from qcdc_cli.index.dburl import as_target
+
+        self.path = as_target(Path(path))  # or a PostgreSQL URL: postgresql://user@host/dbname
         self.registry = [Path(p) for p in registry]
 
     def ingest(
@@ -163,11 +166,11 @@ class Index:
         """Read files and folders into the index (incremental: unchanged files are not
         opened again); a file that cannot be read is listed in `Summary.failed`."""
         from qcdc_cli.app.ingest import Finished, Options, ingest
-        from qcdc_cli.index.store import Store
+        from qcdc_cli.index.backend import open_writer
         from qcdc_cli.knowledge.registry import load_registry, load_vocabulary
 
         summary = None
-        with Store.open_writer(self.path) as store:
+        with open_writer(self.path) as store:
             events = ingest(
                 [Path(p) for p in paths],
                 store,
@@ -201,16 +204,16 @@ class Index:
     def stats(self) -> Stats:
         """Counts across the index: documents by type, level, province and year; references
         by what resolution made of them; files by status."""
-        from qcdc_cli.index.store import Store
+        from qcdc_cli.index.backend import open_reader
 
-        with Store.open_reader(self.path) as store:
+        with open_reader(self.path) as store:
             return store.stats()
 
     def unresolved(self, limit: int | None = None) -> list[UnresolvedDocument]:
         """Documents cited but neither in the index nor in the registry, most cited first."""
-        from qcdc_cli.index.store import Store
+        from qcdc_cli.index.backend import open_reader
 
-        with Store.open_reader(self.path) as store:
+        with open_reader(self.path) as store:
             return store.unresolved(limit)
 
     def coverage(self, number: str, *, as_of: str | None = None) -> Coverage:

@@ -130,17 +130,18 @@ def _knowledge(
     catalog = Catalog.build(registry, vocab)
     if db is None:
         return Knowledge.build(registry, catalog)
+    from qcdc_cli.index.backend import open_reader
     from qcdc_cli.index.rows import known_from_row
-    from qcdc_cli.index.store import Store
     from qcdc_cli.resolve.resolve import loose
 
     numbers = {x.self.number for x in extractions if x.self.number}
     numbers |= {r.number for x in extractions for r in x.references}
-    with Store.open_reader(db) as store:
+    with open_reader(db) as store:
         stale = store.derived_state()[0]
         rows = store.nodes_for_keys(sorted({loose(n) for n in numbers}))
+        where = store.path  # a URL without its password
     if stale:
-        notes.append(f"{db}: the index is being updated (or an ingest was interrupted); its documents may lag")
+        notes.append(f"{where}: the index is being updated (or an ingest was interrupted); its documents may lag")
     for row in rows:
         known = known_from_row(row)
         if known.in_corpus:  # documents read into the index; the registry is already here

@@ -337,11 +337,12 @@ def ingest(
 
             registry = load_registry(())
         dkey = derive_key(registry)
-        stale, old_key = store.derived_state()
-        if stale or old_key != dkey:
-            yield Deriving(store.totals().documents, written)
-            summary.derive_seconds = derive(store, vocab, registry, dkey, log)
-            summary.derived_incrementally = log.patched
+        with store.derive_lock():  # PostgreSQL: concurrent ingests derive one at a time
+            stale, old_key = store.derived_state()
+            if stale or old_key != dkey:
+                yield Deriving(store.totals().documents, written)
+                summary.derive_seconds = derive(store, vocab, registry, dkey, log)
+                summary.derived_incrementally = log.patched
         summary.index = {**store.totals().to_dict(), "unresolved": store.unresolved_count()}
         summary.failed.sort()
     yield Finished(summary)

@@ -20,12 +20,13 @@ def index_path(db: Path | None, corpus_given: bool) -> Path | None:
     no --corpus was given (so a corpus alone gives the same answer in any folder)."""
     import os
 
+    from qcdc_cli.index.dburl import as_target
     from qcdc_cli.index.store import DB_ENV, DEFAULT_DB
 
     if db is not None:
-        return db
+        return as_target(db)
     if os.environ.get(DB_ENV):
-        return Path(os.environ[DB_ENV])
+        return as_target(Path(os.environ[DB_ENV]))
     if not corpus_given and DEFAULT_DB.is_file():
         return DEFAULT_DB
     return None
@@ -66,10 +67,10 @@ def lineage(
     db_path = index_path(db, bool(paths))
     notes: list[str] = []
     if db_path is not None and not paths:
+        from qcdc_cli.index.backend import open_reader
         from qcdc_cli.index.derived import index_catalog, index_graph
-        from qcdc_cli.index.store import Store
 
-        with Store.open_reader(db_path) as store:  # one read transaction for the whole answer
+        with open_reader(db_path) as store:  # one read transaction for the whole answer
             stored, where = _stored_resolution_usable(db_path, registry or (), notes, store)
             if stored:
                 catalog = index_catalog(store, document, registry or ())
@@ -107,12 +108,12 @@ def _stored_resolution_usable(
     messages). They were made for one registry and one qcdc: for another, a small index
     is resolved again; a large one answers as resolved, and `notes` says so. An ingest
     stopped before resolving leaves the previous resolution: used, with a note."""
+    from qcdc_cli.index.backend import open_reader
     from qcdc_cli.index.derived import derive_key
-    from qcdc_cli.index.store import Store
     from qcdc_cli.knowledge.registry import load_registry
 
     if store is None:
-        with Store.open_reader(db_path) as own:
+        with open_reader(db_path) as own:
             return _stored_resolution_usable(db_path, registry, notes, own)
     stale, key = store.derived_state()
     documents = store.totals().documents
@@ -135,9 +136,9 @@ def _stored_resolution_usable(
 
 def _describe_index(db_path: Path, documents: int | None = None) -> str:
     if documents is None:
-        from qcdc_cli.index.store import Store
+        from qcdc_cli.index.backend import open_reader
 
-        with Store.open_reader(db_path) as store:
+        with open_reader(db_path) as store:
             documents = store.totals().documents
     return f"the registry and the index {db_path} ({documents:,} document(s))"
 

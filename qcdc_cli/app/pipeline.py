@@ -133,9 +133,9 @@ def build_lineage(
 def corpus_from_index(db_path: Path) -> tuple[list[tuple[str, Extraction]], dict[tuple[str, int], str]]:
     """The extractions an index holds, rebuilt from its rows, and the evidence line it
     kept for each mention ((path, start) -> line): what `build_lineage` needs."""
-    from qcdc_cli.index.store import Store
+    from qcdc_cli.index.backend import open_reader
 
-    with Store.open_reader(db_path) as store:  # one read transaction: one state of the index
+    with open_reader(db_path) as store:  # one read transaction: one state of the index
         files, quotes = store.load_corpus()
     return [(path, extraction) for path, extraction, _ in files], quotes
 

@@ -12,6 +12,7 @@ import typer
 from qcdc_cli.cli import check as _check
 from qcdc_cli.cli import corpus as _corpus
 from qcdc_cli.cli import extract as _extract
+from qcdc_cli.cli import index as _index
 from qcdc_cli.cli import ingest as _ingest
 from qcdc_cli.cli import registry as _registry
 from qcdc_cli.cli import show as _show
@@ -42,6 +43,7 @@ app.command("stats")(_corpus.stats)
 app.command("unresolved")(_corpus.unresolved)
 app.command("coverage")(_corpus.coverage)
 app.command("export")(_corpus.export)
+app.add_typer(_index.app, name="index")
 
 
 def main() -> None:

@@ -31,10 +31,11 @@ STALE = "the last ingest stopped before resolving; run `qcdc ingest` again for e
 def stats(db: DbOption = None, output_format: FormatOption = CorpusFormat.text) -> None:
     """Documents by type, level, province and year; references resolved, ambiguous, unknown."""
     from qcdc_cli.cli._console import error, print_json, stdout_console
-    from qcdc_cli.index.store import Store, resolve_db_path
+    from qcdc_cli.index.backend import open_reader
+    from qcdc_cli.index.store import resolve_db_path
 
     db_path = resolve_db_path(db)
-    with Store.open_reader(db_path) as store:
+    with open_reader(db_path) as store:
         data = store.stats().to_dict()
     data["references"]["resolution"] = RESOLUTION
     if data["stale"]:
@@ -58,10 +59,11 @@ def unresolved(
     The list of what to collect next.
     """
     from qcdc_cli.cli._console import error, print_json, stdout_console
-    from qcdc_cli.index.store import Store, resolve_db_path
+    from qcdc_cli.index.backend import open_reader
+    from qcdc_cli.index.store import resolve_db_path
 
     db_path = resolve_db_path(db)
-    with Store.open_reader(db_path) as store:
+    with open_reader(db_path) as store:
         rows = [u.to_dict() for u in store.unresolved(limit or None, citers or None)]
         total = store.unresolved_count()
         if store.derived_state()[0]:
@@ -187,10 +189,10 @@ def export(
             graph = graph.subgraph(around)
     else:
         from qcdc_cli.cli._console import error
+        from qcdc_cli.index.backend import open_reader
         from qcdc_cli.index.derived import index_graph
-        from qcdc_cli.index.store import Store
 
-        with Store.open_reader(db_path) as store:
+        with open_reader(db_path) as store:
             if store.derived_state()[0]:
                 error(STALE)
         target, graph = "", index_graph(db_path, "", "all")

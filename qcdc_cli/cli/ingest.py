@@ -53,7 +53,8 @@ def ingest(
     from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, ingest
     from qcdc_cli.cli._console import error, print_json
     from qcdc_cli.errors import Interrupted, Terminated
-    from qcdc_cli.index.store import Store, resolve_db_path
+    from qcdc_cli.index.backend import open_writer
+    from qcdc_cli.index.store import resolve_db_path
     from qcdc_cli.knowledge.registry import load_registry, load_vocabulary
     from qcdc_cli.terminal import sanitize_name
 
@@ -66,7 +67,7 @@ def ingest(
     committed = 0
     with _stop_on_sigterm():
         try:
-            with Store.open_writer(db_path) as store, _Progress(show_progress) as progress:
+            with open_writer(db_path) as store, _Progress(show_progress) as progress:
                 for event in ingest(paths, store, vocab, options, registry=known):
                     if isinstance(event, Planned):
                         progress.start(event)

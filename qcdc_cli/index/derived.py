@@ -167,12 +167,13 @@ def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived
 @contextmanager
 def _reading(source: Path | Store) -> Iterator[Store]:
     """The store to read: `source` itself, or a reader opened on the path for this call."""
+    from qcdc_cli.index.backend import open_reader
     from qcdc_cli.index.store import Store
 
     if isinstance(source, Store):
         yield source
         return
-    with Store.open_reader(source) as store:
+    with open_reader(source) as store:
         yield store
 
 

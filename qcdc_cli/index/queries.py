@@ -169,7 +169,7 @@ def unresolved(
     always complete. This is the list of what to collect next.
     """
     rows = con.execute(
-        "SELECT coalesce(x.target, '#' || x.number) AS k, x.target, min(x.number), count(*) AS n"
+        "SELECT coalesce(x.target, '#' || x.number) AS k, min(x.target), min(x.number), count(*) AS n"
         " FROM resolutions x WHERE x.status = 'unknown' GROUP BY k ORDER BY n DESC, k LIMIT ?",
         (-1 if limit is None else limit,),
     ).fetchall()

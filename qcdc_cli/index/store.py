@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import queries
 from qcdc_cli.index.corpus import FileRows, Quotes, StoredCorpus, load_corpus
+from qcdc_cli.index.dburl import as_target
 from qcdc_cli.index.rows import (
     DERIVED_TABLES,
     FILE_COLUMNS,
@@ -60,10 +61,10 @@ DEFAULT_DB = Path(".qcdc") / "index.sqlite"
 def resolve_db_path(explicit: Path | None = None) -> Path:
     """Where the index lives: --db, else $QCDC_DB, else ./.qcdc/index.sqlite."""
     if explicit is not None:
-        return explicit
+        return as_target(explicit)
     env = os.environ.get(DB_ENV)
     if env:
-        return Path(env)
+        return as_target(Path(env))
     return DEFAULT_DB
 
 
@@ -272,6 +273,11 @@ class Store:
             yield
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+
+    @contextmanager
+    def derive_lock(self) -> Iterator[None]:
+        """Held around the derive step: a no-op, one ingest at a time already (PgStore: not)."""
+        yield
 
     def ingest_running(self) -> bool:
         """Whether an ingest holds this index's lock now: a stale resolution is then being

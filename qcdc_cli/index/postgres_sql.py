@@ -1,0 +1,142 @@
+"""SQLite statements as PostgreSQL runs them: one text of every query and every migration
+(index.schema, index.queries, index.corpus, index.store), so both backends answer the
+same questions with the same SQL, and a new query or migration needs no second copy.
+
+What differs, and how it is bridged:
+- placeholders: `?` becomes `%s` (psycopg binds it; a literal `%` is doubled);
+- order: SQLite puts NULL first in ascending order, PostgreSQL last, so every ORDER BY
+  term says NULLS FIRST (ascending) or NULLS LAST (descending) as SQLite would;
+- text order: every text column is `COLLATE "C"` (code point order, SQLite's BINARY), so
+  sorted answers match whatever locale the server's database was created with;
+- `LIMIT ?` with -1 (SQLite's "no limit") becomes `LIMIT NULLIF(%s, -1)`;
+- DDL: INTEGER is BIGINT (mtime_ns needs 64 bits), `INTEGER PRIMARY KEY` an identity,
+  tables that queries order by `rowid` get one, WITHOUT ROWID goes, `end` is quoted;
+- `INSERT OR IGNORE` is `ON CONFLICT DO NOTHING`, `CROSS JOIN x ON` a JOIN, `temp.` is `pg_temp.`, BEGIN IMMEDIATE
+  is BEGIN (PostgreSQL writers lock rows, not the database).
+Pure string work, no driver: tests check it without a server.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+# tables whose rows are read back in insertion order (ORDER BY rowid in index.corpus)
+ROWID_TABLES = ("mentions", "reported_relations")
+
+_NOW_UTC = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+
+def _masked(sql: str, edit: Callable[[str], str], percent: bool = False) -> str:
+    """`edit` applied to the SQL around quoted strings and identifiers, which stay as they are."""
+    literals: list[str] = []
+
+    def hide(m: re.Match[str]) -> str:
+        literals.append(m.group())
+        return f"\x00{len(literals) - 1}\x00"
+
+    text = edit(re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", hide, sql))
+    if percent:  # psycopg reads `%` inside literals too
+        literals = [lit.replace("%", "%%") for lit in literals]
+    return re.sub("\x00(\\d+)\x00", lambda m: literals[int(m.group(1))], text)
+
+
+def _order_terms(sql: str) -> str:
+    """Add SQLite's NULL placement to each term of each ORDER BY (outside literals)."""
+    out = []
+    i = 0
+    upper = sql.upper()
+    while True:
+        j = upper.find("ORDER BY", i)
+        if j < 0:
+            out.append(sql[i:])
+            return "".join(out)
+        start = j + len("ORDER BY")
+        out.append(sql[i:start])
+        depth = 0
+        k = start
+        terms: list[str] = []
+        term_start = start
+        while k < len(sql):
+            c = sql[k]
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif c == "," and depth == 0:
+                terms.append(sql[term_start:k])
+                term_start = k + 1
+            elif depth == 0 and re.match(r"\s(LIMIT|OFFSET|UNION|FOR)\b", upper[k:]):
+                break
+            k += 1
+        terms.append(sql[term_start:k])
+        out.append(",".join(_with_nulls(t) for t in terms))
+        i = k
+
+
+def _with_nulls(term: str) -> str:
+    if re.search(r"\bNULLS\s+(FIRST|LAST)\b", term, re.I):
+        return term
+    stripped = term.rstrip()
+    tail = term[len(stripped) :]
+    if re.search(r"\bDESC$", stripped, re.I):
+        return f"{stripped} NULLS LAST{tail}"
+    return f"{stripped} NULLS FIRST{tail}"
+
+
+def _query_edits(piece: str, params: bool) -> str:
+    if params:  # psycopg reads `%` only when parameters are bound
+        piece = piece.replace("%", "%%")
+        piece = re.sub(r"\bLIMIT \?", "LIMIT NULLIF(?, -1)", piece)
+        piece = piece.replace("?", "%s")
+    piece = re.sub(r"\bBEGIN IMMEDIATE\b", "BEGIN", piece)
+    piece = re.sub(r"\btemp\.", "pg_temp.", piece)
+    piece = re.sub(r"\bIN \(\)", "IN (SELECT NULL WHERE FALSE)", piece)  # SQLite's empty list
+    # SQLite's CROSS JOIN ... ON is an inner join in a fixed order; PostgreSQL plans it
+    piece = re.sub(r"\bCROSS JOIN (\S+ \w+) ON\b", r"JOIN \1 ON", piece)
+    piece = re.sub(r"(?<![\w\"])end\b", '"end"', piece)  # the mentions column; SQL keywords are upper case
+    return _order_terms(piece)
+
+
+@lru_cache(maxsize=512)
+def query(sql: str, has_params: bool = True) -> str:
+    """One SQLite statement (a query, or DML) as PostgreSQL text for psycopg."""
+    ignore = bool(re.match(r"\s*INSERT OR IGNORE\b", sql))
+    if ignore:
+        sql = re.sub(r"INSERT OR IGNORE\b", "INSERT", sql, count=1)
+    if re.match(r"\s*CREATE\b", sql, re.I):
+        return ddl(sql)
+    text = _masked(sql, lambda piece: _query_edits(piece, has_params), percent=has_params)
+    if ignore:
+        text += " ON CONFLICT DO NOTHING"
+    return text
+
+
+def _ddl_edits(piece: str) -> str:
+    piece = re.sub(r"\)\s*WITHOUT ROWID", ")", piece)
+    piece = re.sub(r"\bINTEGER PRIMARY KEY\b", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", piece)
+    piece = re.sub(r"\bINTEGER\b", "BIGINT", piece)
+    piece = re.sub(r"\bTEXT\b(?!\s+COLLATE)", 'TEXT COLLATE "C"', piece)
+    piece = re.sub(r"(?<![\w\"])end\b", '"end"', piece)
+    return piece
+
+
+@lru_cache(maxsize=128)
+def ddl(statement: str) -> str:
+    """One CREATE statement of a migration (or a temporary table) for PostgreSQL."""
+    statement = re.sub(r"DEFAULT \(strftime\('%Y-%m-%dT%H:%M:%SZ', 'now'\)\)", f"DEFAULT {_NOW_UTC}", statement)
+    text = _masked(statement, _ddl_edits)
+    m = re.match(r"\s*CREATE TABLE (\w+)\(", text)
+    if m and m.group(1) in ROWID_TABLES:
+        text = text[: m.end()] + "\n    rowid BIGINT GENERATED ALWAYS AS IDENTITY," + text[m.end() :]
+    return text
+
+
+def statements(script: str) -> list[str]:
+    """A migration script split into statements (comments dropped; no `;` in literals)."""
+    lines = [line for line in script.splitlines() if not line.lstrip().startswith("--")]
+    body = "\n".join(re.sub(r"\s--\s.*$", "", line) for line in lines)
+    return [s.strip() for s in body.split(";") if s.strip()]
