@@ -12,7 +12,16 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "qcdc_cli"
-CORE = ("models", "read/normalize", "knowledge/numbers", "extract/dates", "extract/header", "knowledge/places", "extract/text", "knowledge/vocabulary")
+CORE = (
+    "models",
+    "read/normalize",
+    "knowledge/numbers",
+    "extract/dates",
+    "extract/header",
+    "knowledge/places",
+    "extract/text",
+    "knowledge/vocabulary",
+)
 EDGES = ("qcdc_cli.cli", "qcdc_cli.render", "qcdc_cli.index.store", "qcdc_cli.app.pipeline")
 
 

@@ -8,6 +8,9 @@ from typing import Annotated
 
 import typer
 
+# -h as well as --help, on every command and subcommand (inherited by click contexts).
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
 
 class TextOrJson(enum.StrEnum):
     text = "text"
@@ -41,3 +44,61 @@ CorpusOption = Annotated[
 ]
 ProvinceOption = Annotated[str | None, typer.Option("--province", "-p", help="Pick among documents of this province.")]
 YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Pick among documents of this year.")]
+
+
+def as_of_date(value: str | None) -> str | None:
+    """A date as users write it, made ISO: 2023-08-01, 01/08/2023 or 1/8/2023 (day first,
+    as Vietnamese documents write dates; `-` and `.` also separate). None stays None.
+
+    Usable as a Typer callback (`typer.Option(callback=as_of_date)`); a bad date is a usage
+    error (exit 2) naming the accepted forms.
+    """
+    import datetime as dt
+    import re
+
+    if value is None:
+        return None
+    text = value.strip()
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    dmy = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    try:
+        if iso:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
+        if dmy:
+            return dt.date(int(dmy[3]), int(dmy[2]), int(dmy[1])).isoformat()
+    except ValueError:
+        pass
+    raise typer.BadParameter(f"not a date: {value!r} (write 2023-08-01, 01/08/2023 or 1/8/2023)")
+
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        callback=as_of_date,
+        help="As things stood on this date: 2023-08-01, 01/08/2023 or 1/8/2023 (day first).",
+    ),
+]
+
+
+def relation_choices(values: list[str] | None) -> list[str] | None:
+    """--relation values checked against the relations qcdc knows: a typo is a usage error
+    naming it and the valid ones, not a confident "0 documents"."""
+    if not values:
+        return values
+    from qcdc_cli.models import LINK_RELATIONS
+
+    wanted = [item.strip() for value in values for item in value.split(",") if item.strip()]
+    for item in wanted:
+        if item not in LINK_RELATIONS:
+            raise typer.BadParameter(unknown_choice("relation", item, LINK_RELATIONS))
+    return wanted
+
+
+def unknown_choice(what: str, value: str, known: tuple[str, ...] | list[str]) -> str:
+    """unknown relation 'implemnts' (did you mean implements?; known: implements, ...)."""
+    import difflib
+
+    close = difflib.get_close_matches(value, known, n=1)
+    hint = f"did you mean {close[0]}?; " if close else ""
+    return f"unknown {what} {value!r} ({hint}known: {', '.join(known)})"

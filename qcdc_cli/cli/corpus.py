@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from qcdc_cli.cli._options import IndexOption as DbOption
-from qcdc_cli.cli._options import ProvinceOption, RegistryOption, TextOrJson, YearOption
+from qcdc_cli.cli._options import ProvinceOption, RegistryOption, TextOrJson, YearOption, as_of_date, relation_choices
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -186,12 +186,19 @@ def coverage(
     relation: Annotated[
         list[str] | None,
         typer.Option(
-            "--relation", "-r", help="Relations that count as acting on it (default: implements, continues, guides)."
+            "--relation",
+            "-r",
+            callback=relation_choices,
+            help="Relations that count as acting on it (default: implements, continues, guides).",
         ),
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Compare with the provinces of this date (YYYY-MM-DD; default: today's 34)."),
+        typer.Option(
+            "--as-of",
+            callback=as_of_date,
+            help="Compare with the provinces of this date: 2023-08-01, 01/08/2023 or 1/8/2023 (default: today's 34).",
+        ),
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="List every document, not 5 per province.")] = False,
     registry: RegistryOption = None,
@@ -210,10 +217,6 @@ def coverage(
 
     db_path = resolve_db_path(db)
     when = as_of or dt.date.today().isoformat()
-    try:
-        dt.date.fromisoformat(when)
-    except ValueError:
-        raise typer.BadParameter(f"not a date: {when!r} (use YYYY-MM-DD)", param_hint="--as-of") from None
     found = lineage(document, province=province, year=year, scope="down", registry=registry, db=db_path)
     report(found)
     known, graph = found.known, found.graph

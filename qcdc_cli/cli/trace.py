@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qcdc_cli.cli._options import CorpusOption, ProvinceOption, RegistryOption, YearOption
+from qcdc_cli.cli._options import CorpusOption, ProvinceOption, RegistryOption, YearOption, relation_choices
 from qcdc_cli.cli._options import LineageIndexOption as DbOption
 
 
@@ -38,7 +38,9 @@ def trace(
         typer.Option(
             "--relation",
             "-r",
-            help="Follow only these relations (repeatable): implements, cites, ...",
+            callback=relation_choices,
+            help="Follow only these relations (repeatable or a,b): implements, continues, guides, amends, "
+            "replaces, repeals, based_on, related, cites.",
         ),
     ] = None,
     no_fold: Annotated[

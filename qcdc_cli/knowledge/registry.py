@@ -447,15 +447,48 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _record_origins(origins: _Origins, data: dict[str, Any], path: str) -> None:
+def _record_origins(
+    origins: _Origins, data: dict[str, Any], path: str, kept: dict[str, list[int]] | None = None
+) -> None:
     for key in _LIST_KEYS:
         if isinstance(data.get(key), list):
-            origins.add(key, path, len(data[key]))
+            if kept is not None and key in kept:  # entries dropped for schema errors keep their file index
+                origins.by_key.setdefault(key, []).extend((path, i) for i in kept[key])
+            else:
+                origins.add(key, path, len(data[key]))
     types = data.get("types")
     if isinstance(types, dict):
         for system in ("party", "state"):
             if isinstance(types.get(system), list):
                 origins.add(f"types.{system}", path, len(types[system]))
+
+
+def _valid_entries(data: Any, error: Any) -> tuple[dict[str, Any] | None, dict[str, list[int]]]:
+    """The file without the list entries its schema errors point at, when what is left is
+    valid; (None, {}) when an error is elsewhere (a whole table malformed)."""
+    from pydantic import ValidationError
+
+    if not isinstance(data, dict):
+        return None, {}
+    bad: dict[str, set[int]] = {}
+    for item in error.errors():
+        loc = item["loc"]
+        if len(loc) < 2 or loc[0] not in _LIST_KEYS or not isinstance(loc[1], int):
+            return None, {}
+        bad.setdefault(str(loc[0]), set()).add(loc[1])
+    reduced = dict(data)
+    kept: dict[str, list[int]] = {}
+    for key, indices in bad.items():
+        entries = data.get(key)
+        if not isinstance(entries, list):
+            return None, {}
+        kept[key] = [i for i in range(len(entries)) if i not in indices]
+        reduced[key] = [entries[i] for i in kept[key]]
+    try:
+        validate(reduced)
+    except ValidationError:
+        return None, {}
+    return reduced, kept
 
 
 # ---------------------------------------------------------------- cross-checks
@@ -554,6 +587,18 @@ def _province_key(name: str) -> str:
     import unicodedata
 
     return unicodedata.normalize("NFC", name).casefold()
+
+
+def _province_like(name: str, names: Sequence[str]) -> str | None:
+    """The gazetteer name `name` spells without its diacritics ("Lai Chau" -> "Lai Châu")."""
+    import unicodedata
+
+    def bare(text: str) -> str:
+        text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+        return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+
+    matches = {n for n in names if bare(n) == bare(name)}
+    return matches.pop() if len(matches) == 1 else None
 
 
 def _cross_problems(registry: Registry, origins: _Origins) -> Iterator[Problem]:
@@ -660,10 +705,15 @@ def _cross_problems(registry: Registry, origins: _Origins) -> Iterator[Problem]:
             yield again("documents", i, "id", ids[doc.id], repr(doc.id))
         else:
             ids[doc.id] = i
+        stray = doc.province is not None and _province_key(doc.province) not in by_name
         for fld, message in number_problems(doc, registry, vocab):
-            yield report("documents", i, fld, message)
-        if doc.province is not None and _province_key(doc.province) not in by_name:
-            yield report("documents", i, "province", f"{doc.province!r} is not in the gazetteer")
+            if not (stray and fld == "id"):  # never ask to copy a misspelt province into the id
+                yield report("documents", i, fld, message)
+        if stray:
+            assert doc.province is not None
+            meant = _province_like(doc.province, [p.name for p in registry.provinces])
+            hint = f"; did you mean {meant!r}?" if meant else ""
+            yield report("documents", i, "province", f"{doc.province!r} is not in the gazetteer{hint}")
         if doc.valid_from and doc.valid_until and doc.valid_until < doc.valid_from:
             yield report(
                 "documents",
@@ -724,11 +774,20 @@ def _check(sources: Sequence[tuple[Path, bytes | Problem]]) -> tuple[Registry | 
             validate(data)  # each file on its own, so errors name it
         except ValidationError as e:
             problems.extend(_schema_problems(e, path))
-            continue
-        _record_origins(origins, data, str(path))
+            # the file's valid entries are still cross-checked, so one round reports all
+            data, kept = _valid_entries(data, e)
+            if data is None:
+                continue
+        else:
+            kept = None
+        _record_origins(origins, data, str(path), kept)
         merged = _merge(merged, data)
     if problems:
-        return None, problems
+        try:
+            partial = validate(merged)
+        except ValidationError:
+            return None, problems
+        return None, problems + list(_cross_problems(partial, origins))
     registry = validate(merged)
     problems.extend(_cross_problems(registry, origins))
     return registry, problems

@@ -510,9 +510,31 @@ def _unknown_codes(d: _Draft) -> Iterator[Diagnostic]:
         if ref.type is not None:
             table = d.vocab.party_types if ref.system == "party" else d.vocab.state_types
             if fold(ref.type) not in table:
-                yield _at("QC002", m, d.lines, ref.number, type=ref.type)
+                meant = _with_d_bar(table, ref.type)
+                if meant is not None:  # ASCII "ND-CP" for "NĐ-CP": a spelling to fix, not a new code
+                    yield _at("QC001", m, d.lines, ref.number, suggestion=_retype(ref.number, ref.type, meant))
+                else:
+                    yield _at("QC002", m, d.lines, ref.number, type=ref.type)
         if ref.issuer_code and d.vocab.issuer(_issuer_base(ref.issuer_code)) is None:
             yield _at("QC003", m, d.lines, ref.number, issuer=ref.issuer_code)
+
+
+def _with_d_bar(table: dict[str, str], code: str) -> str | None:
+    """The one known type code that `code` is an ASCII spelling of (ND -> NĐ, QD -> QĐ)."""
+    ascii_code = fold(code)
+    if "D" not in ascii_code:
+        return None
+    meant = {real for spelled, real in table.items() if spelled.replace("Đ", "D") == ascii_code}
+    return meant.pop() if len(meant) == 1 else None
+
+
+def _retype(number: str, written: str, meant: str) -> str:
+    """149/2018/ND-CP -> 149/2018/NĐ-CP: the type code replaced where it stands."""
+    for before, after in (("/", "-"), ("-", "/")):
+        spot = f"{before}{written}{after}"
+        if spot in number:
+            return number.replace(spot, f"{before}{meant}{after}", 1)
+    return number
 
 
 def _type_word(d: _Draft) -> Iterator[Diagnostic]:
@@ -988,7 +1010,7 @@ def _local_term(date: str) -> int:
 
 _CHECKS: tuple[tuple[frozenset[str], Callable[[_Draft], Iterable[Diagnostic]]], ...] = (
     (frozenset({"QC001"}), _malformed),
-    (frozenset({"QC002", "QC003"}), _unknown_codes),
+    (frozenset({"QC001", "QC002", "QC003"}), _unknown_codes),
     (frozenset({"QC004"}), _type_word),
     (frozenset({"QC006"}), _issuer),
     (frozenset({"QC008"}), _after_draft),

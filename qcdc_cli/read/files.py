@@ -15,6 +15,7 @@ from pathlib import Path
 
 from qcdc_cli.errors import InputError
 
+STDIN = "-"  # the path that means standard input
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a plan is tens of kB; 20 MB is surely not one document
 
 _BOMS = (
@@ -80,9 +81,19 @@ def _utf16_without_bom(data: bytes) -> Decoded | None:
 
 
 def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
-    """Read and decode one file; every failure is an InputError naming the file."""
+    """Read and decode one file; every failure is an InputError naming the file.
+
+    `-` is standard input, as in most command-line tools (`cat draft.txt | qcdc check -`).
+    """
     name = str(path)
     p = Path(path)
+    if name == STDIN:
+        import sys
+
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise InputError(name, f"too large (over {max_bytes} bytes)")
+        return decode_bytes(data, name)
     try:
         if p.is_dir():
             raise InputError(name, "is a directory")
