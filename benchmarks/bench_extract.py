@@ -36,7 +36,8 @@ from pathlib import Path
 
 from qcdc_cli.extract.text import extract_text
 from qcdc_cli.knowledge.numbers import number_regex
-from qcdc_cli.knowledge.vocabulary import Vocabulary, load_vocabulary
+from qcdc_cli.knowledge.registry import load_vocabulary
+from qcdc_cli.knowledge.vocabulary import Vocabulary
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SEED = 20260422

@@ -79,7 +79,7 @@ def corpus(work: Path, name: str, n: int) -> tuple[Path, int, int]:
 def baselines(root: Path) -> tuple[float, float]:
     """Seconds to read + decode every file, and to also extract it (one process)."""
     from qcdc_cli.extract.text import extract_text
-    from qcdc_cli.knowledge.vocabulary import load_vocabulary
+    from qcdc_cli.knowledge.registry import load_vocabulary
     from qcdc_cli.read.files import decode_bytes
 
     vocab = load_vocabulary()

@@ -16,11 +16,11 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def source_files(*units: str) -> list[Path]:
+def source_files(*units: str, root: Path = PACKAGE_DIR) -> list[Path]:
     """The `.py` files of `units`: dotted names of qcdc_cli packages or modules."""
     files: set[Path] = set()
     for unit in units:
-        base = PACKAGE_DIR.joinpath(*unit.split(".")[1:])
+        base = root.joinpath(*unit.split(".")[1:])
         if base.is_dir():
             files.update(base.rglob("*.py"))
         else:
@@ -31,12 +31,16 @@ def source_files(*units: str) -> list[Path]:
 @cache
 def code_digest(*units: str) -> str:
     """sha256 over the names and bytes of every source file of `units`."""
+    return digest_files(PACKAGE_DIR, source_files(*units))
+
+
+def digest_files(root: Path, files: list[Path]) -> str:
     h = hashlib.sha256()
-    for path in source_files(*units):
+    for path in files:
         try:
             code = path.read_bytes()
         except OSError:
             code = b"(unreadable)"
-        h.update(b"%s %d\n" % (path.relative_to(PACKAGE_DIR).as_posix().encode(), len(code)))
+        h.update(b"%s %d\n" % (path.relative_to(root).as_posix().encode(), len(code)))
         h.update(code)
     return h.hexdigest()

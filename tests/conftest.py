@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
-from qcdc_cli.knowledge.vocabulary import Vocabulary, load_vocabulary
+from qcdc_cli.knowledge.registry import load_vocabulary
+from qcdc_cli.knowledge.vocabulary import Vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"

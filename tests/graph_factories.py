@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from qcdc_cli.knowledge.registry import Registry, RegistryDocument, Term, load_registry
+from qcdc_cli.knowledge.registry import load_registry
+from qcdc_cli.knowledge.schema import Registry, RegistryDocument, Term
 from qcdc_cli.knowledge.vocabulary import Vocabulary
 from qcdc_cli.models import Extraction, Mention, Reference, ReportedRelation, Segment, SelfInfo
 from qcdc_cli.resolve.resolve import parse_number

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qcdc_cli.knowledge.vocabulary import fold, load_vocabulary
+from qcdc_cli.knowledge.registry import load_vocabulary
+from qcdc_cli.knowledge.vocabulary import fold
 from qcdc_cli.models import Extraction, Mention, Reference, Segment, SelfInfo
 
 

@@ -11,11 +11,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from qcdc_cli.app.check import FileReport
 from qcdc_cli.cli import app
 from qcdc_cli.cli._console import run_app
 from qcdc_cli.cli.check import default_lang
 from qcdc_cli.lint.lint import Diagnostic
-from qcdc_cli.render.diagnostics import FileReport, artifact_uri, render_github, render_text, to_sarif
+from qcdc_cli.render.diagnostics import artifact_uri, render_github, render_text, to_sarif
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

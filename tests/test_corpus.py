@@ -12,8 +12,7 @@ from qcdc_cli.app.ingest import Finished, Options, ingest
 from qcdc_cli.cli import app
 from qcdc_cli.cli._console import run_app
 from qcdc_cli.index.store import Store
-from qcdc_cli.knowledge.registry import load_registry
-from qcdc_cli.knowledge.vocabulary import load_vocabulary
+from qcdc_cli.knowledge.registry import load_registry, load_vocabulary
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from qcdc_cli.extract.text import extract_text
-from qcdc_cli.knowledge.vocabulary import load_vocabulary
+from qcdc_cli.knowledge.registry import load_vocabulary
 from qcdc_cli.read.files import read_document
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from qcdc_cli.extract.text import extract_text
-from qcdc_cli.knowledge.vocabulary import load_vocabulary
+from qcdc_cli.knowledge.registry import load_vocabulary
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from qcdc_cli.app import ingest as ingest_module
 from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, Summary, ingest, walk
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index.store import Store
-from qcdc_cli.knowledge.vocabulary import load_vocabulary
+from qcdc_cli.knowledge.registry import load_vocabulary
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -304,7 +304,7 @@ WRITER = textwrap.dedent(
     from ingest_fakes import fake_extract
     from qcdc_cli.app.ingest import Options, ingest
     from qcdc_cli.index.store import Store
-    from qcdc_cli.knowledge.vocabulary import load_vocabulary
+    from qcdc_cli.knowledge.registry import load_vocabulary
 
     def slow(text, vocab):
         time.sleep({delay})
@@ -433,7 +433,8 @@ def test_an_ingest_killed_before_resolving_is_resolved_by_the_next_run(tmp_path:
 
 
 def test_a_registry_that_knows_a_cited_document_resolves_it(tmp_path: Path, vocab) -> None:
-    from qcdc_cli.knowledge.registry import RegistryDocument, load_registry
+    from qcdc_cli.knowledge.registry import load_registry
+    from qcdc_cli.knowledge.schema import RegistryDocument
 
     write_corpus(tmp_path / "c", 3)
     db = tmp_path / "i.sqlite"

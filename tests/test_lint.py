@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lint_helpers import Cite, make
 
 from qcdc_cli.errors import ConfigError
-from qcdc_cli.knowledge.vocabulary import load_vocabulary
+from qcdc_cli.knowledge.registry import load_vocabulary
 from qcdc_cli.lint.lint import (
     RULES,
     RULES_BY_CODE,

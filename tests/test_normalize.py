@@ -229,3 +229,13 @@ def test_edits_rebuild_the_clean_text_from_the_original(text: str) -> None:
         last_orig, last_clean = o_end, c_end
     rebuilt.append(text[last_orig:])
     assert "".join(rebuilt) == norm.clean
+
+
+@given(text=st.one_of(ANY_TEXT, MESSY_TEXT, EDIT_TEXT, VIETNAMESE.map(lambda t: t.replace(" ", " & "))))
+@example(text="Sở Nông nghiệp & PTNT, Bộ NN&PTNT; Hội LHPN & Đoàn TN")
+def test_the_fast_path_answers_as_the_full_pass(text: str) -> None:
+    """A text the fast check calls clean comes out of the slow path unchanged too."""
+    from qcdc_cli.read.normalize import _is_clean, _one_pass
+
+    if _is_clean(text):
+        assert _one_pass(text).clean == text

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from qcdc_cli.extract.text import extract_text
 from qcdc_cli.knowledge.numbers import find_numbers, parse_number
-from qcdc_cli.knowledge.vocabulary import Vocabulary, load_vocabulary
+from qcdc_cli.knowledge.registry import load_vocabulary
+from qcdc_cli.knowledge.vocabulary import Vocabulary
 from qcdc_cli.models import Extraction
 
 # Strategies are built at import time, so they read the registry directly (cached: the

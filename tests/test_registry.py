@@ -16,15 +16,11 @@ import pytest
 import yaml
 
 import qcdc_cli.knowledge.registry as registry_module
+import qcdc_cli.knowledge.schema as schema_module
 from qcdc_cli.config import CACHE_ENV, cache_dir
 from qcdc_cli.errors import RegistryError
-from qcdc_cli.knowledge.registry import (
-    REGISTRY_ENV,
-    Registry,
-    check_files,
-    default_paths,
-    load_registry,
-)
+from qcdc_cli.knowledge.registry import REGISTRY_ENV, check_files, default_paths, load_registry
+from qcdc_cli.knowledge.schema import Registry
 from qcdc_cli.knowledge.terms import term_of
 from qcdc_cli.knowledge.vocabulary import Vocabulary
 
@@ -701,4 +697,4 @@ def test_registry_relations_are_the_link_relations_but_cites() -> None:
 
     from qcdc_cli.models import LINK_RELATIONS
 
-    assert typing.get_args(registry_module.RelationType) == tuple(r for r in LINK_RELATIONS if r != "cites")
+    assert typing.get_args(schema_module.RelationType) == tuple(r for r in LINK_RELATIONS if r != "cites")

@@ -10,7 +10,8 @@ from graph_factories import QCDC_DOCS, doc, extraction, ref, registry, vocab_of
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qcdc_cli.knowledge.vocabulary import fold, load_vocabulary
+from qcdc_cli.knowledge.registry import load_vocabulary
+from qcdc_cli.knowledge.vocabulary import fold
 from qcdc_cli.models import ReportedRelation, Segment
 from qcdc_cli.resolve.resolve import Catalog, Context, loose, resolve, split_units, term_of
 

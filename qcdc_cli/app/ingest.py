@@ -34,7 +34,7 @@ from qcdc_cli.read.files import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from qcdc_cli.index.store import Derived, FileRows, KnownFile, Store
-    from qcdc_cli.knowledge.registry import Registry
+    from qcdc_cli.knowledge.schema import Registry
     from qcdc_cli.knowledge.vocabulary import Vocabulary
     from qcdc_cli.models import Extraction
 
@@ -323,9 +323,10 @@ EXTRACTOR_CODE = (
     "qcdc_cli.read",
     "qcdc_cli.knowledge",
     "qcdc_cli.extract",
+    "qcdc_cli.resolve",  # the rows of a file name its documents (resolve.split_units)
     "qcdc_cli.index",
 )
-DERIVE_CODE = (*EXTRACTOR_CODE, "qcdc_cli.resolve", "qcdc_cli.lineage", "qcdc_cli.app.ingest")
+DERIVE_CODE = (*EXTRACTOR_CODE, "qcdc_cli.lineage", "qcdc_cli.app.ingest")
 
 
 def extractor_key(vocab: Vocabulary) -> str:
@@ -560,8 +561,8 @@ def _derived(store: Store, vocab: Vocabulary, registry: Registry) -> Derived:
                 out.node_keys.append((loose(node.number), node.id))
     for link in graph.links():
         out.links.append((link.source, link.target, link.relation))
-        for seq, ev in enumerate(link.evidence):
-            out.evidence.append((link.source, link.target, seq, ev.path, ev.line, ev.text, ev.registry))
+        for seq, said in enumerate(link.evidence):
+            out.evidence.append((link.source, link.target, seq, said.path, said.line, said.text, said.registry))
     for issue in graph.issues:
         ev = issue.evidence
         out.issues.append(

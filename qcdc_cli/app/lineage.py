@@ -68,11 +68,11 @@ def lineage(
             from qcdc_cli.app.pipeline import index_catalog, index_graph
 
             catalog = index_catalog(db_path, document, registry or ())
-            known = pick(catalog, document, province, year, where=where)
+            known = pick(catalog, document, province, year, where=where)  # where: never None here
             return Lineage(catalog, known, index_graph(db_path, known.id, scope, depth), notes=notes)
     catalog, graph, errors = load(paths, registry, db_path)
-    where = _describe_index(db_path) if db_path is not None and not catalog.units else None
-    return Lineage(catalog, pick(catalog, document, province, year, where=where), graph, errors, notes)
+    searched = _describe_index(db_path) if db_path is not None and not catalog.units else None
+    return Lineage(catalog, pick(catalog, document, province, year, where=searched), graph, errors, notes)
 
 
 # An index resolved under another registry or qcdc version is resolved again in memory up

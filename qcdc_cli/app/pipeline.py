@@ -256,7 +256,7 @@ def coverage_of(
         )
     by_unit: dict[str, list[dict[str, Any]]] = {}
     for doc in documents:
-        by_unit.setdefault(doc["unit"] or "(unknown)", []).append(doc)
+        by_unit.setdefault(str(doc["unit"] or "(unknown)"), []).append(doc)
     covered = {u for u in by_unit if u in names}
     return {
         "root": root,

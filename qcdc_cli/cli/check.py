@@ -10,15 +10,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-
-if TYPE_CHECKING:
-    from qcdc_cli.knowledge.vocabulary import Vocabulary
-    from qcdc_cli.lint.lint import Knowledge
-    from qcdc_cli.models import Extraction
-    from qcdc_cli.render.diagnostics import FileReport
 
 
 class CheckFormat(enum.StrEnum):
@@ -121,7 +115,10 @@ def check(
     rules = enabled_rules(cli_select, []) if cli_select is not None else config_rules
     rules = rules - resolve_codes(_split(ignore) or [])
 
-    reports = _check_all(drafts, db, [*config.registry, *(registry or [])], rules, severities)
+    from qcdc_cli.app.check import check_paths
+
+    checked = check_paths(drafts, db, [*config.registry, *(registry or [])], rules, severities)
+    reports = checked.reports
 
     if chosen_format == "json":
         from qcdc_cli.cli._console import print_json
@@ -146,6 +143,8 @@ def check(
 
     from qcdc_cli.cli._console import error
 
+    for note in checked.notes:
+        error(note)
     for report in reports:
         if report.error:
             error(report.error)
@@ -156,89 +155,3 @@ def check(
     found = [g.severity for r in reports for g in r.diagnostics]
     if threshold != "never" and any(severity_rank(s) >= severity_rank(threshold) for s in found):
         raise typer.Exit(1)
-
-
-def _check_all(
-    drafts: list[Path],
-    db: Path | None,
-    registry_paths: list[Path],
-    rules: frozenset[str],
-    severities: dict[str, str],
-) -> list[FileReport]:
-    """Read and extract every draft, then lint each; a read error is kept in its report."""
-    import os
-
-    from qcdc_cli.app.pipeline import expand_paths
-    from qcdc_cli.errors import InputError
-    from qcdc_cli.extract.text import extract_text
-    from qcdc_cli.knowledge.vocabulary import load_vocabulary
-    from qcdc_cli.lint.lint import USES_KNOWLEDGE, lint
-    from qcdc_cli.read.files import read_document
-    from qcdc_cli.render.diagnostics import FileReport
-
-    vocab = load_vocabulary(registry_paths)
-    read: list[tuple[Path, str | None, Extraction | InputError]] = []
-    files = expand_paths(drafts)
-    if not files:
-        from qcdc_cli.errors import ConfigError
-
-        raise ConfigError(f"no drafts (.txt or .md files) in {', '.join(str(p) for p in drafts)}")
-    for path in files:
-        try:
-            text = read_document(path).text
-        except InputError as e:
-            read.append((path, None, e))
-            continue
-        read.append((path, text, extract_text(text, vocab)))
-    knowledge = None
-    if rules & USES_KNOWLEDGE or db is not None:
-        extractions = [x for _, _, x in read if not isinstance(x, InputError)]
-        knowledge = _knowledge(registry_paths, vocab, db, extractions)
-    reports = []
-    for path, text, outcome in read:
-        if isinstance(outcome, InputError) or text is None:
-            reports.append(FileReport(str(path), error=str(outcome)))
-            continue
-        found = lint(
-            text,
-            outcome,
-            vocab,
-            knowledge=knowledge,
-            rules=rules,
-            severities=severities,  # type: ignore[arg-type]
-            path=os.path.abspath(path) if db is not None else str(path),  # as the index records it
-        )
-        reports.append(FileReport(str(path), found, text))
-    return reports
-
-
-def _knowledge(
-    registry_paths: list[Path], vocab: Vocabulary, db: Path | None, extractions: list[Extraction]
-) -> Knowledge:
-    """The registry as resolve.py's catalog, plus (with --db) the index's documents that
-    carry a number the drafts use: their own numbers and the numbers they cite."""
-    from qcdc_cli.knowledge.registry import load_registry
-    from qcdc_cli.lint.lint import Knowledge
-    from qcdc_cli.resolve.resolve import Catalog
-
-    registry = load_registry(registry_paths)
-    catalog = Catalog.build(registry, vocab)
-    if db is None:
-        return Knowledge.build(registry, catalog)
-    from qcdc_cli.cli._console import error
-    from qcdc_cli.index.store import Store, known_from_row
-    from qcdc_cli.resolve.resolve import loose
-
-    numbers = {x.self.number for x in extractions if x.self.number}
-    numbers |= {r.number for x in extractions for r in x.references}
-    with Store.open_reader(db) as store:
-        stale = store.derived_state()[0]
-        rows = store.nodes_for_keys(sorted({loose(n) for n in numbers}))
-    if stale:
-        error(f"{db}: the index is being updated (or an ingest was interrupted); its documents may lag")
-    for row in rows:
-        known = known_from_row(row)
-        if known.in_corpus:  # documents read into the index; the registry is already here
-            catalog.add(known)
-    catalog.finish()
-    return Knowledge.build(registry, catalog, has_index=True)

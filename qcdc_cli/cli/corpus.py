@@ -1,4 +1,4 @@
-"""Questions across the whole index: `qcdc stats`, `qcdc unresolved`.
+"""Questions across the whole index: `qcdc stats`, `unresolved`, `coverage`, `export`.
 
 All read the index built by `qcdc ingest`, read-only, so they answer during an ingest.
 """
@@ -14,7 +14,7 @@ from qcdc_cli.cli._options import IndexOption as DbOption
 from qcdc_cli.cli._options import ProvinceOption, RegistryOption, TextOrJson, YearOption, as_of_date, relation_choices
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    pass
 
 
 CorpusFormat = TextOrJson
@@ -42,7 +42,9 @@ def stats(db: DbOption = None, output_format: FormatOption = CorpusFormat.text) 
     if output_format is CorpusFormat.json:
         print_json({"db": str(db_path), **_jsonable(data)})
         return
-    _render_stats(data, stdout_console())
+    from qcdc_cli.render.reports import render_stats
+
+    render_stats(data, stdout_console())
 
 
 def unresolved(
@@ -67,7 +69,9 @@ def unresolved(
     if output_format is CorpusFormat.json:
         print_json({"db": str(db_path), "resolution": RESOLUTION, "total": total, "unresolved": rows})
     else:
-        _render_unresolved(rows, total, stdout_console())
+        from qcdc_cli.render.reports import render_unresolved
+
+        render_unresolved(rows, total, stdout_console())
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -81,100 +85,6 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
-
-
-def _render_stats(data: dict[str, Any], console: Console) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from qcdc_cli.cli._console import safe
-
-    totals = data["totals"]
-    docs = data["documents"]
-    refs = data["references"]
-    console.print(
-        Text(
-            f"{totals['documents']:,} documents in {totals['files']:,} files"
-            f" ({totals['failed']:,} failed), {totals['references']:,} references"
-            f" ({totals['mentions']:,} mentions)"
-        )
-    )
-    if docs["without_number"]:
-        n = docs["without_number"]
-        carry = "document carries no number of its own" if n == 1 else "documents carry no number of their own"
-        console.print(Text(f"{n:,} {carry}"))
-    for title, key, limit in (
-        ("type", "by_type", 30),
-        ("level", "by_level", 10),
-        ("province", "by_province", 70),
-        ("year", "by_year", 100),
-    ):
-        rows = docs[key]
-        table = Table(box=None, pad_edge=False)
-        table.add_column(title)
-        table.add_column("documents", justify="right")
-        for value, count in rows[:limit]:
-            table.add_row(safe(value if value is not None else "(unknown)"), f"{count:,}")
-        if len(rows) > limit:
-            table.add_row(Text(f"... {len(rows) - limit} more"), "")
-        console.print()
-        console.print(Text(f"documents by {title}", style="bold"))
-        console.print(table)
-    console.print()
-    total = refs["resolved"] + refs["ambiguous"] + refs["unknown"] + refs["not_resolved_yet"]
-    console.print(Text("references", style="bold"))
-    table = Table(box=None, pad_edge=False)
-    table.add_column("match")
-    table.add_column("references", justify="right")
-    table.add_column("share", justify="right")
-    keys = ["resolved", "ambiguous", "unknown"] + (["not_resolved_yet"] if refs["not_resolved_yet"] else [])
-    for key in keys:
-        share = f"{refs[key] / total:.1%}" if total else "-"
-        table.add_row(key.replace("_", " "), f"{refs[key]:,}", share)
-    console.print(table)
-    console.print(Text(f"resolution: {refs['resolution']}"), soft_wrap=True)
-    console.print()
-    console.print(Text("references by relation", style="bold"))
-    table = Table(box=None, pad_edge=False)
-    table.add_column("relation")
-    table.add_column("references", justify="right")
-    for relation, count in refs["by_relation"]:
-        table.add_row(safe(relation), f"{count:,}")
-    console.print(table)
-
-
-def _render_unresolved(rows: list[dict[str, Any]], total: int, console: Console) -> None:
-    from rich.text import Text
-
-    from qcdc_cli.cli._console import safe
-
-    if not rows:
-        console.print(Text("every cited document is in the corpus or the registry"))
-        return
-    width = max(len(r["id"] or r["number"]) for r in rows)
-    for r in rows:
-        relations = ", ".join(f"{k} {v:,}" for k, v in r["relations"].items())
-        line = Text()
-        line.append_text(safe((r["id"] or r["number"]).ljust(width), style="bold"))
-        line.append(f"  cited by {r['cited_by_count']:,} documents ({relations})")
-        console.print(line, soft_wrap=True)
-        for c in r["cited_by"]:
-            who = Text("    ")
-            who.append_text(safe(c["id"] or c["number"] or "(no number)"))
-            if c["date"]:
-                who.append("  ")
-                who.append_text(safe(c["date"]))
-            who.append(f"  {c['relation']}  ")
-            who.append_text(safe(c["path"], style="dim"))
-            console.print(who, soft_wrap=True)
-        if r["cited_by_count"] > len(r["cited_by"]):
-            console.print(Text(f"    ... and {r['cited_by_count'] - len(r['cited_by']):,} more"))
-    if total > len(rows):
-        console.print(Text(f"... and {total - len(rows):,} more"))
-    console.print(Text(f"{total:,} cited documents are in neither the corpus nor the registry"), soft_wrap=True)
-
-
-# ---- coverage and export: the lineage graph the index holds
 
 
 def coverage(
@@ -210,77 +120,22 @@ def coverage(
     """
     import datetime as dt
 
-    from qcdc_cli.app.lineage import lineage
-    from qcdc_cli.app.pipeline import COVERAGE_RELATIONS, coverage_of
+    from qcdc_cli.app.coverage import coverage_report
     from qcdc_cli.cli._console import print_json, report, stdout_console
     from qcdc_cli.index.store import resolve_db_path
 
     db_path = resolve_db_path(db)
     when = as_of or dt.date.today().isoformat()
-    found = lineage(document, province=province, year=year, scope="down", registry=registry, db=db_path)
+    result, found = coverage_report(
+        document, db_path, registry or (), as_of=when, province=province, year=year, relations=relation
+    )
     report(found)
-    known, graph = found.known, found.graph
-    provinces = found.catalog.vocab.provinces
-    units = [
-        p.name
-        for p in provinces
-        if (p.valid_from is None or p.valid_from <= when) and (p.valid_until is None or when <= p.valid_until)
-    ]
-    successors = {p.name: p.successor for p in provinces if p.successor and p.successor != p.name}
-    result = coverage_of(graph, known.id, units, successors, tuple(relation or COVERAGE_RELATIONS))
-    result["as_of"] = when
-    result["document"] = {"id": known.id, "issuer": known.issuer, "date": known.date, "title": known.title}
     if output_format is CorpusFormat.json:
         print_json(result)
         return
-    _render_coverage(result, stdout_console(), show_all)
+    from qcdc_cli.render.reports import render_coverage
 
-
-def _render_coverage(result: dict[str, Any], console: Console, show_all: bool) -> None:
-    from rich.text import Text
-
-    from qcdc_cli.cli._console import safe
-
-    doc = result["document"]
-    head = Text()
-    head.append_text(safe(doc["id"], style="bold"))
-    meta = ", ".join(x for x in (doc["issuer"], doc["date"]) if x)
-    if meta:
-        head.append(" (")
-        head.append_text(safe(meta))
-        head.append(")")
-    head.append(
-        f": {result['documents']:,} documents in {result['covered']} of {result['gazetteer']} provinces"
-        f" (as of {result['as_of']}; {', '.join(result['relations'])})"
-    )
-    console.print(head, soft_wrap=True)
-    for unit, docs in result["provinces"].items():
-        line = Text("\n")
-        line.append_text(safe(unit, style="bold"))
-        line.append(f"  {len(docs):,} documents, {sum(d['direct'] for d in docs):,} direct")
-        console.print(line, soft_wrap=True)
-        ordered = sorted(docs, key=lambda d: (not d["direct"], d["date"] or "", d["id"]))
-        for d in ordered if show_all else ordered[:5]:
-            row = Text("  ")
-            row.append_text(safe(d["id"]))
-            for extra in (d["date"], d["issuer"]):
-                if extra:
-                    row.append("  ")
-                    row.append_text(safe(extra))
-            if not d["direct"] and d["via"]:
-                row.append("  via ")
-                row.append_text(safe(", ".join(d["via"])))
-            console.print(row, soft_wrap=True)
-        if not show_all and len(docs) > 5:
-            console.print(Text(f"  ... and {len(docs) - 5:,} more (--all lists them)"))
-    missing = result["missing"]
-    console.print()
-    if missing:
-        line = Text(f"no document yet from {len(missing)} provinces: ")
-        line.append_text(safe(", ".join(missing)))
-        console.print(line, soft_wrap=True)
-    else:
-        console.print(Text("every province has acted on it"))
+    render_coverage(result, stdout_console(), show_all)
 
 
 class ExportFormat(enum.StrEnum):
@@ -336,41 +191,11 @@ def export(
                 error(STALE)
         target, graph = "", index_graph(db_path, "", "all")
     if output_format in (ExportFormat.graphml, ExportFormat.gexf):
-        sys.stdout.writelines(_networkx_lines(graph, output_format))
+        from qcdc_cli.render.graph_export import networkx_lines
+
+        sys.stdout.writelines(networkx_lines(graph, output_format.value))
         return
     from qcdc_cli.render import graph_export
 
     view = Trace(target, "both", None, graph.nodes(), graph.links(), [], issues=list(graph.issues))
     sys.stdout.write(graph_export.TRACE_WRITERS[output_format.value](view))
-
-
-def _networkx_lines(graph: Any, output_format: ExportFormat) -> Any:
-    """GraphML or GEXF text: networkx's writers, on attributes made safe for XML (no
-    None, no control characters, which XML 1.0 cannot carry)."""
-    import networkx as nx
-
-    from qcdc_cli.cli._console import sanitize
-    from qcdc_cli.render.graph_export import node_dict
-
-    g = nx.DiGraph()
-    for node in graph.nodes():
-        described = node_dict(node)
-        attrs = {"label": described.pop("id"), **described}
-        clean: dict[str, Any] = {
-            k: v if isinstance(v, bool) else sanitize(v) for k, v in attrs.items() if v is not None
-        }
-        g.add_node(sanitize(node.id), **clean)
-    for link in graph.links():
-        first = link.evidence[0] if link.evidence else None
-        where = (first.registry and f"registry:{first.registry}") or (first and f"{first.path}:{first.line}") or ""
-        g.add_edge(
-            sanitize(link.source),
-            sanitize(link.target),
-            relation=link.relation,
-            evidence=len(link.evidence),
-            source_of=sanitize(where),
-            quote=sanitize((first.text or "") if first else ""),
-        )
-    if output_format is ExportFormat.gexf:
-        return (line + "\n" for line in nx.generate_gexf(g))
-    return (line + "\n" for line in nx.generate_graphml(g))

@@ -33,7 +33,7 @@ def extract(
     """
     from qcdc_cli.app.pipeline import expand_paths, extract_paths
     from qcdc_cli.cli._console import error, print_json, stdout_console
-    from qcdc_cli.knowledge.vocabulary import load_vocabulary
+    from qcdc_cli.knowledge.registry import load_vocabulary
 
     vocab = load_vocabulary(registry or ())
     files = expand_paths(paths)

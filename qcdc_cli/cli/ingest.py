@@ -48,8 +48,7 @@ def ingest(
     from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, ingest
     from qcdc_cli.cli._console import error, print_json, sanitize
     from qcdc_cli.index.store import Store, resolve_db_path
-    from qcdc_cli.knowledge.registry import load_registry
-    from qcdc_cli.knowledge.vocabulary import load_vocabulary
+    from qcdc_cli.knowledge.registry import load_registry, load_vocabulary
 
     missing = [p for p in paths if not p.exists()]
     if missing:  # a usage error, as for extract and trace --corpus: no index is created

@@ -17,7 +17,7 @@ from qcdc_cli.cli._options import RegistryOption
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from qcdc_cli.knowledge.registry import Registry
+    from qcdc_cli.knowledge.schema import Registry
 
 app = typer.Typer(
     name="registry",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from qcdc_cli.knowledge.registry import Term
+    from qcdc_cli.knowledge.schema import Term
 
 
 def term_of(date: str | None, body: str, terms: Sequence[Term]) -> str | None:

@@ -8,14 +8,11 @@ files; `Vocabulary.from_registry` is pure.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from qcdc_cli.knowledge.registry import Registry
+    from qcdc_cli.knowledge.schema import Registry
 
 
 def fold(text: str) -> str:
@@ -135,8 +132,10 @@ class Vocabulary:
 
 
 class _Scoped(Protocol):
-    system: str
-    scope: str
+    @property
+    def system(self) -> str: ...
+    @property
+    def scope(self) -> str: ...
 
 
 def numbering_body(issuer_code: str, info: _Scoped | None) -> str:
@@ -153,15 +152,3 @@ def numbering_body(issuer_code: str, info: _Scoped | None) -> str:
     if issuer_code == "UBTVQH":
         return "QH"
     return issuer_code
-
-
-def load_vocabulary(extra: Sequence[Path] = ()) -> Vocabulary:
-    """The vocabulary of the bundled registry plus user registry files."""
-    return _cached(tuple(extra))
-
-
-@cache
-def _cached(extra: tuple[Path, ...]) -> Vocabulary:
-    from qcdc_cli.knowledge.registry import load_registry
-
-    return Vocabulary.from_registry(load_registry(extra))

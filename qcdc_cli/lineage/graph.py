@@ -32,7 +32,7 @@ from qcdc_cli.resolve.resolve import (
 if TYPE_CHECKING:
     import networkx as nx
 
-    from qcdc_cli.knowledge.registry import Registry
+    from qcdc_cli.knowledge.schema import Registry
     from qcdc_cli.models import Mention, Reference
 
 Direction = Literal["up", "down", "both"]

@@ -27,7 +27,7 @@ from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.models import Extraction, Mention, Reference
 
 if TYPE_CHECKING:
-    from qcdc_cli.knowledge.registry import Registry
+    from qcdc_cli.knowledge.schema import Registry
     from qcdc_cli.resolve.resolve import Catalog, Context, Known, Resolution
 
 Severity = Literal["error", "warning", "info"]

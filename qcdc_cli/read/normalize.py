@@ -28,7 +28,6 @@ _EDITABLE = regex.compile(
 # What sends a text down the slow path besides non-NFC: tested with `in` (memchr speed,
 # ~20x a regex character class over the whole text).
 _INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
-_NEEDS_WORK = ("&", *_INVISIBLE)
 _ENTITY = regex.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]{2,8});")
 # One pass decodes one level of entities and joins marks only to a letter in the same
 # piece; what that creates (a mark after a letter, an invisible character, "&amp;#x002F;"
@@ -84,7 +83,12 @@ def _replacement(piece: str) -> str:
 
 
 def _is_clean(text: str) -> bool:
-    return unicodedata.is_normalized("NFC", text) and not any(c in text for c in _NEEDS_WORK)
+    """Nothing to edit: NFC, no invisible character, no entity. A plain "&" in prose
+    ("Sở Nông nghiệp & PTNT") is not an entity: it no longer sends a text through the
+    character-by-character pass, which found nothing to edit and cost 38% of extraction."""
+    if not unicodedata.is_normalized("NFC", text) or any(c in text for c in _INVISIBLE):
+        return False
+    return "&" not in text or _ENTITY.search(text) is None
 
 
 def normalize_text(text: str) -> NormalizedText:

@@ -16,12 +16,12 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from qcdc_cli import __version__
+from qcdc_cli.app.check import FileReport
 from qcdc_cli.lint.lint import RULES, RULES_BY_CODE, Diagnostic, Rule
 from qcdc_cli.terminal import sanitize
 
@@ -35,16 +35,6 @@ SEVERITY_WORD = {
     "vi": {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"},
 }
 _FIX_WORD = {"en": "fix", "vi": "gợi ý"}
-
-
-@dataclass(slots=True)
-class FileReport:
-    """One draft: its findings, or why it could not be checked."""
-
-    path: str  # as the user gave it
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    text: str | None = None  # the decoded text, to show the offending lines
-    error: str | None = None  # the read error, when the draft was not checked
 
 
 def counts(reports: Iterable[FileReport]) -> Counter[str]:

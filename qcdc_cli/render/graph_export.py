@@ -276,3 +276,34 @@ def show_dict(known: Known, cites: list[Link], cited_by: list[Link], issues: lis
 
 # The text formats of a trace, by the name `--format` gives them (trace and export).
 TRACE_WRITERS = {"json": render_json, "mermaid": render_mermaid, "dot": render_dot}
+
+
+def networkx_lines(graph: Any, output_format: str) -> Any:
+    """GraphML or GEXF text: networkx's writers, on attributes made safe for XML (no
+    None, no control characters, which XML 1.0 cannot carry)."""
+    import networkx as nx
+
+    from qcdc_cli.terminal import sanitize
+
+    g = nx.DiGraph()
+    for node in graph.nodes():
+        described = node_dict(node)
+        attrs = {"label": described.pop("id"), **described}
+        clean: dict[str, Any] = {
+            k: v if isinstance(v, bool) else sanitize(v) for k, v in attrs.items() if v is not None
+        }
+        g.add_node(sanitize(node.id), **clean)
+    for link in graph.links():
+        first = link.evidence[0] if link.evidence else None
+        where = (first.registry and f"registry:{first.registry}") or (first and f"{first.path}:{first.line}") or ""
+        g.add_edge(
+            sanitize(link.source),
+            sanitize(link.target),
+            relation=link.relation,
+            evidence=len(link.evidence),
+            source_of=sanitize(where),
+            quote=sanitize((first.text or "") if first else ""),
+        )
+    if output_format == "gexf":
+        return (line + "\n" for line in nx.generate_gexf(g))
+    return (line + "\n" for line in nx.generate_graphml(g))

@@ -48,7 +48,7 @@ from qcdc_cli.models import (
 )
 
 if TYPE_CHECKING:
-    from qcdc_cli.knowledge.registry import Registry, RegistryDocument, Term
+    from qcdc_cli.knowledge.schema import Registry, RegistryDocument, Term
 
 Status = Literal["resolved", "ambiguous", "unknown"]
 Origin = Literal["registry", "corpus", "cited"]
