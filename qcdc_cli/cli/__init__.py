@@ -46,6 +46,9 @@ def _root(
     ] = False,
 ) -> None:
     """Trace Vietnamese Party and State documents through the hierarchy that issued them."""
+    from qcdc_cli.cli import _console
+
+    _console.LANG = None  # each run chooses again (tests run many in one process)
 
 
 app.command("extract")(_extract.extract)

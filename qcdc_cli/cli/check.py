@@ -8,11 +8,15 @@ and the others are still checked; the run then exits 2, since it is incomplete.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from qcdc_cli.cli._console import default_lang
+from qcdc_cli.cli._options import Lang, choose_lang
+
+__all__ = ["check", "default_lang"]
 
 
 class CheckFormat(enum.StrEnum):
@@ -27,20 +31,6 @@ class FailOn(enum.StrEnum):
     warning = "warning"
     info = "info"
     never = "never"
-
-
-class Lang(enum.StrEnum):
-    vi = "vi"
-    en = "en"
-
-
-def default_lang(environ: Mapping[str, str]) -> str:
-    """vi when the locale is Vietnamese (LC_ALL, then LC_MESSAGES, then LANG), else en."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name, "")
-        if value:
-            return "vi" if value.lower().startswith("vi") else "en"
-    return "en"
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -103,7 +93,7 @@ def check(
     config = load_config(config_file)
     settings = config.check
     where = f"{config.source}: " if config.source else ""
-    chosen_lang = lang.value if lang else settings.lang or default_lang(os.environ)
+    chosen_lang = choose_lang(lang, settings.lang or config.lang or "")
     chosen_format = output_format.value if output_format else settings.format or "text"
     threshold = fail_on.value if fail_on else settings.fail_on or "error"
     cli_select = _split(select)

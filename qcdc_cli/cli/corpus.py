@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from qcdc_cli.cli._options import IndexOption as DbOption
-from qcdc_cli.cli._options import ProvinceOption, RegistryOption, TextOrJson, YearOption, as_of_date, relation_choices
+from qcdc_cli.cli._options import (
+    LangOption,
+    ProvinceOption,
+    RegistryOption,
+    TextOrJson,
+    YearOption,
+    as_of_date,
+    choose_lang,
+    relation_choices,
+)
 
 if TYPE_CHECKING:
     pass
@@ -28,8 +37,9 @@ RESOLUTION = (
 STALE = "the last ingest stopped before resolving; run `qcdc ingest` again for exact counts"
 
 
-def stats(db: DbOption = None, output_format: FormatOption = CorpusFormat.text) -> None:
+def stats(db: DbOption = None, output_format: FormatOption = CorpusFormat.text, lang: LangOption = None) -> None:
     """Documents by type, level, province and year; references resolved, ambiguous, unknown."""
+    chosen_lang = choose_lang(lang)
     from qcdc_cli.cli._console import error, print_json, stdout_console
     from qcdc_cli.index.store import Store, resolve_db_path
 
@@ -44,7 +54,7 @@ def stats(db: DbOption = None, output_format: FormatOption = CorpusFormat.text) 
         return
     from qcdc_cli.render.reports import render_stats
 
-    render_stats(data, stdout_console())
+    render_stats(data, stdout_console(), chosen_lang)
 
 
 def unresolved(
@@ -52,11 +62,13 @@ def unresolved(
     output_format: FormatOption = CorpusFormat.text,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Numbers listed (0: all).")] = 50,
     citers: Annotated[int, typer.Option("--citers", min=0, help="Citing documents listed per number (0: all).")] = 5,
+    lang: LangOption = None,
 ) -> None:
     """Documents cited but not in the corpus, most cited first, with who cites them.
 
     The list of what to collect next.
     """
+    chosen_lang = choose_lang(lang)
     from qcdc_cli.cli._console import error, print_json, stdout_console
     from qcdc_cli.index.store import Store, resolve_db_path
 
@@ -71,7 +83,7 @@ def unresolved(
     else:
         from qcdc_cli.render.reports import render_unresolved
 
-        render_unresolved(rows, total, stdout_console())
+        render_unresolved(rows, total, stdout_console(), chosen_lang)
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -112,6 +124,7 @@ def coverage(
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="List every document, not 5 per province.")] = False,
     registry: RegistryOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Which provinces and units have issued a document implementing DOCUMENT, directly or
     down the chain, with number and date, and which provinces have none in the corpus.
@@ -120,6 +133,7 @@ def coverage(
     """
     import datetime as dt
 
+    chosen_lang = choose_lang(lang)
     from qcdc_cli.app.coverage import coverage_report
     from qcdc_cli.cli._console import print_json, report, stdout_console
     from qcdc_cli.index.store import resolve_db_path
@@ -135,7 +149,7 @@ def coverage(
         return
     from qcdc_cli.render.reports import render_coverage
 
-    render_coverage(result, stdout_console(), show_all)
+    render_coverage(result, stdout_console(), show_all, chosen_lang)
 
 
 class ExportFormat(enum.StrEnum):

@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from qcdc_cli.cli._options import CorpusOption, ProvinceOption, RegistryOption, TextOrJson, YearOption
+from qcdc_cli.cli._options import (
+    CorpusOption,
+    LangOption,
+    ProvinceOption,
+    RegistryOption,
+    TextOrJson,
+    YearOption,
+    choose_lang,
+)
 from qcdc_cli.cli._options import LineageIndexOption as DbOption
 
 ShowFormat = TextOrJson
@@ -20,6 +28,7 @@ def show(
     year: YearOption = None,
     db: DbOption = None,
     registry: RegistryOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Show one document: its number, type, issuer, province, date and title, where it
     was read, what it cites and what cites it (with evidence), its status and validity
@@ -29,6 +38,8 @@ def show(
     """
     from qcdc_cli.app.lineage import lineage
     from qcdc_cli.cli._console import exit_if_unreadable, report
+
+    chosen_lang = choose_lang(lang)
 
     found = lineage(document, province=province, year=year, scope="near", corpus=corpus, registry=registry, db=db)
 
@@ -49,6 +60,8 @@ def show(
 
         ends = {lk.target for lk in cites} | {lk.source for lk in cited_by}
         nodes = {i: graph.node(i) for i in ends}
-        view = render_show(known, cites, cited_by, issues, nodes, graph.speakers, found.catalog.vocab.type_names)
+        view = render_show(
+            known, cites, cited_by, issues, nodes, graph.speakers, found.catalog.vocab.type_names, chosen_lang
+        )
         stdout_console().print(view)
     exit_if_unreadable(found)

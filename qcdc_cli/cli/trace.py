@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from qcdc_cli.cli._options import CorpusOption, ProvinceOption, RegistryOption, YearOption, relation_choices
+from qcdc_cli.cli._options import (
+    CorpusOption,
+    LangOption,
+    ProvinceOption,
+    RegistryOption,
+    YearOption,
+    choose_lang,
+    relation_choices,
+)
 from qcdc_cli.cli._options import LineageIndexOption as DbOption
 
 
@@ -48,6 +56,7 @@ def trace(
     ] = False,
     db: DbOption = None,
     registry: RegistryOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Trace a document up to the central directive it implements, or down to the plans
     that implement it. Each link shows its relation and where it comes from: the line
@@ -58,6 +67,8 @@ def trace(
     """
     from qcdc_cli.app.lineage import lineage
     from qcdc_cli.cli._console import exit_if_unreadable, report
+
+    chosen_lang = choose_lang(lang)
 
     if up + down + both > 1:
         raise typer.BadParameter("give at most one of --up, --down, --both")
@@ -74,7 +85,7 @@ def trace(
         from qcdc_cli.cli._console import stdout_console
         from qcdc_cli.render.trace import render_trace
 
-        stdout_console().print(render_trace(result, found.catalog.vocab.type_names))
+        stdout_console().print(render_trace(result, found.catalog.vocab.type_names, chosen_lang))
     else:
         from qcdc_cli.render import graph_export
 
