@@ -22,10 +22,18 @@ if TYPE_CHECKING:
 __all__ = ["error", "print_json", "run_app", "safe", "sanitize", "stderr_console", "stdout_console"]
 
 
+PIPED_WIDTH = 200  # columns when stdout is a file or a pipe and $COLUMNS is unset
+
+
 def stdout_console() -> Console:
+    """Results on stdout; piped or redirected, a fixed wide layout (no colour, no cut
+    numbers), so files and scripts see the same output on every machine."""
+    import os
+
     from rich.console import Console
 
-    return Console(emoji=False, highlight=False, markup=False, soft_wrap=False)
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else PIPED_WIDTH
+    return Console(emoji=False, highlight=False, markup=False, soft_wrap=False, width=width)
 
 
 def stderr_console() -> Console:

@@ -125,10 +125,13 @@ def check(
 
         sys.stdout.write(render_github(reports, chosen_lang))
     else:
+        import shutil
+
         from qcdc_cli.render.diagnostics import render_text
 
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        sys.stdout.write(render_text(reports, chosen_lang, color=color))
+        width = shutil.get_terminal_size().columns if color else None
+        sys.stdout.write(render_text(reports, chosen_lang, color=color, width=width))
     sys.stdout.flush()
 
     from qcdc_cli.cli._console import error

@@ -15,6 +15,7 @@ import typer
 from qcdc_cli.cli._options import RegistryOption
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
 
     from qcdc_cli.knowledge.schema import Registry
@@ -102,7 +103,34 @@ def list_entries(
     if output_format is ListFormat.json:
         print_json(_rows_json(loaded, kind))
         return
-    stdout_console().print(_table(loaded, kind))
+    console = stdout_console()
+    if kind is Kind.documents and console.width < NARROW:
+        _print_documents(loaded, console)
+        return
+    console.print(_table(loaded, kind))
+
+
+NARROW = 120  # below this many columns documents are listed, one block each, not tabled
+
+
+def _print_documents(registry: Registry, console: Console) -> None:
+    """One line of facts per document, its title indented below and wrapped at spaces:
+    a table at 80 columns squeezes titles to a word per line."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from qcdc_cli.cli._console import safe
+
+    for d in registry.documents:
+        head = Text()
+        head.append_text(safe(d.number, "bold"))
+        for value in (d.term, d.date, d.issuer, f"{d.status}, {d.confidence}"):
+            if value:
+                head.append("  ")
+                head.append_text(safe(value))
+        console.print(head)
+        if d.title:
+            console.print(Padding(safe(d.title, "italic"), (0, 0, 0, 4), expand=False))
 
 
 def _rows_json(registry: Registry, kind: Kind) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ from rich.text import Text
 
 from qcdc_cli.terminal import safe
 
+NARROW = 120  # below this many columns the note leaves the table for a line of its own
+
 
 def render_extractions(results: list[dict[str, Any]], console: Console) -> None:
     """Print each file's identity line, its references table and its reported relations."""
@@ -27,10 +29,22 @@ def render_extractions(results: list[dict[str, Any]], console: Console) -> None:
         if me.get("title"):
             console.print(safe(me["title"], "italic"))
         table = Table(show_edge=False, pad_edge=False, expand=False)
-        for column in ("number", "relation", "date", "issuer", "lines", "note"):
-            table.add_column(column)
+        # numbers and dates are never cut or broken (they are what the table is for); line
+        # lists fold; issuers and notes wrap at spaces
+        widest = max((len(ref["number"]) for ref in result["references"]), default=6)
+        table.add_column("number", no_wrap=True, min_width=widest)
+        table.add_column("relation", no_wrap=True)
+        table.add_column("date", no_wrap=True)
+        table.add_column("issuer", overflow="fold")
+        table.add_column("lines", overflow="fold")
+        narrow = console.width < NARROW
+        if not narrow:
+            table.add_column("note", overflow="fold")
+        notes: list[tuple[str, str]] = []  # narrow: below the table, one line each
         for ref in result["references"]:
-            lines = ",".join(str(m["line"]) for m in ref["mentions"][:6])
+            lines = (", " if narrow else ",").join(
+                str(m["line"]) for m in ref["mentions"][:6]
+            )  # narrow: wraps at spaces
             if len(ref["mentions"]) > 6:
                 lines += ",…"
             note = (
@@ -38,15 +52,26 @@ def render_extractions(results: list[dict[str, Any]], console: Console) -> None:
                 if ref["malformed"] and ref["suggestion"]
                 else ("malformed" if ref["malformed"] else "")
             )
-            table.add_row(
+            cells = [
                 safe(ref["number"], "cyan"),
                 safe(ref["relation"], "green" if ref["relation"] != "cites" else ""),
                 safe(ref["date"] or ""),
                 safe(ref["issuer"] or ""),
                 safe(lines),
-                safe(note, "yellow"),
-            )
+            ]
+            if narrow:
+                if note:
+                    notes.append((ref["number"], note))
+            else:
+                cells.append(safe(note, "yellow"))
+            table.add_row(*cells)
         console.print(table)
+        for number, note in notes:
+            line = Text("  ")
+            line.append_text(safe(number, "cyan"))
+            line.append(": ")
+            line.append_text(safe(note, "yellow"))
+            console.print(line)
         for rel in result["reported_relations"]:
             line = Text("  reported: ")
             line.append_text(safe(rel["source"], "cyan"))
