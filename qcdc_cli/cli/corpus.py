@@ -27,6 +27,14 @@ if TYPE_CHECKING:
 
 
 CorpusFormat = TextOrJson
+
+
+class CoverageFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
 FormatOption = Annotated[CorpusFormat, typer.Option("--format", "-f", help="text or json.")]
 
 # What the counts mean, said wherever they are shown.
@@ -102,7 +110,10 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
 def coverage(
     document: Annotated[str, typer.Argument(help="The directive: a number or id, as for `qcdc trace`.")],
     db: DbOption = None,
-    output_format: FormatOption = CorpusFormat.text,
+    output_format: Annotated[
+        CoverageFormat,
+        typer.Option("--format", "-f", help="text, json or html (a page with a table of provinces)."),
+    ] = CoverageFormat.text,
     province: ProvinceOption = None,
     year: YearOption = None,
     relation: Annotated[
@@ -144,8 +155,15 @@ def coverage(
         document, db_path, registry or (), as_of=when, province=province, year=year, relations=relation
     )
     report(found)
-    if output_format is CorpusFormat.json:
+    if output_format is CoverageFormat.json:
         print_json(result)
+        return
+    if output_format is CoverageFormat.html:
+        import sys
+
+        from qcdc_cli.render.html import coverage_page
+
+        sys.stdout.write(coverage_page(result, chosen_lang))
         return
     from qcdc_cli.render.reports import render_coverage
 
@@ -158,12 +176,15 @@ class ExportFormat(enum.StrEnum):
     json = "json"
     dot = "dot"
     mermaid = "mermaid"
+    html = "html"
 
 
 def export(
     output_format: Annotated[
         ExportFormat,
-        typer.Option("--format", "-f", help="graphml or gexf (Gephi, yEd), json, dot (Graphviz), mermaid."),
+        typer.Option(
+            "--format", "-f", help="graphml or gexf (Gephi, yEd), json, dot (Graphviz), mermaid, html (a page)."
+        ),
     ] = ExportFormat.graphml,
     root: Annotated[
         str | None, typer.Option("--root", help="Only the documents above and below this one (a number or id).")
@@ -172,6 +193,7 @@ def export(
     province: ProvinceOption = None,
     year: YearOption = None,
     registry: RegistryOption = None,
+    lang: LangOption = None,
 ) -> None:
     """The lineage graph of the index, or the part around --root, on stdout.
 
@@ -182,6 +204,7 @@ def export(
     from qcdc_cli.index.store import resolve_db_path
     from qcdc_cli.lineage.graph import Trace
 
+    chosen_lang = choose_lang(lang)
     if output_format is ExportFormat.mermaid and root is None:
         raise typer.BadParameter("mermaid needs --root ID", param_hint="--format")
     db_path = resolve_db_path(db)
@@ -208,6 +231,24 @@ def export(
         from qcdc_cli.render.graph_export import networkx_lines
 
         sys.stdout.writelines(networkx_lines(graph, output_format.value))
+        return
+    if output_format is ExportFormat.html:
+        from qcdc_cli.knowledge.registry import load_vocabulary
+        from qcdc_cli.render.html import level_by_issuer, lineage_page
+
+        nodes = graph.nodes()
+        heading = target or str(db_path)
+        page = lineage_page(
+            heading,
+            f"{len(nodes):,} documents",
+            nodes,
+            graph.links(),
+            level_by_issuer(load_vocabulary(registry or ())),
+            target=target or None,
+            issues=list(graph.issues),
+            lang=chosen_lang,
+        )
+        sys.stdout.write(page)
         return
     from qcdc_cli.render import graph_export
 

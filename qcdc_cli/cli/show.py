@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Annotated
 
 import typer
@@ -11,18 +12,23 @@ from qcdc_cli.cli._options import (
     LangOption,
     ProvinceOption,
     RegistryOption,
-    TextOrJson,
     YearOption,
     choose_lang,
 )
 from qcdc_cli.cli._options import LineageIndexOption as DbOption
 
-ShowFormat = TextOrJson
+
+class ShowFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
 
 
 def show(
     document: Annotated[str, typer.Argument(help="A document number or id, as for `qcdc trace`.")],
-    output_format: Annotated[ShowFormat, typer.Option("--format", "-f", help="text or json.")] = ShowFormat.text,
+    output_format: Annotated[
+        ShowFormat, typer.Option("--format", "-f", help="text, json or html (a page).")
+    ] = ShowFormat.text,
     corpus: CorpusOption = None,
     province: ProvinceOption = None,
     year: YearOption = None,
@@ -54,6 +60,23 @@ def show(
         from qcdc_cli.render.graph_export import show_dict, to_json
 
         sys.stdout.write(to_json(show_dict(known, cites, cited_by, issues)))
+    elif output_format is ShowFormat.html:
+        import sys
+
+        from qcdc_cli.render.html import level_by_issuer, lineage_page
+
+        ends = {lk.target for lk in cites} | {lk.source for lk in cited_by} | {known.id}
+        page = lineage_page(
+            known.id,
+            known.title or "",
+            [graph.node(i) for i in sorted(ends)],
+            [*cites, *cited_by],
+            level_by_issuer(found.catalog.vocab),
+            target=known.id,
+            issues=issues,
+            lang=chosen_lang,
+        )
+        sys.stdout.write(page)
     else:
         from qcdc_cli.cli._console import stdout_console
         from qcdc_cli.render.trace import render_show

@@ -24,6 +24,7 @@ class TraceFormat(enum.StrEnum):
     json = "json"
     mermaid = "mermaid"
     dot = "dot"
+    html = "html"
 
 
 def trace(
@@ -36,7 +37,8 @@ def trace(
     both: Annotated[bool, typer.Option("--both", help="Above and below.")] = False,
     depth: Annotated[int | None, typer.Option("--depth", "-d", min=1, help="At most this many levels.")] = None,
     output_format: Annotated[
-        TraceFormat, typer.Option("--format", "-f", help="text (a tree), json, mermaid or dot.")
+        TraceFormat,
+        typer.Option("--format", "-f", help="text (a tree), json, mermaid, dot or html (a page with a picture)."),
     ] = TraceFormat.text,
     corpus: CorpusOption = None,
     province: ProvinceOption = None,
@@ -51,6 +53,9 @@ def trace(
             "replaces, repeals, based_on, related, cites.",
         ),
     ] = None,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Counts by level, province and relation instead of every document.")
+    ] = False,
     no_fold: Annotated[
         bool, typer.Option("--no-fold", help="Draw shortcut links too instead of folding them.")
     ] = False,
@@ -81,11 +86,34 @@ def trace(
 
     import sys
 
-    if output_format is TraceFormat.text:
+    if summary and output_format is TraceFormat.text:
+        from qcdc_cli.cli._console import stdout_console
+        from qcdc_cli.render.html import level_by_issuer, summary_counts
+        from qcdc_cli.render.trace import render_summary
+
+        counts = summary_counts(result.nodes, result.links, level_by_issuer(found.catalog.vocab))
+        stdout_console().print(render_summary(result, counts, chosen_lang))
+    elif output_format is TraceFormat.text:
         from qcdc_cli.cli._console import stdout_console
         from qcdc_cli.render.trace import render_trace
 
         stdout_console().print(render_trace(result, found.catalog.vocab.type_names, chosen_lang))
+    elif output_format is TraceFormat.html:
+        from qcdc_cli.render.html import level_by_issuer, lineage_page
+
+        node = result.node(result.target)
+        sys.stdout.write(
+            lineage_page(
+                node.id,
+                node.title or "",
+                result.nodes,
+                result.links,
+                level_by_issuer(found.catalog.vocab),
+                target=result.target,
+                issues=result.issues,
+                lang=chosen_lang,
+            )
+        )
     else:
         from qcdc_cli.render import graph_export
 

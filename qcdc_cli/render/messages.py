@@ -90,6 +90,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "summary.by_province": ("documents by province", "văn bản theo tỉnh, thành"),
     "summary.by_relation": ("links by relation", "liên kết theo quan hệ"),
     "summary.not_in_corpus": ("not in corpus: {n:,}", "không có trong kho: {n:,}"),
+    "html.evidence": ("evidence", "nguồn"),
     # ---- levels
     "level.central": ("central", "trung ương"),
     "level.province": ("province", "tỉnh"),

@@ -224,6 +224,39 @@ def _footer(trace: Trace, lang: str) -> list[RenderableType]:
     return out
 
 
+def render_summary(trace: Trace, counts: Mapping[str, Mapping[str, int]], lang: str = "en") -> RenderableType:
+    """`trace --summary`: counts by level, province and relation instead of every node."""
+    from qcdc_cli.render.messages import level_name
+
+    out: list[RenderableType] = []
+    outside = sum(1 for n in trace.nodes if not n.in_corpus)
+    head = Text()
+    head.append_text(
+        safe(msg("summary.head", lang, id=trace.target, n=len(trace.nodes), links=len(trace.links)), "bold")
+    )
+    head.append("  (" + msg("summary.not_in_corpus", lang, n=outside) + ")")
+    out.append(head)
+    for key, title in (
+        ("level", "summary.by_level"),
+        ("province", "summary.by_province"),
+        ("relation", "summary.by_relation"),
+    ):
+        table = Table(box=None, pad_edge=False, show_header=False)
+        table.add_column()
+        table.add_column(justify="right")
+        for value, count in sorted(counts[key].items(), key=lambda kv: (-kv[1], kv[0])):
+            if key == "level":
+                shown = level_name(value or None, lang)
+            elif key == "relation":
+                shown = relation_name(value, lang)
+            else:
+                shown = value or msg("level.unknown", lang)
+            table.add_row(safe(shown), f"{count:,}")
+        out.append(Text("\n" + msg(title, lang), style="bold"))
+        out.append(table)
+    return Group(*out)
+
+
 # ------------------------------------------------------------------------ show
 
 
