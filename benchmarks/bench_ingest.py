@@ -171,7 +171,7 @@ def big_benchmark(work: Path, n: int) -> None:
     import sqlite3
 
     from qcdc_cli.app.lineage import pick
-    from qcdc_cli.app.pipeline import index_catalog, index_graph
+    from qcdc_cli.index.derived import index_catalog, index_graph
     from qcdc_cli.index.store import Store
 
     root, files, size = corpus(work, "corpus", n)
@@ -204,7 +204,7 @@ def big_benchmark(work: Path, n: int) -> None:
         flush=True,
     )
     with Store.open_reader(db) as store:
-        totals = store.totals()
+        totals = store.totals().to_dict()
     size_mb = db.stat().st_size / 1e6
     print(f"  index: {totals['documents']:,} documents, {totals['references']:,} references, {size_mb:,.0f} MB")
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -230,7 +230,7 @@ def big_benchmark(work: Path, n: int) -> None:
 
     def stats() -> int:
         with Store.open_reader(db) as store:
-            return len(store.stats())
+            return len(store.stats().to_dict())
 
     print("  in-process, median of 5 (index_catalog + pick + index_graph + graph.trace):")
     for label, fn in (

@@ -23,8 +23,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from qcdc_cli.app.pipeline import index_graph
-from qcdc_cli.index.store import _COLUMNS, _V2, Derived, Store, _statements
+from qcdc_cli.index.derived import index_graph
+from qcdc_cli.index.rows import DERIVED_TABLES, Derived, columns
+from qcdc_cli.index.schema import _V2, statements
+from qcdc_cli.index.store import Store
+
+_COLUMNS = {table: columns(row_type) for table, row_type in DERIVED_TABLES.items()}
 
 _ORDER = {
     "nodes": "id",
@@ -103,7 +107,7 @@ def main() -> None:
 
     def swap_in_memory() -> None:
         con = sqlite3.connect(":memory:", isolation_level=None)
-        for statement in _statements(_V2):
+        for statement in statements(_V2):
             con.execute(statement)
         con.execute("BEGIN")
         for t, cols in _COLUMNS.items():

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from qcdc_cli.app.ingest import Summary
+    from qcdc_cli.index.queries import Stats, UnresolvedDocument
     from qcdc_cli.lineage.graph import Issue, TreeNode
     from qcdc_cli.lineage.graph import Trace as GraphTrace
     from qcdc_cli.lint.lint import Diagnostic
@@ -142,9 +143,7 @@ class Coverage:
         return cls(
             root=report["root"],
             relations=tuple(report["relations"]),
-            by_unit={
-                unit: tuple(document(d) for d in docs) for unit, docs in report["provinces"].items()
-            },
+            by_unit={unit: tuple(document(d) for d in docs) for unit, docs in report["provinces"].items()},
             missing=tuple(report["missing"]),
             covered=report["covered"],
             gazetteer=report["gazetteer"],
@@ -199,7 +198,7 @@ class Index:
         )
         return Trace(found.graph.trace(found.known.id, direction, depth=depth), found.catalog.vocab.type_names)
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> Stats:
         """Counts across the index: documents by type, level, province and year; references
         by what resolution made of them; files by status."""
         from qcdc_cli.index.store import Store
@@ -207,7 +206,7 @@ class Index:
         with Store.open_reader(self.path) as store:
             return store.stats()
 
-    def unresolved(self, limit: int | None = None) -> list[dict[str, Any]]:
+    def unresolved(self, limit: int | None = None) -> list[UnresolvedDocument]:
         """Documents cited but neither in the index nor in the registry, most cited first."""
         from qcdc_cli.index.store import Store
 

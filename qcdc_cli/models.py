@@ -157,6 +157,11 @@ class Extraction:
         """The JSON shape of `qcdc extract` (without the path)."""
         return asdict(self)
 
+    def fields(self) -> dict[str, Any]:
+        """The same shape one level deep, the values still dataclasses: what the JSON
+        writer takes without the cost of copying every mention into a dict."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
 
 # ---- the lineage graph's vocabulary (resolution builds these; the store keeps them) ----
 

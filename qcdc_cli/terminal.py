@@ -44,7 +44,33 @@ def json_text(data: Any, indent: int | None = 2) -> str:
     """JSON that keeps Vietnamese readable (no ASCII escaping) yet is safe to print: the
     characters a terminal would act on are written as \\uXXXX escapes, which decode to
     the same text, so the data stays byte-true to the documents."""
-    import json
+    text = _indented(data) if indent == 2 else None
+    if text is None:
+        import json
 
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
+        text = json.dumps(data, ensure_ascii=False, indent=indent, default=_as_dict)
     return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _as_dict(value: Any) -> Any:
+    """Dataclasses inside the data are written as their fields, as orjson writes them."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _indented(data: Any) -> str | None:
+    """orjson's two-space indented JSON: byte for byte what `json.dumps(indent=2,
+    ensure_ascii=False)` writes, 10x faster (the standard library indents in pure
+    Python), floats aside: the same value, written without an exponent (qcdc's only float
+    is a timing). None where orjson cannot write the data (lone surrogates from
+    undecodable file names, integers over 64 bits, non-string keys): the standard
+    library writes those."""
+    import orjson
+
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+    except TypeError:  # orjson.JSONEncodeError
+        return None

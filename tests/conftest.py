@@ -45,12 +45,22 @@ def pytest_configure(config: pytest.Config) -> None:
 
     config._qcdc_cache_dir = tempfile.TemporaryDirectory(prefix="qcdc-cache-")  # type: ignore[attr-defined]
     os.environ["QCDC_CACHE_DIR"] = config._qcdc_cache_dir.name  # type: ignore[attr-defined]
+    # tmp_path folders of this run alone: pytest's shared /tmp/pytest-of-USER cleanup would
+    # otherwise walk (recursively) whatever other runs left there, such as the fault tests'
+    # folders nested a thousand deep, and die of a RecursionError after every test passed.
+    if config.option.basetemp is None:
+        config.option.basetemp = config._qcdc_tmp = tempfile.mkdtemp(prefix="qcdc-pytest-")  # type: ignore[attr-defined]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     folder = getattr(config, "_qcdc_cache_dir", None)
     if folder is not None:
         folder.cleanup()
+    own_tmp = getattr(config, "_qcdc_tmp", None)
+    if own_tmp is not None:  # `rm -rf` removes any depth; shutil.rmtree recurses per level
+        import subprocess
+
+        subprocess.run(["rm", "-rf", own_tmp], check=False)
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,9 @@ from typing import Any
 from qcdc_cli.knowledge.registry import load_registry
 from qcdc_cli.knowledge.schema import Registry, RegistryDocument, Term
 from qcdc_cli.knowledge.vocabulary import Vocabulary
-from qcdc_cli.models import Extraction, Mention, Reference, ReportedRelation, Segment, SelfInfo
-from qcdc_cli.resolve.resolve import parse_number
+from qcdc_cli.lineage.graph import LineageGraph
+from qcdc_cli.models import Extraction, Link, Mention, Reference, ReportedRelation, Segment, SelfInfo
+from qcdc_cli.resolve.resolve import parts_of as parse_number
 
 # Central Committee terms (numbering restarts at each; ../shared/research/domain-vn.md §1.5).
 TW_TERMS = [
@@ -159,3 +160,41 @@ def extraction(
         line=4 if number else None,
     )  # type: ignore[arg-type]
     return Extraction(self=info, references=list(refs), reported_relations=list(reported), segments=list(segments))
+
+
+# ---- the folding rule, written plainly: the oracle the graph's incremental search must match
+
+IMPLEMENTING = ("implements", "guides", "continues")
+
+
+def path_avoiding(links: Sequence[Link], u: str, w: str, first: set | None) -> bool:
+    """Is there a path u → v → ... → w of two or more implementing links that does not
+    pass through `u` again (first link in `first`, if given)? A plain search."""
+    succ: dict[str, list[str]] = {}
+    for lk in links:
+        if lk.relation in IMPLEMENTING:
+            succ.setdefault(lk.source, []).append(lk.target)
+    for v in succ.get(u, []):
+        if v == w or (first is not None and (u, v) not in first):
+            continue
+        seen, stack = {u, v}, [v]
+        while stack:
+            for x in succ.get(stack.pop(), []):
+                if x == w:
+                    return True
+                if x not in seen:
+                    seen.add(x)
+                    stack.append(x)
+    return False
+
+
+def shortcuts(graph: LineageGraph) -> set[tuple[str, str]]:
+    """Links a longer implementing path implies; a link a text states only behind a path
+    whose first step a text states too."""
+    links = graph.links()
+    stated = {(lk.source, lk.target) for lk in links if any(ev.registry is None for ev in lk.evidence)}
+    return {
+        (lk.source, lk.target)
+        for lk in links
+        if path_avoiding(links, lk.source, lk.target, stated if (lk.source, lk.target) in stated else None)
+    }

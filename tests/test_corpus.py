@@ -50,7 +50,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_stats_counts_documents_and_how_references_match(index: Path) -> None:
     with Store.open_reader(index) as s:
-        data = s.stats()
+        data = s.stats().to_dict()
     docs = data["documents"]
     assert dict(docs["by_type"]) == {"KH": 4, "KL": 1, None: 1}
     assert dict(docs["by_level"]) == {"province": 4, "central": 1, None: 1}  # ĐUK: khối, provincial
@@ -72,7 +72,7 @@ def test_stats_counts_documents_and_how_references_match(index: Path) -> None:
 
 def test_unresolved_lists_scoped_documents_most_cited_first(index: Path) -> None:
     with Store.open_reader(index) as s:
-        rows = s.unresolved(citers=2)
+        rows = [u.to_dict() for u in s.unresolved(citers=2)]
         assert s.unresolved_count() == 4
     assert [(r["id"], r["cited_by_count"]) for r in rows] == [
         ("30-CT/TW", 6),
@@ -140,7 +140,8 @@ def samples_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_index_pieces_trace_like_the_whole_graph(samples_index: Path) -> None:
     from qcdc_cli.app.lineage import pick
-    from qcdc_cli.app.pipeline import build_lineage, index_catalog, index_graph
+    from qcdc_cli.app.pipeline import build_lineage
+    from qcdc_cli.index.derived import index_catalog, index_graph
     from qcdc_cli.render.graph_export import trace_dict
 
     catalog, whole, _ = build_lineage([], [], samples_index)  # every row loaded, graph rebuilt
@@ -161,7 +162,7 @@ def test_index_pieces_trace_like_the_whole_graph(samples_index: Path) -> None:
 
 
 def test_index_catalog_finds_what_users_type(samples_index: Path) -> None:
-    from qcdc_cli.app.pipeline import index_catalog
+    from qcdc_cli.index.derived import index_catalog
 
     assert index_catalog(samples_index, "13-kh/duk").find("13-kh/duk").document.id == "13-KH/ĐUK@Lai Châu"
     found = index_catalog(samples_index, "05-CT/TW").find("05-CT/TW")

@@ -14,11 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from index_dump import dump as index_dump
 from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text, write_corpus
 
 from qcdc_cli.app import ingest as ingest_module
 from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, Summary, ingest, walk
 from qcdc_cli.errors import StoreError
+from qcdc_cli.index import derived as derived_module
 from qcdc_cli.index.store import Store
 from qcdc_cli.knowledge.registry import load_vocabulary
 
@@ -44,7 +46,7 @@ def run(
 
 def dump(db: Path) -> dict:
     with Store.open_reader(db) as s:
-        return s.dump()
+        return index_dump(s)
 
 
 # ---- incremental
@@ -336,7 +338,7 @@ def wait_for_files(db: Path, at_least: int, proc: subprocess.Popen, timeout: flo
         if db.exists():
             try:
                 with Store.open_reader(db) as s:
-                    n = s.totals()["files"]
+                    n = s.totals().files
             except (StoreError, sqlite3.Error):
                 n = 0
             if n >= at_least:
@@ -393,7 +395,8 @@ def test_a_second_ingest_fails_clearly_while_readers_keep_working(tmp_path: Path
         counts = []
         with Store.open_reader(db) as reader:
             for _ in range(50):
-                counts.append(reader.totals()["files"])
+                reader.refresh()
+                counts.append(reader.totals().files)
                 time.sleep(0.01)
         assert counts == sorted(counts) and counts[-1] > counts[0]  # it kept writing meanwhile
         assert proc.wait(timeout=60) == 0
@@ -519,11 +522,11 @@ def test_derive_leaves_garbage_collection_as_it_found_it(
         if not enabled:
             gc.disable()
         with Store.open_writer(db) as store:
-            ingest_module.derive(store, vocab, registry, "key")
+            derived_module.derive(store, vocab, registry, "key")
         assert gc.isenabled() is enabled
         monkeypatch.setattr("qcdc_cli.lineage.graph.build_graph", broken_graph)
         with Store.open_writer(db) as store, pytest.raises(RuntimeError, match="halfway"):
-            ingest_module.derive(store, vocab, registry, "key")
+            derived_module.derive(store, vocab, registry, "key")
         assert gc.isenabled() is enabled
     finally:
         gc.enable()

@@ -8,11 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from index_dump import dump
 from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text
 
 from qcdc_cli.errors import StoreError
-from qcdc_cli.index import store as store_module
-from qcdc_cli.index.store import Derived, FileRecord, Store, file_rows, known_from_row, known_row, resolve_db_path
+from qcdc_cli.index import schema as schema_module
+from qcdc_cli.index.corpus import file_rows
+from qcdc_cli.index.rows import Derived, FileRecord, known_from_row, known_row
+from qcdc_cli.index.store import Store, resolve_db_path
 from qcdc_cli.models import Extraction, Mention, Reference, ReportedRelation, Segment, SelfInfo
 from qcdc_cli.resolve.resolve import Known
 
@@ -135,8 +138,8 @@ def put(store: Store, path: str, text: str) -> None:
 def test_new_index_is_created_in_wal_mode_at_the_current_schema(db: Path) -> None:
     with Store.open_writer(db) as s:
         assert s.con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert s.con.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION
-        assert s.totals() == {
+        assert s.con.execute("PRAGMA user_version").fetchone()[0] == schema_module.SCHEMA_VERSION
+        assert s.totals().to_dict() == {
             "files": 0,
             "failed": 0,
             "documents": 0,
@@ -150,23 +153,23 @@ def test_replacing_a_file_drops_its_old_rows(db: Path) -> None:
         put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW", ("101-QĐ/TW",)))
         put(s, "/c/b.txt", plan_text("7-KH/TU", "Lai Châu", "120-KL/TW"))
         put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW", ("8-QĐ/TW",)))
-        cited = {r[2] for r in s.dump()["refs"] if r[0] == "/c/a.txt"}
+        cited = {r[2] for r in dump(s)["refs"] if r[0] == "/c/a.txt"}
         assert cited == {"120-KL/TW", "30-CT/TW", "8-QĐ/TW"}
-        assert s.totals()["documents"] == 2
+        assert s.totals().documents == 2
         assert s.con.execute("SELECT count(*) FROM mentions WHERE number = '101-QĐ/TW'").fetchone()[0] == 0
 
 
 def test_a_failure_inside_the_transaction_leaves_the_old_file_intact(db: Path) -> None:
     with Store.open_writer(db) as s:
         put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"))
-        before = s.dump()
+        before = dump(s)
         text = plan_text("62-KH/TU", "Hà Tĩnh", "121-KL/TW")
         rows = file_rows(fake_extract(text), text, level_of)
         # a mention of a number that has no reference row breaks the foreign key mid-way
         rows.documents[0].mentions.append(("999-KL/TW", 1, 1, 0, 1, "x", "cites", *[None] * 5, 0, None, ""))
         with pytest.raises(sqlite3.IntegrityError):
             s.replace_file(FileRecord("/c/a.txt", 1, 2, "new", "utf-8"), rows)
-        assert s.dump() == before
+        assert dump(s) == before
 
 
 def test_removing_a_file_removes_everything_read_from_it(db: Path) -> None:
@@ -176,9 +179,9 @@ def test_removing_a_file_removes_everything_read_from_it(db: Path) -> None:
             "/c/a.txt",
             plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW") + SEGMENT_MARK + "\nSố 120-KL/TW\n",
         )
-        assert s.totals()["documents"] == 2
+        assert s.totals().documents == 2
         assert s.remove_files(["/c/a.txt", "/c/never.txt"]) == 1
-        assert all(not rows for rows in s.dump().values())
+        assert all(not rows for rows in dump(s).values())
 
 
 def test_derived_tables_are_swapped_whole_and_mark_freshness(db: Path) -> None:
@@ -203,17 +206,17 @@ def test_derived_tables_are_swapped_whole_and_mark_freshness(db: Path) -> None:
         assert s.derived_state() == (False, "k1")
         assert s.unresolved_count() == 2  # 30-CT/TW (cited by both) and 120-KL/TW
         rows = s.unresolved(citers=1)
-        assert [(r["id"], r["cited_by_count"], len(r["cited_by"])) for r in rows] == [
+        assert [(r.id, r.cited_by_count, len(r.cited_by)) for r in rows] == [
             ("30-CT/TW", 2, 1),
             ("120-KL/TW", 1, 1),
         ]
-        assert rows[0]["relations"] == {"implements": 2}
-        assert rows[1]["issuer"] is None and rows[0]["cited_by"][0]["path"] == "/c/a.txt"
+        assert rows[0].relations == {"implements": 2}
+        assert rows[1].issuer is None and rows[0].cited_by[0].path == "/c/a.txt"
         assert [known_from_row(r) for r in s.nodes_by_id(["120-KL/TW"])] == [
             Known("120-KL/TW", "party", "KL", "TW", id="120-KL/TW")
         ]
-        stats = s.stats()["references"]
-        assert (stats["resolved"], stats["unknown"], stats["not_resolved_yet"]) == (1, 3, 0)
+        stats = s.stats().references
+        assert (stats.resolved, stats.unknown, stats.not_resolved_yet) == (1, 3, 0)
         s.mark_stale()
         assert s.derived_state() == (True, "k1")
         s.replace_derived(Derived(), "k2")
@@ -226,9 +229,10 @@ def test_reader_sees_committed_state_while_a_write_is_in_progress(db: Path) -> N
         reader = Store.open_reader(db)
         writer.con.execute("BEGIN IMMEDIATE")
         writer.con.execute("DELETE FROM files")
-        assert reader.totals()["files"] == 1  # no "database is locked", the old snapshot
+        assert reader.totals().files == 1  # no "database is locked", the old snapshot
         writer.con.execute("COMMIT")
-        assert reader.totals()["files"] == 0
+        reader.refresh()  # a reader keeps one snapshot until it asks for a new one
+        assert reader.totals().files == 0
         reader.close()
 
 
@@ -265,13 +269,13 @@ def test_opening_an_older_index_for_writing_runs_the_migrations(db: Path, monkey
     with Store.open_writer(db) as s:
         put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"))
     v2 = "ALTER TABLE files ADD COLUMN note TEXT;\nUPDATE files SET note = 'migrated';"
-    migrations = (*store_module._MIGRATIONS, v2)
-    monkeypatch.setattr(store_module, "_MIGRATIONS", migrations)
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", len(migrations))
+    migrations = (*schema_module.MIGRATIONS, v2)
+    monkeypatch.setattr(schema_module, "MIGRATIONS", migrations)
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", len(migrations))
     with pytest.raises(StoreError, match="older"):
         Store.open_reader(db)
     with Store.open_writer(db) as s:
-        assert s.con.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION
+        assert s.con.execute("PRAGMA user_version").fetchone()[0] == schema_module.SCHEMA_VERSION
         assert s.con.execute("SELECT path, note FROM files").fetchall() == [("/c/a.txt", "migrated")]
     Store.open_reader(db).close()
 
@@ -333,7 +337,7 @@ def test_a_batch_keeps_each_file_whole_and_commits_in_groups(db: Path) -> None:
         with s.batch(max_units=2, max_seconds=3600) as batch:
             put(s, "/c/a.txt", plan_text("1-KH/TU", "Hà Tĩnh", "120-KL/TW"))
             batch.maybe_commit()
-            assert reader.totals()["files"] == 0  # one unit pending: not yet visible
+            assert reader.totals().files == 0  # one unit pending: not yet visible
             text = plan_text("2-KH/TU", "Hà Tĩnh", "120-KL/TW")
             rows = file_rows(fake_extract(text), text, level_of)
             rows.documents[0].mentions.append(("999-KL/TW", 1, 1, 0, 1, "x", "cites", *[None] * 5, 0, None, ""))
@@ -341,15 +345,23 @@ def test_a_batch_keeps_each_file_whole_and_commits_in_groups(db: Path) -> None:
                 s.replace_file(FileRecord("/c/b.txt", 1, 1, "h", "utf-8"), rows)  # rolls back alone
             put(s, "/c/c.txt", plan_text("3-KH/TU", "Hà Tĩnh", "120-KL/TW"))
             batch.maybe_commit()
-            assert reader.totals() == {"files": 2, "failed": 0, "documents": 2, "references": 4, "mentions": 4}
+            reader.refresh()
+            assert reader.totals().to_dict() == {
+                "files": 2,
+                "failed": 0,
+                "documents": 2,
+                "references": 4,
+                "mentions": 4,
+            }
             put(s, "/c/d.txt", plan_text("4-KH/TU", "Hà Tĩnh", "120-KL/TW"))
-        assert reader.totals()["files"] == 3  # the rest is committed when the batch ends
+        reader.refresh()
+        assert reader.totals().files == 3  # the rest is committed when the batch ends
         with pytest.raises(KeyboardInterrupt), s.batch():
             put(s, "/c/e.txt", plan_text("5-KH/TU", "Hà Tĩnh", "120-KL/TW"))
             raise KeyboardInterrupt  # a batch that ends in an exception is rolled back
         reader.close()
     with Store.open_reader(db) as r:
-        assert [row[0] for row in r.dump()["files"]] == ["/c/a.txt", "/c/c.txt", "/c/d.txt"]
+        assert [row[0] for row in dump(r)["files"]] == ["/c/a.txt", "/c/c.txt", "/c/d.txt"]
 
 
 def test_subgraph_keeps_issues_about_the_documents_asked_about(db: Path) -> None:
@@ -359,8 +371,8 @@ def test_subgraph_keeps_issues_about_the_documents_asked_about(db: Path) -> None
     issue = ("discrepancy", "file:/c/a.txt", "25-NQ/TU", "25-NQ/TU is really 25-NQ/TW", "25-NQ/TW", "", "/c/a.txt")
     with Store.open_writer(db) as s:
         s.replace_derived(Derived(nodes=[tw], issues=[(*issue, 9, "Nghị quyết 25-NQ/TU", None)]), "k1")
-        assert s.subgraph_rows(["25-NQ/TW"])["issues"] == []
-        about = s.subgraph_rows(["25-NQ/TW"], about=["25-NQ/TW"])["issues"]
+        assert s.subgraph_rows(["25-NQ/TW"]).issues == []
+        about = s.subgraph_rows(["25-NQ/TW"], about=["25-NQ/TW"]).issues
         assert [(row[0], row[1], row[4]) for row in about] == [("discrepancy", "file:/c/a.txt", "25-NQ/TW")]
 
 
@@ -382,9 +394,9 @@ def test_subgraph_links_and_evidence_come_in_key_order_within_the_selection(db: 
         s.replace_derived(Derived(links=links, evidence=evidence), "k1")
         rows = s.subgraph_rows(reversed(plans))
     inside = [row for row in links if row[1] != "30-CT/TW"]
-    assert rows["links"] == inside
-    assert [row[:2] for row in rows["evidence"]] == [row[:2] for row in inside for _ in range(2)]
-    assert [row[3] for row in rows["evidence"]] == [10, 11] * len(inside)  # (source, target, path, line, ...)
+    assert rows.links == inside
+    assert [row[:2] for row in rows.evidence] == [row[:2] for row in inside for _ in range(2)]
+    assert [row[3] for row in rows.evidence] == [10, 11] * len(inside)  # (source, target, path, line, ...)
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -392,7 +404,7 @@ def test_index_graph_reads_the_subtree_and_leaves_the_garbage_collector_as_it_fo
     """index_graph switches cyclic collection off while it builds a hub's subtree."""
     import gc
 
-    from qcdc_cli.app.pipeline import index_graph
+    from qcdc_cli.index.derived import index_graph
 
     ids = ["120-KL/TW", "13-KH/DUK@Lai Châu", "62-KH/TU@Huế"]
     nodes = [known_row(Known(i.split("@")[0], id=i), None) for i in ids]
@@ -408,3 +420,26 @@ def test_index_graph_reads_the_subtree_and_leaves_the_garbage_collector_as_it_fo
         (gc.enable if was else gc.disable)()
     assert sorted(n.id for n in graph.nodes()) == sorted(ids)
     assert sorted((lk.source, lk.target) for lk in graph.links()) == sorted(lk[:2] for lk in links)
+
+
+def test_each_row_type_is_its_table_in_column_order(db: Path) -> None:
+    """The column lists are written once, as row fields: they must match the migrations
+    (the keys a writer adds in front, file_id and document_id, aside)."""
+    from qcdc_cli.index import rows
+
+    tables = {
+        "documents": (rows.DocumentRow, ("id", "file_id", "segment")),
+        "refs": (rows.RefRow, ("document_id",)),
+        "mentions": (rows.MentionRow, ("document_id",)),
+        "reported_relations": (rows.ReportedRow, ("document_id",)),
+        "problems": (rows.ProblemRow, ("file_id",)),
+        **{table: (row_type, ()) for table, row_type in rows.DERIVED_TABLES.items()},
+    }
+    with Store.open_writer(db) as s:
+        for table, (row_type, keys) in tables.items():
+            names = [r[1] for r in s.con.execute(f"PRAGMA table_info({table})")]
+            if table == "issues":
+                keys = ("seq",)  # its row number, assigned on insert
+            assert tuple(names) == (*keys, *row_type._fields), table
+        files = [r[1] for r in s.con.execute("PRAGMA table_info(files)")]
+        assert files[1:-1] == [c.strip() for c in rows.FILE_COLUMNS.split(",")]

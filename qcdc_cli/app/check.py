@@ -118,7 +118,8 @@ def _knowledge(
     catalog = Catalog.build(registry, vocab)
     if db is None:
         return Knowledge.build(registry, catalog)
-    from qcdc_cli.index.store import Store, known_from_row
+    from qcdc_cli.index.rows import known_from_row
+    from qcdc_cli.index.store import Store
     from qcdc_cli.resolve.resolve import loose
 
     numbers = {x.self.number for x in extractions if x.self.number}

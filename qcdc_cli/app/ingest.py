@@ -29,11 +29,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.codehash import code_digest
-from qcdc_cli.index.gc import without_cyclic_gc
+from qcdc_cli.index.derived import derive, derive_key
 from qcdc_cli.read.files import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
-    from qcdc_cli.index.store import Derived, FileRows, KnownFile, Store
+    from qcdc_cli.index.corpus import FileRows
+    from qcdc_cli.index.rows import KnownFile
+    from qcdc_cli.index.store import Store
     from qcdc_cli.knowledge.schema import Registry
     from qcdc_cli.knowledge.vocabulary import Vocabulary
     from qcdc_cli.models import Extraction
@@ -254,7 +256,7 @@ def _level_of(code: str | None) -> str | None:
 def _process(task: _Task) -> _Outcome:
     """One file, start to finish, in a worker. Never raises: failures are outcomes."""
     from qcdc_cli.errors import InputError
-    from qcdc_cli.index.store import file_rows
+    from qcdc_cli.index.corpus import file_rows
     from qcdc_cli.read.files import decode_bytes
 
     path = task.path
@@ -326,7 +328,6 @@ EXTRACTOR_CODE = (
     "qcdc_cli.resolve",  # the rows of a file name its documents (resolve.split_units)
     "qcdc_cli.index",
 )
-DERIVE_CODE = (*EXTRACTOR_CODE, "qcdc_cli.lineage", "qcdc_cli.app.ingest")
 
 
 def extractor_key(vocab: Vocabulary) -> str:
@@ -369,7 +370,7 @@ def ingest(
     """Ingest `paths` into `store`, yielding a Planned, one FileDone per file opened or
     failed, a Deriving when resolution runs again, and a Finished with the summary.
     Runs under the store's ingest lock. `registry` defaults to the bundled one."""
-    from qcdc_cli.index.store import FileRecord
+    from qcdc_cli.index.rows import FileRecord
 
     extractor = extractor or default_extractor
     key = extractor_key(vocab)
@@ -414,9 +415,9 @@ def ingest(
         dkey = derive_key(registry)
         stale, old_key = store.derived_state()
         if stale or old_key != dkey:
-            yield Deriving(store.totals()["documents"])
+            yield Deriving(store.totals().documents)
             summary.derive_seconds = derive(store, vocab, registry, dkey)
-        summary.index = {**store.totals(), "unresolved": store.unresolved_count()}
+        summary.index = {**store.totals().to_dict(), "unresolved": store.unresolved_count()}
         summary.failed.sort()
     yield Finished(summary)
 
@@ -448,7 +449,7 @@ def _gone(walked: Walk, known: dict[str, KnownFile]) -> list[str]:
 
 
 def _write(store: Store, out: _Outcome, key: str, summary: Summary) -> None:
-    from qcdc_cli.index.store import FileRecord
+    from qcdc_cli.index.rows import FileRecord
 
     if out.kind == "same":
         store.update_stat(out.path, out.size, out.mtime_ns or 0)
@@ -491,98 +492,3 @@ def _executor(
     initargs = (vocab, extractor, options.max_bytes)
     with ctx.Pool(jobs, initializer=_init_worker, initargs=initargs) as pool:
         yield lambda tasks: pool.imap_unordered(_process, tasks, chunksize=chunksize)
-
-
-# ---------------------------------------------------------------------------------------
-# deriving: resolution over the whole index, after the files are in
-
-
-def derive_key(registry: Registry) -> str:
-    """What derived tables depend on besides the files: the registry and the resolver."""
-    h = hashlib.sha256(registry.model_dump_json().encode())
-    h.update(code_digest(*DERIVE_CODE).encode())
-    return h.hexdigest()[:16]
-
-
-def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str) -> float:
-    """Resolve every stored reference against a catalog of the whole corpus and the
-    registry, build the lineage graph (graph.build_graph), and store nodes, links,
-    evidence, issues and resolutions in one transaction. Returns the seconds it took.
-
-    Whole-corpus on purpose: one new document can change what others' citations mean
-    (a second 62-KH/TU makes a citation ambiguous), so derived rows are never patched.
-    """
-    import time
-
-    started = time.perf_counter()
-    with without_cyclic_gc():
-        store.replace_derived(_derived(store, vocab, registry), key)
-    return time.perf_counter() - started
-
-
-def _derived(store: Store, vocab: Vocabulary, registry: Registry) -> Derived:
-    """The rows of the derived tables for what `store` holds now."""
-    from qcdc_cli.index.store import Derived, known_row
-    from qcdc_cli.lineage.graph import build_graph
-    from qcdc_cli.resolve.resolve import Catalog, Known, loose
-
-    corpus, quotes = store.load_corpus()
-    ids = {(path, i): doc_id for path, _, doc_ids in corpus for i, doc_id in enumerate(doc_ids)}
-    catalog = Catalog.build(registry, vocab, [(path, ex) for path, ex, _ in corpus])
-    graph = build_graph(catalog, registry, None, quotes)
-    out = Derived()
-    document_of: dict[str, int] = {}
-    for unit in catalog.units:
-        doc_id = ids[(unit.path, unit.segment)]
-        document_of.setdefault(catalog.document_of(unit).id, doc_id)
-        context = catalog.context_of(unit)
-        for ref in unit.references:
-            res = catalog.resolve(ref, context)
-            if res.status == "ambiguous":
-                status = "ambiguous"
-            elif res.document is not None and (res.document.in_corpus or res.document.registry_id):
-                status = "resolved"
-            else:
-                status = "unknown"
-            candidates = "\n".join(k.id for k in res.candidates) if status == "ambiguous" else None
-            target = res.document.id if res.document else None  # "unknown": the node only cited
-            out.resolutions.append((doc_id, ref.number, status, target, candidates))
-    known_ids = set()
-    for k in catalog.entries:
-        known_ids.add(k.id)
-        out.nodes.append(known_row(k, document_of.get(k.id)))
-        for spelling in dict.fromkeys(loose(n) for n in (k.number, *k.aliases) if n):
-            out.node_keys.append((spelling, k.id))
-    for node in graph.nodes():  # ends of links the catalog does not know (registry targets)
-        if node.id not in known_ids:
-            bare = Known(node.number, type=node.type, issuer_code=node.issuer_code, id=node.id)
-            out.nodes.append(known_row(bare, None))
-            if node.number:
-                out.node_keys.append((loose(node.number), node.id))
-    for link in graph.links():
-        out.links.append((link.source, link.target, link.relation))
-        for seq, said in enumerate(link.evidence):
-            out.evidence.append((link.source, link.target, seq, said.path, said.line, said.text, said.registry))
-    for issue in graph.issues:
-        ev = issue.evidence
-        out.issues.append(
-            (
-                issue.kind,
-                issue.source,
-                issue.number,
-                issue.message,
-                issue.target,
-                "\n".join(issue.candidates),
-                ev.path if ev else None,
-                ev.line if ev else None,
-                ev.text if ev else None,
-                ev.registry if ev else None,
-            )
-        )
-    for path, spans in graph.speakers.items():
-        out.speakers.extend((path, first_line, ident) for first_line, ident in spans)
-    # in primary-key order: SQLite then appends to each table's B-tree instead of
-    # inserting all over it (issues keep their order: it numbers them)
-    for rows in (out.nodes, out.node_keys, out.speakers, out.resolutions):
-        rows.sort(key=lambda row: row[:2])
-    return out

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from qcdc_cli.app.pipeline import Scope
     from qcdc_cli.errors import InputError
+    from qcdc_cli.index.derived import Scope
+    from qcdc_cli.index.store import Store
     from qcdc_cli.lineage.graph import LineageGraph
     from qcdc_cli.resolve.resolve import Catalog, Known
 
@@ -63,13 +64,15 @@ def lineage(
     db_path = index_path(db, bool(paths))
     notes: list[str] = []
     if db_path is not None and not paths:
-        stored, where = _stored_resolution_usable(db_path, registry or (), notes)
-        if stored:
-            from qcdc_cli.app.pipeline import index_catalog, index_graph
+        from qcdc_cli.index.derived import index_catalog, index_graph
+        from qcdc_cli.index.store import Store
 
-            catalog = index_catalog(db_path, document, registry or ())
-            known = pick(catalog, document, province, year, where=where)  # where: never None here
-            return Lineage(catalog, known, index_graph(db_path, known.id, scope, depth), notes=notes)
+        with Store.open_reader(db_path) as store:  # one read transaction for the whole answer
+            stored, where = _stored_resolution_usable(db_path, registry or (), notes, store)
+            if stored:
+                catalog = index_catalog(store, document, registry or ())
+                known = pick(catalog, document, province, year, where=where)
+                return Lineage(catalog, known, index_graph(store, known.id, scope, depth), notes=notes)
     catalog, graph, errors = load(paths, registry, db_path)
     searched = _describe_index(db_path) if db_path is not None and not catalog.units else None
     return Lineage(catalog, pick(catalog, document, province, year, where=searched), graph, errors, notes)
@@ -81,18 +84,22 @@ def lineage(
 RESOLVE_AGAIN_UP_TO = 5_000
 
 
-def _stored_resolution_usable(db_path: Path, registry: Sequence[Path], notes: list[str]) -> tuple[bool, str]:
+def _stored_resolution_usable(
+    db_path: Path, registry: Sequence[Path], notes: list[str], store: Store | None = None
+) -> tuple[bool, str]:
     """(whether the index's resolved tables can answer, what to call the index in
     messages). They were made for one registry and one qcdc: for another, a small index
     is resolved again; a large one answers as resolved, and `notes` says so. An ingest
     stopped before resolving leaves the previous resolution: used, with a note."""
-    from qcdc_cli.app.ingest import derive_key
+    from qcdc_cli.index.derived import derive_key
     from qcdc_cli.index.store import Store
     from qcdc_cli.knowledge.registry import load_registry
 
-    with Store.open_reader(db_path) as store:
-        stale, key = store.derived_state()
-        documents = store.totals()["documents"]
+    if store is None:
+        with Store.open_reader(db_path) as own:
+            return _stored_resolution_usable(db_path, registry, notes, own)
+    stale, key = store.derived_state()
+    documents = store.totals().documents
     where = _describe_index(db_path, documents)
     if key is None:  # never resolved: only an ingest killed before its first resolution
         return False, where
@@ -113,7 +120,7 @@ def _describe_index(db_path: Path, documents: int | None = None) -> str:
         from qcdc_cli.index.store import Store
 
         with Store.open_reader(db_path) as store:
-            documents = store.totals()["documents"]
+            documents = store.totals().documents
     return f"the registry and the index {db_path} ({documents:,} document(s))"
 
 

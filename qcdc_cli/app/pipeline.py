@@ -106,113 +106,13 @@ def corpus_from_index(db_path: Path) -> tuple[list[tuple[str, Extraction]], dict
     kept for each mention ((path, start) -> line): what `build_lineage` needs."""
     from qcdc_cli.index.store import Store
 
-    with Store.open_reader(db_path) as store:
+    with Store.open_reader(db_path) as store:  # one read transaction: one state of the index
         files, quotes = store.load_corpus()
     return [(path, extraction) for path, extraction, _ in files], quotes
 
 
-# ---- lineage over the index, a piece at a time (qcdc ingest writes what these read)
-#
-# A trace over 100,000 indexed documents must not rebuild the whole catalog and graph:
-# `index_catalog` loads only the documents the typed number can mean (enough for
-# resolve.Catalog.find, and so for cli._lineage.pick), `index_graph` only the documents
-# a recursive query over the links table reaches from the one picked.
-
-Scope = str  # "up", "down", "both" (what `trace` shows), "near" (one link either way: `show`) or "all"
-
-
-def index_catalog(db_path: Path, text: str, registry_paths: Sequence[Path] = ()) -> Catalog:
-    """A catalog of the indexed documents `text` (a number, an id, "file:PATH") can
-    mean, with the ids the full index gave them; its `find` answers as the full one."""
-    import re
-
-    from qcdc_cli.errors import StoreError
-    from qcdc_cli.index.store import Store, known_from_row
-    from qcdc_cli.knowledge.registry import load_registry
-    from qcdc_cli.resolve.resolve import FILE_PREFIX, Catalog, loose
-
-    registry = load_registry(registry_paths)
-    catalog = Catalog(Vocabulary.from_registry(registry), registry.terms)
-    text = text.strip()
-    with Store.open_reader(db_path) as store:
-        if text.startswith(FILE_PREFIX):
-            rows = store.numberless_nodes()
-        else:
-            number = re.split(r"[@#]", text, maxsplit=1)[0].strip()
-            rows = store.nodes_for_keys([loose(number)]) + store.nodes_by_id([text])
-            if not rows:  # nothing by that number: its neighbours, for "did you mean"
-                serial = re.match(r"[^-/]*[-/]", loose(number))
-                keys = store.keys_with_prefix(serial.group()) if serial else []
-                rows = store.nodes_for_keys(keys)
-            # every document with the number of one found (through an alias too): ids are
-            # qualified within such groups, so only whole groups get the index's ids back
-            rows += store.nodes_for_keys(loose(row[1]) for row in rows if row[1])
-    seen: set[str] = set()
-    for row in rows:
-        if row[0] not in seen:
-            seen.add(row[0])
-            catalog.add(known_from_row(row), merge=False)
-    stored = {k.id for k in catalog.entries}
-    catalog.finish()  # the same groups as in the full index, so the same ids
-    if {k.id for k in catalog.entries} != stored:  # resolved under rules that scope them otherwise
-        raise StoreError(
-            f"{db_path}: its documents numbered {text} were named under another registry or qcdc version; "
-            "run `qcdc ingest` again to resolve the index with this one"
-        )
-    return catalog
-
-
-def index_graph(db_path: Path, ident: str, scope: Scope = "up", depth: int | None = None) -> LineageGraph:
-    """The part of the indexed lineage graph around `ident`: everything above it (`up`),
-    below it (`down`), both, or one link away (`near`), with evidence and the issues its
-    documents' citations raise; the whole graph for `all` (`ident` is then ignored).
-
-    With `depth`, one level more than a trace of that depth shows, so it can still say
-    how many links lie beyond; shortcut folding then sees paths within those levels only.
-    """
-    from qcdc_cli.index.gc import without_cyclic_gc
-    from qcdc_cli.index.store import Store, known_from_row
-    from qcdc_cli.lineage.graph import Issue, LineageGraph
-    from qcdc_cli.models import Evidence, Link
-
-    # a hub's subtree is ~100,000 nodes and a million objects that all live to the end:
-    # cyclic collections walking them again and again took a third of the time
-    with without_cyclic_gc():
-        with Store.open_reader(db_path) as store:
-            if scope == "all":
-                ids = store.all_node_ids()
-            elif scope == "near":
-                ids = store.neighbours(ident)
-            else:
-                ids = {ident}
-                for way in ("up", "down"):
-                    if scope in (way, "both"):
-                        ids |= store.reach(ident, way, None if depth is None else depth + 1)
-            rows = store.subgraph_rows(ids, about=[ident] if scope != "all" else ())
-        evidence: dict[tuple[str, str], list[Evidence]] = {}
-        for source, target, path, line, text, registry in rows["evidence"]:
-            evidence.setdefault((source, target), []).append(Evidence(path, line, text, registry))
-        issues = [
-            Issue(
-                kind,
-                source,
-                number,
-                message,
-                target,
-                tuple(candidates.split("\n")) if candidates else (),
-                Evidence(path, line, text, registry) if (path or registry) else None,
-            )
-            for kind, source, number, message, target, candidates, path, line, text, registry in rows["issues"]
-        ]
-        speakers: dict[str, list[tuple[int, str]]] = {}
-        for path, first_line, node_id in rows["speakers"]:
-            speakers.setdefault(path, []).append((first_line, node_id))
-        return LineageGraph.from_links(
-            [known_from_row(r).node() for r in rows["nodes"]],
-            [Link(s, t, rel, evidence.get((s, t), [])) for s, t, rel in rows["links"]],
-            issues,
-            speakers,
-        )
+# ---- lineage over the index, a piece at a time: qcdc_cli.index.derived (index_catalog,
+# index_graph), which owns the derived tables both ways
 
 
 COVERAGE_RELATIONS = ("implements", "continues", "guides")

@@ -53,7 +53,7 @@ def stats(db: DbOption = None, output_format: FormatOption = CorpusFormat.text, 
 
     db_path = resolve_db_path(db)
     with Store.open_reader(db_path) as store:
-        data = store.stats()
+        data = store.stats().to_dict()
     data["references"]["resolution"] = RESOLUTION
     if data["stale"]:
         error(STALE)
@@ -82,7 +82,7 @@ def unresolved(
 
     db_path = resolve_db_path(db)
     with Store.open_reader(db_path) as store:
-        rows = store.unresolved(limit or None, citers or None)
+        rows = [u.to_dict() for u in store.unresolved(limit or None, citers or None)]
         total = store.unresolved_count()
         if store.derived_state()[0]:
             error(STALE)
@@ -219,8 +219,8 @@ def export(
         if len(around) < len(graph):  # the whole index, resolved again under another registry
             graph = graph.subgraph(around)
     else:
-        from qcdc_cli.app.pipeline import index_graph
         from qcdc_cli.cli._console import error
+        from qcdc_cli.index.derived import index_graph
         from qcdc_cli.index.store import Store
 
         with Store.open_reader(db_path) as store:

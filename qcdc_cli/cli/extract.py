@@ -44,6 +44,9 @@ def extract(
             error(str(outcome))
             failed += 1
             continue
+        if output_format is ExtractFormat.json:
+            results.append({"path": path, **outcome.fields()})
+            continue
         results.append({"path": path, **outcome.to_dict()})
         if output_format is ExtractFormat.jsonl:
             print_json(results[-1], indent=None)

@@ -16,85 +16,42 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from qcdc_cli.models import DocNode, Evidence, Link, relation_rank
 from qcdc_cli.resolve.resolve import (
     FILE_PREFIX,
     Catalog,
-    CitingUnit,
-    Context,
-    Known,
-    reference_for,
 )
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from qcdc_cli.knowledge.schema import Registry
-    from qcdc_cli.models import Mention, Reference
 
-Direction = Literal["up", "down", "both"]
+from qcdc_cli.lineage.build import quote, unit_links
+from qcdc_cli.lineage.trace import (
+    IMPLEMENTING,
+    Direction,
+    Issue,
+    Trace,
+    TreeNode,
+    _has_mark,
+    _repoint,
+    _Shortcuts,
+    _tree,
+    _tree_ids,
+    said_by,
+)
 
-
-@dataclass(slots=True)
-class Issue:
-    """Something about a citation a reader must see: a discrepancy or an ambiguity."""
-
-    kind: Literal["discrepancy", "ambiguous"]
-    source: str  # id of the citing document
-    number: str  # the number as the citation writes it
-    message: str
-    target: str | None = None  # id of the document concerned
-    candidates: tuple[str, ...] = ()
-    evidence: Evidence | None = None
-
-
-@dataclass(slots=True)
-class TreeNode:
-    """One line of a trace tree: a document, the link that led to it, what is below."""
-
-    id: str
-    via: Link | None = None  # None for the traced document itself
-    children: list[TreeNode] = field(default_factory=list)
-    mark: Literal["cycle", "repeat", "depth"] | None = None  # why it is not expanded
-    hidden: int = 0  # links not shown because of the depth limit
-
-
-@dataclass(slots=True)
-class Trace:
-    """Everything a renderer needs for one `qcdc trace`: pure data, sorted."""
-
-    target: str
-    direction: Direction
-    depth: int | None
-    nodes: list[DocNode]  # every document shown
-    links: list[Link]  # every link between them, folded ones included
-    folded: list[Link]  # shortcut links the trees do not draw
-    up: TreeNode | None = None
-    down: TreeNode | None = None
-    cycles: list[list[str]] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    truncated: bool = False  # the depth limit hid documents
-    speakers: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
-    _by_id: dict[str, DocNode] = field(default_factory=dict, init=False, repr=False, compare=False)
-
-    def node(self, ident: str) -> DocNode:
-        """A shown document by id (renderers ask once per tree line: no linear scan)."""
-        if len(self._by_id) != len(self.nodes):
-            self._by_id = {n.id: n for n in self.nodes}
-        return self._by_id[ident]
-
-    def said_by(self, evidence: Evidence) -> str | None:
-        return said_by(self.speakers, evidence)
+__all__ = ["IMPLEMENTING", "Direction", "Issue", "LineageGraph", "Trace", "TreeNode", "build_graph", "quote", "said_by"]
 
 
 class LineageGraph:
     """A directed graph of DocNodes and Links (citing → cited) around networkx."""
 
     def __init__(self) -> None:
-        import networkx as nx  # lazy: only commands that trace pay for networkx
+        import networkx as nx  # lazy: only tracing pays for it
 
         self._g: nx.DiGraph = nx.DiGraph()
         self.issues: list[Issue] = []
@@ -135,7 +92,7 @@ class LineageGraph:
         """Add a document; a second description of it fills what the first lacks."""
         if node.id in self._g:
             old: DocNode = self._g.nodes[node.id]["doc"]
-            for name in DocNode.__slots__:  # type: ignore[attr-defined]
+            for name in DocNode.__slots__:
                 value = getattr(old, name)
                 if value is None or value is False:
                     setattr(old, name, getattr(node, name))
@@ -302,58 +259,6 @@ class LineageGraph:
             found.append(cycle[i:] + cycle[:i])
         return sorted(found)
 
-    def shortcuts(self) -> set[tuple[str, str]]:
-        """Links that another path already implies: 13-KH/ĐUK → 120-KL/TW when
-        13-KH/ĐUK → 26-KH/TU → 120-KL/TW exists. Folding them lets a chain read in order.
-
-        A link a text states is folded only by a path whose first step a text states
-        too (the document names the parent it goes through): the registry's background
-        (120-KL/TW continues 65-KL/TW) never hides what a document says of itself
-        (120-KL/TW continues 30-CT/TW)."""
-        import networkx as nx
-
-        g = self._g
-        stated = {
-            (u, v)
-            for u, nbrs in g._succ.items()
-            for v, data in nbrs.items()
-            if any(ev.registry is None for ev in data["link"].evidence)
-        }
-        if nx.is_directed_acyclic_graph(g):
-            dag, part_of, cyclic = g, None, set()
-        else:  # documents on a cycle become one node of a DAG of strongly connected parts
-            dag = nx.condensation(g)
-            part_of = dag.graph["mapping"]
-            cyclic = {n for n, c in part_of.items() if len(dag.nodes[c]["members"]) > 1}
-        # what each node leads up to, children before parents: a citation graph is
-        # shallow, so these sets stay small and each link costs a few lookups
-        above: dict = {}
-        for node in reversed(list(nx.topological_sort(dag))):
-            reach: set = set()
-            for v in dag._succ[node]:
-                reach.add(v)
-                reach |= above[v]
-            above[node] = reach
-        out = set()
-        for u, nbrs in g._succ.items():
-            for w in nbrs:
-                first = stated if (u, w) in stated else None
-                if u in cyclic:
-                    # a path back through `u` does not count: search, avoiding it
-                    found = _other_path(g, u, w, first)
-                elif part_of is None:
-                    found = any(v != w and (first is None or (u, v) in first) and w in above[v] for v in nbrs)
-                else:
-                    # `u` is on no cycle, so no path from its parents comes back to it
-                    pw = part_of[w]
-                    found = any(
-                        v != w and (first is None or (u, v) in first) and (part_of[v] == pw or pw in above[part_of[v]])
-                        for v in nbrs
-                    )
-                if found:
-                    out.add((u, w))
-        return out
-
     # ---- the trace
 
     def trace(
@@ -378,11 +283,11 @@ class LineageGraph:
         allowed = set(relations) if relations is not None else None
         # the tree is grown in the whole graph: what is above (below) a document of the
         # part above (below) `ident` is in that part too, so nothing else is read
-        cut: Container[tuple[str, str]] = _Shortcuts(self._g, relations) if fold else set()
+        cut: Container[tuple[str, str]] = _Shortcuts(self._g._succ, relations) if fold else set()
         for way in ("up", "down"):
             if direction not in (way, "both"):
                 continue
-            tree = _tree(self, ident, way, depth, cut, relations)  # type: ignore[arg-type]
+            tree = _tree(self, ident, way, depth, cut, relations)
             trees[way] = tree
             ids = _tree_ids(tree)
             shown |= ids
@@ -394,6 +299,10 @@ class LineageGraph:
                         all_links[(u, v)] = data["link"]
                         if (u, v) in cut:
                             folded[(u, v)] = data["link"]
+        own = {k: self._own_first(lk) for k, lk in all_links.items()}
+        for tree in trees.values():
+            _repoint(tree, own)
+        all_links, folded = own, {k: own[k] for k in folded}
         view = self._view(shown, relations)
         return Trace(
             target=ident,
@@ -410,149 +319,25 @@ class LineageGraph:
             speakers=view.speakers,
         )
 
+    def _own_first(self, link: Link) -> Link:
+        """The link with the citing document's own lines first, then what other
+        documents report of it, then the registry: a plan's title says more of what it
+        implements than another file's account of it."""
+        if len(link.evidence) < 2:
+            return link
+        path = self.node(link.source).path if link.source in self._g else None
 
-class _Shortcuts:
-    """The links `LineageGraph.shortcuts` folds, decided one link at a time as a trace
-    asks about it, by a search upwards from the link's source. A trace of 30-CT/TW
-    --depth 1 asks about a few hundred links of a 100,000-document graph; the upward
-    search stays among what the source cites, which in a citation graph is little.
+        def own(ev: Evidence) -> bool:
+            if ev.registry is not None or ev.path is None:
+                return False
+            who = said_by(self.speakers, ev)
+            return who == link.source if who is not None else ev.path == path
 
-    Searched in the whole graph (links of `relations` only): a path between two
-    documents of a trace's part is inside that part, since everything on it leads up
-    to (down: reaches) the traced document too, so the answers are those of
-    `shortcuts()` on the part."""
-
-    def __init__(self, g: nx.DiGraph, relations: Sequence[str] | None) -> None:
-        self._succ = g._succ
-        self._allowed = set(relations) if relations is not None else None
-        self._known: dict[tuple[str, str], bool] = {}
-        self._up: dict[str, dict[str, bool]] = {}
-        self._above: dict[str, set[str]] = {}
-
-    def __contains__(self, edge: object) -> bool:
-        found = self._known.get(edge)  # type: ignore[arg-type]
-        if found is None:
-            u, w = edge  # type: ignore[misc]
-            up = self.parents(u)
-            first_stated = up[w] if w in up else _stated(self._succ[u][w]["link"])
-            above = [self.above(v) for v, stated in up.items() if v != w and (stated or not first_stated)]
-            # on a cycle, a path back through `u` does not count: search, avoiding it
-            cyclic = any(u in a for a in above)
-            found = self._other_path(u, w, first_stated) if cyclic else any(w in a for a in above)
-            self._known[(u, w)] = found
-        return found
-
-    def parents(self, node: str) -> dict[str, bool]:
-        """What `node` links to (by `relations`), and whether a text states each link."""
-        found = self._up.get(node)
-        if found is None:
-            allowed = self._allowed
-            found = self._up[node] = {
-                v: _stated(data["link"])
-                for v, data in self._succ[node].items()
-                if allowed is None or data["link"].relation in allowed
-            }
-        return found
-
-    def above(self, node: str) -> set[str]:
-        """Everything `node` leads up to, remembered: a plan's siblings share it."""
-        found = self._above.get(node)
-        if found is None:
-            found = self._above[node] = set()
-            stack = [node]
-            while stack:
-                for x in self.parents(stack.pop()):
-                    if x not in found:
-                        found.add(x)
-                        stack.append(x)
-        return found
-
-    def _other_path(self, u: str, w: str, first_stated: bool) -> bool:
-        """`_other_path` with the first link stated by a text when `first_stated`."""
-        first = self.parents(u)
-        return _longer_path(self.parents, u, w, lambda v: first[v] or not first_stated)
-
-
-def _stated(link: Link) -> bool:
-    """Does a text state this link (not only the registry)?"""
-    return any(ev.registry is None for ev in link.evidence)
-
-
-def _other_path(g: nx.DiGraph, u: str, w: str, first: set[tuple[str, str]] | None) -> bool:
-    """Is `w` reachable from `u` by two or more hops (first hop in `first`, if given)?"""
-    return _longer_path(g.successors, u, w, lambda v: first is None or (u, v) in first)
-
-
-def _longer_path(next_of: Callable[[str], Iterable[str]], u: str, w: str, first_ok: Callable[[str], bool]) -> bool:
-    """Is `w` reachable from `u` by two or more hops along `next_of`, the first hop to a
-    node `first_ok` accepts? (A link u -> w with such a path beside it is a shortcut.)"""
-    stack = [v for v in next_of(u) if v != w and first_ok(v)]
-    seen = {u, *stack}
-    while stack:
-        for x in next_of(stack.pop()):
-            if x == w:
-                return True
-            if x not in seen:
-                seen.add(x)
-                stack.append(x)
-    return False
-
-
-def said_by(speakers: Mapping[str, list[tuple[int, str]]], evidence: Evidence) -> str | None:
-    """The document whose text an evidence line is in, when the graph knows it."""
-    if evidence.path is None:
-        return None
-    who = None
-    for first, ident in speakers.get(evidence.path, []):
-        if evidence.line is None or first <= evidence.line:
-            who = ident
-    return who
-
-
-def _tree(
-    graph: LineageGraph,
-    root: str,
-    direction: Literal["up", "down"],
-    depth: int | None,
-    cut: Container[tuple[str, str]],
-    relations: Sequence[str] | None = None,
-) -> TreeNode:
-    expanded: set[str] = set()
-
-    def grow(node: TreeNode, chain: frozenset[str], level: int) -> None:
-        expanded.add(node.id)
-        step = graph.parents(node.id, relations) if direction == "up" else graph.children(node.id, relations)
-        step = [lk for lk in step if (lk.source, lk.target) not in cut]
-        if depth is not None and level >= depth:
-            node.hidden = len(step)
-            if step:
-                node.mark = "depth"
-            return
-        for link in step:
-            nxt = link.target if direction == "up" else link.source
-            child = TreeNode(nxt, via=link)
-            node.children.append(child)
-            if nxt in chain:
-                child.mark = "cycle"
-            elif nxt in expanded:
-                child.mark = "repeat"
-            else:
-                grow(child, chain | {nxt}, level + 1)
-
-    top = TreeNode(root)
-    grow(top, frozenset({root}), 0)
-    return top
-
-
-def _tree_ids(tree: TreeNode) -> set[str]:
-    out = {tree.id}
-    for child in tree.children:
-        out |= _tree_ids(child)
-    return out
-
-
-def _has_mark(tree: TreeNode, mark: str) -> bool:
-    return tree.mark == mark or any(_has_mark(c, mark) for c in tree.children)
+        first = [ev for ev in link.evidence if own(ev)]
+        if not first or link.evidence[: len(first)] == first:
+            return link
+        rest = [ev for ev in link.evidence if not own(ev)]
+        return Link(link.source, link.target, link.relation, first + rest)
 
 
 def _ordered(links: list[Link], relations: Sequence[str] | None, other: Callable[[Link], str]) -> list[Link]:
@@ -609,7 +394,7 @@ def build_graph(
     for known in catalog.entries:
         graph.add_node(known.node())
     for unit in catalog.units:
-        _unit_links(graph, catalog, unit, (texts or {}).get(unit.path), quotes or {})
+        unit_links(graph, catalog, unit, (texts or {}).get(unit.path), quotes or {})
     if registry is not None:
         for doc in registry.documents:
             source = catalog.by_registry_id(doc.id)
@@ -619,88 +404,3 @@ def build_graph(
                     continue
                 graph.add_link(Link(source.id, target.id, rel.type, [Evidence(registry=doc.id)]))
     return graph
-
-
-def _unit_links(
-    graph: LineageGraph,
-    catalog: Catalog,
-    unit: CitingUnit,
-    text: str | None,
-    quotes: Mapping[tuple[str, int], str],
-) -> None:
-    me = catalog.document_of(unit)
-    graph.add_speaker(unit.path, 1 if unit.segment == 0 else (unit.info.line or 1), me.id)
-    ctx = catalog.context_of(unit)
-    for ref in unit.references:
-        if ref.malformed:
-            continue
-        strongest = [m for m in ref.mentions if m.relation == ref.relation] or ref.mentions
-        evidence = [_mention_evidence(unit.path, m, text, quotes) for m in strongest]
-        target = _target(graph, catalog, me, ref, ctx, evidence[0] if evidence else None)
-        if target is not None:
-            graph.add_link(Link(me.id, target.id, ref.relation, evidence))
-    for rel in unit.reported:
-        evidence = Evidence(path=unit.path, line=rel.line, text=_squeeze(rel.text))
-        source = _target(graph, catalog, me, reference_for(rel.source, unit.references), ctx, evidence)
-        target = _target(graph, catalog, me, reference_for(rel.target, unit.references), ctx, evidence)
-        if source is not None and target is not None:
-            graph.add_link(Link(source.id, target.id, rel.relation, [evidence]))
-
-
-def _target(
-    graph: LineageGraph,
-    catalog: Catalog,
-    me: Known,
-    ref: Reference,
-    ctx: Context,
-    evidence: Evidence | None,
-) -> Known | None:
-    """The document a reference means, recording what the reader must be told."""
-    res = catalog.resolve(ref, ctx)
-    for d in res.discrepancies:
-        concerned = res.document or d.document
-        graph.add_issue(
-            Issue(
-                "discrepancy",
-                me.id,
-                ref.number,
-                d.message,
-                concerned.id if concerned else None,
-                (d.document.id,) if d.document else (),
-                evidence,
-            )
-        )
-    if res.status == "ambiguous":
-        ids = tuple(k.id for k in res.candidates)
-        why = f"{ref.number} could be {', '.join(ids)}: {res.reason}"
-        graph.add_issue(Issue("ambiguous", me.id, ref.number, why, None, ids, evidence))
-    return res.document
-
-
-def _mention_evidence(path: str, mention: Mention, text: str | None, quotes: Mapping[tuple[str, int], str]) -> Evidence:
-    if text:
-        quoted = quote(text, mention.start, mention.end)
-    else:
-        quoted = _squeeze(quotes.get((path, mention.start)) or mention.as_written)
-    return Evidence(path=path, line=mention.line, text=quoted)
-
-
-def quote(text: str, start: int, end: int, limit: int = 220) -> str:
-    """The sentence around text[start:end], on one line, at most about `limit` chars."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    left = max(text.rfind(". ", line_start, start), text.rfind("; ", line_start, start))
-    left = line_start if left < 0 else left + 2
-    right_dot = [i for i in (text.find(". ", end, line_end), text.find("; ", end, line_end)) if i >= 0]
-    right = min(right_dot) + 1 if right_dot else line_end
-    if right - left > limit:
-        half = limit // 2
-        left = max(left, start - half)
-        right = min(right, end + half)
-        return _squeeze(("…" if left > line_start else "") + text[left:right] + "…")
-    return _squeeze(text[left:right])
-
-
-def _squeeze(s: str) -> str:
-    return " ".join(s.split())

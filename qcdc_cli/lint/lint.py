@@ -494,7 +494,7 @@ def _alias_of(d: _Draft, written: str) -> str | None:
 
 def _same_parts(vocab: Vocabulary, written: str, number: str) -> bool:
     """Same serial, type and issuing body: "34-PL/UBTVQH11" and 34/2007/PL-UBTVQH11."""
-    from qcdc_cli.resolve.resolve import parse_number
+    from qcdc_cli.resolve.resolve import parts_of as parse_number
 
     a, b = parse_number(written), parse_number(number)
     if not (a[1] and a[3] and a[1] == b[1] and fold(a[3]) == fold(b[3] or "")):

@@ -1,0 +1,260 @@
+"""The derived tables, both ways: `derive` resolves the whole stored corpus and writes
+nodes, links, evidence, issues, speakers and resolutions; `index_catalog` and
+`index_graph` read back the piece a `trace` or `show` needs. `derive_key` says which
+registry and code produced them, so readers can tell when they are out of date.
+
+A trace over 100,000 indexed documents must not rebuild the whole catalog and graph:
+`index_catalog` loads only the documents the typed number can mean (enough for
+resolve.Catalog.find, and so for app.lineage.pick), `index_graph` only the documents a
+recursive query over the links table reaches from the one picked. Both take an open
+Store (one read transaction for the whole question) or a path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qcdc_cli.codehash import code_digest
+from qcdc_cli.index.gc import without_cyclic_gc
+from qcdc_cli.index.rows import (
+    Derived,
+    EvidenceRow,
+    IssueRow,
+    LinkRow,
+    NodeKeyRow,
+    ResolutionRow,
+    SpeakerRow,
+    known_from_row,
+    known_row,
+)
+
+if TYPE_CHECKING:
+    from qcdc_cli.index.store import Store
+    from qcdc_cli.knowledge.schema import Registry
+    from qcdc_cli.knowledge.vocabulary import Vocabulary
+    from qcdc_cli.lineage.graph import LineageGraph
+    from qcdc_cli.resolve.resolve import Catalog
+
+# The code the derived tables depend on besides the files, as packages: every module
+# below them is hashed.
+DERIVE_CODE = (
+    "qcdc_cli.models",
+    "qcdc_cli.errors",
+    "qcdc_cli.read",
+    "qcdc_cli.knowledge",
+    "qcdc_cli.extract",
+    "qcdc_cli.index",
+    "qcdc_cli.resolve",
+    "qcdc_cli.lineage",
+)
+
+Scope = str  # "up", "down", "both" (what `trace` shows), "near" (one link either way: `show`) or "all"
+
+
+def derive_key(registry: Registry) -> str:
+    """What derived tables depend on besides the files: the registry and the resolver."""
+    h = hashlib.sha256(registry.model_dump_json().encode())
+    h.update(code_digest(*DERIVE_CODE).encode())
+    return h.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------------------
+# writing
+
+
+def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str) -> float:
+    """Resolve every stored reference against a catalog of the whole corpus and the
+    registry, build the lineage graph (lineage.graph.build_graph), and store nodes, links,
+    evidence, issues and resolutions in one transaction. Returns the seconds it took.
+
+    Whole-corpus on purpose: one new document can change what others' citations mean
+    (a second 62-KH/TU makes a citation ambiguous), so derived rows are never patched.
+    """
+    import time
+
+    started = time.perf_counter()
+    with without_cyclic_gc():
+        store.replace_derived(derived_rows(store, vocab, registry), key)
+    return time.perf_counter() - started
+
+
+def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived:
+    """The rows of the derived tables for what `store` holds now."""
+    from qcdc_cli.lineage.graph import build_graph
+    from qcdc_cli.resolve.resolve import Catalog, Known, loose
+
+    corpus, quotes = store.load_corpus()
+    ids = {(path, i): doc_id for path, _, doc_ids in corpus for i, doc_id in enumerate(doc_ids)}
+    catalog = Catalog.build(registry, vocab, [(path, ex) for path, ex, _ in corpus])
+    graph = build_graph(catalog, registry, None, quotes)
+    out = Derived()
+    document_of: dict[str, int] = {}
+    for unit in catalog.units:
+        doc_id = ids[(unit.path, unit.segment)]
+        document_of.setdefault(catalog.document_of(unit).id, doc_id)
+        context = catalog.context_of(unit)
+        for ref in unit.references:
+            res = catalog.resolve(ref, context)
+            if res.status == "ambiguous":
+                status = "ambiguous"
+            elif res.document is not None and (res.document.in_corpus or res.document.registry_id):
+                status = "resolved"
+            else:
+                status = "unknown"
+            candidates = "\n".join(k.id for k in res.candidates) if status == "ambiguous" else None
+            target = res.document.id if res.document else None  # "unknown": the node only cited
+            out.resolutions.append(ResolutionRow(doc_id, ref.number, status, target, candidates))
+    known_ids = set()
+    for k in catalog.entries:
+        known_ids.add(k.id)
+        out.nodes.append(known_row(k, document_of.get(k.id)))
+        for spelling in dict.fromkeys(loose(n) for n in (k.number, *k.aliases) if n):
+            out.node_keys.append(NodeKeyRow(spelling, k.id))
+    for node in graph.nodes():  # ends of links the catalog does not know (registry targets)
+        if node.id not in known_ids:
+            bare = Known(node.number, type=node.type, issuer_code=node.issuer_code, id=node.id)
+            out.nodes.append(known_row(bare, None))
+            if node.number:
+                out.node_keys.append(NodeKeyRow(loose(node.number), node.id))
+    for link in graph.links():
+        out.links.append(LinkRow(link.source, link.target, link.relation))
+        for seq, ev in enumerate(link.evidence):
+            out.evidence.append(EvidenceRow(link.source, link.target, seq, ev.path, ev.line, ev.text, ev.registry))
+    for issue in graph.issues:
+        said = issue.evidence
+        out.issues.append(
+            IssueRow(
+                kind=issue.kind,
+                source=issue.source,
+                number=issue.number,
+                message=issue.message,
+                target=issue.target,
+                candidates="\n".join(issue.candidates),
+                path=said.path if said else None,
+                line=said.line if said else None,
+                text=said.text if said else None,
+                registry=said.registry if said else None,
+            )
+        )
+    for path, spans in graph.speakers.items():
+        out.speakers.extend(SpeakerRow(path, first_line, ident) for first_line, ident in spans)
+    # in primary-key order: SQLite then appends to each table's B-tree instead of
+    # inserting all over it (issues keep their order: it numbers them)
+    out.nodes.sort(key=lambda row: row[:2])
+    out.node_keys.sort(key=lambda row: row[:2])
+    out.speakers.sort(key=lambda row: row[:2])
+    out.resolutions.sort(key=lambda row: row[:2])
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# reading, a piece at a time
+
+
+@contextmanager
+def _reading(source: Path | Store) -> Iterator[Store]:
+    """The store to read: `source` itself, or a reader opened on the path for this call."""
+    from qcdc_cli.index.store import Store
+
+    if isinstance(source, Store):
+        yield source
+        return
+    with Store.open_reader(source) as store:
+        yield store
+
+
+def index_catalog(source: Path | Store, text: str, registry_paths: Sequence[Path] = ()) -> Catalog:
+    """A catalog of the indexed documents `text` (a number, an id, "file:PATH") can
+    mean, with the ids the full index gave them; its `find` answers as the full one."""
+    import re
+
+    from qcdc_cli.errors import StoreError
+    from qcdc_cli.knowledge.registry import load_registry
+    from qcdc_cli.knowledge.vocabulary import Vocabulary
+    from qcdc_cli.resolve.resolve import FILE_PREFIX, Catalog, loose
+
+    registry = load_registry(registry_paths)
+    catalog = Catalog(Vocabulary.from_registry(registry), registry.terms)
+    text = text.strip()
+    with _reading(source) as store:
+        if text.startswith(FILE_PREFIX):
+            rows = store.numberless_nodes()
+        else:
+            number = re.split(r"[@#]", text, maxsplit=1)[0].strip()
+            rows = store.nodes_for_keys([loose(number)]) + store.nodes_by_id([text])
+            if not rows:  # nothing by that number: its neighbours, for "did you mean"
+                serial = re.match(r"[^-/]*[-/]", loose(number))
+                keys = store.keys_with_prefix(serial.group()) if serial else []
+                rows = store.nodes_for_keys(keys)
+            # every document with the number of one found (through an alias too): ids are
+            # qualified within such groups, so only whole groups get the index's ids back
+            rows += store.nodes_for_keys(loose(row.number) for row in rows if row.number)
+        where = store.path
+    seen: set[str] = set()
+    for row in rows:
+        if row.id not in seen:
+            seen.add(row.id)
+            catalog.add(known_from_row(row), merge=False)
+    stored = {k.id for k in catalog.entries}
+    catalog.finish()  # the same groups as in the full index, so the same ids
+    if {k.id for k in catalog.entries} != stored:  # resolved under rules that scope them otherwise
+        raise StoreError(
+            f"{where}: its documents numbered {text} were named under another registry or qcdc version; "
+            "run `qcdc ingest` again to resolve the index with this one"
+        )
+    return catalog
+
+
+def index_graph(source: Path | Store, ident: str, scope: Scope = "up", depth: int | None = None) -> LineageGraph:
+    """The part of the indexed lineage graph around `ident`: everything above it (`up`),
+    below it (`down`), both, or one link away (`near`), with evidence and the issues its
+    documents' citations raise; the whole graph for `all` (`ident` is then ignored).
+
+    With `depth`, one level more than a trace of that depth shows, so it can still say
+    how many links lie beyond; shortcut folding then sees paths within those levels only.
+    """
+    from qcdc_cli.lineage.graph import Issue, LineageGraph
+    from qcdc_cli.models import Evidence, Link
+
+    # a hub's subtree is ~100,000 nodes and a million objects that all live to the end:
+    # cyclic collections walking them again and again took a third of the time
+    with without_cyclic_gc():
+        with _reading(source) as store:
+            if scope == "all":
+                ids = store.all_node_ids()
+            elif scope == "near":
+                ids = store.neighbours(ident)
+            else:
+                ids = {ident}
+                for way in ("up", "down"):
+                    if scope in (way, "both"):
+                        ids |= store.reach(ident, way, None if depth is None else depth + 1)
+            rows = store.subgraph_rows(ids, about=[ident] if scope != "all" else ())
+        evidence: dict[tuple[str, str], list[Evidence]] = {}
+        for source_id, target, path, line, text, registry in rows.evidence:
+            evidence.setdefault((source_id, target), []).append(Evidence(path, line, text, registry))
+        issues = [
+            Issue(
+                i.kind,  # type: ignore[arg-type]
+                i.source,
+                i.number,
+                i.message,
+                i.target,
+                tuple(i.candidates.split("\n")) if i.candidates else (),
+                Evidence(i.path, i.line, i.text, i.registry) if (i.path or i.registry) else None,
+            )
+            for i in rows.issues
+        ]
+        speakers: dict[str, list[tuple[int, str]]] = {}
+        for s in rows.speakers:
+            speakers.setdefault(s.path, []).append((s.first_line, s.id))
+        return LineageGraph.from_links(
+            [known_from_row(r).node() for r in rows.nodes],
+            [Link(s, t, rel, evidence.get((s, t), [])) for s, t, rel in rows.links],
+            issues,
+            speakers,
+        )

@@ -1,0 +1,275 @@
+"""The index's schema: DDL, and the migrations that take an older index to this version.
+
+`PRAGMA user_version` holds the schema version; `MIGRATIONS[i]` takes a database from
+version i to i + 1, so opening an older index for writing upgrades it in one
+transaction, and an index written by a newer qcdc is refused before anything is written
+(its journal mode too: `check_version` runs before `PRAGMA journal_mode = WAL`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from qcdc_cli.errors import StoreError
+
+BUSY_TIMEOUT_MS = 5000
+
+_V1 = """
+CREATE TABLE meta(
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- One row per file seen under an ingested folder, readable or not.
+CREATE TABLE files(
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,      -- absolute path as walked (symlinks not resolved)
+    size INTEGER,
+    mtime_ns INTEGER,
+    sha256 TEXT,                    -- of the bytes read; NULL when they could not be read
+    encoding TEXT,                  -- "utf-8", "utf-16", "cp1258" ...
+    status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+    error TEXT,                     -- why it failed: "empty file", "permission denied" ...
+    extractor TEXT,                 -- qcdc version + vocabulary that produced the rows
+    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+-- One row per document inside a file (segment 0 is the main one).
+CREATE TABLE documents(
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    segment INTEGER NOT NULL,
+    number TEXT,                    -- canonical own number; NULL when it has none
+    system TEXT,
+    type TEXT,
+    type_name TEXT,
+    issuer_code TEXT,
+    issuer TEXT,
+    level TEXT,                     -- central / province / district / commune (registry)
+    province TEXT,
+    date TEXT,                      -- ISO
+    place TEXT,
+    title TEXT,
+    line INTEGER,                   -- line of the own number
+    start_line INTEGER,
+    UNIQUE (file_id, segment)
+);
+CREATE INDEX documents_number ON documents(number);
+
+-- One row per (citing document, cited canonical number).
+CREATE TABLE refs(
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    number TEXT NOT NULL,
+    system TEXT,
+    type TEXT,
+    issuer_code TEXT,
+    year INTEGER,
+    relation TEXT NOT NULL,         -- strongest over the mentions
+    date TEXT,
+    issuer TEXT,
+    malformed INTEGER NOT NULL DEFAULT 0,
+    suggestion TEXT,
+    PRIMARY KEY (document_id, number)
+) WITHOUT ROWID;
+CREATE INDEX refs_number ON refs(number);
+
+-- Every place a number is written, with the line it sits on as evidence.
+CREATE TABLE mentions(
+    document_id INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    col INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    as_written TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    cue TEXT,
+    date TEXT,
+    type_word TEXT,
+    issuer TEXT,
+    term TEXT,
+    malformed INTEGER NOT NULL DEFAULT 0,
+    suggestion TEXT,
+    evidence TEXT,
+    FOREIGN KEY (document_id, number) REFERENCES refs(document_id, number) ON DELETE CASCADE
+);
+CREATE INDEX mentions_ref ON mentions(document_id, number);
+
+-- "Kế hoạch 26-KH/TU ... thực hiện Kết luận 120-KL/TW": relations between two others.
+CREATE TABLE reported_relations(
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    target TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    cue TEXT,
+    text TEXT NOT NULL
+);
+CREATE INDEX reported_relations_document ON reported_relations(document_id);
+
+CREATE TABLE problems(
+    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    code TEXT NOT NULL,
+    message TEXT NOT NULL,
+    line INTEGER
+);
+CREATE INDEX problems_file ON problems(file_id);
+"""
+
+# v2: what resolution derives from the whole corpus. Rewritten as a whole, in one
+# transaction, after an ingest changed anything (meta 'derived_stale' says when a killed
+# ingest left them behind the files).
+_V2 = """
+-- Every document the registry and the corpus know, and those known only because cited:
+-- resolve.Known, whole, so `show` and `trace` rebuild what they need without the corpus.
+CREATE TABLE nodes(
+    id TEXT PRIMARY KEY,            -- scoped identity, see resolve.py: "62-KH/TU@Huế"
+    number TEXT,
+    system TEXT,
+    type TEXT,
+    issuer_code TEXT,
+    issuer TEXT,
+    province TEXT,
+    district TEXT,
+    date TEXT,
+    term TEXT,
+    title TEXT,
+    type_name TEXT,
+    origin TEXT NOT NULL,           -- registry / corpus / cited
+    registry_id TEXT,
+    status TEXT,
+    valid_from TEXT,
+    valid_until TEXT,
+    confidence TEXT,
+    paths TEXT NOT NULL,            -- the files it was read from, one per line
+    line INTEGER,
+    segment INTEGER NOT NULL,
+    aliases TEXT NOT NULL,          -- other spellings of its number (registry), one per line
+    document_id INTEGER             -- its documents row, when read from the corpus
+) WITHOUT ROWID;
+CREATE INDEX nodes_document ON nodes(document_id);
+CREATE INDEX nodes_province ON nodes(province);
+
+-- Lookup keys (resolve.loose of the number and of each alias) -> node: what a user types.
+CREATE TABLE node_keys(
+    key TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (key, id)
+) WITHOUT ROWID;
+
+-- The lineage graph (graph.build_graph): citing -> cited, strongest relation.
+CREATE TABLE links(
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    PRIMARY KEY (source, target)
+) WITHOUT ROWID;
+CREATE INDEX links_target ON links(target, source);
+
+CREATE TABLE evidence(
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    path TEXT,
+    line INTEGER,
+    text TEXT,
+    registry TEXT,
+    PRIMARY KEY (source, target, seq)
+) WITHOUT ROWID;
+
+-- graph.Issue: discrepancies and ambiguities in how documents are cited.
+CREATE TABLE issues(
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    number TEXT NOT NULL,
+    message TEXT NOT NULL,
+    target TEXT,
+    candidates TEXT NOT NULL,       -- one id per line
+    path TEXT,
+    line INTEGER,
+    text TEXT,
+    registry TEXT
+);
+CREATE INDEX issues_source ON issues(source);
+CREATE INDEX issues_target ON issues(target);
+
+-- Which document of a file says what, from which line (a file can hold two).
+CREATE TABLE speakers(
+    path TEXT NOT NULL,
+    first_line INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (path, first_line, id)
+) WITHOUT ROWID;
+
+-- What each stored reference resolves to, in the context of the document citing it.
+CREATE TABLE resolutions(
+    document_id INTEGER NOT NULL,   -- the citing document
+    number TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('resolved', 'ambiguous', 'unknown')),
+    target TEXT,                    -- nodes.id; for 'unknown', the node known only as cited
+    candidates TEXT,                -- 'ambiguous': the node ids it could be, one per line
+    PRIMARY KEY (document_id, number)
+) WITHOUT ROWID;
+CREATE INDEX resolutions_target ON resolutions(target);
+"""
+
+# MIGRATIONS[i] upgrades a database at user_version i to i + 1.
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def configure(con: sqlite3.Connection) -> None:
+    con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    con.execute("PRAGMA foreign_keys = ON")
+
+
+def check_version(con: sqlite3.Connection, path: Path, *, writing: bool) -> int:
+    """The index's schema version, or a StoreError when this qcdc cannot use it: newer
+    (refused before anything is written), or older when only reading."""
+    version = int(con.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: index schema version {version} is newer than this qcdc knows "
+            f"({SCHEMA_VERSION}); upgrade qcdc" + (" or use another --db" if writing else "")
+        )
+    if version < SCHEMA_VERSION and not writing:
+        raise StoreError(
+            f"{path}: index schema version {version} is older than {SCHEMA_VERSION}; "
+            "run `qcdc ingest` once to upgrade it"
+        )
+    return version
+
+
+def migrate(con: sqlite3.Connection, path: Path) -> None:
+    """Bring the index to SCHEMA_VERSION in one write transaction."""
+    if check_version(con, path, writing=True) == SCHEMA_VERSION:
+        return
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        # re-read inside the write lock: another process may have migrated meanwhile
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        for step in range(version, SCHEMA_VERSION):
+            for statement in statements(MIGRATIONS[step]):
+                con.execute(statement)
+            con.execute(f"PRAGMA user_version = {step + 1}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def statements(script: str) -> Iterator[str]:
+    """Split a migration script; executescript() would COMMIT our transaction."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        raise AssertionError(f"incomplete SQL in a migration: {buffer!r}")

@@ -1,0 +1,118 @@
+"""From a catalog to links: what each corpus document says and reports, with evidence.
+
+Each citation is resolved in the context of the document that makes it; what a reader
+must be told (a discrepancy, an ambiguity) becomes an issue. The links go into any
+`Sink` (the lineage graph), so this module does not depend on the graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol
+
+from qcdc_cli.models import Evidence, Link
+from qcdc_cli.resolve.resolve import (
+    Catalog,
+    CitingUnit,
+    Context,
+    Known,
+    reference_for,
+)
+
+if TYPE_CHECKING:
+    from qcdc_cli.models import Mention, Reference
+
+from qcdc_cli.lineage.trace import Issue
+
+
+class Sink(Protocol):
+    """Where links, issues and speakers go (a `LineageGraph`)."""
+
+    def add_link(self, link: Link) -> None: ...
+    def add_issue(self, issue: Issue) -> None: ...
+    def add_speaker(self, path: str, first_line: int, ident: str) -> None: ...
+
+
+def unit_links(
+    graph: Sink,
+    catalog: Catalog,
+    unit: CitingUnit,
+    text: str | None,
+    quotes: Mapping[tuple[str, int], str],
+) -> None:
+    me = catalog.document_of(unit)
+    graph.add_speaker(unit.path, 1 if unit.segment == 0 else (unit.info.line or 1), me.id)
+    ctx = catalog.context_of(unit)
+    for ref in unit.references:
+        if ref.malformed:
+            continue
+        strongest = [m for m in ref.mentions if m.relation == ref.relation] or ref.mentions
+        evidence = [_mention_evidence(unit.path, m, text, quotes) for m in strongest]
+        target = _target(graph, catalog, me, ref, ctx, evidence[0] if evidence else None)
+        if target is not None:
+            graph.add_link(Link(me.id, target.id, ref.relation, evidence))
+    for rel in unit.reported:
+        said = Evidence(path=unit.path, line=rel.line, text=_squeeze(rel.text))
+        source = _target(graph, catalog, me, reference_for(rel.source, unit.references), ctx, said)
+        target = _target(graph, catalog, me, reference_for(rel.target, unit.references), ctx, said)
+        if source is not None and target is not None:
+            graph.add_link(Link(source.id, target.id, rel.relation, [said]))
+
+
+def _target(
+    graph: Sink,
+    catalog: Catalog,
+    me: Known,
+    ref: Reference,
+    ctx: Context,
+    evidence: Evidence | None,
+) -> Known | None:
+    """The document a reference means, recording what the reader must be told."""
+    res = catalog.resolve(ref, ctx)
+    for d in res.discrepancies:
+        concerned = res.document or d.document
+        graph.add_issue(
+            Issue(
+                "discrepancy",
+                me.id,
+                ref.number,
+                d.message,
+                concerned.id if concerned else None,
+                (d.document.id,) if d.document else (),
+                evidence,
+            )
+        )
+    if res.status == "ambiguous":
+        ids = tuple(k.id for k in res.candidates)
+        why = f"{ref.number} could be {', '.join(ids)}: {res.reason}"
+        graph.add_issue(Issue("ambiguous", me.id, ref.number, why, None, ids, evidence))
+    return res.document
+
+
+def _mention_evidence(path: str, mention: Mention, text: str | None, quotes: Mapping[tuple[str, int], str]) -> Evidence:
+    if text:
+        quoted = quote(text, mention.start, mention.end)
+    else:
+        quoted = _squeeze(quotes.get((path, mention.start)) or mention.as_written)
+    return Evidence(path=path, line=mention.line, text=quoted)
+
+
+def quote(text: str, start: int, end: int, limit: int = 220) -> str:
+    """The sentence around text[start:end], on one line, at most about `limit` chars."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    left = max(text.rfind(". ", line_start, start), text.rfind("; ", line_start, start))
+    left = line_start if left < 0 else left + 2
+    right_dot = [i for i in (text.find(". ", end, line_end), text.find("; ", end, line_end)) if i >= 0]
+    right = min(right_dot) + 1 if right_dot else line_end
+    if right - left > limit:
+        half = limit // 2
+        left = max(left, start - half)
+        right = min(right, end + half)
+        return _squeeze(("…" if left > line_start else "") + text[left:right] + "…")
+    return _squeeze(text[left:right])
+
+
+def _squeeze(s: str) -> str:
+    return " ".join(s.split())
