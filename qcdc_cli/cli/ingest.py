@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -91,8 +91,8 @@ class _Progress:
     def __init__(self, enabled: bool, lang: str = "en") -> None:
         self.enabled = enabled
         self.lang = lang
-        self.bar = None
-        self.task = None
+        self.bar: Any = None  # a rich Progress once started (rich is imported lazily)
+        self.task: Any = None
         self.files = 0
 
     def __enter__(self) -> _Progress:

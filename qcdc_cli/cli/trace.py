@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -77,7 +77,7 @@ def trace(
 
     if up + down + both > 1:
         raise typer.BadParameter("give at most one of --up, --down, --both")
-    direction = "down" if down else "both" if both else "up"
+    direction: Literal["up", "down", "both"] = "down" if down else "both" if both else "up"
     found = lineage(
         document, province=province, year=year, scope=direction, depth=depth, corpus=corpus, registry=registry, db=db
     )

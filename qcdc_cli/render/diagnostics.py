@@ -213,7 +213,7 @@ def _rule_descriptor(rule: Rule, lang: str, level: str) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary[lang]},
         "fullDescription": {"text": f"{rule.summary[lang]} ({rule.summary[other]})"},
         "defaultConfiguration": {"level": _SARIF_LEVEL[level]},
-        "properties": {"needs": rule.needs, "tags": ["qcdc", rule.needs]},
+        "properties": {"needs": rule.requires, "tags": ["qcdc", rule.requires]},
     }
     return descriptor
 

@@ -42,7 +42,7 @@ def type_name(node: DocNode, type_names: Mapping[tuple[str, str], str]) -> str |
     """ "Kế hoạch" for KH; the system follows from how the number is written."""
     if not node.type:
         return None
-    systems = ("party", "state")
+    systems: tuple[str, ...] = ("party", "state")
     if node.number and "-" in node.number.split("/")[0]:
         systems = ("party",)
     elif node.number:
