@@ -293,9 +293,9 @@ def render_show(
         ("title", known.title),
         ("known_from", _origin(known, lang)),
         ("registry", known.registry_id),
-        ("status", known.status),
+        ("status", _value("status", known.status, lang)),
         ("valid", _validity(known, lang)),
-        ("confidence", known.confidence),
+        ("confidence", _value("confidence", known.confidence, lang)),
     ]
     for name, value in rows:
         if value:
@@ -330,6 +330,14 @@ def render_show(
         for issue in issues:
             parts.append(issue_line(issue))
     return Group(*parts)
+
+
+def _value(kind: str, value: str | None, lang: str) -> str | None:
+    """A registry value (status, confidence) in the catalog's words, else as written."""
+    from qcdc_cli.render.messages import CATALOG
+
+    key = f"{kind}.{value}"
+    return msg(key, lang) if value and key in CATALOG else value
 
 
 def _origin(known: Known, lang: str = "en") -> str:
