@@ -105,6 +105,12 @@ class SelfInfo:
     type_name: str | None = None  # "Kế hoạch"
     system: System | None = None
     line: int | None = None  # line of the own number, when there is one
+    # Where the identity was read: "header" (the "Số ..." line), "title" (a title line
+    # "Quy định số 105-QĐ/TW, ngày ..."), "announcement" (a news page: "... vừa ban hành Kế
+    # hoạch số 45-KH/HU ..."); None when the text has no number of its own.
+    source: str | None = None
+    year: int | None = None  # the year of its date, also of a draft's "ngày    tháng    năm 2026"
+    number_placeholder: str | None = None  # "/QĐ-UBND": an unnumbered draft's "Số:    /QĐ-UBND"
 
 
 @dataclass(slots=True)
@@ -121,6 +127,20 @@ class ReportedRelation:
     line: int
     cue: str | None = None
     text: str = ""  # the quoted sentence, the evidence
+
+
+@dataclass(slots=True)
+class NamedReference:
+    """A document named without its number: "Luật Thực hiện dân chủ ở cơ sở năm 2022",
+    "Hiến pháp năm 2013". `number` is set when the registry knows the name."""
+
+    name: str  # "Luật Thực hiện dân chủ ở cơ sở"
+    line: int
+    year: int | None = None  # "năm 2022", or the year of the date written after the name
+    date: str | None = None  # "ngày 19 tháng 6 năm 2015" written after the name
+    relation: str = "cites"
+    cue: str | None = None
+    number: str | None = None  # the registry's number for this name
 
 
 @dataclass(slots=True)
@@ -152,6 +172,7 @@ class Extraction:
     reported_relations: list[ReportedRelation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
+    named_references: list[NamedReference] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `qcdc extract` (without the path)."""

@@ -31,7 +31,11 @@ CASES = [
         "TRIỂN KHAI THỰC HIỆN CHƯƠNG TRÌNH HÀNH ĐỘNG SỐ 30-CTR/TU NGÀY 10/9/2013 CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH",
         {"30-CTr/TU": ("implements", "2013-09-10")},
     ),
-    ("all-caps-qdi", "QUY ĐỊNH SỐ 11-QĐI/TW NGÀY 18/02/2019 CỦA BỘ CHÍNH TRỊ", {"11-QĐi/TW": ("cites", "2019-02-18")}),
+    (
+        "all-caps-qdi",
+        "Văn bản liên quan: QUY ĐỊNH SỐ 11-QĐI/TW NGÀY 18/02/2019 CỦA BỘ CHÍNH TRỊ",
+        {"11-QĐi/TW": ("cites", "2019-02-18")},
+    ),
     ("caps-ttg", "theo Chỉ thị số 05/CT-TTG của Thủ tướng", {"05/CT-TTg": ("cites", None)}),
     ("inner-spaces", "Nghị quyết số 02 - NQ/TU của Tỉnh ủy", {"02-NQ/TU": ("cites", None)}),
     ("en-dash", "Nghị quyết số 21 – NQ/TW ngày 16/01/2012 của Bộ Chính trị", {"21-NQ/TW": ("cites", "2012-01-16")}),

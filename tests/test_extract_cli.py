@@ -258,8 +258,8 @@ def test_folder_expands_to_its_text_and_markdown_files(cli: Cli, tmp_path: Path)
     (corpus / "sub").mkdir(parents=True)
     for name in ("b.txt", "a.md", "sub/c.TXT", "sub/d.txt"):
         (corpus / name).write_text(PLAN, encoding="utf-8")
-    (corpus / "scan.pdf").write_bytes(b"%PDF-1.7\x00\x01")
-    (corpus / "notes.docx").write_bytes(b"PK\x03\x04\x00")
+    (corpus / "scan.png").write_bytes(b"%PDF-1.7\x00\x01")
+    (corpus / "notes.xlsx").write_bytes(b"PK\x03\x04\x00")
     (corpus / "README").write_text(PLAN, encoding="utf-8")
     result = cli(["extract", "-f", "json", corpus])
     assert result.exit_code == 0, result.stderr

@@ -17,17 +17,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qcdc_cli.extract.header import _SegmentLines, _strip_markdown
-from qcdc_cli.extract.text import (
+from qcdc_cli.extract.mentions import _SPACES
+from qcdc_cli.extract.mentions import patterns as _patterns
+from qcdc_cli.extract.relations import (
     _BREAKS,
     _COORDINATION,
-    _SPACES,
     _SPLIT_ONLY_SPACES,
-    _Breaks,
     _cue_matches,
-    _patterns,
     _sentence_text,
-    extract_text,
 )
+from qcdc_cli.extract.relations import Breaks as _Breaks
+from qcdc_cli.extract.text import extract_text
 from qcdc_cli.read.normalize import LineIndex
 
 N = 2000  # rows, lines or repetitions: large enough for a quadratic pass to show, fast when linear

@@ -197,8 +197,8 @@ def test_non_utf8_encodings_are_reported(tmp_path: Path, vocab) -> None:
 def test_walk_reports_what_it_skips_and_does_not_follow_loops(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("x")
     (tmp_path / "b.MD").write_text("x")
-    (tmp_path / "scan.pdf").write_bytes(b"%PDF")
-    (tmp_path / "memo.docx").write_bytes(b"PK")
+    (tmp_path / "scan.png").write_bytes(b"%PDF")
+    (tmp_path / "memo.xlsx").write_bytes(b"PK")
     (tmp_path / "README").write_text("x")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "hidden.txt").write_text("x")
@@ -210,7 +210,7 @@ def test_walk_reports_what_it_skips_and_does_not_follow_loops(tmp_path: Path) ->
     w = walk([tmp_path])
     rel = [os.path.relpath(c.path, tmp_path) for c in w.candidates]
     assert rel == ["a.txt", "b.MD", "notes.txt/inner.txt", "sub/linked.txt"]
-    assert dict(w.skipped_other) == {".pdf": 1, ".docx": 1, "(none)": 1}
+    assert dict(w.skipped_other) == {".png": 1, ".xlsx": 1, "(none)": 1}
     assert [(os.path.relpath(p, tmp_path), r.split(" (")[0]) for p, r in w.failures] == [
         ("sub/up", "symbolic link loop")
     ]
@@ -467,7 +467,7 @@ def test_ingest_command_summary_exit_codes_and_formats(tmp_path: Path, capsys: p
 
     corpus = tmp_path / "c"
     shutil.copytree(REPO / "samples", corpus)
-    (corpus / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (corpus / "scan.png").write_bytes(b"%PDF-1.4")
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "legacy.txt").write_bytes(to_cp1258(plan_text("19-KH/TU", "Tây Ninh", "120-KL/TW")))
     db = tmp_path / "i.sqlite"
@@ -481,7 +481,7 @@ def test_ingest_command_summary_exit_codes_and_formats(tmp_path: Path, capsys: p
     code, out, err = cli()
     assert code == 1 and err == ""  # stderr is not a terminal: no progress bar
     assert "files read             6  (" in out and "failed                 1" in out
-    assert "skipped                1  other files (.pdf 1)" in out
+    assert "skipped                1  other files (.png 1)" in out
     assert f"failed files (1):\n  {corpus / 'empty.txt'}: empty file" in out
     assert f"decoded as cp1258: 1 files\n  {corpus / 'legacy.txt'}" in out
     code, out, _ = cli("-f", "json")

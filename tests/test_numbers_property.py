@@ -256,3 +256,41 @@ def test_shared_parts_without_an_own_number(vocab: Vocabulary) -> None:
         "19-NQ/TW": ("based_on", "2017-10-25"),
         "07-KH/TU": ("implements", "2018-01-12"),
     }
+
+
+@given(number=party_numbers())
+def test_party_number_with_a_slash_for_its_hyphen_repairs_to_itself(number: str) -> None:
+    """ "646/QĐ/QUTW" is 646-QĐ/QUTW written with a slash: flagged, and repaired to the canonical form."""
+    slashed = number.replace("-", "/", 1)
+    parsed = parse_number(slashed, VOCAB)
+    assert parsed is not None, slashed
+    assert (parsed.doc.number, parsed.malformed, parsed.suggestion) == (number, True, number)
+
+
+@given(number=state_numbers().filter(lambda n: n.count("/") == 2 and "-" in n.split("/")[2]))
+def test_state_number_with_a_slash_for_its_hyphen_repairs_to_itself(number: str) -> None:
+    """ "19/2001/CT/UB" is 19/2001/CT-UB written with a slash."""
+    serial, year, rest = number.split("/", 2)
+    slashed = f"{serial}/{year}/{rest.replace('-', '/', 1)}"
+    parsed = parse_number(slashed, VOCAB)
+    assert parsed is not None, slashed
+    assert (parsed.doc.number, parsed.malformed, parsed.suggestion) == (number, True, number)
+
+
+@given(
+    number=ANY_NUMBER,
+    word=st.sampled_from(["ngày 06 tháng 01 năm 2012", "của Bộ Chính trị", "về công tác", "năm 2020"]),
+)
+def test_number_glued_to_the_next_word_is_found_whole(number: str, word: str) -> None:
+    """A lost space ("70-TB/TWngày 06 ...") does not change the number or make it malformed."""
+    text = f"Căn cứ văn bản số {number}{word}."
+    found = find_numbers(text, VOCAB)
+    assert [(f.doc.number, f.malformed) for f in found] == [(number, False)]
+
+
+@given(number=ANY_NUMBER, so=st.sampled_from(["số", "Số", "SỐ"]))
+def test_number_glued_after_so_is_found_whole(number: str, so: str) -> None:
+    """A lost space before the number ("Quyết định số1234/QĐ-UBND") hides nothing."""
+    text = f"Căn cứ văn bản {so}{number} ngày 07/01/2016."
+    found = find_numbers(text, VOCAB)
+    assert [(f.doc.number, text[f.start : f.end]) for f in found] == [(number, number)]

@@ -176,8 +176,8 @@ def assert_input_error(excinfo: pytest.ExceptionInfo[InputError], path: Path, pr
         pytest.param(b"", "empty file", id="empty"),
         pytest.param(b" \n\t\r\n", "empty file", id="whitespace-only"),
         pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" * 20, "binary", id="png"),
-        pytest.param(b"%PDF-1.7\n" + bytes(range(256)) * 8, "binary", id="pdf-like"),
-        pytest.param(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 64, "binary", id="zip-docx"),
+        pytest.param(b"%PDF-1.7\n" + bytes(range(256)) * 8, "not a readable PDF", id="pdf-like"),
+        pytest.param(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 64, "a ZIP archive, not a Word document", id="zip-docx"),
         pytest.param(codecs.BOM_UTF8 + b"\xff\xfe\xfd", "not valid utf-8-sig", id="bad-bytes-after-bom"),
     ],
 )

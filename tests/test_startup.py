@@ -19,6 +19,8 @@ from conftest import REPO, SAMPLE_FILES
 DRAFT = REPO / "samples" / "hatinh_02-NQ-TU_2017.txt"
 
 HEAVY = ("networkx", "pydantic", "yaml", "rich", "regex", "sqlite3", "jsonschema")
+# the document-format libraries (README "Formats"): only a file of that format loads them
+FORMATS = ("docx", "lxml", "pypdfium2", "viparse", "pdfplumber", "html.parser")
 
 # Runs the Typer app in-process with the given arguments, then reports which heavy
 # modules ended up in sys.modules (on stderr: stdout carries the command's output).
@@ -30,13 +32,13 @@ if sys.argv[1:]:
         app(sys.argv[1:])
     except SystemExit:
         pass
-heavy = {heavy!r}
+heavy = {heavy!r} + {formats!r}
 print(json.dumps({{name: name in sys.modules for name in heavy}}), file=sys.stderr)
 """
 
 
 def loaded_after(*args: str, env: dict[str, str] | None = None) -> set[str]:
-    probe = _PROBE.format(heavy=HEAVY)
+    probe = _PROBE.format(heavy=HEAVY, formats=FORMATS)
     result = subprocess.run(
         [sys.executable, "-c", probe, *args],
         capture_output=True,
@@ -83,3 +85,27 @@ def test_a_warm_registry_cache_keeps_yaml_and_pydantic_out(args: tuple[str, ...]
     again = loaded_after(*args, env=env)
     assert again & {"pydantic", "yaml", "networkx", "sqlite3", "rich"} == set()  # ... the next reads it
     assert "regex" in again
+
+
+@pytest.mark.parametrize("args", [(), ("--help",), ("extract", "--help"), ("ingest", "--help")])
+def test_help_loads_no_format_library(args: tuple[str, ...]) -> None:
+    assert loaded_after(*args) & set(FORMATS) == set()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("extract", "-f", "json", str(SAMPLE_FILES[0])), ("check", "-f", "json", str(DRAFT))],
+    ids=["extract", "check"],
+)
+def test_plain_text_runs_load_no_format_library(args: tuple[str, ...], tmp_path: Path) -> None:
+    loaded = loaded_after(*args, env={"QCDC_CACHE_DIR": str(tmp_path / "cache")})
+    assert loaded & set(FORMATS) == set()
+
+
+def test_a_word_file_loads_python_docx_only(tmp_path: Path) -> None:
+    from formats_factory import make_docx
+
+    path = make_docx(tmp_path / "nd.docx")
+    loaded = loaded_after("extract", "-f", "json", str(path), env={"QCDC_CACHE_DIR": str(tmp_path / "cache")})
+    assert {"docx", "lxml"} <= loaded
+    assert loaded & {"pypdfium2", "pdfplumber", "viparse"} == set()

@@ -42,9 +42,8 @@ def check_paths(
     so one unreadable draft never hides the findings of the others."""
     import os
 
-    from qcdc_cli.app.pipeline import expand_paths
+    from qcdc_cli.app.pipeline import expand_paths, extract_decoded
     from qcdc_cli.errors import InputError
-    from qcdc_cli.extract.text import extract_text
     from qcdc_cli.knowledge.registry import load_vocabulary
     from qcdc_cli.lint.lint import USES_KNOWLEDGE, lint
     from qcdc_cli.read.files import read_document
@@ -58,11 +57,11 @@ def check_paths(
         raise ConfigError(f"no drafts (.txt or .md files) in {', '.join(str(p) for p in drafts)}")
     for path in files:
         try:
-            text = read_document(path).text
+            decoded = read_document(path)
         except InputError as e:
             read.append((path, None, e))
             continue
-        read.append((path, text, extract_text(text, vocab)))
+        read.append((path, decoded.text, extract_decoded(decoded, vocab)))
     knowledge = None
     notes: list[str] = []
     if rules & USES_KNOWLEDGE or db is not None:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.codehash import code_digest
 from qcdc_cli.index.derived import derive, derive_key
-from qcdc_cli.read.files import DEFAULT_MAX_BYTES
+from qcdc_cli.read.files import DEFAULT_MAX_BYTES, DOCUMENT_SUFFIXES
 
 if TYPE_CHECKING:
     from qcdc_cli.index.corpus import FileRows
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from qcdc_cli.knowledge.vocabulary import Vocabulary
     from qcdc_cli.models import Extraction
 
-DOCUMENT_SUFFIXES = frozenset({".txt", ".md"})
 MIN_CHUNKSIZE = 16
 MAX_CHUNKSIZE = 256
 
@@ -257,7 +256,7 @@ def _process(task: _Task) -> _Outcome:
     """One file, start to finish, in a worker. Never raises: failures are outcomes."""
     from qcdc_cli.errors import InputError
     from qcdc_cli.index.corpus import file_rows
-    from qcdc_cli.read.files import decode_bytes
+    from qcdc_cli.read.formats import read_bytes
 
     path = task.path
     max_bytes: int = _worker["max_bytes"]
@@ -282,14 +281,14 @@ def _process(task: _Task) -> _Outcome:
         base.kind = "same"
         return base
     try:
-        decoded = decode_bytes(data, path)
+        decoded = read_bytes(data, path)
     except InputError as e:
         base.kind, base.error = "failed", e.problem
         return base
     base.encoding = decoded.encoding
     try:
-        extraction = _worker["extractor"](decoded.text, _worker["vocab"])
-        base.rows = file_rows(extraction, decoded.text, _level_of)
+        extraction = decoded.finish(_worker["extractor"](decoded.logical, _worker["vocab"]))
+        base.rows = file_rows(extraction, decoded.logical, _level_of)
     except Exception as e:  # a bug in extraction must not stop a 10,000-file ingest
         base.kind, base.error = "failed", f"internal error in extraction: {type(e).__name__}: {e}"
     return base

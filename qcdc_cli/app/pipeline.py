@@ -5,18 +5,21 @@ Nothing here prints; the CLI decides what to show.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qcdc_cli.errors import InputError
 from qcdc_cli.knowledge.vocabulary import Vocabulary
 from qcdc_cli.models import Extraction
+from qcdc_cli.read.files import DOCUMENT_SUFFIXES
 
-DOCUMENT_SUFFIXES = (".txt", ".md")
+if TYPE_CHECKING:
+    from qcdc_cli.read.decode import Decoded
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders expand to their .txt and .md files, sorted, recursively."""
+    """Files as given; folders expand to their document files (read.files.DOCUMENT_SUFFIXES), sorted, recursively."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -28,11 +31,21 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 def extract_file(path: Path, vocab: Vocabulary) -> Extraction:
     """Read one file and extract it; an unreadable file raises InputError."""
-    from qcdc_cli.extract.text import extract_text
     from qcdc_cli.read.files import read_document
 
-    decoded = read_document(path)
-    return extract_text(decoded.text, vocab)
+    return extract_decoded(read_document(path), vocab)
+
+
+def extract_decoded(
+    decoded: Decoded, vocab: Vocabulary, extractor: Callable[..., Extraction] | None = None
+) -> Extraction:
+    """Extraction of a read file: from its logical text (hard wraps joined), with line
+    numbers put back on the file's own lines and the reader's notes (Decoded.finish)."""
+    if extractor is None:
+        from qcdc_cli.extract.text import extract_text
+
+        extractor = extract_text
+    return decoded.finish(extractor(decoded.logical, vocab))
 
 
 def extract_paths(paths: Iterable[Path], vocab: Vocabulary) -> Iterator[tuple[str, Extraction | InputError]]:
@@ -46,7 +59,6 @@ def extract_paths(paths: Iterable[Path], vocab: Vocabulary) -> Iterator[tuple[st
 
 # ---- lineage over a corpus given on the command line (until the index exists)
 
-from typing import TYPE_CHECKING  # noqa: E402 - kept with the functions that use it
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -66,7 +78,6 @@ def read_corpus(
     files = expand_paths(paths)
     if not files:
         return corpus, texts, errors
-    from qcdc_cli.extract.text import extract_text
     from qcdc_cli.read.files import read_document
 
     for path in files:
@@ -75,8 +86,8 @@ def read_corpus(
         except InputError as e:
             errors.append(e)
             continue
-        corpus.append((str(path), extract_text(decoded.text, vocab)))
-        texts[str(path)] = decoded.text
+        corpus.append((str(path), extract_decoded(decoded, vocab)))
+        texts[str(path)] = decoded.logical  # offsets as in the file; evidence quotes whole sentences
     return corpus, texts, errors
 
 

@@ -21,6 +21,15 @@ from functools import cache
 import regex
 
 from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match
+from qcdc_cli.extract.preamble import (
+    OPENING,
+    SECTION,
+    SEPARATOR,
+    Clause,
+    basis_section,
+    is_boilerplate,
+    read_opening,
+)
 from qcdc_cli.knowledge.numbers import NumberMatch
 from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.read.normalize import LineIndex
@@ -29,25 +38,36 @@ HEADER_LINES = 40  # a header never runs longer; beyond it a "Số ..." line is 
 
 # Possessive runs ("*+") where what follows cannot start with a character of the run: the
 # same matches, without trying every shorter run when the line is 1 MB of dashes.
-_OWN_NUMBER_PREFIX = regex.compile(r"(?:^|\|)[\s*_#>]*(?:Số|SỐ|So)[ \t]*[:.]?[ \t]*$")
+# The cell a place and date line starts: a line, a table cell, or a tab or wide gap after
+# the number of a flattened header table ("Số 17-KH/HU<TAB>Yên Thành, ngày 02 tháng 4 ...").
+_CELL_START = r"(?:^|\||\t|[ ]{2,})"
 _DATE_LINE = regex.compile(
-    r"(?:^|\|)[\s*_]*+(?P<place>\p{Lu}[\p{L} .'\-]{1,50}?)[ \t]*,[ \t]*(?:ngày|NGÀY|Ngày)[ \t]+" + DATE_PATTERN,
+    _CELL_START + r"[\s*_]*+(?P<place>\p{Lu}[\p{L} .'\-]{1,50}?)[ \t]*,[ \t]*(?:ngày|NGÀY|Ngày)\s+" + DATE_PATTERN,
     regex.IGNORECASE | regex.MULTILINE,
+)
+# A date line whose place is not where _DATE_LINE looks ("... 09-NQ/TW Hà Nội, ngày ...").
+_BARE_DATE = regex.compile(r"(?<!\p{L})(?:ngày)\s+" + DATE_PATTERN, regex.IGNORECASE)
+_PLACE_BEFORE = regex.compile(
+    _CELL_START + r"[\s*_]*+(?P<place>\p{Lu}[\p{L} .'\-]{1,50}?)[ \t]*,[ \t]*$", regex.MULTILINE
+)
+_ISSUED_ON = regex.compile(r"(?<!\p{L})ngày (?:ban hành|ký)[ \t|:]*" + DATE_PATTERN, regex.IGNORECASE)
+# A date line without its place: "ngày 14 tháng 3 năm 2019" alone on its line or cell.
+_DATE_ALONE = regex.compile(r"(?:^|\|)[\s*_]*+ngày\s+" + DATE_PATTERN, regex.IGNORECASE | regex.MULTILINE)
+# An unsigned draft leaves the day and month blank: "ngày    tháng    năm 2026", "ngày ... tháng ... năm 2026".
+_BLANK_DATE = regex.compile(
+    r"(?<!\p{L})ngày[ \t.…_]*+tháng[ \t.…_]*+năm[ \t]*(?P<y>(?:19|20)\d\d)(?!\d)", regex.IGNORECASE
+)
+# An unnumbered draft: "Số:    /QĐ-UBND", "Số: .../KH-UBND", "Số      -KH/HU".
+_CODE_RUN = r"\p{Lu}[\p{L}\d&]*"
+_NUMBER_PLACEHOLDER = regex.compile(
+    r"(?:^|\|)[\s*_#>]*(?:Số|SỐ)[ \t]*:?[ \t.…_]*?"
+    rf"(?P<codes>[/\-][ \t]*{_CODE_RUN}(?:[ \t]*[/\-][ \t]*{_CODE_RUN})*)",
+    regex.MULTILINE,
 )
 _MOTTO = regex.compile(r"CỘNG SẢN VIỆT NAM|CỘNG H[ÒO]A|ĐỘC LẬP|HẠNH PHÚC|^\W*$")
 _ISSUER_WORDS = regex.compile(
     r"ỦY|UỶ|ĐẢNG BỘ|BAN |BỘ |CHÍNH PHỦ|QUỐC HỘI|SỞ |HỘI ĐỒNG|UBND|HĐND|MẶT TRẬN|CHI BỘ|VĂN PHÒNG|THÀNH ỦY|TỈNH ỦY"
 )
-_OPENING = regex.compile(
-    r"^[\s*_>#-]*+(?:thực hiện|căn cứ|triển khai|tiếp tục thực hiện|quán triệt|theo|trên cơ sở|xét|để|nhằm"
-    r"|thi hành|phúc đáp|thừa lệnh|thừa ủy quyền)(?!\p{L})",
-    regex.IGNORECASE,
-)
-_SECTION = regex.compile(
-    r"^[\s*_#>]*+(?:(?:[IVXL]+|\d+(?:\.\d+)*|[a-zđ])[ \t]*[.\-–)/]|Điều[ \t]+\d+"
-    r"|Chương[ \t]+[IVXL\d]+|PHẦN|Phần[ \t]+)",
-)
-_SEPARATOR = regex.compile(r"^[\s\-_*=~·.]*$")
 _SIGNATURE_WORDS = r"(?:T/M|TM\.|TM[ \t]|KT\.|KT[ \t]|TL\.|Q\.[ \t]*|\(?đã ký\)?|nơi nhận)"
 # A signature line ("T/M BAN THƯỜNG VỤ", "KT. CHỦ TỊCH", "Nơi nhận:"): spaces and markdown
 # that stay on the line, then the word. Found by one scan of the whole text that starts
@@ -55,12 +75,6 @@ _SIGNATURE_WORDS = r"(?:T/M|TM\.|TM[ \t]|KT\.|KT[ \t]|TL\.|Q\.[ \t]*|\(?đã ký
 # a MULTILINE "^"), plus one try at the start of the text.
 _SIGNATURE_LINE = regex.compile(r"\n(?:[^\S\n]|[*_#>-])*+" + _SIGNATURE_WORDS, regex.IGNORECASE)
 _SIGNATURE_FIRST_LINE = regex.compile(r"(?:[^\S\n]|[*_#>-])*+" + _SIGNATURE_WORDS, regex.IGNORECASE)
-_BODY_SUBJECT = regex.compile(
-    r",[ \t]*(?P<body>(?:Ban Thường vụ|Ban Chấp hành|Ban Chỉ đạo|Ban Dân vận|Ban Tuyên giáo|Ủy ban nhân dân|UBND"
-    r"|Hội đồng nhân dân|Đảng ủy|Tỉnh ủy|Thành ủy|Huyện ủy|Chi bộ|Thường trực)[^,.;]{0,120}?)"
-    r"[ \t]+(?:ban hành|xây dựng|đề ra|triển khai|quyết định|chỉ thị)",
-)
-_PARENTHETICAL = regex.compile(r"\s*\([^()]*\)")
 # Markdown and spaces around a line: leading "#>*_" and spaces, trailing "*_" and spaces.
 _MARKDOWN_LEAD = regex.compile(r"[\s#>*_]+")
 _MARKDOWN_TRAIL = regex.compile(r"[\s*_]+", regex.REVERSE)  # match() anchors it at the end
@@ -81,6 +95,10 @@ class HeaderInfo:
     title: str | None = None
     preamble: list[tuple[int, int]] = field(default_factory=list)
     body_subject: str | None = None
+    year: int | None = None  # the date line's year, also when day and month are left blank
+    number_placeholder: str | None = None  # "/QĐ-UBND" of an unnumbered draft's "Số:    /QĐ-UBND"
+    own_source: str | None = None  # "header", "title" or "announcement": see SelfInfo.source
+    clauses: list[Clause] = field(default_factory=list)  # opening clauses, each with its cue's relation
 
 
 @cache
@@ -219,21 +237,30 @@ def read_header(
     zone_end_idx = heading_idx + 2 if heading_idx is not None else _first_opening(text, head)
     zone = head[: max(zone_end_idx, 0)] if zone_end_idx is not None else head
     zone_end = zone[-1][1] if zone else start
+    own_prefix = _own_prefix_regex(vocab)
+    # a title line is one of the first lines, and a body follows it (a text of one line
+    # "Quy định số 11-QĐi/TW ..." is a citation)
+    first_lines_end = _content_lines_end(text, head, 3)
     for n in numbers:
         if n.start < start:
             continue
         if n.start >= zone_end:
             break
-        line_start = lines.line_start(lines.line(n.start))
-        if _OWN_NUMBER_PREFIX.search(text[max(line_start, start, n.start - 40) : n.start]):
-            info.own = n
+        source = _is_own_number(text, n, start, lines, own_prefix, first_lines_end)
+        if source is not None:
+            # "Nghị quyết số: 09-NQ/TW Hà Nội, ngày ..." above the heading is the header
+            header_line = source == "title" and heading_idx is not None and n.start < head[heading_idx][0]
+            info.own, info.own_source = n, "header" if header_line else source
             break
-    for ls, le in zone:
-        m = _DATE_LINE.search(text, ls, le) if _NGAY.search(text, ls, le) else None
-        if m:
-            info.date = date_from_match(m)
-            info.place = _strip_markdown(m["place"]).strip() or None
-            break
+    if info.own is None and heading_idx is not None and info.heading is not None:
+        heading_types = {code for _, code in vocab.type_words.get(fold(info.heading), ())}
+        info.own = _number_in_title(text, head, heading_idx, numbers, heading_types, _name_before_regex(vocab))
+        info.own_source = "title" if info.own is not None else None
+    _read_date_line(text, info, zone, head, end)
+    if info.own is None:
+        placeholder = _NUMBER_PLACEHOLDER.search(text, start, zone_end) if zone else None
+        if placeholder:
+            info.number_placeholder = _SPACES.sub("", placeholder["codes"])
     issuer_zone = head[:heading_idx] if heading_idx is not None else zone
     for ls, le in issuer_zone:
         line = _strip_markdown(text[ls:le]).strip()
@@ -260,9 +287,9 @@ def read_header(
                 after_blanks = _BLANK_RUN.match(text, ls, end).end()  # type: ignore[union-attr]
                 j = max(j + 1, all_lines.index_of(after_blanks) if after_blanks < end else all_lines.count)
                 continue
-            if title_parts and (_OPENING.match(line) or _SECTION.match(line) or len(stripped) > 400):
+            if title_parts and (OPENING.match(line) or SECTION.match(line) or len(stripped) > 400):
                 break
-            if _SEPARATOR.match(line) or _SECTION.match(line):
+            if SEPARATOR.match(line) or SECTION.match(line):
                 break
             if not title_parts and stripped.upper().startswith("CỦA ") and _is_upper(stripped):
                 info.issuer_lines.append(stripped[4:].strip())  # "CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH"
@@ -280,28 +307,177 @@ def read_header(
         body_from = j
     else:
         body_from = _first_opening(text, head) or 0
-    # Opening paragraphs: consecutive lines that start with an opening cue.
-    opened = False
-    for ls, le in all_lines.slice(body_from, body_from + 40):
-        line = text[ls:le]
-        if not line.strip() or _SEPARATOR.match(line):
-            continue
-        if _OPENING.match(line) and not _SECTION.match(line):
-            info.preamble.append((ls, le))
-            opened = True
-            subject = _BODY_SUBJECT.search(line)
-            if subject and info.body_subject is None:
-                info.body_subject = _PARENTHETICAL.sub("", subject["body"]).strip()
-            continue
-        if opened or heading_idx is not None:
-            break
+    # Opening paragraphs: consecutive lines that start with an opening cue, with the lines
+    # a hard wrap carried over and the items of a "Căn cứ:" list.
+    opening = read_opening(text, all_lines.slice(body_from, body_from + 80), stop_early=heading_idx is not None)
+    info.preamble.extend(opening.spans)
+    info.clauses.extend(opening.clauses)
+    info.body_subject = opening.body_subject
+    basis = basis_section(text, all_lines.slice(body_from, body_from + 150))
+    if basis is not None:
+        info.preamble.extend(basis.spans)
+        info.clauses.extend(basis.clauses)
     return info
 
 
 def _first_opening(text: str, head: list[tuple[int, int]]) -> int | None:
-    """Index of the first opening-cue line in the first lines (headerless texts)."""
+    """Index of the first opening-cue line in the first lines (headerless texts); a web
+    page's navigation line ("Để sử dụng toàn bộ tiện ích ...", "Theo dõi ... trên Google
+    News") is not an opening."""
     for i, (ls, le) in enumerate(head):
         line = text[ls:le]
-        if _OPENING.match(line) and len(line) > 30:
+        if OPENING.match(line) and len(line) > 30 and not is_boilerplate(line):
             return i
     return None
+
+
+_SPACES = regex.compile(r"\s+")
+_CELL_NOISE = " \t|*_#>"
+
+
+@cache
+def _own_prefix_cached(words: tuple[str, ...]) -> regex.Pattern[str]:
+    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    # "Số:", "| Số hiệu |", "Số, ký hiệu:", "Số hiệu văn bản:" (legal portals' metadata),
+    # "Nghị quyết số:" (type word and number on the date line), "***Số", "Sổ:" (a scan's
+    # misreading): at the start of a line or a table cell.
+    return regex.compile(
+        rf"(?:^[\s*_#>]*(?P<tw>{alternatives})[ \t]+(?:số|SỐ)|(?:^|\|)[\s*_#>]*(?:Số|SỐ|Sổ|So))"
+        r"(?:[ \t]*[,/]?[ \t]*(?:ký[ \t]+)?hiệu(?:[ \t]+văn[ \t]+bản)?)?"
+        r"[ \t]*[:.]?[ \t]*\|?[ \t]*$",
+        regex.IGNORECASE,
+    )
+
+
+def _own_prefix_regex(vocab: Vocabulary) -> regex.Pattern[str]:
+    return _own_prefix_cached(tuple(vocab.type_words))
+
+
+def _is_own_number(
+    text: str, n: NumberMatch, start: int, lines: LineIndex, own_prefix: regex.Pattern[str], title_end: int
+) -> str | None:
+    """How `n` is marked as the document's own number, if it is: "header" when "Số" (or "Số
+    hiệu") is written right before it, on its line or, when `n` opens its line, at the end
+    of one of the two lines above (a header table cell wrapped after "Số:"); "title" when
+    "Quy định số" opens one of the first lines (before `title_end`), a title line that names
+    its own document ("Quy định số 105-QĐ/TW, ngày ... của Bộ Chính trị về ...")."""
+    line_no = lines.line(n.start)
+    line_start = lines.line_start(line_no)
+    before = text[max(line_start, start, n.start - 60) : n.start]
+    found = own_prefix.search(before)
+    if found:
+        if found["tw"] is None:
+            return "header"
+        return "title" if n.start < title_end and _body_follows(text, lines, line_no) else None
+    if before.strip(_CELL_NOISE):
+        return None
+    for k in (1, 2):
+        if line_no - k < 1 or lines.line_start(line_no - k) < start:
+            return None
+        prev = text[lines.line_start(line_no - k) : lines.line_start(line_no - k + 1) - 1]
+        found = own_prefix.search(prev[-60:])
+        if found:
+            return "header" if found["tw"] is None else None
+        if prev.strip(_CELL_NOISE + "-"):
+            return None
+    return None
+
+
+def _content_lines_end(text: str, head: list[tuple[int, int]], count: int) -> int:
+    """End of the `count`-th line that is neither blank nor web-page boilerplate."""
+    seen = 0
+    for ls, le in head:
+        line = text[ls:le]
+        if line.strip(_CELL_NOISE) and not is_boilerplate(line):
+            seen += 1
+            if seen == count:
+                return le
+    return head[-1][1] if head else 0
+
+
+_CLOSED = regex.compile(r"[.:;!?”\"][\s*_]*$")
+_OPENS_BLOCK = regex.compile(r"^[\s*_#>|-]*\p{Lu}")
+
+
+def _body_follows(text: str, lines: LineIndex, line_no: int) -> bool:
+    """Whether a new block follows line `line_no` (a title line is followed by a body; "Kết
+    luận số 120-KL/TW, ngày\n07/01/2016 ..." is one citation wrapped over two lines)."""
+    starts = lines.starts
+    line = text[starts[line_no - 1] : starts[line_no] - 1] if line_no < len(starts) else ""
+    for k in range(line_no, min(len(starts), line_no + 8)):
+        nxt = text[starts[k] : starts[k + 1] - 1 if k + 1 < len(starts) else len(text)]
+        if nxt.strip(_CELL_NOISE) and not is_boilerplate(nxt):
+            return bool(_CLOSED.search(line) or _OPENS_BLOCK.match(nxt))
+    return False
+
+
+_TITLE_NUMBER = regex.compile(r"(?<!\p{L})(?:SỐ|số|Số)[ \t]*:?[ \t]*$")
+
+
+def _number_in_title(
+    text: str,
+    head: list[tuple[int, int]],
+    heading_idx: int,
+    numbers: list[NumberMatch],
+    heading_types: set[str],
+    name_before: regex.Pattern[str],
+) -> NumberMatch | None:
+    """The number a title line gives its own document: "CHỈ THỊ / CỦA THỦ TƯỚNG CHÍNH PHỦ SỐ
+    16/2001/CT-TTG / NGÀY 21 THÁNG 6 NĂM 2001 VỀ VIỆC ..." (older texts put it there): of
+    the heading's type, and not named by a type word of its own ("KẾ HOẠCH / TRIỂN KHAI
+    CHƯƠNG TRÌNH HÀNH ĐỘNG SỐ 30-CTR/TU" names the document it implements)."""
+    title = head[heading_idx + 1 : heading_idx + 4]
+    if not title:
+        return None
+    lo, hi = title[0][0], title[-1][1]
+    for n in numbers:
+        if not lo <= n.start < hi or n.doc.type not in heading_types:
+            continue
+        prefix = _TITLE_NUMBER.search(text, max(lo, n.start - 12), n.start)
+        if prefix and not name_before.search(text, max(lo, prefix.start() - 40), prefix.start()):
+            return n
+    return None
+
+
+@cache
+def _name_before_cached(words: tuple[str, ...]) -> regex.Pattern[str]:
+    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return regex.compile(rf"(?<!\p{{L}})(?:{alternatives})[ \t]*$", regex.IGNORECASE)
+
+
+def _name_before_regex(vocab: Vocabulary) -> regex.Pattern[str]:
+    return _name_before_cached(tuple(vocab.type_words))
+
+
+def _read_date_line(
+    text: str, info: HeaderInfo, zone: list[tuple[int, int]], head: list[tuple[int, int]], end: int
+) -> None:
+    """Place and date from the header zone; a date line wrapped in its cell ("Đắk Nông, ngày
+    21 / tháng 02 năm 2023") is read across the line break; a draft's blank day and month
+    still give the year."""
+    for i, (ls, le) in enumerate(zone):
+        hi = head[i + 1][1] if i + 1 < len(head) else min(end, le + 40)
+        if not _NGAY.search(text, ls, le):
+            continue
+        m = _DATE_LINE.search(text, ls, hi)
+        if m is None and info.own is not None and ls <= info.own.start < le:
+            m = _BARE_DATE.search(text, info.own.end, hi)  # "... 09-NQ/TW Hà Nội, ngày ..."
+        if m is None:
+            m = _DATE_ALONE.match(text, ls, hi)
+        if m:
+            info.date = date_from_match(m)
+            place = m.groupdict().get("place")
+            info.place = (_strip_markdown(place).strip() or None) if place else None
+            if info.date:
+                info.year = int(info.date[:4])
+                return
+        blank = _BLANK_DATE.search(text, ls, hi)
+        if blank:
+            info.year = int(blank["y"])
+            place = _PLACE_BEFORE.search(text, ls, blank.start())  # "Quỳnh Lưu, ngày    tháng ..."
+            info.place = (_strip_markdown(place["place"]).strip() or None) if place else None
+            return
+    issued = _ISSUED_ON.search(text, zone[0][0], zone[-1][1]) if zone else None
+    if issued:  # a legal portal's metadata table: "| Ngày ban hành | 29/12/2025 |"
+        info.date = date_from_match(issued)
+        info.year = int(info.date[:4]) if info.date else None

@@ -38,15 +38,16 @@ _YEAR = "(?:19|20)[0-9]{2}"
 _SERIAL = "[0-9]{1,5}[a-zđA-ZĐ]?"  # "30c"; "30C" in an all-caps header
 
 NUMBER_PATTERN = (
+    # not inside a word or another number (but see _GLUED_SO)
     f"(?<![\\p{{L}}\\p{{N}}/&\\-])(?P<n>{_SERIAL}){_SP}"
     "(?:"
     # Party shape, or the fused typo n-TYPE/year/TYPE-ISSUER ("157-NĐ/2007/NĐ-CP")
     f"{_DASH}{_SP}(?P<ptype>{_TYPE}){_SP}/{_SP}"
     f"(?:(?P<myear>{_YEAR}){_SP}/{_SP}(?:(?P<mtype>{_TYPE}){_SP}{_DASH}{_SP})?(?P<miss>{_ISSUER})"
     f"|(?P<piss>{_ISSUER}))"
-    # State shapes
-    f"|/{_SP}(?:(?P<year>{_YEAR}){_SP}/{_SP}(?:(?P<stype>{_TYPE}){_SP}{_DASH}{_SP})?(?P<siss>{_ISSUER})"
-    f"|(?P<atype>{_TYPE}){_SP}{_DASH}{_SP}(?P<aiss>{_ISSUER}))"
+    # State shapes; a slash for the hyphen ("19/2001/CT/UB", "646/QĐ/QUTW") is a typo
+    f"|/{_SP}(?:(?P<year>{_YEAR}){_SP}/{_SP}(?:(?P<stype>{_TYPE}){_SP}(?P<ssep>{_DASH}|/){_SP})?(?P<siss>{_ISSUER})"
+    f"|(?P<atype>{_TYPE}){_SP}(?P<asep>{_DASH}|/){_SP}(?P<aiss>{_ISSUER}))"
     ")"
 )
 
@@ -56,6 +57,10 @@ _TOKEN_TAIL = regex.compile(r"[^\s,;()\[\]“”\"'<>]*")
 _REPAIR = regex.compile(
     f"^(?P<n>{_SERIAL})\\D.*?(?P<year>{_YEAR}){_SP}/?{_SP}(?P<type>{_TYPE}){_DASH}(?P<iss>{_ISSUER})$"
 )
+
+
+# A word that can follow a number, glued to it when a space is lost: "70-TB/TWngày 06 ...".
+_GLUED_WORD = regex.compile(r"(?:ngày|của|về|năm|và|do|tại|ban hành|thực hiện)(?!\p{L})")
 
 
 @cache
@@ -131,13 +136,21 @@ def _is_party_issuer(code: str, vocab: Vocabulary) -> bool:
     return info is not None and info.system == "party"
 
 
-_GROUPS = ("n", "ptype", "myear", "mtype", "miss", "piss", "year", "stype", "siss", "atype", "aiss")
+_GROUPS = ("n", "ptype", "myear", "mtype", "miss", "piss", "year", "stype", "ssep", "siss", "atype", "asep", "aiss")
 
 
 def parse_match(m: regex.Match[str], text: str, vocab: Vocabulary) -> NumberMatch:
     """Turn one scanner match into a canonical number, extending and repairing typos."""
     start, end = m.span()
     doc, malformed, suggestion, unknown = _canonical(m.group(*_GROUPS), vocab)
+    # "70-TB/TWngày": the issuer code glued to the next word; the code ends before it.
+    if end < len(text) and text[end].isalpha():
+        for cut in (end, end - 1):  # "TWngày" scans as "TWn" + "gày"
+            glued = _GLUED_WORD.match(text, cut, min(len(text), end + 12)) if cut > start else None
+            shorter = number_regex().match(text, start, cut) if glued is not None else None
+            if shorter is not None and shorter.end() == cut:
+                doc, malformed, suggestion, unknown = _canonical(shorter.group(*_GROUPS), vocab)
+                return NumberMatch(start, cut, doc, malformed, suggestion, unknown)
     # A number glued to more token characters is a typo, not the number it starts with.
     if end < len(text) and (
         text[end].isalnum() or (text[end] in "/&-" and end + 1 < len(text) and text[end + 1].isalnum())
@@ -182,7 +195,7 @@ def _shape(
     """System, canonical type and issuer, year, malformed, whether to suggest the canonical
     form, unknown codes: everything but the serial, so cached (a text cites the same kinds
     of number again and again; bounded, so a long ingest does not grow it)."""
-    m = dict(zip(_GROUPS[1:], groups, strict=True))
+    m = {k: v or "" for k, v in zip(_GROUPS[1:], groups, strict=True)}  # "" for a group that did not take part
     serial = "0"  # the serial does not change the codes: a placeholder, dropped below
     malformed = False
     suggest = False
@@ -196,16 +209,36 @@ def _shape(
             # "34-PL/UBTVQH11": a State issuer in Party shape; the year is missing
             malformed = True
     elif m["year"]:
-        doc, unknown = _state(serial, m["year"], m["stype"], m["siss"], vocab)
+        doc, unknown = _state(serial, m["year"], m["stype"] or None, m["siss"], vocab)
+        if m["ssep"] == "/":  # "19/2001/CT/UB": 19/2001/CT-UB
+            malformed, suggest = True, True
     else:
-        if _is_party_issuer(m["aiss"], vocab) and fold(m["atype"]) in vocab.party_types:
+        slash = m["asep"] == "/"
+        issuer_info = vocab.issuer(m["aiss"])
+        if slash and fold(m["atype"]) in vocab.party_types and (issuer_info is None or issuer_info.system == "party"):
+            # "646/QĐ/QUTW": a Party number with a slash for its hyphen
+            doc, unknown = _party(serial, m["atype"], m["aiss"], vocab)
+            malformed, suggest = True, True
+        elif _is_party_issuer(m["aiss"], vocab) and fold(m["atype"]) in vocab.party_types:
             # "22/CT-TW", "18/NQ-TW": a Party number written State-style
             doc, unknown = _party(serial, m["atype"], m["aiss"], vocab)
             malformed, suggest = True, True
         else:
             doc, unknown = _state(serial, None, m["atype"], m["aiss"], vocab)
+            malformed = suggest = slash  # "123/QĐ/UBND": 123/QĐ-UBND
     year = str(doc.year) if doc.year is not None else None
     return doc.system, doc.type, doc.issuer_code, year, malformed, suggest, tuple(unknown)
+
+
+# "Quyết định số1234/QĐ-UBND": a lost space after "số". The scanner's lookbehind refuses a
+# number glued to a letter; a second, anchored try after each such "số" finds it (a lookbehind
+# alternative in the scanner itself made every scan 20x slower).
+_GLUED_SO = regex.compile(r"[ốỐ](?=[0-9])")  # then "s" before it and no letter before that (cheaper)
+
+
+@cache
+def _number_after_so() -> regex.Pattern[str]:
+    return regex.compile(NUMBER_PATTERN.replace("(?<![\\p{L}\\p{N}/&\\-])", "", 1))
 
 
 def find_numbers(text: str, vocab: Vocabulary) -> list[NumberMatch]:
@@ -216,10 +249,27 @@ def find_numbers(text: str, vocab: Vocabulary) -> list[NumberMatch]:
     while True:
         m = scanner.search(text, pos)
         if m is None:
-            return out
+            break
         found = parse_match(m, text, vocab)
         out.append(found)
         pos = max(found.end, m.start() + 1)
+    glued = [
+        g.end()
+        for g in (_GLUED_SO.finditer(text) if ("ố" in text or "Ố" in text) else ())
+        if g.start() > 0 and text[g.start() - 1] in "sS" and (g.start() < 2 or not text[g.start() - 2].isalpha())
+    ]
+    if not glued:
+        return out
+    extra = []
+    for start in glued:
+        m = _number_after_so().match(text, start)
+        if m is not None:
+            extra.append(parse_match(m, text, vocab))
+    merged: list[NumberMatch] = []
+    for found in sorted([*out, *extra], key=lambda f: f.start):
+        if not merged or found.start >= merged[-1].end:
+            merged.append(found)
+    return merged
 
 
 def parse_number(written: str, vocab: Vocabulary) -> NumberMatch | None:

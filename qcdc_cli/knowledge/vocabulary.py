@@ -55,6 +55,9 @@ class Vocabulary:
     bodies: dict[str, str] = field(default_factory=dict)  # folded body name -> issuer code
     cues: tuple[tuple[str, str], ...] = ()  # (cue, relation), longest cue first
     provinces: tuple[ProvinceInfo, ...] = ()
+    # folded title -> (number, date) of a registry document that texts name without its
+    # number: "Luật Thực hiện dân chủ ở cơ sở" is 10/2022/QH15
+    named_documents: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     @classmethod
     def from_registry(cls, registry: Registry) -> Vocabulary:
@@ -101,7 +104,13 @@ class Vocabulary:
             )
             for p in registry.provinces
         )
+        named = {
+            fold(" ".join(d.title.split())): (d.number, d.date)
+            for d in registry.documents
+            if d.title and d.title.split(" ")[0] in ("Luật", "Bộ", "Hiến", "Pháp")
+        }
         return cls(
+            named_documents=named,
             party_types=party_types,
             state_types=state_types,
             type_names=type_names,

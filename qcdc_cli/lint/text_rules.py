@@ -166,11 +166,12 @@ _WRITTEN = Words(("written",))
 
 
 def _after_draft(d: _Draft) -> Iterator[Diagnostic]:
-    draft_date = d.x.self.date
+    # an unsigned draft ("ngày    tháng    năm 2026") has its year only: a later year is after it
+    draft_date = d.x.self.date or (str(d.x.self.year) if d.x.self.year else None)
     if not draft_date:
         return
     for ref, m in _mentions(d.x, main_only=True):
-        if m.date and m.date > draft_date and not _is_own(ref, d.x):
+        if m.date and m.date[: len(draft_date)] > draft_date and not _is_own(ref, d.x):
             yield _at(
                 "QC008", m, d.lines, ref.number,
                 number=ref.number, date=vn_date(m.date), draft_date=vn_date(draft_date),
@@ -195,9 +196,9 @@ def _self_citation(d: _Draft) -> Iterator[Diagnostic]:
 
 def _header(d: _Draft) -> Iterator[Diagnostic]:
     s = d.x.self
-    if not s.number:
+    if not s.number and not s.number_placeholder:  # "Số:    /QĐ-UBND": a draft not numbered yet
         yield _document_level("QC010")
-    if not s.date:
+    if not s.date and not s.year:  # "ngày    tháng    năm 2026": a draft not signed yet
         yield _document_level("QC011", s.line or 1)
     elif not s.place:
         yield _document_level("QC012", s.line or 1)

@@ -1,0 +1,311 @@
+"""The layout layer: what a reader found (paragraphs, table cells, PDF lines) into the
+logical lines extraction reads, one per paragraph or cell, each mapped to its source.
+
+Extraction is tuned on plain text where a header cell, a list item and a paragraph each
+sit on a line of their own; Word tables, PDF pages and web pages arrive in other shapes.
+Readers hand over `Unit`s; `lay_out` joins the visual lines of one paragraph (a PDF
+line that runs to the right margin is continued by the next), keeps cells and list items
+apart, drops page furniture (repeated page headers/footers, page numbers), and records
+for every character of the result which unit, and which character of it, it came from.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qcdc_cli.models import Extraction
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_CELL_TABS = re.compile(r"\S(\t+| {6,})(?=\S)")  # a tab stop (or a wide run of spaces) between two columns
+PAGE_NUMBER = re.compile(r"(?i)^[-–—.\s]*(trang\s*)?\d{1,4}(\s*(/|trên|of)\s*\d{1,4})?[-–—.\s]*$")
+_ENDS_SENTENCE = re.compile(r"[.;:!?…]['\"”’)\]]*$")
+_LIST_ITEM = re.compile(r"^([-–—+•*]\s|[a-zđ]\)\s|\d{1,3}[.)]\s|[IVXLC]{1,6}\.\s|Điều\s+\d|Chương\s+[IVXLC\d])")
+
+
+@dataclass(slots=True)
+class Unit:
+    """One piece a reader found, with where it is in the source.
+
+    `kind`: "para" (a whole paragraph or heading: never joined to its neighbour), "cell"
+    (a table cell's paragraph: never joined), "line" (a visual line of a PDF page: joined
+    to the next when it wraps). Geometry (PDF points, y growing downwards) only for lines.
+    """
+
+    text: str
+    place: str  # "page 2", "table 1 row 1 cell 2", "paragraph 14", "line 12"
+    kind: str = "para"
+    page: int | None = None
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
+    furniture: bool = False  # set by drop_page_furniture
+    limit: float = 0.0  # a PDF cell's right bound (where the next cell of its line starts); 0: the margin
+
+
+@dataclass(slots=True)
+class Laid:
+    """The logical text and its map back to the units.
+
+    `pieces[i] = (out_start, unit_index, unit_start, length)`: text[out_start:out_start+length]
+    == units[unit_index].text[unit_start:unit_start+length]. Characters outside every
+    piece are what layout inserted (the newline ending a line, the space joining two).
+    """
+
+    text: str
+    units: list[Unit]
+    pieces: list[tuple[int, int, int, int]] = field(default_factory=list)
+    line_places: list[str] = field(default_factory=list)  # place of each output line (index = line - 1)
+
+    def locate(self, offset: int) -> tuple[int, int] | None:
+        """(unit index, offset in that unit's text) of the character at `offset`, or None."""
+        i = bisect.bisect_right(self.pieces, (offset, len(self.units) + 1, 0, 0)) - 1
+        if i < 0:
+            return None
+        out_start, unit, unit_start, length = self.pieces[i]
+        if offset >= out_start + length:
+            return None
+        return unit, unit_start + offset - out_start
+
+    def place_of_line(self, line: int) -> str | None:
+        """Where 1-based output line `line` came from."""
+        return self.line_places[line - 1] if 0 < line <= len(self.line_places) else None
+
+
+def split_cells(units: Sequence[Unit]) -> list[Unit]:
+    """A line whose columns are set by tab stops ("Số: 12/KH-UBND<TAB><TAB>Hà Nội, ngày ...")
+    becomes one unit per column, so the two header cells never read as one sentence."""
+    out: list[Unit] = []
+    for unit in units:
+        starts = [0] + [m.end(1) for m in _CELL_TABS.finditer(unit.text)]
+        if len(starts) == 1:
+            out.append(unit)
+            continue
+        ends = [m.start(1) for m in _CELL_TABS.finditer(unit.text)] + [len(unit.text)]
+        for start, end in zip(starts, ends, strict=True):
+            out.append(_slice(unit, start, end, "cell"))
+    return out
+
+
+def _slice(unit: Unit, start: int, end: int, kind: str) -> Unit:
+    return Unit(
+        unit.text[start:end], unit.place, kind, unit.page, unit.x0, unit.x1, unit.top, unit.bottom, unit.furniture
+    )  # (split by tab stops: no geometry of its own, so never joined below)
+
+
+def drop_page_furniture(units: list[Unit], pages: int) -> None:
+    """Mark page numbers and running heads/feet: the first or last line of a page (and
+    the one inside it, when that was furniture) that is only a number ("- 3 -", "Trang
+    2/5"), or whose text (digits aside) opens or closes at least half of the pages (3+)."""
+    by_page: dict[int, list[int]] = {}
+    for i, unit in enumerate(units):
+        if unit.page is not None and unit.text.strip():
+            by_page.setdefault(unit.page, []).append(i)
+    tops = Counter(_shape(units[idx[0]].text) for idx in by_page.values())
+    tops.update(_shape(units[idx[1]].text) for idx in by_page.values() if len(idx) > 1)
+    bottoms = Counter(_shape(units[idx[-1]].text) for idx in by_page.values())
+    bottoms.update(_shape(units[idx[-2]].text) for idx in by_page.values() if len(idx) > 1)
+    recurring = max(3, pages // 2)
+
+    def furniture(i: int, seen: Counter[str]) -> bool:
+        text = units[i].text.strip()
+        return bool(PAGE_NUMBER.match(text)) or (pages >= 3 and seen[_shape(text)] >= recurring)
+
+    for idx in by_page.values():
+        for order, seen in ((idx, tops), (idx[::-1], bottoms)):
+            for i in order[:2]:
+                if not furniture(i, seen):
+                    break
+                units[i].furniture = True
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", _SPACES.sub(" ", text.strip().lower()))
+
+
+def wraps_into(a: Unit, b: Unit, right: float) -> bool:
+    """Whether PDF line `b` continues the sentence of line `a` (a hard wrap).
+
+    A wrap is a line that stopped at the right margin because the next word did not fit:
+    `a` reaches within one word of `right`, `b` starts no further right than `a`, just
+    below it (or first on the next page, in lower case: a sentence running over a page
+    break), and `a` does not end a sentence before a capital.
+    """
+    if b.kind != "line" or a.page is None or b.page is None or a.kind not in ("line", "cell"):
+        return False
+    text_a, text_b = a.text.rstrip(), b.text.lstrip()
+    if len(text_a.split()) < 3 or not text_b or _LIST_ITEM.match(text_b):
+        return False  # a wrapped line holds several words; "Số:" alone ended on purpose
+    if b.page == a.page + 1 and a.kind == "line":
+        if not (text_b[0].islower() or text_b[0].isdigit()):
+            return False
+    elif b.page != a.page or b.top < a.top or b.top - a.bottom > 1.2 * max(a.bottom - a.top, 1.0):
+        return False
+    char_width = (b.x1 - b.x0) / max(len(b.text.strip()), 1)
+    if b.x0 > a.x0 + 2 * char_width + 1:
+        return False
+    first_word = len(text_b.split(" ", 1)[0])
+    if a.kind == "cell" and abs(b.x0 - a.x0) > 2 * char_width + 1:
+        return False  # a header cell goes on only in its own column
+    if a.x1 + (first_word + 1) * char_width < (a.limit or right):
+        return False  # the next word would have fitted: the line ended on purpose
+    # a sentence ending at the margin and a capital after it: kept apart, as a text file has it
+    return not (_ENDS_SENTENCE.search(text_a) and text_b[:1].isupper())
+
+
+def lay_out(units: Sequence[Unit], pages: int = 0) -> Laid:
+    """Units into logical lines (see the module docstring), with the character map."""
+    units = split_cells(units)
+    if pages:
+        drop_page_furniture(units, pages)
+    right: dict[int | None, float] = {}
+    for unit in units:
+        if unit.kind == "line" and not unit.furniture:
+            right[unit.page] = max(right.get(unit.page, 0.0), unit.x1)
+    out: list[str] = []
+    pieces: list[tuple[int, int, int, int]] = []
+    line_places: list[str] = []
+    pos = 0
+    previous: Unit | None = None
+    for index, unit in enumerate(units):
+        if unit.furniture:
+            continue
+        start, end = _trimmed(unit.text)
+        if start == end:
+            previous = None  # an empty paragraph ends the one before it
+            continue
+        joined = previous is not None and wraps_into(previous, unit, right.get(unit.page, 0.0))
+        if out and joined:
+            glue = _glue(out[-1], unit.text[start])
+            if glue == "":  # a word hyphenated at the margin: drop the hyphen
+                out[-1] = out[-1][:-1]
+                pos -= 1
+                last = pieces[-1]
+                pieces[-1] = (last[0], last[1], last[2], last[3] - 1)
+            elif glue:
+                out.append(glue)
+                pos += len(glue)
+        elif out:
+            out.append("\n")
+            pos += 1
+            line_places.append(unit.place)
+        else:
+            line_places.append(unit.place)
+        pos = _append_spaced(unit.text, start, end, index, pos, out, pieces)
+        previous = unit
+    if out:
+        out.append("\n")
+    return Laid("".join(out), list(units), pieces, line_places)
+
+
+def _trimmed(text: str) -> tuple[int, int]:
+    stripped = text.strip()
+    if not stripped:
+        return 0, 0
+    start = len(text) - len(text.lstrip())
+    return start, start + len(stripped)
+
+
+def _glue(before: str, first: str) -> str:
+    """What joins a wrapped line to the next: a space, or nothing after a word hyphenated
+    at the margin ("docu-" + "ment"). Vietnamese dashes stand apart ("kinh tế -" +
+    "xã hội" keeps its dash), so only a hyphen glued to a letter is dropped."""
+    if before.endswith(("\u00ad", "\x02")) or (
+        len(before) >= 2 and before[-1] == "-" and before[-2].isalpha() and first.islower()
+    ):
+        return ""
+    return " "
+
+
+def _append_spaced(
+    text: str, start: int, end: int, index: int, pos: int, out: list[str], pieces: list[tuple[int, int, int, int]]
+) -> int:
+    """Append text[start:end] with runs of white space squeezed to one space; record pieces."""
+    cursor = start
+    for m in _SPACES.finditer(text, start, end):
+        if m.start() > cursor:
+            pieces.append((pos, index, cursor, m.start() - cursor))
+            out.append(text[cursor : m.start()])
+            pos += m.start() - cursor
+        if m.group() == " ":
+            pieces.append((pos, index, m.start(), 1))
+        out.append(" ")
+        pos += 1
+        cursor = m.end()
+    if end > cursor:
+        pieces.append((pos, index, cursor, end - cursor))
+        out.append(text[cursor:end])
+        pos += end - cursor
+    return pos
+
+
+def paragraph_units(lines: Sequence[str], place: str, kind: str = "para") -> list[Unit]:
+    """Units for text a reader already split at line breaks (a paragraph with <br>)."""
+    return [Unit(line, place, kind) for line in lines]
+
+
+_CONTINUES = re.compile(r"^[ \t]*[a-zđàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹ0-9(]")
+
+
+def join_wrapped_text(text: str) -> str:
+    """`text` with each hard wrap inside a sentence turned into a space, same length.
+
+    A wrap: a line that does not end a sentence (nor a heading or cell: three words at
+    least), followed by one that starts in lower case or with a digit. Each newline is
+    replaced by a space (a CRLF by two), so every character keeps its offset.
+    """
+    lines = text.split("\n")
+    out = list(text)
+    pos = 0
+    for a, b in itertools.pairwise(lines):
+        end = pos + len(a)
+        body = a.rstrip("\r").rstrip()
+        if (
+            len(body.split()) >= 3
+            and not _ENDS_SENTENCE.search(body)
+            and _CONTINUES.match(b)
+            and not _LIST_ITEM.match(b.lstrip())
+        ):
+            out[end] = " "
+            if a.endswith("\r"):
+                out[end - 1] = " "
+        pos = end + 1
+    return "".join(out)
+
+
+def remap_lines(extraction: Extraction, original: str, joined: str) -> Extraction:
+    """Line numbers of an extraction made from `joined` (join_wrapped_text of `original`)
+    put back on `original`'s lines: offsets agree, so a mention's line and column come
+    from its start; a line number elsewhere becomes the original line its logical line starts on."""
+    if joined == original:
+        return extraction
+    starts = [0] + [i + 1 for i, ch in enumerate(joined) if ch == "\n"]  # logical line starts
+    breaks = [i for i, ch in enumerate(original) if ch == "\n"]
+
+    def original_line(offset: int) -> int:
+        return bisect.bisect_left(breaks, offset) + 1
+
+    def from_logical(line: int | None) -> int | None:
+        return original_line(starts[line - 1]) if line is not None and 0 < line <= len(starts) else line
+
+    for ref in extraction.references:
+        for m in ref.mentions:
+            m.line = original_line(m.start)
+            m.column = m.start - (breaks[m.line - 2] + 1 if m.line > 1 else 0) + 1
+    for rel in extraction.reported_relations:
+        rel.line = from_logical(rel.line) or rel.line
+    for problem in extraction.problems:
+        problem.line = from_logical(problem.line)
+    for named in extraction.named_references:
+        named.line = from_logical(named.line) or named.line
+    for segment in extraction.segments:
+        segment.start_line = original_line(segment.start)
+    extraction.self.line = from_logical(extraction.self.line)
+    return extraction
