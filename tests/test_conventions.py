@@ -179,3 +179,10 @@ def test_registry_validate_reports_schema_and_other_problems_in_one_round(tmp_pa
     # a misspelt province gets the right name, not a request to copy the typo into the id
     assert "'Lai Chau' is not in the gazetteer; did you mean 'Lai Châu'?" in result.stderr
     assert "documents.0.id" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [("--version",), ("-h",), ("trace", "-h")], ids=["version", "h", "trace-h"])
+def test_version_and_short_help_load_nothing_heavy(args: tuple[str, ...]) -> None:
+    from test_startup import loaded_after
+
+    assert loaded_after(*args) == set()

@@ -41,7 +41,9 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 
 def check(
-    drafts: Annotated[list[Path], typer.Argument(help="Draft texts or folders (.txt and .md inside folders).")],
+    drafts: Annotated[
+        list[Path], typer.Argument(metavar="DRAFT...", help="Draft texts or folders (.txt and .md inside folders).")
+    ],
     db: Annotated[
         Path | None,
         typer.Option("--db", help="An index built by `qcdc ingest`: also check against it."),

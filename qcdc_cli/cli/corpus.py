@@ -108,7 +108,7 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def coverage(
-    document: Annotated[str, typer.Argument(help="The directive: a number or id, as for `qcdc trace`.")],
+    document: Annotated[str, typer.Argument(metavar="ID", help="The directive: a number or id, as for `qcdc trace`.")],
     db: DbOption = None,
     output_format: Annotated[
         CoverageFormat,

@@ -18,7 +18,9 @@ class ExtractFormat(enum.StrEnum):
 
 
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Text files or folders (.txt and .md inside folders).")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="Text files or folders (.txt and .md inside folders).")
+    ],
     output_format: Annotated[
         ExtractFormat,
         typer.Option("--format", "-f", help="text (a table per file), json or jsonl."),

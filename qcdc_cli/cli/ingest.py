@@ -17,7 +17,9 @@ IngestFormat = TextOrJson
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Folders (walked recursively for .txt and .md) or files.")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="Folders (walked recursively for .txt and .md) or files.")
+    ],
     db: IndexOption = None,
     jobs: Annotated[
         int | None,
@@ -56,7 +58,7 @@ def ingest(
     missing = [p for p in paths if not p.exists()]
     if missing:  # a usage error, as for extract and trace --corpus: no index is created
         shown = ", ".join(sanitize(str(p)) for p in missing)
-        raise typer.BadParameter(msg("err.missing_paths", chosen_lang, paths=shown), param_hint="PATHS")
+        raise typer.BadParameter(msg("err.missing_paths", chosen_lang, paths=shown), param_hint="PATH...")
     vocab = load_vocabulary(registry or ())
     known = load_registry(registry or ())
     db_path = resolve_db_path(db)

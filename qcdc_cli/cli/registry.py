@@ -57,7 +57,9 @@ def _dedupe(paths: list[Path]) -> list[Path]:
 def validate(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Registry files to check on top of the bundled ones (default: the bundled ones)."),
+        typer.Argument(
+            metavar="[FILE]...", help="Registry files to check on top of the bundled ones (default: the bundled ones)."
+        ),
     ] = None,
 ) -> None:
     """Check registry files: YAML, schema, ids, numbers, dates, relations, provinces.

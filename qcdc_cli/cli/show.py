@@ -25,7 +25,7 @@ class ShowFormat(enum.StrEnum):
 
 
 def show(
-    document: Annotated[str, typer.Argument(help="A document number or id, as for `qcdc trace`.")],
+    document: Annotated[str, typer.Argument(metavar="ID", help="A document number or id, as for `qcdc trace`.")],
     output_format: Annotated[
         ShowFormat, typer.Option("--format", "-f", help="text, json or html (a page).")
     ] = ShowFormat.text,

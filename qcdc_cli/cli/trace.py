@@ -30,7 +30,9 @@ class TraceFormat(enum.StrEnum):
 def trace(
     document: Annotated[
         str,
-        typer.Argument(help="A document number or id: 13-KH/ĐUK, 05-CT/TW@XII, 62-KH/TU@Thừa Thiên Huế, file:PATH."),
+        typer.Argument(
+            metavar="ID", help="A document number or id: 13-KH/ĐUK, 05-CT/TW@XII, 62-KH/TU@Thừa Thiên Huế, file:PATH."
+        ),
     ],
     up: Annotated[bool, typer.Option("--up", help="The chain above it, to the central roots (default).")] = False,
     down: Annotated[bool, typer.Option("--down", help="Everything below it: what implements or cites it.")] = False,
