@@ -196,3 +196,15 @@ def test_the_network_check_sees_a_page_that_fetches(tmp_path: Path) -> None:
     page.write_text('<img src="http://127.0.0.1:9/x.png"><link rel=stylesheet href="https://example.invalid/a.css">')
     _, urls = browse(page, tmp_path, tmp_path / "fetches.png")
     assert "http://127.0.0.1:9/x.png" in urls and "https://example.invalid/a.css" in urls
+
+
+def test_export_html_of_too_large_an_index_asks_for_a_root(
+    pages: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qcdc_cli.cli import app, corpus
+
+    db = pages["trace"].parent / "index.sqlite"
+    monkeypatch.setattr(corpus, "HTML_LIMIT", 3)
+    result = CliRunner().invoke(app, ["export", "--db", str(db), "-f", "html"], env={**CLI_ENV, "LANG": "C"})
+    assert result.exit_code == 2
+    assert "--root" in result.stderr and "graphml" in result.stderr

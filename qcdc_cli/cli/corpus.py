@@ -170,6 +170,9 @@ def coverage(
     render_coverage(result, stdout_console(), show_all, chosen_lang)
 
 
+HTML_LIMIT = 2_000  # documents drawn in one `export -f html` page
+
+
 class ExportFormat(enum.StrEnum):
     graphml = "graphml"
     gexf = "gexf"
@@ -237,6 +240,12 @@ def export(
         from qcdc_cli.render.html import level_by_issuer, lineage_page
 
         nodes = graph.nodes()
+        if len(nodes) > HTML_LIMIT:  # a browser cannot lay out, nor a person read, a whole large corpus
+            raise typer.BadParameter(
+                f"{len(nodes):,} documents are too many for one picture (at most {HTML_LIMIT:,}); "
+                "give --root ID, or use graphml or gexf for Gephi",
+                param_hint="--format",
+            )
         heading = target or str(db_path)
         page = lineage_page(
             heading,
