@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qcdc_cli.cli._options import RegistryOption
+from qcdc_cli.cli._options import LangOption, RegistryOption, choose_lang
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -61,6 +61,7 @@ def validate(
             metavar="[FILE]...", help="Registry files to check on top of the bundled ones (default: the bundled ones)."
         ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Check registry files: YAML, schema, ids, numbers, dates, relations, provinces.
 
@@ -73,20 +74,26 @@ def validate(
 
     from qcdc_cli.cli._console import error
     from qcdc_cli.knowledge.registry import check_files, default_paths, extra_paths_from_env
+    from qcdc_cli.render.messages import msg
+
+    chosen_lang = choose_lang(lang)
 
     paths = _dedupe([*default_paths(), *(files or []), *extra_paths_from_env()])
     registry, problems = check_files(paths)
     for problem in problems:
         error(str(problem))
     if problems or registry is None:
-        error(f"{len(problems)} problem(s) in {len(paths)} registry file(s)")
+        sys.stderr.write(f"qcdc: {msg('registry.problems', chosen_lang, n=len(problems), files=len(paths))}\n")
         raise typer.Exit(2)
-    sys.stdout.write(
-        f"ok: {len(paths)} file(s), {len(registry.documents)} documents, "
-        f"{len(registry.issuers)} issuers, "
-        f"{len(registry.types.party) + len(registry.types.state)} types, "
-        f"{len(registry.terms)} terms, {len(registry.provinces)} provinces\n"
-    )
+    counts = {
+        "files": len(paths),
+        "documents": len(registry.documents),
+        "issuers": len(registry.issuers),
+        "types": len(registry.types.party) + len(registry.types.state),
+        "terms": len(registry.terms),
+        "provinces": len(registry.provinces),
+    }
+    sys.stdout.write(msg("registry.ok", chosen_lang, **counts) + "\n")
 
 
 @app.command("list")

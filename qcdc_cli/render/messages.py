@@ -179,6 +179,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "coverage.col.direct": ("direct", "trực tiếp"),
     "coverage.col.first": ("first", "sớm nhất"),
     "coverage.none": ("none", "chưa có"),
+    # ---- registry
+    "registry.problems": ("{n} problem(s) in {files} registry file(s)", "{n} lỗi trong {files} tệp danh mục"),
+    "registry.ok": (
+        "ok: {files} file(s), {documents} documents, {issuers} issuers, {types} types, "
+        "{terms} terms, {provinces} provinces",
+        "hợp lệ: {files} tệp, {documents} văn bản, {issuers} cơ quan, {types} loại văn bản, "
+        "{terms} nhiệm kỳ, {provinces} tỉnh, thành",
+    ),
     # ---- ingest summary
     "ingest.read": ("files read     {n:>9,}  ({mb:,.1f} MB)", "đã đọc         {n:>9,}  tệp ({mb:,.1f} MB)"),
     "ingest.unchanged": ("unchanged      {n:>9,}  (not opened)", "không đổi      {n:>9,}  (không mở lại)"),
