@@ -13,7 +13,11 @@ class InputError(QcdcError):
     """A file could not be read or is not text."""
 
     def __init__(self, path: str, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
+        from qcdc_cli.terminal import sanitize_name
+
+        # the name as shown: one line, escaped (a file name can hold a newline or bytes
+        # that are not UTF-8); `path` keeps it exact
+        super().__init__(f"{sanitize_name(path)}: {problem}")
         self.path = path
         self.problem = problem
 
@@ -48,3 +52,22 @@ class NothingReadable(QcdcError):
     def __init__(self, errors: list[InputError]) -> None:
         super().__init__("; ".join(str(e) for e in errors) or "no file could be read")
         self.messages = [str(e) for e in errors]
+
+
+class Interrupted(QcdcError):
+    """Ctrl-C or SIGTERM stopped an ingest: what was committed stays, the next run finishes.
+    Exit code 128 + the signal's number (130, 143), as shells report a killed command."""
+
+    def __init__(self, committed: int, signum: int) -> None:
+        super().__init__(f"interrupted: {committed:,} files committed, run again to finish")
+        self.committed = committed
+        self.exit_code = 128 + signum
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread by the CLI's handler (as Ctrl-C raises
+    KeyboardInterrupt), so the same clean stop follows."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

@@ -195,6 +195,7 @@ class Evidence:
     line: int | None = None
     text: str | None = None  # the quoted sentence
     registry: str | None = None  # id of the registry document that states the link
+    page: int | None = None  # the page of `line` when the file is a PDF (read with --corpus)
 
 
 @dataclass(slots=True)

@@ -13,20 +13,33 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.text import Text
 
-# C0 controls but tab and newline, DEL, C1, zero-width and bidi controls, BOM: what can
-# move the cursor, hide text, reorder it or smuggle an escape sequence out of a
-# document (../shared/research/ecosystem-perf.md §5). Rich strips only a few of these.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# C0 controls but tab and newline, DEL, C1, zero-width and bidi controls (U+061C, U+200E/F,
+# U+202A-E, U+2066-9), the line and paragraph separators, BOM: what can move the cursor,
+# hide text, reorder it, break a line or smuggle an escape sequence out of a document
+# (../shared/research/ecosystem-perf.md §5). Rich strips only a few of these. Lone
+# surrogates are the bytes of a file name that is not UTF-8 (os.fsdecode): shown as \xNN.
+_CONTROLS = "\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff"
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f{_CONTROLS}]")
+# A name (file, folder) is one line: tab, newline and carriage return are escaped too, so
+# a file called "a\nFAKE LINE" cannot forge a line of a summary.
+_UNSAFE_IN_NAME = re.compile(f"[\x00-\x1f{_CONTROLS}]")
 
 
 def _visible(match: re.Match[str]) -> str:
-    ch = match.group()
-    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def sanitize(text: str) -> str:
     """Document text made safe for a terminal: control characters become visible escapes."""
     return _UNSAFE.sub(_visible, text) if _UNSAFE.search(text) else text
+
+
+def sanitize_name(name: str) -> str:
+    """A file or folder name made safe and one line: as `sanitize`, newlines and tabs too."""
+    return _UNSAFE_IN_NAME.sub(_visible, name) if _UNSAFE_IN_NAME.search(name) else name
 
 
 def safe(text: str | None, style: str = "") -> Text:
@@ -36,8 +49,16 @@ def safe(text: str | None, style: str = "") -> Text:
     return Text(sanitize(text or ""), style=style)
 
 
-# In JSON, C0 controls are escaped by json.dumps itself; the rest of _UNSAFE is not.
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+def safe_name(name: str | None, style: str = "") -> Text:
+    """`safe` for a file or folder name: one line whatever the name holds."""
+    from rich.text import Text
+
+    return Text(sanitize_name(name or ""), style=style)
+
+
+# In JSON, C0 controls are escaped by json.dumps itself; the rest of _UNSAFE is not (a lone
+# surrogate written as \udce9 is valid JSON; written raw, it cannot even be encoded).
+_RAW_IN_JSON = re.compile(f"[{_CONTROLS}]")
 
 
 def json_text(data: Any, indent: int | None = 2) -> str:

@@ -221,8 +221,9 @@ def test_index_is_read_a_piece_at_a_time_with_the_same_answers(capsys, seeds_ind
         ("show", "30-CT/TW"),
         ("show", "120-KL/TW"),
         ("show", "13-KH/ĐUK"),
-        # raised about it by a text outside its chain: the TU/TW typo of the Tuyên Quang plan
-        ("trace", "25-NQ/TU", "--province", "Tuyên Quang", "--up"),
+        # raised about it by a text outside its chain: the TU/TW typo of the Tuyên Quang
+        # plan, linked to the document it fits (25-NQ/TW) with the discrepancy
+        ("trace", "25-NQ/TW", "--down"),
         ("trace", "30-CTr/TU", "--province", "Tuyên Quang", "--up", "--depth", "1"),
     ]
     loaded = []

@@ -182,10 +182,10 @@ def test_sniff(data: bytes, kind: str) -> None:
 
 
 def test_walked_suffixes_are_one_constant() -> None:
-    from qcdc_cli.app import ingest, pipeline
+    from qcdc_cli.read import walk as walk_module
 
     assert {".txt", ".md", ".docx", ".doc", ".pdf", ".html", ".htm", ".rtf"} == DOCUMENT_SUFFIXES
-    assert pipeline.DOCUMENT_SUFFIXES is DOCUMENT_SUFFIXES and ingest.DOCUMENT_SUFFIXES is DOCUMENT_SUFFIXES
+    assert walk_module.walk.__defaults__ == (DOCUMENT_SUFFIXES,)  # the one walker, for every command
 
 
 # ---- bad files: one reason each, the rest lands
@@ -296,4 +296,36 @@ def test_a_library_failing_on_a_hostile_file_fails_that_file_only(
     assert (
         excinfo.value.problem
         == "cannot read this DOCX file (RecursionError: maximum recursion depth exceeded while parsing)"
+    )
+
+
+def test_without_libreoffice_a_doc_is_read_by_antiword(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake = tmp_path / "antiword"
+    fake.write_text("#!/bin/sh\nprintf 'UBND TỈNH TÂY NINH\\nSố: 12/KH-UBND\\n'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(legacy, "soffice", lambda: None)
+    monkeypatch.setattr(legacy.shutil, "which", lambda name: str(fake) if name == "antiword" else None)
+    decoded = read_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 512, "old.doc")
+    assert decoded.text == "UBND TỈNH TÂY NINH\nSố: 12/KH-UBND\n"
+    assert decoded.notes == ("read with antiword (plain text: no table cells)",)
+
+
+def test_trace_evidence_from_a_pdf_names_its_page(made: dict[str, Path], tmp_path: Path) -> None:
+    if "pdf-table" not in made:
+        pytest.skip(NO_SOFFICE)
+    from qcdc_cli.app.pipeline import build_lineage
+    from qcdc_cli.render.graph_export import evidence_dict
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "nd.pdf").write_bytes(made["pdf-table"].read_bytes())
+    (corpus / "nd.docx").write_bytes(made["docx-table"].read_bytes())
+    _, graph, errors = build_lineage([corpus])
+    assert not errors
+    evidence = [ev for link in graph.links() for ev in link.evidence if ev.path]
+    from_pdf = [ev for ev in evidence if ev.path.endswith(".pdf")]
+    assert from_pdf and all(ev.page == 1 for ev in from_pdf)
+    assert all(ev.page is None for ev in evidence if ev.path.endswith(".docx"))
+    assert evidence_dict(from_pdf[0])["page"] == 1 and "page" not in evidence_dict(
+        next(ev for ev in evidence if ev.path.endswith(".docx"))
     )

@@ -45,6 +45,21 @@ WRAPS = [
         id="date-split-across-lines",
     ),
     pytest.param(
+        [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM ĐỘC LẬP TỰ DO", 300, M), ("Độc lập - Tự do", 300, 420)],
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM ĐỘC LẬP TỰ DO\nĐộc lập - Tự do\n",
+        id="capitals-then-mixed-apart",
+    ),
+    pytest.param(
+        [("KẾ HOẠCH THỰC HIỆN KẾT LUẬN SỐ 120-KL/TW CỦA BỘ CHÍNH TRỊ VỀ", 91, M), ("CÔNG TÁC DÂN VẬN", 91, 200)],
+        "KẾ HOẠCH THỰC HIỆN KẾT LUẬN SỐ 120-KL/TW CỦA BỘ CHÍNH TRỊ VỀ CÔNG TÁC DÂN VẬN\n",
+        id="wrapped-capitals-joined",
+    ),
+    pytest.param(
+        [("Thực hiện Kết luận số 120-KL/TW ngày 07 tháng 01 năm 2016 của", 91, M), ("Bộ Chính trị, Tỉnh ủy", 91, 200)],
+        "Thực hiện Kết luận số 120-KL/TW ngày 07 tháng 01 năm 2016 của Bộ Chính trị, Tỉnh ủy\n",
+        id="issuer-in-capitals-joined",
+    ),
+    pytest.param(
         [("NGHỊ ĐỊNH", 250, 320), ("VỀ CÔNG TÁC VĂN THƯ", 220, 360)],
         "NGHỊ ĐỊNH\nVỀ CÔNG TÁC VĂN THƯ\n",
         id="short-title-lines-apart",

@@ -18,11 +18,12 @@ from index_dump import dump as index_dump
 from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text, write_corpus
 
 from qcdc_cli.app import ingest as ingest_module
-from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, Summary, ingest, walk
+from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, Summary, ingest
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import derived as derived_module
 from qcdc_cli.index.store import Store
 from qcdc_cli.knowledge.registry import load_vocabulary
+from qcdc_cli.read.walk import walk
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -393,11 +394,10 @@ def test_a_second_ingest_fails_clearly_while_readers_keep_working(tmp_path: Path
         assert cli.returncode == 2
         assert "another qcdc ingest is writing to this index" in cli.stderr
         counts = []
-        with Store.open_reader(db) as reader:
-            for _ in range(50):
-                reader.refresh()
+        for _ in range(50):
+            with Store.open_reader(db) as reader:
                 counts.append(reader.totals().files)
-                time.sleep(0.01)
+            time.sleep(0.01)
         assert counts == sorted(counts) and counts[-1] > counts[0]  # it kept writing meanwhile
         assert proc.wait(timeout=60) == 0
     finally:

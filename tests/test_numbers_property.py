@@ -9,6 +9,7 @@ Canonical numbers are generated from the registry's own type and issuer codes.
 
 from __future__ import annotations
 
+import datetime
 import unicodedata
 
 import pytest
@@ -294,3 +295,17 @@ def test_number_glued_after_so_is_found_whole(number: str, so: str) -> None:
     text = f"Căn cứ văn bản {so}{number} ngày 07/01/2016."
     found = find_numbers(text, VOCAB)
     assert [(f.doc.number, text[f.start : f.end]) for f in found] == [(number, number)]
+
+
+@given(day=st.dates(min_value=datetime.date(1930, 1, 1), max_value=datetime.date(2100, 12, 31)))
+def test_english_dates_read_as_the_day_written(day: datetime.date) -> None:
+    """ "dated March 3, 2016" and "dated 3 March 2016" (English pages) give the same ISO date."""
+    month = day.strftime("%B")
+    for written in (
+        f"{month} {day.day}, {day.year}",
+        f"{day.day} {month} {day.year}",
+        f"{month[:3]}. {day.day}, {day.year}",
+    ):
+        text = f"Resolution No. 57-NQ/TW dated {written} on science."
+        (ref,) = extract_text(text, VOCAB).references
+        assert ref.date == day.isoformat(), written

@@ -120,6 +120,23 @@ IDENTITY = [
         "announcement",
     ),
     (
+        "announcement-signed-and-issued",
+        "Bộ Chính trị ban hành Nghị quyết về khoa học, công nghệ\n(Chinhphu.vn) - Ngày 22/12/2024, Tổng Bí thư đã "
+        "ký, ban hành Nghị quyết số 57-NQ/TW của Bộ Chính trị về đột phá phát triển khoa học, công nghệ.\n"
+        "Nội dung chính của Nghị quyết.\n",
+        "57-NQ/TW",
+        "2024-12-22",
+        "announcement",
+    ),
+    (
+        "portal-page-title",
+        "Kế hoạch 186/KH-UBND năm 2025 phát triển chính quyền số tỉnh Bắc Ninh giai đoạn 2026-2030\n"
+        "Văn bản này đã được cập nhật.\nNgày ban hành: 29/12/2025\n",
+        "186/KH-UBND",
+        "2025-12-29",
+        "title",
+    ),
+    (
         "announcement-dated-before",
         "Ngày 5/3/2024, Đảng ủy xã Hưng Lộc đã ban hành Kế hoạch số 07-KH/ĐU về xây dựng nông thôn mới "
         "kiểu mẫu.\n\nTheo đó, các chi bộ tổ chức quán triệt.\n",
@@ -353,8 +370,9 @@ REFERENCES = [
     (
         "tu-of-a-provincial-committee",
         "Sau 10 năm thực hiện Nghị quyết 13-NQ/TƯ của Tỉnh ủy (khóa XIV), hạ tầng phát triển nhanh; "
-        "Nghị quyết số 18-NQ/TƯ của Ban Chấp hành Trung ương được quán triệt.",
-        {"13-NQ/TU": ("cites", None), "18-NQ/TW": ("cites", None)},
+        "Nghị quyết số 18-NQ/TƯ của Ban Chấp hành Trung ương được quán triệt; Nghị quyết số 05-NQ/TƯ của "
+        "Ban Chấp hành Đảng bộ tỉnh được sơ kết.",
+        {"13-NQ/TU": ("cites", None), "18-NQ/TW": ("cites", None), "05-NQ/TU": ("cites", None)},
         set(),
     ),
 ]
@@ -368,10 +386,18 @@ def test_references(text, expected, reported, vocab):
     assert {(r.source, r.relation, r.target) for r in x.reported_relations} == reported
 
 
-def test_slash_for_hyphen_is_flagged_with_its_repair(vocab):
-    text = "Căn cứ Quy định số 646/QĐ/QUTW của Thường vụ Quân ủy Trung ương."
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Căn cứ Quy định số 646/QĐ/QUTW của Thường vụ Quân ủy Trung ương.", "646-QĐ/QUTW"),
+        ("Kế hoạch thực hiện Quyết định số 1492/QĐTTg ngày 10/9/2021 của Thủ tướng Chính phủ", "1492/QĐ-TTg"),
+        ("Căn cứ Nghị định số 30/2020/NĐCP ngày 05/3/2020 của Chính phủ;", "30/2020/NĐ-CP"),
+    ],
+    ids=["slash-for-hyphen", "type-and-issuer-run-together", "normative-type-and-issuer-run-together"],
+)
+def test_typo_is_flagged_with_its_repair(text, number, vocab):
     (ref,) = extract_text(text, vocab).references
-    assert (ref.number, ref.malformed, ref.suggestion) == ("646-QĐ/QUTW", True, "646-QĐ/QUTW")
+    assert (ref.number, ref.malformed, ref.suggestion) == (number, True, number)
 
 
 # ---- named documents: (id, text, [(name, year, relation, number)]) ---------------------

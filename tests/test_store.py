@@ -231,7 +231,8 @@ def test_reader_sees_committed_state_while_a_write_is_in_progress(db: Path) -> N
         writer.con.execute("DELETE FROM files")
         assert reader.totals().files == 1  # no "database is locked", the old snapshot
         writer.con.execute("COMMIT")
-        reader.refresh()  # a reader keeps one snapshot until it asks for a new one
+        reader.close()  # a reader keeps one snapshot for its whole life; a new one sees the commit
+        reader = Store.open_reader(db)
         assert reader.totals().files == 0
         reader.close()
 
@@ -345,7 +346,8 @@ def test_a_batch_keeps_each_file_whole_and_commits_in_groups(db: Path) -> None:
                 s.replace_file(FileRecord("/c/b.txt", 1, 1, "h", "utf-8"), rows)  # rolls back alone
             put(s, "/c/c.txt", plan_text("3-KH/TU", "Hà Tĩnh", "120-KL/TW"))
             batch.maybe_commit()
-            reader.refresh()
+            reader.close()
+            reader = Store.open_reader(db)
             assert reader.totals().to_dict() == {
                 "files": 2,
                 "failed": 0,
@@ -354,7 +356,8 @@ def test_a_batch_keeps_each_file_whole_and_commits_in_groups(db: Path) -> None:
                 "mentions": 4,
             }
             put(s, "/c/d.txt", plan_text("4-KH/TU", "Hà Tĩnh", "120-KL/TW"))
-        reader.refresh()
+        reader.close()
+        reader = Store.open_reader(db)
         assert reader.totals().files == 3  # the rest is committed when the batch ends
         with pytest.raises(KeyboardInterrupt), s.batch():
             put(s, "/c/e.txt", plan_text("5-KH/TU", "Hà Tĩnh", "120-KL/TW"))

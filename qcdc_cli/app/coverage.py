@@ -25,7 +25,7 @@ def coverage_report(
     from qcdc_cli.app.lineage import lineage
     from qcdc_cli.app.pipeline import COVERAGE_RELATIONS, coverage_of
 
-    found = lineage(document, province=province, year=year, scope="down", registry=registry, db=db)
+    found = lineage(document, province=province, year=year, scope="down", registry=registry, db=db, as_of=as_of)
     known, graph = found.known, found.graph
     provinces = found.catalog.vocab.provinces
     units = [
@@ -34,7 +34,9 @@ def coverage_report(
         if (p.valid_from is None or p.valid_from <= as_of) and (p.valid_until is None or as_of <= p.valid_until)
     ]
     successors = {p.name: p.successor for p in provinces if p.successor and p.successor != p.name}
-    result = coverage_of(graph, known.id, units, successors, tuple(relations or COVERAGE_RELATIONS))
+    result = coverage_of(
+        graph, known.id, units, successors, tuple(relations or COVERAGE_RELATIONS), found.catalog.is_national
+    )
     result["as_of"] = as_of
     result["document"] = {"id": known.id, "issuer": known.issuer, "date": known.date, "title": known.title}
     return result, found

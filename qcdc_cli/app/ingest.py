@@ -2,27 +2,26 @@
 
 Stages, and why each is where it is:
 
-1. Walk (parent): list .txt/.md files, stat each. A file whose size and mtime match the
-   index is not opened at all, which is what makes re-ingesting an unchanged tree of
-   10,000 files take a fraction of a second.
+1. Walk (parent; read.walk, the walker every command shares): list document files, stat
+   each. A file whose size and mtime match the index is not opened at all, which is what
+   makes re-ingesting an unchanged tree of 10,000 files take a fraction of a second.
 2. Read + hash + decode + extract (worker processes, `imap_unordered`, chunks of >= 16:
    ../shared/research/ecosystem-perf.md §2.4 measured chunksize 1 slower than one
    process). A file whose bytes hash to what the index holds is not extracted again.
-3. Write (parent, the single writer): one transaction per file (store.replace_file), so a
-   run killed at any moment leaves whole files only, and the next run picks up the rest.
+3. Write (parent, the single writer): one savepoint per file (store.replace_file), so a
+   run killed at any moment leaves whole files only, and the next run picks up the rest;
+   Ctrl-C or SIGTERM rolls back the open batch and the CLI says how many files stayed.
 
 Nothing here prints: `ingest()` yields events and the CLI decides what to show.
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
-import stat
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.codehash import code_digest
 from qcdc_cli.index.derived import derive, derive_key
-from qcdc_cli.read.files import DEFAULT_MAX_BYTES, DOCUMENT_SUFFIXES
+from qcdc_cli.read.files import DEFAULT_MAX_BYTES
+from qcdc_cli.read.walk import Candidate, Walk, is_gone, walk
 
 if TYPE_CHECKING:
     from qcdc_cli.index.corpus import FileRows
@@ -68,6 +68,7 @@ class FileDone:
     outcome: str  # "read" | "same" (content unchanged, only its mtime moved) | "failed"
     size: int
     error: str | None = None
+    committed: int = 0  # files of this run made durable so far (an interrupted run keeps them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ class Deriving:
     """Every file is written; resolution over the whole index starts."""
 
     documents: int
+    committed: int = 0  # files of this run, all durable now
 
 
 @dataclass(slots=True)
@@ -123,100 +125,6 @@ Event = Planned | FileDone | Deriving | Finished
 
 
 # ---------------------------------------------------------------------------------------
-# walking
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    path: str  # absolute, symlinks kept as walked
-    size: int
-    mtime_ns: int
-
-
-@dataclass(slots=True)
-class Walk:
-    candidates: list[Candidate] = field(default_factory=list)
-    failures: list[tuple[str, str]] = field(default_factory=list)  # found but not readable
-    missing_args: list[tuple[str, str]] = field(default_factory=list)  # PATH args not found
-    skipped_other: Counter[str] = field(default_factory=Counter)
-    roots: list[str] = field(default_factory=list)
-
-
-def walk(paths: Iterable[Path]) -> Walk:
-    """Every document file under `paths`, with its size and mtime, and what was skipped.
-
-    Folders are walked recursively in sorted order; hidden entries (".git", ".qcdc") are
-    skipped; symbolic links are followed, and a link that leads back into a folder being
-    walked is reported as a loop instead of being walked forever. A directory whose name
-    ends in .txt is a folder like any other. Files named explicitly are read whatever
-    their suffix.
-    """
-    out = Walk()
-    for given in paths:
-        root = os.path.abspath(given)
-        out.roots.append(root)
-        try:
-            st = os.stat(root)
-        except OSError as e:
-            out.missing_args.append((root, _stat_problem(root, e)))
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            _walk_dir(root, {(st.st_dev, st.st_ino)}, out)
-        elif stat.S_ISREG(st.st_mode):
-            out.candidates.append(Candidate(root, st.st_size, st.st_mtime_ns))
-        else:
-            out.failures.append((root, _not_regular(st.st_mode)))
-    return out
-
-
-def _walk_dir(folder: str, ancestors: set[tuple[int, int]], out: Walk) -> None:
-    try:
-        with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError as e:
-        out.failures.append((folder, f"cannot list folder: {e.strerror or e}"))
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        path = entry.path
-        is_doc = os.path.splitext(entry.name)[1].lower() in DOCUMENT_SUFFIXES
-        try:
-            st = os.stat(path)  # follows symlinks
-        except OSError as e:
-            if is_doc or entry.is_symlink():
-                out.failures.append((path, _stat_problem(path, e)))
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            key = (st.st_dev, st.st_ino)
-            if key in ancestors:
-                out.failures.append((path, "symbolic link loop (leads back to a folder above it)"))
-                continue
-            _walk_dir(path, ancestors | {key}, out)
-        elif not is_doc:
-            out.skipped_other[os.path.splitext(entry.name)[1].lower() or "(none)"] += 1
-        elif stat.S_ISREG(st.st_mode):
-            out.candidates.append(Candidate(path, st.st_size, st.st_mtime_ns))
-        else:
-            out.failures.append((path, _not_regular(st.st_mode)))
-
-
-def _stat_problem(path: str, e: OSError) -> str:
-    if e.errno == errno.ELOOP:
-        return "symbolic link loop"
-    if e.errno == errno.ENOENT:
-        return "broken symbolic link" if os.path.islink(path) else "no such file or folder"
-    if e.errno == errno.EACCES:
-        return "permission denied"
-    return e.strerror or str(e)
-
-
-def _not_regular(mode: int) -> str:
-    kind = "named pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
-    return f"not a regular file ({kind})"
-
-
-# ---------------------------------------------------------------------------------------
 # the worker: read, hash, decode, extract, flatten into rows. Pure apart from reading.
 
 
@@ -245,6 +153,29 @@ def _init_worker(vocab: Vocabulary, extractor: Extractor, max_bytes: int) -> Non
     _worker.update(vocab=vocab, extractor=extractor, max_bytes=max_bytes)
 
 
+def _init_pool_worker(vocab: Vocabulary, extractor: Extractor, max_bytes: int, parent: int) -> None:
+    """A worker process stops quietly: Ctrl-C (sent to the whole process group) is the
+    parent's to handle, SIGTERM (the pool ending) kills it without a traceback, and on
+    Linux it dies with the parent, so a killed ingest leaves no orphan writing tracebacks
+    into a closed pipe."""
+    import signal
+
+    from qcdc_cli.index.store import close_inherited_locks
+
+    close_inherited_locks()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform == "linux":
+        import contextlib
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+    _init_worker(vocab, extractor, max_bytes)
+
+
 def _level_of(code: str | None) -> str | None:
     if not code:
         return None
@@ -257,24 +188,13 @@ def _process(task: _Task) -> _Outcome:
     from qcdc_cli.errors import InputError
     from qcdc_cli.index.corpus import file_rows
     from qcdc_cli.read.formats import read_bytes
+    from qcdc_cli.read.fs import read_limited
 
     path = task.path
-    max_bytes: int = _worker["max_bytes"]
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not hang us
-        with os.fdopen(fd, "rb") as f:
-            st = os.fstat(f.fileno())
-            if stat.S_ISDIR(st.st_mode):
-                return _Outcome(path, "failed", error="is a directory")
-            if not stat.S_ISREG(st.st_mode):
-                return _Outcome(path, "failed", error=_not_regular(st.st_mode))
-            if st.st_size > max_bytes:
-                return _failed(path, st, f"too large ({st.st_size} bytes; the limit is {max_bytes})")
-            data = f.read(max_bytes + 1)
-    except OSError as e:
-        return _Outcome(path, "failed", error=_stat_problem(path, e))
-    if len(data) > max_bytes:
-        return _failed(path, st, f"too large (more than {max_bytes} bytes)")
+        data, st = read_limited(path, _worker["max_bytes"])
+    except InputError as e:  # refused unread: no bytes read, none counted
+        return _Outcome(path, "failed", error=e.problem)
     sha = hashlib.sha256(data).hexdigest()
     base = _Outcome(path, "read", size=len(data), mtime_ns=st.st_mtime_ns, sha256=sha)
     if sha == task.known_sha256:
@@ -292,10 +212,6 @@ def _process(task: _Task) -> _Outcome:
     except Exception as e:  # a bug in extraction must not stop a 10,000-file ingest
         base.kind, base.error = "failed", f"internal error in extraction: {type(e).__name__}: {e}"
     return base
-
-
-def _failed(path: str, st: os.stat_result, error: str) -> _Outcome:
-    return _Outcome(path, "failed", size=st.st_size, mtime_ns=st.st_mtime_ns, error=error)
 
 
 def default_extractor(text: str, vocab: Vocabulary) -> Extraction:
@@ -374,7 +290,7 @@ def ingest(
     extractor = extractor or default_extractor
     key = extractor_key(vocab)
     with store.ingest_lock():
-        walked = walk(paths)
+        walked = walk(os.path.abspath(p) for p in paths)
         known = store.known_files()
         tasks, unchanged = plan(walked, known, key, options.force)
         summary = Summary(unchanged=len(unchanged), skipped_other=walked.skipped_other)
@@ -389,17 +305,20 @@ def ingest(
                 unchanged=len(unchanged),
                 skipped_other=sum(walked.skipped_other.values()),
             )
+            written = committed = 0
             for path, reason in walked.failures:
                 changes.before(path, "failed")
                 store.replace_file(FileRecord(path, None, None, status="failed", error=reason), None)
                 summary.failed.append((path, reason))
-                batch.maybe_commit()
-                yield FileDone(path, "failed", 0, reason)
+                written += 1
+                committed = written if batch.maybe_commit() else committed
+                yield FileDone(path, "failed", 0, reason, committed)
             for out in run(tasks):
                 changes.before(out.path, out.kind)
                 _write(store, out, key, summary)
-                batch.maybe_commit()
-                yield FileDone(out.path, out.kind, out.size, out.error)
+                written += 1
+                committed = written if batch.maybe_commit() else committed
+                yield FileDone(out.path, out.kind, out.size, out.error, committed)
         gone = _gone(walked, known)
         if options.prune:
             if gone:
@@ -414,7 +333,7 @@ def ingest(
         dkey = derive_key(registry)
         stale, old_key = store.derived_state()
         if stale or old_key != dkey:
-            yield Deriving(store.totals().documents)
+            yield Deriving(store.totals().documents, written)
             summary.derive_seconds = derive(store, vocab, registry, dkey)
         summary.index = {**store.totals().to_dict(), "unresolved": store.unresolved_count()}
         summary.failed.sort()
@@ -440,11 +359,13 @@ class _Changes:
 
 
 def _gone(walked: Walk, known: dict[str, KnownFile]) -> list[str]:
-    """Indexed paths (as the run began) under the walked roots that the walk did not find."""
+    """Indexed paths (as the run began) under the walked roots that the walk did not find
+    and that the file system says no longer exist: a file in a folder that could not be
+    listed this time is not gone, and is neither counted missing nor pruned."""
     seen = {c.path for c in walked.candidates} | {p for p, _ in walked.failures}
     prefixes = tuple(r.rstrip(os.sep) + os.sep for r in walked.roots)
     roots = set(walked.roots)
-    return sorted(p for p in known if p not in seen and (p in roots or p.startswith(prefixes)))
+    return sorted(p for p in known if p not in seen and (p in roots or p.startswith(prefixes)) and is_gone(p))
 
 
 def _write(store: Store, out: _Outcome, key: str, summary: Summary) -> None:
@@ -488,6 +409,6 @@ def _executor(
     # pydantic and re-reading the registry each (spawn is the default elsewhere).
     ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     chunksize = max(MIN_CHUNKSIZE, min(MAX_CHUNKSIZE, n_tasks // (jobs * 8) or 1))
-    initargs = (vocab, extractor, options.max_bytes)
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=initargs) as pool:
+    initargs = (vocab, extractor, options.max_bytes, os.getpid())
+    with ctx.Pool(jobs, initializer=_init_pool_worker, initargs=initargs) as pool:
         yield lambda tasks: pool.imap_unordered(_process, tasks, chunksize=chunksize)

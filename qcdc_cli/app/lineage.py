@@ -55,11 +55,13 @@ def lineage(
     corpus: Sequence[Path] | None = None,
     registry: Sequence[Path] | None = None,
     db: Path | None = None,
+    as_of: str | None = None,
 ) -> Lineage:
-    """The lineage around `document`. From an index alone, only the documents the typed
-    number can mean and the part of the graph `scope` reaches are read (a trace of one
-    plan in a 100,000-document index stays well under a second). With --corpus, texts
-    join the index and everything is resolved together."""
+    """The lineage around `document` (with `as_of`, an ISO day: as it stood that day).
+    From an index alone, only the documents the typed number can mean and the part of
+    the graph `scope` reaches are read (a trace of one plan in a 100,000-document index
+    stays well under a second). With --corpus, texts join the index and everything is
+    resolved together."""
     paths = list(corpus or ())
     db_path = index_path(db, bool(paths))
     notes: list[str] = []
@@ -71,11 +73,25 @@ def lineage(
             stored, where = _stored_resolution_usable(db_path, registry or (), notes, store)
             if stored:
                 catalog = index_catalog(store, document, registry or ())
-                known = pick(catalog, document, province, year, where=where)
-                return Lineage(catalog, known, index_graph(store, known.id, scope, depth), notes=notes)
+                known = pick(catalog, document, province, year, where=where, as_of=as_of)
+                found = Lineage(catalog, known, index_graph(store, known.id, scope, depth), notes=notes)
+                return _as_of(found, as_of)
     catalog, graph, errors = load(paths, registry, db_path)
     searched = _describe_index(db_path) if db_path is not None and not catalog.units else None
-    return Lineage(catalog, pick(catalog, document, province, year, where=searched), graph, errors, notes)
+    known = pick(catalog, document, province, year, where=searched, as_of=as_of)
+    return _as_of(Lineage(catalog, known, graph, errors, notes), as_of)
+
+
+def _as_of(found: Lineage, day: str | None) -> Lineage:
+    """The lineage as it stood on `day`: documents issued later left out, the document's
+    registry status as it was then."""
+    if day is None:
+        return found
+    from dataclasses import replace
+
+    found.graph = found.graph.as_of(day, keep=found.known.id)
+    found.known = replace(found.known, status=found.known.status_on(day))
+    return found
 
 
 # An index resolved under another registry or qcdc version is resolved again in memory up
@@ -110,6 +126,8 @@ def _stored_resolution_usable(
             f"{db_path}: resolved with another registry or qcdc version; answering as resolved then "
             "(run `qcdc ingest` again, with the same --registry, to resolve it with this one)"
         )
+    elif stale and store.ingest_running():
+        notes.append(f"{db_path}: an ingest is updating it; answering from the previous resolution")
     elif stale:
         notes.append(f"{db_path}: the last ingest stopped before resolving; answering from the previous resolution")
     return True, where
@@ -142,13 +160,21 @@ def load(
     return catalog, graph, errors
 
 
-def pick(catalog: Catalog, text: str, province: str | None, year: int | None, *, where: str | None = None) -> Known:
+def pick(
+    catalog: Catalog,
+    text: str,
+    province: str | None,
+    year: int | None,
+    *,
+    where: str | None = None,
+    as_of: str | None = None,
+) -> Known:
     """The one document `text` means, or a clear error: unknown (with close numbers) or
     ambiguous (with the candidates and how to choose). `where` says what was searched
     when the catalog holds no texts read (an index read a piece at a time)."""
     from qcdc_cli.errors import AmbiguousDocument, UnknownDocument
 
-    res = catalog.find(text, province=province, year=year)
+    res = catalog.find(text, province=province, year=year, as_of=as_of)
     if res.document is not None:
         return res.document
     if where is None:
@@ -163,7 +189,7 @@ def pick(catalog: Catalog, text: str, province: str | None, year: int | None, *,
         ]
         lines += [f"  {k.describe()}" for k in res.candidates]
         raise AmbiguousDocument("\n".join(lines))
-    message = f"no document {text} is known in {where}"
-    if res.candidates:
+    message = f"{text}: {res.reason}" if res.reason else f"no document {text} is known in {where}"
+    if res.candidates and not res.reason:
         message += "; close numbers: " + ", ".join(dict.fromkeys(k.id for k in res.candidates))
     raise UnknownDocument(message)

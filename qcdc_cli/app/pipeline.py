@@ -12,20 +12,26 @@ from typing import TYPE_CHECKING
 from qcdc_cli.errors import InputError
 from qcdc_cli.knowledge.vocabulary import Vocabulary
 from qcdc_cli.models import Extraction
-from qcdc_cli.read.files import DOCUMENT_SUFFIXES
 
 if TYPE_CHECKING:
     from qcdc_cli.read.decode import Decoded
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders expand to their document files (read.files.DOCUMENT_SUFFIXES), sorted, recursively."""
+    """Files as given; folders expand to their document files (read.walk: the walker every
+    command shares), in sorted order, with the files found there that cannot be read
+    (a named pipe called x.txt), so reading them reports why."""
+    from qcdc_cli.read.walk import LOOP, walk
+
     out: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES))
-        else:
+        if not path.is_dir():
             out.append(path)
+            continue
+        walked = walk([path])
+        found = [Path(c.path) for c in walked.candidates]
+        found += [Path(p) for p, reason in walked.failures if reason != LOOP and not reason.startswith("cannot list")]
+        out.extend(sorted(found))
     return out
 
 
@@ -69,9 +75,10 @@ if TYPE_CHECKING:
 
 
 def read_corpus(
-    paths: Iterable[Path], vocab: Vocabulary
+    paths: Iterable[Path], vocab: Vocabulary, pages: dict[str, tuple[int | None, ...]] | None = None
 ) -> tuple[list[tuple[str, Extraction]], dict[str, str], list[InputError]]:
-    """Extractions and texts of the files and folders `paths`; unreadable files apart."""
+    """Extractions and texts of the files and folders `paths`; unreadable files apart.
+    `pages`, if given, gets the page of each line of every PDF read."""
     corpus: list[tuple[str, Extraction]] = []
     texts: dict[str, str] = {}
     errors: list[InputError] = []
@@ -88,6 +95,8 @@ def read_corpus(
             continue
         corpus.append((str(path), extract_decoded(decoded, vocab)))
         texts[str(path)] = decoded.logical  # offsets as in the file; evidence quotes whole sentences
+        if pages is not None and any(decoded.pages):
+            pages[str(path)] = decoded.pages
     return corpus, texts, errors
 
 
@@ -102,14 +111,23 @@ def build_lineage(
 
     registry = load_registry(registry_paths)
     vocab = Vocabulary.from_registry(registry)
-    corpus, texts, errors = read_corpus(corpus_paths, vocab)
+    pages: dict[str, tuple[int | None, ...]] = {}
+    corpus, texts, errors = read_corpus(corpus_paths, vocab, pages)
     quotes: dict[tuple[str, int], str] = {}
     if db_path is not None:
         fresh = {str(Path(p).resolve()) for p, _ in corpus}
         stored, quotes = corpus_from_index(db_path)
         corpus += [(p, ex) for p, ex in stored if str(Path(p).resolve()) not in fresh]
     catalog = Catalog.build(registry, vocab, corpus)
-    return catalog, build_graph(catalog, registry, texts, quotes), errors
+    graph = build_graph(catalog, registry, texts, quotes)
+    if pages:
+        evidence = [ev for link in graph.links() for ev in link.evidence]
+        evidence += [issue.evidence for issue in graph.issues if issue.evidence is not None]
+        for ev in evidence:
+            lines = pages.get(ev.path or "")
+            if lines and ev.line and 0 < ev.line <= len(lines):
+                ev.page = lines[ev.line - 1]  # evidence from a PDF names its page
+    return catalog, graph, errors
 
 
 def corpus_from_index(db_path: Path) -> tuple[list[tuple[str, Extraction]], dict[tuple[str, int], str]]:
@@ -135,10 +153,12 @@ def coverage_of(
     units: Sequence[str],
     successors: Mapping[str, str | None],
     relations: Sequence[str] = COVERAGE_RELATIONS,
+    national: Callable[[str | None], bool] | None = None,
 ) -> dict[str, Any]:
     """Who has acted on `root`: the corpus documents that implement it, directly or down
     the chain (`relations`), grouped by province and issuing unit, and the gazetteer
-    `units` (province names) with none.
+    `units` (province names) with none. Central documents (`national` issuer codes, no
+    province) are listed apart, under "central": they belong to no province.
 
     A document of a province later merged counts for the unit it became (`successors`:
     "Thừa Thiên Huế" -> "Huế"), so a 2016 plan still covers today's unit. Pure: no I/O.
@@ -165,6 +185,8 @@ def coverage_of(
                 "path": node.path,
             }
         )
+    central = [d for d in documents if d["province"] is None and national and national(d["issuer_code"])]
+    documents = [d for d in documents if d not in central]
     by_unit: dict[str, list[dict[str, Any]]] = {}
     for doc in documents:
         by_unit.setdefault(str(doc["unit"] or "(unknown)"), []).append(doc)
@@ -173,6 +195,7 @@ def coverage_of(
         "root": root,
         "relations": list(relations),
         "documents": len(documents),
+        "central": sorted(central, key=lambda d: (d["date"] or "", d["id"])),
         "provinces": {
             unit: sorted(docs, key=lambda d: (d["date"] or "", d["id"])) for unit, docs in sorted(by_unit.items())
         },

@@ -87,36 +87,29 @@ YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Pick among
 
 
 def as_of_date(value: str | None) -> str | None:
-    """A date as users write it, made ISO: 2023-08-01, 01/08/2023 or 1/8/2023 (day first,
-    as Vietnamese documents write dates; `-` and `.` also separate). None stays None.
+    """--as-of as an ISO day: 2023-08-01, 01/08/2023 or 1/8/2023 (day first, as Vietnamese
+    documents write dates), parsed by knowledge.terms.parse_day. None stays None.
 
     Usable as a Typer callback (`typer.Option(callback=as_of_date)`); a bad date is a usage
     error (exit 2) naming the accepted forms.
     """
-    import datetime as dt
-    import re
-
     if value is None:
         return None
-    text = value.strip()
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
-    dmy = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    from qcdc_cli.knowledge.terms import parse_day
+
     try:
-        if iso:
-            return dt.date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
-        if dmy:
-            return dt.date(int(dmy[3]), int(dmy[2]), int(dmy[1])).isoformat()
+        return parse_day(value)
     except ValueError:
-        pass
-    raise typer.BadParameter(f"not a date: {value!r} (write 2023-08-01, 01/08/2023 or 1/8/2023)")
+        raise typer.BadParameter(f"not a date: {value!r} (write 2023-08-01, 01/08/2023 or 1/8/2023)") from None
 
 
 AsOfOption = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        help="As it stood on this day (2023-08-01 or 01/08/2023): documents issued by then, their status "
+        "then, and of Party numbers reused each term the one of that day's term.",
         callback=as_of_date,
-        help="As things stood on this date: 2023-08-01, 01/08/2023 or 1/8/2023 (day first).",
     ),
 ]
 

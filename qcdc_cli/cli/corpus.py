@@ -130,7 +130,8 @@ def coverage(
         typer.Option(
             "--as-of",
             callback=as_of_date,
-            help="Compare with the provinces of this date: 2023-08-01, 01/08/2023 or 1/8/2023 (default: today's 34).",
+            help="As it stood on this day (2023-08-01 or 01/08/2023): the provinces then, the documents "
+            "issued by then (default: today, its 34 provinces).",
         ),
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="List every document, not 5 per province.")] = False,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qcdc_cli.cli._options import IndexOption, LangOption, RegistryOption, TextOrJson, choose_lang
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from qcdc_cli.app.ingest import Summary
 
 
@@ -46,13 +50,16 @@ def ingest(
     its own, so an interrupted run loses nothing and the next run finishes it. A file that
     cannot be read is recorded with its reason and listed; the exit code is then 1.
     """
+    import signal
     import sys
 
     from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, ingest
     from qcdc_cli.cli._console import error, print_json, sanitize
+    from qcdc_cli.errors import Interrupted, Terminated
     from qcdc_cli.index.store import Store, resolve_db_path
     from qcdc_cli.knowledge.registry import load_registry, load_vocabulary
     from qcdc_cli.render.messages import msg
+    from qcdc_cli.terminal import sanitize_name
 
     chosen_lang = choose_lang(lang)
     missing = [p for p in paths if not p.exists()]
@@ -65,26 +72,54 @@ def ingest(
     options = Options(jobs=jobs, prune=prune, force=force, max_bytes=int(max_size * 1024 * 1024))
     show_progress = not quiet and sys.stderr.isatty()
     summary = None
-    with Store.open_writer(db_path) as store, _Progress(show_progress, chosen_lang) as progress:
-        for event in ingest(paths, store, vocab, options, registry=known):
-            if isinstance(event, Planned):
-                progress.start(event)
-            elif isinstance(event, FileDone):
-                progress.advance(event)
-            elif isinstance(event, Deriving):
-                progress.deriving(event.documents)
-            elif isinstance(event, Finished):
-                summary = event.summary
+    committed = 0
+    with _stop_on_sigterm():
+        try:
+            with Store.open_writer(db_path) as store, _Progress(show_progress, chosen_lang) as progress:
+                for event in ingest(paths, store, vocab, options, registry=known):
+                    if isinstance(event, Planned):
+                        progress.start(event)
+                    elif isinstance(event, FileDone):
+                        committed = event.committed
+                        progress.advance(event)
+                    elif isinstance(event, Deriving):
+                        committed = event.committed
+                        progress.deriving(event.documents)
+                    elif isinstance(event, Finished):
+                        summary = event.summary
+        except KeyboardInterrupt:
+            raise Interrupted(committed, signal.SIGINT) from None
+        except Terminated as stop:
+            raise Interrupted(committed, stop.signum) from None
     assert summary is not None
     if output_format is IngestFormat.json:
         print_json({"db": str(db_path), **summary.to_dict()})
     elif quiet:
         for path, reason in summary.failed:
-            error(f"{path}: {reason}")
+            error(f"{sanitize_name(path)}: {reason}")
     else:
         _print_summary(summary, db_path, chosen_lang)
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
+
+
+@contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM raises Terminated in the main thread while the ingest runs, so a `kill`
+    stops it as cleanly as Ctrl-C: the open batch rolls back, the workers end, and the
+    files committed so far stay."""
+    import signal
+
+    from qcdc_cli.errors import Terminated
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Terminated(signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _Progress:
@@ -93,8 +128,8 @@ class _Progress:
     def __init__(self, enabled: bool, lang: str = "en") -> None:
         self.enabled = enabled
         self.lang = lang
-        self.bar: Any = None  # a rich Progress once started (rich is imported lazily)
-        self.task: Any = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
         self.files = 0
 
     def __enter__(self) -> _Progress:
@@ -169,8 +204,9 @@ class _Progress:
 def _print_summary(summary: Summary, db_path: Path, lang: str = "en") -> None:
     from rich.text import Text
 
-    from qcdc_cli.cli._console import safe, stdout_console
+    from qcdc_cli.cli._console import stdout_console
     from qcdc_cli.render.messages import msg
+    from qcdc_cli.terminal import safe_name as safe
 
     console = stdout_console()
     index = summary.index

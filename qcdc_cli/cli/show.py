@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from qcdc_cli.cli._options import (
+    AsOfOption,
     CorpusOption,
     LangOption,
     ProvinceOption,
@@ -35,6 +36,7 @@ def show(
     db: DbOption = None,
     registry: RegistryOption = None,
     lang: LangOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Show one document: its number, type, issuer, province, date and title, where it
     was read, what it cites and what cites it (with evidence), its status and validity
@@ -47,7 +49,9 @@ def show(
 
     chosen_lang = choose_lang(lang)
 
-    found = lineage(document, province=province, year=year, scope="near", corpus=corpus, registry=registry, db=db)
+    found = lineage(
+        document, province=province, year=year, scope="near", corpus=corpus, registry=registry, db=db, as_of=as_of
+    )
 
     report(found)
     known, graph = found.known, found.graph

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import typer
 
 from qcdc_cli.cli._options import (
+    AsOfOption,
     CorpusOption,
     LangOption,
     ProvinceOption,
@@ -64,6 +65,7 @@ def trace(
     db: DbOption = None,
     registry: RegistryOption = None,
     lang: LangOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Trace a document up to the central directive it implements, or down to the plans
     that implement it. Each link shows its relation and where it comes from: the line
@@ -81,7 +83,15 @@ def trace(
         raise typer.BadParameter("give at most one of --up, --down, --both")
     direction: Literal["up", "down", "both"] = "down" if down else "both" if both else "up"
     found = lineage(
-        document, province=province, year=year, scope=direction, depth=depth, corpus=corpus, registry=registry, db=db
+        document,
+        province=province,
+        year=year,
+        scope=direction,
+        depth=depth,
+        corpus=corpus,
+        registry=registry,
+        db=db,
+        as_of=as_of,
     )
     report(found)
     result = found.graph.trace(found.known.id, direction, depth=depth, relations=relation, fold=not no_fold)

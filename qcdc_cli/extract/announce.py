@@ -53,9 +53,11 @@ class Announcement:
 
 @cache
 def _patterns(words_alt: str) -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
+    # "vừa ban hành", "đã ký, ban hành", "vừa ký", "vừa có" (news of a Công điện, a Chỉ thị)
     verb = (
-        r"(?:(?:vừa|đã|mới)[ \t]+(?:chính thức[ \t]+)?(?:ký[ \t]+)?(?:ban hành|ra|thông qua|ký)"
-        r"|ký ban hành|ban hành)"
+        r"(?:(?:vừa|mới)[ \t]+(?:chính thức[ \t]+)?(?:ký[ \t]*,?[ \t]+)?(?:ban hành|ra|thông qua|ký|có)"
+        r"|đã[ \t]+(?:chính thức[ \t]+)?(?:ký[ \t]*,?[ \t]+)?(?:ban hành|ra|thông qua|ký)"
+        r"|ký[ \t]*,?[ \t]+ban hành|ban hành)"
     )
     # "... vừa ban hành Kế hoạch số 45-KH/HU", anchored at the number
     numbered = regex.compile(
@@ -98,7 +100,8 @@ def read_announcement(text: str, mentions: list[RawMention], words_alt: str) -> 
         out.own = m
         out.date = m.date or _date_before(text, paragraph, found.start())
         subjects = list(_SUBJECT.finditer(text, max(paragraph, found.start() - 120), found.end()))
-        out.issuer = subjects[-1]["org"].strip() if subjects else None  # the body nearest the verb
+        # "... Nghị quyết số 57-NQ/TW của Bộ Chính trị", else the body nearest the verb
+        out.issuer = m.issuer or (subjects[-1]["org"].strip() if subjects else None)
         for d in _DEPLOYED.finditer(text, paragraph, found.start()):
             # "đã triển khai các văn bản: Chỉ thị 45-CT/TW; Kế hoạch 204-KH/TU. Theo đó, ban hành ..."
             end = _sentence_end(text, d.end(), stops=_LIST_END)

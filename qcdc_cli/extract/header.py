@@ -15,6 +15,7 @@ signature, by the full text of another document (seed laichau carries 120-KL/TW)
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -246,12 +247,15 @@ def read_header(
             continue
         if n.start >= zone_end:
             break
-        source = _is_own_number(text, n, start, lines, own_prefix, first_lines_end)
+        source = _is_own_number(text, n, start, lines, own_prefix, first_lines_end, vocab.type_words)
         if source is not None:
             # "Nghị quyết số: 09-NQ/TW Hà Nội, ngày ..." above the heading is the header
             header_line = source == "title" and heading_idx is not None and n.start < head[heading_idx][0]
-            info.own, info.own_source = n, "header" if header_line else source
-            break
+            source = "header" if header_line else source
+            if info.own is None or source == "header":  # a "Số" line under a page title wins
+                info.own, info.own_source = n, source
+            if source == "header":
+                break
     if info.own is None and heading_idx is not None and info.heading is not None:
         heading_types = {code for _, code in vocab.type_words.get(fold(info.heading), ())}
         info.own = _number_in_title(text, head, heading_idx, numbers, heading_types, _name_before_regex(vocab))
@@ -354,7 +358,13 @@ def _own_prefix_regex(vocab: Vocabulary) -> regex.Pattern[str]:
 
 
 def _is_own_number(
-    text: str, n: NumberMatch, start: int, lines: LineIndex, own_prefix: regex.Pattern[str], title_end: int
+    text: str,
+    n: NumberMatch,
+    start: int,
+    lines: LineIndex,
+    own_prefix: regex.Pattern[str],
+    title_end: int,
+    type_words: Mapping[str, object],
 ) -> str | None:
     """How `n` is marked as the document's own number, if it is: "header" when "Số" (or "Số
     hiệu") is written right before it, on its line or, when `n` opens its line, at the end
@@ -369,6 +379,13 @@ def _is_own_number(
         if found["tw"] is None:
             return "header"
         return "title" if n.start < title_end and _body_follows(text, lines, line_no) else None
+    if (
+        n.start < title_end
+        and _PORTAL_YEAR.match(text, n.end)
+        and _name_before_line_start(text, line_start, n.start, type_words)
+        and _body_follows(text, lines, line_no)
+    ):
+        return "title"  # a legal portal's page title: "Kế hoạch 186/KH-UBND năm 2025 phát triển ..."
     if before.strip(_CELL_NOISE):
         return None
     for k in (1, 2):
@@ -393,6 +410,19 @@ def _content_lines_end(text: str, head: list[tuple[int, int]], count: int) -> in
             if seen == count:
                 return le
     return head[-1][1] if head else 0
+
+
+_PORTAL_YEAR = regex.compile(r"[ \t]+năm[ \t]+(?:19|20)\d\d(?!\d)")
+_LINE_LEAD = regex.compile(r"[\s*_#>]*")
+
+
+def _name_before_line_start(text: str, line_start: int, pos: int, type_words: Mapping[str, object]) -> bool:
+    """Whether text[line_start:pos] is a type word alone ("Kế hoạch "), after markdown."""
+    if pos - line_start > 40:
+        return False
+    lead = _LINE_LEAD.match(text, line_start, pos)
+    word = " ".join(text[lead.end() if lead else line_start : pos].split())
+    return bool(word) and word[0].isupper() and fold(word) in type_words
 
 
 _CLOSED = regex.compile(r"[.:;!?”\"][\s*_]*$")

@@ -283,7 +283,8 @@ def _may_end_list(before: str) -> bool:
 # "TƯ" (Trung ương) is how texts write TW; a provincial committee that writes it of its own
 # documents ("Nghị quyết 13-NQ/TƯ của Tỉnh ủy", "Số 445-KL/TƯ" under "TỈNH ỦY ...") means TU.
 _PROVINCIAL_COMMITTEE = regex.compile(
-    r"(?:Ban Thường vụ[ \t]+|Ban Chấp hành Đảng bộ[ \t]+|BTV[ \t]+)?(?:Tỉnh|Thành)[ \t]+[uủ]+[yỷ](?!\p{L})",
+    r"(?:(?:Ban Thường vụ|Ban Chấp hành|BTV|BCH)[ \t]+)?(?:Tỉnh|Thành)[ \t]+[uủ][yỷ](?!\p{L})"
+    r"|(?:Ban Chấp hành|BCH|Ban Thường vụ|BTV)[ \t]+Đảng bộ[ \t]+(?:tỉnh|thành phố)(?!\p{L})",
     regex.IGNORECASE,
 )
 _WRITTEN_TU = regex.compile(r"/[ \t]*T\.?Ư\.?$", regex.IGNORECASE)

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from qcdc_cli.index.corpus import FileRows, Quotes, StoredCorpus
     from qcdc_cli.index.queries import Stats, Totals, UnresolvedDocument
-    from qcdc_cli.index.rows import Derived, FileRecord, KnownFile, NodeRow
-    from qcdc_cli.index.store import Batch, Subgraph
+    from qcdc_cli.index.rows import Derived, FileRecord, KnownFile, NodeRow, Subgraph
+    from qcdc_cli.index.store import Batch
 
 
 class IndexReader(Protocol):
@@ -36,6 +36,7 @@ class IndexReader(Protocol):
 
     def close(self) -> None: ...
     def derived_state(self) -> tuple[bool, str | None]: ...  # (stale, derive key)
+    def ingest_running(self) -> bool: ...
     def totals(self) -> Totals: ...
     def unresolved_count(self) -> int: ...
     def stats(self) -> Stats: ...

@@ -98,15 +98,16 @@ def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived
         document_of.setdefault(catalog.document_of(unit).id, doc_id)
         context = catalog.context_of(unit)
         for ref in unit.references:
-            res = catalog.resolve(ref, context)
+            res = catalog.resolve(catalog.readable(ref) or ref, context)  # a malformed number as repaired
+            found = res.document or res.likely  # a miswritten number: the document it fits
             if res.status == "ambiguous":
                 status = "ambiguous"
-            elif res.document is not None and (res.document.in_corpus or res.document.registry_id):
+            elif found is not None and (found.in_corpus or found.registry_id):
                 status = "resolved"
             else:
                 status = "unknown"
             candidates = "\n".join(k.id for k in res.candidates) if status == "ambiguous" else None
-            target = res.document.id if res.document else None  # "unknown": the node only cited
+            target = found.id if found else None  # "unknown": the node only cited
             out.resolutions.append(ResolutionRow(doc_id, ref.number, status, target, candidates))
     known_ids = set()
     for k in catalog.entries:
@@ -185,6 +186,8 @@ def index_catalog(source: Path | Store, text: str, registry_paths: Sequence[Path
             rows = store.numberless_nodes()
         else:
             number = re.split(r"[@#]", text, maxsplit=1)[0].strip()
+            # a registry id ("TW:KL:120@XI", shown as evidence): the documents of its number
+            number = next((d.number for d in registry.documents if d.id == text), number)
             rows = store.nodes_for_keys([loose(number)]) + store.nodes_by_id([text])
             if not rows:  # nothing by that number: its neighbours, for "did you mean"
                 serial = re.match(r"[^-/]*[-/]", loose(number))

@@ -469,3 +469,14 @@ def known_from_row(row: Sequence[Any]) -> Known:
         aliases=tuple(n.aliases.split("\n")) if n.aliases else (),
         id=n.id,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Subgraph:
+    """The rows `index_graph` builds a LineageGraph from (Store.subgraph_rows)."""
+
+    nodes: list[NodeRow]
+    links: list[LinkRow]
+    evidence: list[tuple[str, str, str | None, int | None, str | None, str | None]]  # EvidenceRow but seq
+    issues: list[IssueRow]
+    speakers: list[SpeakerRow]

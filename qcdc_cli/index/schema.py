@@ -273,3 +273,24 @@ def statements(script: str) -> Iterator[str]:
             buffer = ""
     if buffer.strip():
         raise AssertionError(f"incomplete SQL in a migration: {buffer!r}")
+
+
+def explain(e: sqlite3.Error) -> str:
+    """An SQLite failure said so the user knows what happened and what to do next."""
+    message = str(e)
+    if "locked" in message or "busy" in message:
+        return f"{message} (another process is writing to the index; try again when it is done)"
+    if "not a database" in message:
+        return "not a qcdc index (not an SQLite database)"
+    if "disk is full" in message or "disk I/O error" in message:
+        return f"{message}: the index is whole up to the last commit; free some space, then run `qcdc ingest` again"
+    if "malformed" in message or "corrupt" in message:
+        return (
+            f"{message}: the index file is damaged; delete it and run `qcdc ingest` again"
+            " (or restore a copy; `sqlite3 FILE .recover` may save its rows)"
+        )
+    if "no such table" in message or "no such column" in message:
+        return f"{message}: the index's schema is damaged; delete it and run `qcdc ingest` again"
+    if "readonly" in message or "read-only" in message:
+        return f"{message}: the index cannot be written here; use --db to put it somewhere writable"
+    return message

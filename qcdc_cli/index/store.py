@@ -6,9 +6,9 @@ Why SQLite, and why these settings, is measured in ../shared/research/ecosystem-
 - WAL + synchronous=NORMAL: per-file transactions cost about as much as one big
   transaction, a process killed with SIGKILL never leaves a half-written file (the next
   connection rolls the WAL back to the last commit), and readers never block the writer.
-- One writer at a time: `qcdc ingest` takes an exclusive lock file beside the database
-  (keyed on the file itself, not on how --db spells it), so a second ingest fails at once
-  with a message instead of interleaving; other writers wait up to `busy_timeout`.
+- One writer at a time: `qcdc ingest` takes an exclusive lock on the database file itself
+  (flock: the file, not how --db spells it), so a second ingest fails at once with a
+  message instead of interleaving; other writers wait up to `busy_timeout`.
 - Readers open the file read-only (`mode=ro`; `immutable` where nothing can write, a
   read-only mount) and read in ONE transaction, so `trace` sees one state of an index
   that an ingest is writing.
@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import queries
@@ -34,7 +35,6 @@ from qcdc_cli.index.rows import (
     NODE_COLUMNS,
     Derived,
     DocumentRow,
-    EvidenceRow,
     FileRecord,
     IssueRow,
     KnownFile,
@@ -45,12 +45,13 @@ from qcdc_cli.index.rows import (
     RefRow,
     ReportedRow,
     SpeakerRow,
+    Subgraph,
     columns,
     insert_sql,
     path_of,
     path_param,
 )
-from qcdc_cli.index.schema import BUSY_TIMEOUT_MS, check_version, configure, migrate
+from qcdc_cli.index.schema import BUSY_TIMEOUT_MS, check_version, configure, explain, migrate
 
 DB_ENV = "QCDC_DB"
 DEFAULT_DB = Path(".qcdc") / "index.sqlite"
@@ -82,30 +83,19 @@ class Batch:
     max_seconds: float
     started: float
     pending: int = 0
-    committed: int = 0  # units made durable so far
 
-    def maybe_commit(self) -> None:
-        """Commit and begin anew when the batch is full or old enough."""
+    def maybe_commit(self) -> bool:
+        """Commit and begin anew when the batch is full or old enough; whether it did."""
         import time
 
         now = time.monotonic()
         if self.pending and (self.pending >= self.max_units or now - self.started >= self.max_seconds):
             self.store.con.execute("COMMIT")
-            self.committed += self.pending
             self.store.con.execute("BEGIN IMMEDIATE")
             self.pending = 0
             self.started = now
-
-
-@dataclass(frozen=True, slots=True)
-class Subgraph:
-    """The rows `index_graph` builds a LineageGraph from (Store.subgraph_rows)."""
-
-    nodes: list[NodeRow]
-    links: list[LinkRow]
-    evidence: list[tuple[str, str, str | None, int | None, str | None, str | None]]  # EvidenceRow but seq
-    issues: list[IssueRow]
-    speakers: list[SpeakerRow]
+            return True
+        return False
 
 
 class Store:
@@ -172,13 +162,6 @@ class Store:
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{path}: cannot read the index: {explain(e)}") from None
         return cls(con, path, writable=False)
-
-    def refresh(self) -> None:
-        """A reader's next questions see what was committed since: its snapshot ends and
-        a new one begins (for a reader kept open across an ingest, e.g. a monitor)."""
-        if not self.writable:
-            self.con.execute("ROLLBACK")
-            _begin_read(self.con)
 
     def close(self) -> None:
         if not self.writable:
@@ -249,50 +232,65 @@ class Store:
             raise
         self._batch = None
         self.con.execute("COMMIT")
-        batch.committed += batch.pending
-        batch.pending = 0
 
     @contextmanager
     def ingest_lock(self) -> Iterator[None]:
         """Hold the index's ingest lock: one ingest at a time, a second one fails at once.
 
-        A lock file beside the database's real path (symbolic links resolved, so two
-        spellings of one index share one lock), named after its device and inode too, so
-        a hard link or a bind mount finds the same lock. Locked with a POSIX record lock
-        (lockf): the kernel drops it when the holder dies, even by SIGKILL, and unlike
-        flock it is not shared with forked worker processes, so a worker orphaned by a
-        killed ingest cannot keep the next ingest out. (SQLite's own lock is per
-        transaction; two ingests would interleave file by file.)
+        An flock on the database file itself, so every name of the index (a symbolic
+        link, a hard link, a bind mount) meets the same lock, and the kernel drops it when
+        the holder dies, even by SIGKILL. (SQLite's own lock is per transaction; two
+        ingests would interleave file by file.) The descriptor is opened once per process
+        and never closed: closing any descriptor of a file drops every POSIX lock the
+        process holds on it, SQLite's included. Worker processes close their inherited
+        copy (`close_inherited_locks`), so an orphaned worker cannot keep the next ingest
+        out. The holder's pid is written beside the real path, for the message.
         """
         try:
             import fcntl
         except ImportError:  # Windows: SQLite's busy timeout still keeps the index whole
             yield
             return
-        real = Path(os.path.realpath(self.path))
-        st = os.stat(real)
-        lock_path = real.with_name(f"{real.name}.{st.st_dev:x}-{st.st_ino:x}.lock")
+        real = os.path.realpath(self.path)
         try:
-            lock = open(lock_path, "a+")  # noqa: SIM115 - held for the whole block
+            fd = _database_fd(real)
         except OSError as e:
-            raise StoreError(f"{self.path}: cannot create the ingest lock {lock_path}: {e.strerror or e}") from None
-        with lock:
-            try:
-                fcntl.lockf(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                lock.seek(0)
-                holder = lock.read().strip() or "unknown"
-                raise StoreError(
-                    f"{self.path}: another qcdc ingest is writing to this index (pid {holder}); "
-                    "wait for it to finish or use another --db"
-                ) from None
-            try:
-                lock.truncate(0)
-                lock.write(str(os.getpid()))
-                lock.flush()
-                yield
-            finally:
-                fcntl.lockf(lock.fileno(), fcntl.LOCK_UN)
+            raise StoreError(f"{self.path}: cannot lock the index: {e.strerror or e}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = "unknown"
+            with suppress(OSError), open(real + ".lock") as f:
+                holder = f.read().strip() or holder
+            raise StoreError(
+                f"{self.path}: another qcdc ingest is writing to this index (pid {holder}); "
+                "wait for it to finish or use another --db"
+            ) from None
+        try:
+            with suppress(OSError), open(real + ".lock", "w") as f:
+                f.write(str(os.getpid()))
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def ingest_running(self) -> bool:
+        """Whether an ingest holds this index's lock now: a stale resolution is then being
+        redone, not abandoned. Probed through a descriptor of its own (flock on the one
+        `ingest_lock` holds would convert that lock), also never closed."""
+        try:
+            import fcntl
+        except ImportError:
+            return False
+        try:
+            fd = _database_fd(os.path.realpath(self.path), probe=True)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
 
     # ---- meta
 
@@ -522,7 +520,24 @@ class Store:
         self.con.executemany(f"INSERT OR IGNORE INTO temp.{table}(id) VALUES (?)", ((i,) for i in ids))
 
 
-assert EvidenceRow._fields[2] == "seq"  # Subgraph.evidence is EvidenceRow without it
+# (device, inode, probe) -> a descriptor of that database, for the ingest lock; never closed
+_DATABASE_FDS: dict[tuple[int, int, bool], int] = {}
+
+
+def _database_fd(real: str, probe: bool = False) -> int:
+    st = os.stat(real)
+    key = (st.st_dev, st.st_ino, probe)
+    if key not in _DATABASE_FDS:
+        _DATABASE_FDS[key] = os.open(real, os.O_RDONLY)
+    return _DATABASE_FDS[key]
+
+
+def close_inherited_locks() -> None:
+    """In a forked worker: drop the parent's lock descriptors (the parent's lock stays)."""
+    for fd in _DATABASE_FDS.values():
+        with suppress(OSError):
+            os.close(fd)
+    _DATABASE_FDS.clear()
 
 
 def _connect_reader(uri: str) -> sqlite3.Connection:
@@ -557,22 +572,8 @@ def _cannot_write_beside(path: Path, e: sqlite3.OperationalError) -> bool:
     return False
 
 
-def explain(e: sqlite3.Error) -> str:
-    """An SQLite failure said so the user knows what happened and what to do next."""
-    message = str(e)
-    if "locked" in message or "busy" in message:
-        return f"{message} (another process is writing to the index; try again when it is done)"
-    if "not a database" in message:
-        return "not a qcdc index (not an SQLite database)"
-    if "disk is full" in message or "disk I/O error" in message:
-        return f"{message}: the index is whole up to the last commit; free some space, then run `qcdc ingest` again"
-    if "malformed" in message or "corrupt" in message:
-        return (
-            f"{message}: the index file is damaged; delete it and run `qcdc ingest` again"
-            " (or restore a copy; `sqlite3 FILE .recover` may save its rows)"
-        )
-    if "no such table" in message or "no such column" in message:
-        return f"{message}: the index's schema is damaged; delete it and run `qcdc ingest` again"
-    if "readonly" in message or "read-only" in message:
-        return f"{message}: the index cannot be written here; use --db to put it somewhere writable"
-    return message
+if TYPE_CHECKING:
+    from qcdc_cli.index.api import IndexWriter
+
+    def _implements_the_interface(store: Store) -> IndexWriter:
+        return store  # mypy checks Store against the interface of index.api

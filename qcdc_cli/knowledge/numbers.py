@@ -209,7 +209,12 @@ def _shape(
             # "34-PL/UBTVQH11": a State issuer in Party shape; the year is missing
             malformed = True
     elif m["year"]:
-        doc, unknown = _state(serial, m["year"], m["stype"] or None, m["siss"], vocab)
+        split = None if m["stype"] or vocab.issuer(m["siss"]) else _split_codes(m["siss"], vocab)
+        if split is not None:  # "5/2020/NĐCP": 5/2020/NĐ-CP
+            doc, unknown = _state(serial, m["year"], split[0], split[1], vocab)
+            malformed, suggest = True, True
+        else:
+            doc, unknown = _state(serial, m["year"], m["stype"] or None, m["siss"], vocab)
         if m["ssep"] == "/":  # "19/2001/CT/UB": 19/2001/CT-UB
             malformed, suggest = True, True
     else:
@@ -253,6 +258,7 @@ def find_numbers(text: str, vocab: Vocabulary) -> list[NumberMatch]:
         found = parse_match(m, text, vocab)
         out.append(found)
         pos = max(found.end, m.start() + 1)
+    out = _merge(out, _glued_codes(text, vocab))
     glued = [
         g.end()
         for g in (_GLUED_SO.finditer(text) if ("ố" in text or "Ố" in text) else ())
@@ -265,11 +271,45 @@ def find_numbers(text: str, vocab: Vocabulary) -> list[NumberMatch]:
         m = _number_after_so().match(text, start)
         if m is not None:
             extra.append(parse_match(m, text, vocab))
+    return _merge(out, extra)
+
+
+def _merge(found: list[NumberMatch], extra: list[NumberMatch]) -> list[NumberMatch]:
+    """Both lists in text order, an extra one dropped where it overlaps one found before."""
+    if not extra:
+        return found
     merged: list[NumberMatch] = []
-    for found in sorted([*out, *extra], key=lambda f: f.start):
-        if not merged or found.start >= merged[-1].end:
-            merged.append(found)
+    for f in sorted([*found, *extra], key=lambda f: f.start):
+        if not merged or f.start >= merged[-1].end:
+            merged.append(f)
     return merged
+
+
+# "Quyết định số 1492/QĐTTg": the hyphen between type and issuer lost. Read only after "số"
+# or a type word's last letters, and only when the run splits into a known State type and a
+# known issuer (flagged malformed, with the repair).
+_GLUED_CODES = regex.compile(
+    rf"(?<=(?:số|Số|SỐ)[ \t]*:?[ \t]*)(?P<n>{_SERIAL})[ \t]*/[ \t]*(?:(?P<year>{_YEAR})[ \t]*/[ \t]*)?"
+    rf"(?P<code>[{_UPPER}][A-Za-zĐđ]{{2,11}})(?![\p{{L}}\p{{N}}/&\-])"
+)
+
+
+def _split_codes(code: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """ "QĐTTg" -> ("QĐ", "TTg"): a known State type and a known issuer run together."""
+    for cut in range(1, len(code)):
+        if fold(code[:cut]) in vocab.state_types and vocab.issuer(code[cut:]) is not None:
+            return code[:cut], code[cut:]
+    return None
+
+
+def _glued_codes(text: str, vocab: Vocabulary) -> list[NumberMatch]:
+    out = []
+    for m in _GLUED_CODES.finditer(text) if "/" in text else ():
+        split = _split_codes(m["code"], vocab)
+        if split is not None:
+            doc, unknown = _state(m["n"], m["year"], split[0], split[1], vocab)
+            out.append(NumberMatch(m.start("n"), m.end(), doc, True, doc.number, tuple(unknown)))
+    return out
 
 
 def parse_number(written: str, vocab: Vocabulary) -> NumberMatch | None:

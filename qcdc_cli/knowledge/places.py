@@ -10,8 +10,10 @@ line ("Lai Châu, ngày ..."; a seat such as "Hạ Long" names its province), th
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 import regex
 
@@ -69,6 +71,10 @@ def _pick(candidates: list[ProvinceInfo], date: str | None, vocab: Vocabulary) -
     return candidates[0].name
 
 
+def _plain(text: str) -> str:
+    return text.replace("\u00d0", "Đ").replace("\u00f0", "đ")
+
+
 def find_province(
     vocab: Vocabulary,
     *,
@@ -81,6 +87,10 @@ def find_province(
     if not vocab.provinces:
         return None
     names, by_name = _name_regex(vocab)
+    # "Ð" (U+00D0, Icelandic eth) stands for "Đ" in texts converted from legacy fonts
+    issuer_lines = [_plain(line) for line in issuer_lines]
+    place = _plain(place) if place else place
+    body = _plain(body)
     for line in reversed(issuer_lines):
         found = names.findall(line)
         if found:
@@ -89,7 +99,274 @@ def find_province(
         found = names.findall(place)
         if found:
             return _pick(by_name[fold(max(found, key=len))], date, vocab)
+    below = province_of_body(issuer_lines, date, vocab)
+    if below is not None:
+        return _pick(by_name.get(fold(below), []), date, vocab) or below
     counts = Counter(fold(m["name"]) for m in _body_regex(vocab).finditer(body))
     if counts:
         return _pick(by_name[counts.most_common(1)[0][0]], date, vocab)
+    return None
+
+
+# ---------------------------------------------------------------- below the province
+#
+# District and commune committees (Huyện ủy, Quận ủy, Thị ủy, Thành ủy of a provincial
+# city, Đảng ủy xã/phường/thị trấn) number their documents on their own: 62-KH/HU exists
+# in hundreds of districts. Their names say where they are once a gazetteer of districts
+# and communes is at hand; `gazetteer.tsv` is derived from the `vietnamadminunits`
+# dataset by tools/gen_gazetteer.py and read on first use.
+
+_TABLE = "gazetteer.tsv"
+# old and new tone placement ("Hoà"/"Hòa", "Thuỷ"/"Thủy"): one key for both
+_TONES = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ"})
+_TONE_PAIRS = (
+    ("OÀ", "ÒA"),
+    ("OÁ", "ÓA"),
+    ("OẢ", "ỎA"),
+    ("OÃ", "ÕA"),
+    ("OẠ", "ỌA"),
+    ("OÈ", "ÒE"),
+    ("OÉ", "ÓE"),
+    ("OẺ", "ỎE"),
+    ("OẼ", "ÕE"),
+    ("OẸ", "ỌE"),
+    ("UỲ", "ÙY"),
+    ("UÝ", "ÚY"),
+    ("UỶ", "ỦY"),
+    ("UỸ", "ŨY"),
+    ("UỴ", "ỤY"),
+)
+DISTRICT_KINDS = ("Huyện", "Quận", "Thị xã", "Thành phố")
+COMMUNE_KINDS = ("Xã", "Phường", "Thị trấn")
+
+
+def unit_key(name: str) -> str:
+    """A unit name as one key: NFC, upper case, Ð as Đ, one tone placement, one space."""
+    key = fold(name.translate(_TONES))
+    for old, new in _TONE_PAIRS:
+        key = key.replace(old, new)
+    return " ".join(key.replace(".", ". ").split())
+
+
+def loose_key(name: str) -> str:
+    """`unit_key` without diacritics: "TAM DUONG" for names typed without them."""
+    decomposed = unicodedata.normalize("NFD", unit_key(name).replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A district or a commune, with what contains it."""
+
+    level: str  # "district" | "commune"
+    province: str
+    district: str | None  # "Tam Đường"; None for a commune of the 2025 units
+    name: str  # "Tam Đường", "Bản Hon"
+    kind: str  # "Huyện", "Thành phố", "Xã", ...
+    after_2025: bool = False
+
+
+def _split_kind(full: str, kinds: tuple[str, ...]) -> tuple[str, str]:
+    for kind in sorted(kinds, key=len, reverse=True):
+        if full.startswith(kind + " "):
+            return kind, full[len(kind) + 1 :]
+    return "", full
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    """Districts and communes by name (`unit_key`, then `loose_key`)."""
+
+    by_key: dict[tuple[str, str], list[Unit]] = field(default_factory=dict)  # (level, key)
+    by_loose: dict[tuple[str, str], list[Unit]] = field(default_factory=dict)
+
+    def add(self, unit: Unit) -> None:
+        self.by_key.setdefault((unit.level, unit_key(unit.name)), []).append(unit)
+        self.by_loose.setdefault((unit.level, loose_key(unit.name)), []).append(unit)
+
+    def named(self, level: str, name: str) -> list[Unit]:
+        """Units of `level` with this name; diacritic-free spellings when nothing else fits."""
+        return self.by_key.get((level, unit_key(name))) or self.by_loose.get((level, loose_key(name)), [])
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The bundled table, read once (about 13,000 communes: a few milliseconds)."""
+    from importlib.resources import files
+
+    table = Gazetteer()
+    text = files("qcdc_cli.knowledge").joinpath(_TABLE).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        tag, province, district_full, communes = line.split("\t")
+        district = None
+        if district_full:
+            kind, district = _split_kind(district_full, DISTRICT_KINDS)
+            table.add(Unit("district", province, district, district, kind))
+        for commune in communes.split("|") if communes else ():
+            kind, name = _split_kind(commune, COMMUNE_KINDS)
+            table.add(Unit("commune", province, district, name, kind, after_2025=tag == "N"))
+    return table
+
+
+# What a body's name says of its level: "HUYỆN ỦY" a district committee, "ĐẢNG ỦY XÃ" a
+# commune's; a bare "HUYỆN"/"H." or "TP."/"Tp" names the unit itself.
+_MARKERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("ĐẢNG ỦY XÃ", "commune", ("Xã",)),
+    ("ĐẢNG ỦY PHƯỜNG", "commune", ("Phường",)),
+    ("ĐẢNG ỦY THỊ TRẤN", "commune", ("Thị trấn",)),
+    ("ĐẢNG BỘ XÃ", "commune", ("Xã",)),
+    ("ĐẢNG BỘ PHƯỜNG", "commune", ("Phường",)),
+    ("ĐẢNG BỘ THỊ TRẤN", "commune", ("Thị trấn",)),
+    ("HUYỆN ỦY", "district", ("Huyện",)),
+    ("QUẬN ỦY", "district", ("Quận",)),
+    ("THỊ ỦY", "district", ("Thị xã",)),
+    ("THÀNH ỦY", "district", ("Thành phố",)),
+    ("THỊ TRẤN", "commune", ("Thị trấn",)),
+    ("PHƯỜNG", "commune", ("Phường",)),
+    ("XÃ", "commune", ("Xã",)),
+    ("THỊ XÃ", "district", ("Thị xã",)),
+    ("TX.", "district", ("Thị xã",)),
+    ("HUYỆN", "district", ("Huyện",)),
+    ("H.", "district", ("Huyện",)),
+    ("QUẬN", "district", ("Quận",)),
+    ("THÀNH PHỐ", "district", ("Thành phố",)),
+    ("TP.", "district", ("Thành phố",)),
+    ("TP", "district", ("Thành phố",)),
+)
+
+
+def _marker_regex(markers: list[str]) -> regex.Pattern[str]:
+    alternatives = "|".join(regex.escape(m) for m in sorted(markers, key=len, reverse=True))
+    return regex.compile(rf"(?<!\p{{L}})(?P<m>{alternatives})(?:\s+|(?<=\.)|$)(?P<rest>[^,;:()\[\]\n]*)")
+
+
+_MARKER_RE = _marker_regex([m for m, _, _ in _MARKERS])
+_LOOSE_MARKER_RE = _marker_regex([loose_key(m) for m, _, _ in _MARKERS])
+_MARKER_INFO = {m: (level, kinds) for m, level, kinds in _MARKERS} | {
+    loose_key(m): (level, kinds) for m, level, kinds in _MARKERS
+}
+_STOP_WORDS = frozenset(
+    {"VỀ", "CỦA", "TỈNH", "THÀNH", "NGÀY", "SỐ", "KHÓA", "NHIỆM", "VÀ", "TẠI", "TRÊN", "LẦN", "BAN"}
+    | {"VE", "CUA", "TINH", "NGAY", "SO", "KHOA", "VA", "TAI", "TREN"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BodyPlace:
+    """Where a body named in a text sits below the province: one unit, or the candidates."""
+
+    level: str  # "district" | "commune"
+    name: str | None  # as the gazetteer writes it; None: the body is named without a place
+    candidates: tuple[Unit, ...] = ()
+
+    @property
+    def unit(self) -> Unit | None:
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+
+def body_place(
+    text: str | None, *, province: str | None = None, date: str | None = None, vocab: Vocabulary | None = None
+) -> BodyPlace | None:
+    """The district or commune a body's name places it in: "Huyện ủy Tam Đường",
+    "ĐẢNG ỦY XÃ BẢN HON", "UBND H. Sìn Hồ", "Tp Điện Biên Phủ". With `province` only
+    units of that province (or of those it became) count; a district named beside a
+    commune ("xã Bản Hon (huyện Tam Đường)") picks among the communes of that name.
+    None when the text names no district or commune body (a Tỉnh ủy, a central body)."""
+    if not text:
+        return None
+    return _body_place(text, province, None if date is None else date >= "2025-07-01", vocab)
+
+
+@lru_cache(maxsize=1 << 15)
+def _body_place(text: str, province: str | None, after_2025: bool | None, vocab: Vocabulary | None) -> BodyPlace | None:
+    found: list[BodyPlace] = []
+    for pattern, key in ((_MARKER_RE, unit_key(text)), (_LOOSE_MARKER_RE, loose_key(text))):
+        for m in pattern.finditer(key):
+            level, kinds = _MARKER_INFO[m["m"]]
+            committee = m["m"].endswith(("ỦY", "UY"))
+            place = _named(m["rest"], level, kinds, province, after_2025, vocab, committee)
+            if place is not None:
+                found.append(place)
+        if found:
+            break
+    if not found:
+        return None
+    districts = [p for p in found if p.level == "district" and p.candidates]
+    communes = [p for p in found if p.level == "commune"]
+    if communes:
+        best = communes[0]
+        if districts and best.candidates:
+            inside = {(u.province, u.name) for d in districts for u in d.candidates}
+            narrowed = tuple(u for u in best.candidates if (u.province, u.district) in inside)
+            best = BodyPlace("commune", best.name, narrowed or best.candidates)
+        return best
+    return found[0]
+
+
+def _named(
+    rest: str,
+    level: str,
+    kinds: tuple[str, ...],
+    province: str | None,
+    after_2025: bool | None,
+    vocab: Vocabulary | None,
+    committee: bool = False,
+) -> BodyPlace | None:
+    """The longest run of words after a marker that names a unit of `level`."""
+    words = []
+    for word in rest.split()[:6]:
+        if word in _STOP_WORDS:
+            break
+        words.append(word)
+    table = gazetteer()
+    for n in range(len(words), 0, -1):
+        name = " ".join(words[:n])
+        if level == "district" and "Thành phố" in kinds and _is_province(name, vocab):
+            return None  # "Thành ủy Hà Nội": a province-level city
+        named = table.named(level, name)
+        # a town's kind changes (Thị xã → Thành phố) while old texts keep the old one
+        units = [u for u in named if u.kind in kinds] or named
+        if units:
+            units = _narrow(units, province, after_2025, vocab)
+            return BodyPlace(level, units[0].name if units else None, tuple(units))
+    if committee and not words and level == "district":
+        return BodyPlace(level, None)  # "Huyện ủy" alone: the citing document's own district
+    return None
+
+
+def _is_province(name: str, vocab: Vocabulary | None) -> bool:
+    if vocab is None:
+        return False
+    key = unit_key(name)
+    return any(unit_key(n) == key for p in vocab.provinces for n in p.names)
+
+
+def _narrow(units: list[Unit], province: str | None, after_2025: bool | None, vocab: Vocabulary | None) -> list[Unit]:
+    """Units of the province given (or of the province it came from, or became), in the
+    generation the date picks."""
+    if after_2025 is not None:
+        generation = [u for u in units if u.after_2025 == after_2025]
+        units = generation or units
+    if province is None:
+        return units
+    related = {province}
+    if vocab is not None:
+        for p in vocab.provinces:
+            if p.successor == province or (p.name == province and p.successor):
+                related.add(p.name)
+                related.add(p.successor or p.name)
+    return [u for u in units if u.province in related] or []
+
+
+def province_of_body(lines: list[str], date: str | None, vocab: Vocabulary) -> str | None:
+    """The province of a district or commune body named in header lines ("ĐẢNG BỘ HUYỆN
+    TAM ĐƯỜNG"), when the gazetteer has one unit of that name."""
+    for line in reversed(lines):
+        place = body_place(line, date=date, vocab=vocab)
+        if place is not None and place.candidates:
+            provinces = {u.province for u in place.candidates}
+            if len(provinces) == 1:
+                return provinces.pop()
     return None

@@ -20,3 +20,17 @@ def term_of(date: str | None, body: str, terms: Sequence[Term]) -> str | None:
         if t.start <= date and (t.end is None or date <= t.end) and (found is None or t.start > found.start):
             found = t
     return found.term if found else None
+
+
+def parse_day(text: str) -> str:
+    """A day as users write it, in ISO form: "2023-08-01", "01/08/2023", "1/8/2023"
+    (day first, as Vietnamese texts write dates). ValueError for anything else."""
+    import datetime as dt
+    import re
+
+    text = text.strip()
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if m:
+        day, month, year = (int(g) for g in m.groups())
+        return dt.date(year, month, day).isoformat()
+    return dt.date.fromisoformat(text).isoformat()

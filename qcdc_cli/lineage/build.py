@@ -43,8 +43,9 @@ def unit_links(
     me = catalog.document_of(unit)
     graph.add_speaker(unit.path, 1 if unit.segment == 0 else (unit.info.line or 1), me.id)
     ctx = catalog.context_of(unit)
-    for ref in unit.references:
-        if ref.malformed:
+    for written_ref in unit.references:
+        ref = catalog.readable(written_ref)  # a malformed number, as repaired
+        if ref is None:
             continue
         strongest = [m for m in ref.mentions if m.relation == ref.relation] or ref.mentions
         evidence = [_mention_evidence(unit.path, m, text, quotes) for m in strongest]
@@ -86,7 +87,9 @@ def _target(
         ids = tuple(k.id for k in res.candidates)
         why = f"{ref.number} could be {', '.join(ids)}: {res.reason}"
         graph.add_issue(Issue("ambiguous", me.id, ref.number, why, None, ids, evidence))
-    return res.document
+    # a miswritten number ("88-KH/ĐU" for the Tỉnh ủy's 88-KH/TU of the same day and
+    # body) links to the document it fits, with the discrepancy above as its evidence
+    return res.document or res.likely
 
 
 def _mention_evidence(path: str, mention: Mention, text: str | None, quotes: Mapping[tuple[str, int], str]) -> Evidence:

@@ -246,6 +246,14 @@ class LineageGraph:
         out.speakers = self.speakers
         return out
 
+    def as_of(self, day: str, keep: str | None = None) -> LineageGraph:
+        """The graph as it stood on `day` (ISO): without the documents issued after it
+        (undated ones stay, and `keep`, the document asked about)."""
+        ids = [
+            n for n, data in self._g.nodes(data=True) if n == keep or not data["doc"].date or data["doc"].date <= day
+        ]
+        return self._view(ids)
+
     def cycles(self) -> list[list[str]]:
         """Citation cycles (a document that cites its own descendant), each rotated to
         start at its smallest id."""

@@ -54,6 +54,11 @@ class Decoded:
         extraction.problems.extend(Problem("reader", note) for note in self.notes)
         return extraction
 
+    @property
+    def pages(self) -> tuple[int | None, ...]:
+        """The PDF page of each line of `text`; () for other formats."""
+        return tuple(int(p[5:]) if p.startswith("page ") and p[5:].isdigit() else None for p in self.places)
+
     def place_of_line(self, line: int) -> str | None:
         """Where 1-based line `line` of `text` came from ("page 3"), None for plain text."""
         return self.places[line - 1] if 0 < line <= len(self.places) else None

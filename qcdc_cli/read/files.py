@@ -7,9 +7,7 @@ through read.formats, which sniffs the bytes. Every failure is an InputError nam
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from qcdc_cli.errors import InputError
 from qcdc_cli.read.decode import Decoded, decode_bytes
 
 STDIN = "-"  # the path that means standard input
@@ -24,34 +22,22 @@ __all__ = ["DEFAULT_MAX_BYTES", "DOCUMENT_SUFFIXES", "Decoded", "decode_bytes", 
 
 def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
     """Read one file of any supported format (read.formats decides by content); every
-    failure is an InputError naming the file. `-` is standard input, as in most
-    command-line tools (`cat draft.txt | qcdc check -`)."""
-    name = str(path)
-    p = Path(path)
-    if name == STDIN:
+    failure is an InputError naming the file. Named pipes and devices are refused without
+    blocking, and no more than `max_bytes` are read whatever size the file states
+    (read.fs.read_limited). `-` is standard input, as in most command-line tools
+    (`cat draft.txt | qcdc check -`)."""
+    from qcdc_cli.read.formats import read_bytes
+    from qcdc_cli.read.fs import read_limited
+
+    if str(path) == STDIN:
         import sys
+
+        from qcdc_cli.errors import InputError
 
         data = sys.stdin.buffer.read(max_bytes + 1)
         if len(data) > max_bytes:
-            raise InputError(name, f"too large (over {max_bytes} bytes)")
-        from qcdc_cli.read.formats import read_bytes
+            raise InputError(STDIN, f"too large (over {max_bytes} bytes)")
+        return read_bytes(data, STDIN)
 
-        return read_bytes(data, name)
-    try:
-        if p.is_dir():
-            raise InputError(name, "is a directory")
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise InputError(name, f"too large ({size} bytes; the limit is {max_bytes})")
-        data = p.read_bytes()
-    except InputError:
-        raise
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except PermissionError:
-        raise InputError(name, "permission denied") from None
-    except OSError as e:
-        raise InputError(name, e.strerror or str(e)) from None
-    from qcdc_cli.read.formats import read_bytes
-
-    return read_bytes(data, name)
+    data, _ = read_limited(path, max_bytes)
+    return read_bytes(data, str(path))

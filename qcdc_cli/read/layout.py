@@ -143,6 +143,8 @@ def wraps_into(a: Unit, b: Unit, right: float) -> bool:
     text_a, text_b = a.text.rstrip(), b.text.lstrip()
     if len(text_a.split()) < 3 or not text_b or _LIST_ITEM.match(text_b):
         return False  # a wrapped line holds several words; "Số:" alone ended on purpose
+    if text_a.isupper() and not text_b.isupper():
+        return False  # a heading in capitals ("CỘNG HÒA XÃ HỘI ...") goes on in capitals if at all
     if b.page == a.page + 1 and a.kind == "line":
         if not (text_b[0].islower() or text_b[0].isdigit()):
             return False

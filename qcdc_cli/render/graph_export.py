@@ -28,6 +28,7 @@ _EVIDENCE_SCHEMA = {
                 "path": {"type": "string"},
                 "line": {"type": ["integer", "null"]},
                 "text": {"type": ["string", "null"]},
+                "page": {"type": "integer"},
             },
             "additionalProperties": False,
         },
@@ -127,7 +128,8 @@ def node_dict(node: DocNode) -> dict[str, Any]:
 def evidence_dict(ev: Evidence) -> dict[str, Any]:
     if ev.registry:
         return {"registry": ev.registry}
-    return {"path": ev.path or "", "line": ev.line, "text": ev.text}
+    out = {"path": ev.path or "", "line": ev.line, "text": ev.text}
+    return {**out, "page": ev.page} if ev.page else out
 
 
 def edge_dict(link: Link, folded: bool = False) -> dict[str, Any]:

@@ -128,6 +128,13 @@ def render_coverage(result: dict[str, Any], console: Console, show_all: bool, la
         )
     )
     console.print(head, soft_wrap=True)
+    central = result.get("central") or []
+    if central:  # central documents carrying it on belong to no province
+        console.print(Text(f"\ncentral documents  {len(central):,}", style="bold"), soft_wrap=True)
+        for d in central:
+            row = Text("  ")
+            row.append_text(safe(" ".join(x for x in (d["id"], d["date"], d["issuer"]) if x)))
+            console.print(row, soft_wrap=True)
     for unit, docs in result["provinces"].items():
         line = Text("\n")
         line.append_text(safe(unit, style="bold"))

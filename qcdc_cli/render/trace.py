@@ -97,7 +97,8 @@ def evidence_line(ev: Evidence, link: Link, speaker: str | None, lang: str = "en
             line.append(msg("evidence.reported_by", lang), style="cyan")
             line.append_text(safe(speaker, "cyan"))
             line.append(", ")
-    line.append_text(safe(f"{ev.path}:{ev.line}" if ev.line else ev.path, "dim"))
+    where = f"{ev.path}:{ev.line}" if ev.line else ev.path
+    line.append_text(safe(f"{where} (page {ev.page})" if ev.page else where, "dim"))
     if ev.text:
         quoted = ev.text if len(ev.text) <= MAX_QUOTE else ev.text[: MAX_QUOTE - 1] + "…"
         line.append(" “")

@@ -11,18 +11,30 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from qcdc_cli.knowledge.places import BodyPlace, body_place
 from qcdc_cli.knowledge.terms import term_of
 from qcdc_cli.knowledge.vocabulary import Vocabulary
+from qcdc_cli.models import Reference
 
 if TYPE_CHECKING:
     from qcdc_cli.knowledge.schema import RegistryDocument, Term
 
 from qcdc_cli.resolve.known import FILE_PREFIX, Context, Known, Resolution, fold, loose, parts_of
-from qcdc_cli.resolve.units import CitingUnit
+from qcdc_cli.resolve.units import CitingUnit, readable
 
 _ROMAN = re.compile(r"^[IVXLC]+$")
+
+
+# bodies of the province itself: a citation naming one means no district
+_PROVINCE_BODY = re.compile(r"TỈNH ỦY|TỈNH UỶ|UBND TỈNH|ỦY BAN NHÂN DÂN TỈNH|HĐND TỈNH|HỘI ĐỒNG NHÂN DÂN TỈNH|\bTỈNH\b")
+
+
+def _plain(text: str | None) -> str | None:
+    """Ð (U+00D0, from legacy fonts) read as Đ in what the catalog shows."""
+    return text.replace("\u00d0", "Đ").replace("\u00f0", "đ") if text else text
 
 
 class KnownDocuments:
@@ -101,14 +113,25 @@ class KnownDocuments:
 
     def from_self(self, unit: CitingUnit) -> Known:
         info = unit.info
+        province, district = info.province, None
+        if info.number and not self.is_national(info.issuer_code):
+            # a district or commune body numbers on its own: its district scopes it
+            found = self.place_of(info.issuer, province, info.date)
+            if found is not None and found.name is None and info.place:
+                found = self.place_of(f"xã {info.place}", province, info.date) or found
+            unit_ = found.unit if found is not None else None
+            if unit_ is not None:
+                district = unit_.district
+                province = province or unit_.province
         return self._complete(
             Known(
                 number=info.number,
                 system=info.system,
                 type=info.type,
                 issuer_code=info.issuer_code,
-                issuer=info.issuer,
-                province=info.province,
+                issuer=_plain(info.issuer),
+                province=province,
+                district=district,
                 date=info.date,
                 title=info.title,
                 type_name=info.type_name,
@@ -203,8 +226,8 @@ class KnownDocuments:
 
     def _same(self, a: Known, b: Known) -> bool:
         """Can two descriptions be one document? Same scope, no contradicting time."""
-        if not self.is_national(a.issuer_code) and a.province != b.province:
-            return False
+        if not self.is_national(a.issuer_code) and (a.province != b.province or a.district != b.district):
+            return False  # a city committee's 92-KH/TU is not the Tỉnh ủy's
         if a.date and b.date and a.date != b.date:
             return False
         if a.term and b.term and a.term != b.term:
@@ -280,6 +303,43 @@ class KnownDocuments:
 
     # ---- lookups
 
+    def place_of(self, text: str | None, province: str | None, date: str | None) -> BodyPlace | None:
+        """The district or commune a body named in `text` sits in (see `places.body_place`)."""
+        return body_place(text, province=province, date=date, vocab=self.vocab)
+
+    def citation_scope(
+        self, issuer: str | None, code: str | None, ctx: Context, issuers: Sequence[str] = ()
+    ) -> tuple[str | None, bool, str | None]:
+        """(province, decided, district) a local citation is scoped by: the body it names
+        ("của Huyện ủy Tam Đường", "Tỉnh ủy Lai Châu"), else the citing document's place.
+        `decided`: the text says which district (None: the province's own bodies)."""
+        province = self.province_in(issuer)
+        found = self.place_of(issuer, province or ctx.province, ctx.date)
+        for other in issuers:  # a later mention may name the body in full
+            if found is not None and found.name is not None:
+                break
+            more = self.place_of(other, self.province_in(other) or province or ctx.province, ctx.date)
+            if more is not None and more.name is not None:
+                issuer, province, found = other, self.province_in(other) or province, more
+        if found is not None:
+            if found.name is None:  # "Huyện ủy" alone: the citing document's own
+                return province or ctx.province, ctx.district is not None, ctx.district
+            districts = {(u.province, u.district) for u in found.candidates}
+            if len(districts) == 1:
+                (where, district), *_ = districts
+                return province or where, True, district
+            return province or ctx.province, False, None
+        if issuer and _PROVINCE_BODY.search(fold(issuer)):
+            return province or ctx.province, True, None
+        level = self.issuer_level(code)
+        if level in ("district", "commune"):
+            return province or ctx.province, False, ctx.district
+        return province or ctx.province, False, None
+
+    def issuer_level(self, code: str | None) -> str | None:
+        info = self.vocab.issuer(code) if code else None
+        return info.level if info is not None else None
+
     def is_national(self, code: str | None) -> bool:
         """National codes name one body; unknown codes are taken as local (a Sở, a board)."""
         if not code:
@@ -324,6 +384,28 @@ class KnownDocuments:
             seen.add(name)
         return out
 
+    def readable(self, ref: Reference) -> Reference | None:
+        """The reference to resolve: a malformed number read as the form the extractor
+        repaired it to, else as the one known document with its serial, type and body
+        ("34-PL/UBTVQH11" → 34/2007/PL-UBTVQH11); None when there is no such reading."""
+        found = readable(ref)
+        if found is not None or not ref.malformed:
+            return found
+        _, type_, code, serial = parts_of(ref.number)
+        if not (type_ and serial and code):
+            return None
+        body = self.vocab.issuer(code.split("-", 1)[0])
+        if body is None:
+            return None
+        numbers = set()
+        for system in ("party", "state"):
+            for k in self._by_serial_type.get((fold(serial), self._family(system, type_)), ()):
+                if k.number and k.issuer_code and self.vocab.issuer(k.issuer_code.split("-", 1)[0]) == body:
+                    numbers.add(k.number)
+        if len(numbers) != 1:
+            return None
+        return readable(replace(ref, suggestion=numbers.pop()))
+
     def _family(self, system: str | None, type_: str) -> str:
         return self.vocab.type_families.get((system or "party", type_), type_)
 
@@ -351,24 +433,26 @@ class KnownDocuments:
         close = difflib.get_close_matches(loose(text), list(keys), n=limit, cutoff=0.6)
         return [keys[c] for c in close]
 
-    def find(self, text: str, *, province: str | None = None, year: int | None = None) -> Resolution:
-        """Resolve what a user typed: an id, a qualified id or a bare number."""
+    def find(
+        self, text: str, *, province: str | None = None, year: int | None = None, as_of: str | None = None
+    ) -> Resolution:
+        """Resolve what a user typed: an id (a registry id too), a qualified id or a bare
+        number. With `as_of` (ISO date), only documents issued by then, and of several
+        central Party documents with the number, the one of the term in force then."""
         text = text.strip()
-        exact = self.get(text)
+        exact = self.get(text) or self._by_registry.get(text)
         if exact is not None and province is None and year is None:
             return Resolution("resolved", text, document=exact)
         number, place, term, when = _split_id(text)
-        pool = self._by_number.get(fold(number)) or self._by_loose.get(loose(number), [])
+        found = self._by_number.get(fold(number)) or self._by_loose.get(loose(number), [])
         if number.startswith(FILE_PREFIX):
-            pool = [k for k in self.entries if k.id.startswith(FILE_PREFIX) and loose(number) in loose(k.id)]
-        place = place or province
-        if place:
-            wanted = self._province_named(place)
-            pool = [
-                k
-                for k in pool
-                if (wanted and self.in_place(k, wanted)) or (k.district and loose(k.district) == loose(place))
-            ]
+            found = [k for k in self.entries if k.id.startswith(FILE_PREFIX) and loose(number) in loose(k.id)]
+        pool = list(found)
+        asked = []
+        for where in (place, province):
+            if where:
+                pool = self._in_named_place(pool, where)
+                asked.append(where)
         if term:
             pool = [k for k in pool if k.term and fold(k.term) == fold(term)]
         if when:
@@ -377,6 +461,10 @@ class KnownDocuments:
             )
         if year is not None:
             pool = [k for k in pool if k.year == year or (k.year is None and k.term is None)]
+            asked.append(str(year))
+        if as_of is not None:
+            pool = self._as_of(pool, as_of)
+            asked.append(f"as of {as_of}")
         pool = sorted(pool, key=lambda k: k.id)
         if len(pool) == 1:
             return Resolution("resolved", text, document=pool[0])
@@ -387,8 +475,41 @@ class KnownDocuments:
                 candidates=tuple(pool),
                 reason="several documents have this number",
             )
+        if found and asked:
+            ids = ", ".join(k.id for k in sorted(found, key=lambda k: k.id)[:8])
+            more = f" (+{len(found) - 8} more)" if len(found) > 8 else ""
+            why = f"{len(found)} document(s) have this number, none {' / '.join(asked)}: {ids}{more}"
+            return Resolution("unknown", text, candidates=tuple(sorted(found, key=lambda k: k.id)), reason=why)
         close = [k for n in self.suggest(number) for k in self.candidates(n)]
         return Resolution("unknown", text, candidates=tuple(sorted(close, key=lambda k: k.id)))
+
+    def _in_named_place(self, pool: list[Known], where: str) -> list[Known]:
+        """Documents of a province or district a user names ("Lai Châu", "Sìn Hồ",
+        "Lai Châu/Sìn Hồ", without diacritics too)."""
+        province_part, _, district_part = where.partition("/")
+        wanted = self._province_named(province_part)
+        out = []
+        for k in pool:
+            if district_part:
+                if wanted and self.in_place(k, wanted) and k.district and loose(k.district) == loose(district_part):
+                    out.append(k)
+            elif (wanted and self.in_place(k, wanted)) or (k.district and loose(k.district) == loose(where)):
+                out.append(k)
+        return out
+
+    def _as_of(self, pool: list[Known], day: str) -> list[Known]:
+        """The documents of `pool` issued by `day`; of several central Party ones, those
+        of the term in force that day (35-CT/TW of 2019 and of 2024 are two directives)."""
+        pool = [k for k in pool if k.date is None or k.date <= day]
+        if len(pool) > 1:
+            term = term_of(day, "TW", self.terms)
+            current = [k for k in pool if k.term is not None and k.term == term]
+            if current:
+                return current
+            dated = sorted((k for k in pool if k.date), key=lambda k: k.date or "")
+            if dated and all(k.term for k in dated) and self.is_national(dated[-1].issuer_code):
+                return [dated[-1]]  # the latest term's before that day
+        return pool
 
     def _province_named(self, text: str) -> str | None:
         key = loose(text)

@@ -122,6 +122,18 @@ class Known:
             path=self.paths[0] if self.paths else None,
         )
 
+    def status_on(self, day: str) -> str | None:
+        """The registry's status as it stood on `day` (ISO): "not yet in force" before
+        its validity starts, its final status (repealed, replaced ...) after it ends,
+        "in_force" in between; the recorded status when the registry gives no validity."""
+        if self.valid_from and day < self.valid_from:
+            return "not_yet_in_force"
+        if self.valid_until and day > self.valid_until:
+            return self.status if self.status not in (None, "in_force", "unknown") else "expired"
+        if self.valid_from or self.valid_until:
+            return "in_force"
+        return self.status
+
     def describe(self) -> str:
         """One line for messages: "62-KH/TU@Thừa Thiên Huế (Tỉnh ủy..., 2010-07-30)"."""
         bits = [b for b in (self.issuer or self.issuer_code, self.province, self.date) if b]
@@ -188,3 +200,9 @@ def written(reference: Reference) -> tuple[str | None, str | None, str | None, s
         word = word or m.type_word
         issuer = issuer or m.issuer
     return date, term, word, issuer
+
+
+def mention_issuers(reference: Reference) -> tuple[str, ...]:
+    """Every issuer the mentions of a citation write, in order: the title may say "của
+    Thành ủy" and the body "của Thành ủy Điện Biên Phủ"."""
+    return tuple(dict.fromkeys(m.issuer for m in reference.mentions if m.issuer))

@@ -43,11 +43,12 @@ from qcdc_cli.resolve.known import (
     Resolution,
     fold,
     loose,
+    mention_issuers,
     parts_of,
     written,
 )
-from qcdc_cli.resolve.rules import in_scope, resolution_key, resolve
-from qcdc_cli.resolve.units import CitingUnit, reference_for, split_units
+from qcdc_cli.resolve.rules import in_scope, likely_reading, resolution_key, resolve
+from qcdc_cli.resolve.units import CitingUnit, readable, reference_for, split_units
 
 if TYPE_CHECKING:
     from qcdc_cli.knowledge.schema import Registry
@@ -63,6 +64,7 @@ __all__ = [
     "fold",
     "loose",
     "parts_of",
+    "readable",
     "reference_for",
     "resolve",
     "split_units",
@@ -120,11 +122,15 @@ class Catalog(KnownDocuments):
                     if number not in numbers:
                         refs.append(reference_for(number, ()))
                         numbers.add(number)
-            for ref in refs:
-                if ref.malformed:
+            for written_ref in refs:
+                ref = self.readable(written_ref)
+                if ref is None:
                     continue
                 if in_scope(ref, ctx, self)[0]:
                     continue  # resolve() would not say "unknown"
+                date, _term, _word, issuer = written(ref)
+                if likely_reading(ref, ctx, self, date, issuer) is not None:
+                    continue  # a miswritten number of a known document: an alias, not another
                 known = self.cited(ref, ctx)
                 order = (
                     known.date is None,
@@ -145,7 +151,9 @@ class Catalog(KnownDocuments):
         """What a citation tells about a document the catalog does not know."""
         date, term, _word, issuer = written(ref)
         national = self.is_national(ref.issuer_code)
-        province = None if national else (self.province_in(issuer) or ctx.province)
+        province = district = None
+        if not national:
+            province, _decided, district = self.citation_scope(issuer, ref.issuer_code, ctx, mention_issuers(ref))
         return self._complete(
             Known(
                 number=ref.number,
@@ -154,7 +162,7 @@ class Catalog(KnownDocuments):
                 issuer_code=ref.issuer_code,
                 issuer=issuer,
                 province=province,
-                district=None if national else ctx.district,
+                district=district,
                 date=date,
                 term=term if not national or not date else None,
                 origin="cited",

@@ -20,7 +20,17 @@ if TYPE_CHECKING:
     pass
 
 from qcdc_cli.resolve.catalog import KnownDocuments, entry_order
-from qcdc_cli.resolve.known import Context, Discrepancy, Known, Resolution, fold, parts_of, written, year_in
+from qcdc_cli.resolve.known import (
+    Context,
+    Discrepancy,
+    Known,
+    Resolution,
+    fold,
+    mention_issuers,
+    parts_of,
+    written,
+    year_in,
+)
 
 # The central Party bodies that share the code TW (66-QĐ/TW: "TW" covers the Central
 # Committee, the Politburo and the Secretariat). Two citations that name different
@@ -56,6 +66,7 @@ def resolution_key(reference: Reference, context: Context) -> tuple:
         r.issuer_code,
         r.year,
         *written(r),
+        mention_issuers(r),
         context.province,
         context.district,
         context.date,
@@ -78,7 +89,7 @@ def resolve(reference: Reference, context: Context, catalog: KnownDocuments) -> 
     date, _term, _word, issuer = written(reference)
     pool, national, place = in_scope(reference, context, catalog)
     if not pool:
-        likely = _likely(reference, context, catalog, date, issuer)
+        likely = likely_reading(reference, context, catalog, date, issuer)
         if likely is not None:
             issues = _discrepancies(reference, likely, catalog, number_differs=True)
             return Resolution(
@@ -111,7 +122,7 @@ def resolve(reference: Reference, context: Context, catalog: KnownDocuments) -> 
     found = pool[0]
     if found.origin == "cited":
         # known only from citations: the citation may still fit another number better
-        likely = _likely(reference, context, catalog, date, issuer)
+        likely = likely_reading(reference, context, catalog, date, issuer)
         if likely is not None:
             issues = _discrepancies(reference, likely, catalog, number_differs=True)
             return Resolution("resolved", number, document=found, likely=likely, discrepancies=issues)
@@ -128,12 +139,18 @@ def in_scope(reference: Reference, context: Context, catalog: KnownDocuments) ->
 
     place = None
     if not national:
-        place = catalog.province_in(issuer) or context.province
+        place, decided, district = catalog.citation_scope(
+            issuer, reference.issuer_code, context, mention_issuers(reference)
+        )
         if place is not None:
             here = catalog._of_province(reference.number, place, pool)
             pool = here or [k for k in pool if catalog.in_place(k, place)]
-            if context.district:
-                pool = [k for k in pool if k.district in (None, context.district)]
+            if decided:  # the body named: its district (none: the province's own)
+                pool = [k for k in pool if k.district == district]
+            elif district:  # a district body's code: the citing document's district first
+                pool = [k for k in pool if k.district == district] or [k for k in pool if k.district is None]
+            else:
+                pool = [k for k in pool if k.district is None] or pool
     if term:
         pool = [k for k in pool if k.term is None or fold(k.term) == fold(term)]
     if context.date:
@@ -166,7 +183,7 @@ def _by_written_date(
     return [k for k in pool if k.date is None or abs(int(k.date[:4]) - int(date[:4])) < 5]
 
 
-def _likely(
+def likely_reading(
     ref: Reference, ctx: Context, catalog: KnownDocuments, date: str | None, issuer: str | None
 ) -> Known | None:
     """A document with the same serial and type but another issuer code, that the
@@ -177,10 +194,13 @@ def _likely(
         return None
     family = catalog._family(ref.system, ref.type or type_ or "")
     written_code = _body_code(issuer, catalog)
+    place = catalog.province_in(issuer) or ctx.province
     matches = []
     for k in catalog._same_serial(fold(serial), family, date, written_code):
         if k.number == ref.number:
             continue
+        if not catalog.is_national(k.issuer_code) and not (place and catalog.in_place(k, place)):
+            continue  # a local document of another province (or of none known)
         date_fits = bool(date and k.date == date)
         body_fits = bool(written_code and written_code == k.issuer_code)
         if (date_fits and (body_fits or written_code is None)) or (body_fits and date is None):

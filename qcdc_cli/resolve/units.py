@@ -110,3 +110,22 @@ def reference_for(number: str, unit_refs: Iterable[Reference]) -> Reference:
             return ref
     system, type_, code, _ = parts_of(number)
     return Reference(number=number, system=system, type=type_, issuer_code=code, year=year_in(number))  # type: ignore[arg-type]
+
+
+def readable(ref: Reference) -> Reference | None:
+    """The reference to resolve: a malformed number read as the form it was repaired to
+    ("34-PL/UBTVQH11" → 34/2007/PL-UBTVQH11), or None when there is none."""
+    if not ref.malformed:
+        return ref
+    if not ref.suggestion:
+        return None
+    system, type_, code, _ = parts_of(ref.suggestion)
+    return replace(
+        ref,
+        number=ref.suggestion,
+        system=system,  # type: ignore[arg-type]
+        type=type_,
+        issuer_code=code,
+        year=year_in(ref.suggestion),
+        malformed=False,
+    )

@@ -1,0 +1,138 @@
+"""The one folder walker, and the one safe way to open what it finds.
+
+Every command that takes folders (`extract`, `check`, `trace --corpus`, `ingest`) walks
+them here, so they all pick up the same files:
+
+- document suffixes from `read.files.DOCUMENT_SUFFIXES`; hidden entries (".git",
+  ".qcdc") skipped; entries in sorted order (the order of sorted Paths);
+- iterative, so a folder nested thousands deep is walked like any other;
+- each folder visited once by (device, inode): a symbolic link back to a folder above
+  is reported as a loop, and a second link to a folder already walked (a "diamond")
+  is not walked again, so n levels of two links cost n folders, not 2^n paths;
+- names as the file system gives them: a name that is not UTF-8 is a str with
+  surrogate escapes (os.fsdecode), never an error.
+
+What the walk finds is opened with read.fs.read_limited: without blocking, regular files
+only, with a byte limit.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from qcdc_cli.read.files import DOCUMENT_SUFFIXES
+from qcdc_cli.read.fs import not_regular, stat_problem
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    path: str  # as walked: the root as given joined with the names below it
+    size: int
+    mtime_ns: int
+
+
+@dataclass(slots=True)
+class Walk:
+    candidates: list[Candidate] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # found but not readable
+    missing_args: list[tuple[str, str]] = field(default_factory=list)  # PATH args not found
+    skipped_other: Counter[str] = field(default_factory=Counter)
+    roots: list[str] = field(default_factory=list)
+
+
+LOOP = "symbolic link loop (leads back to a folder above it)"
+
+
+def walk(paths: Iterable[str | os.PathLike[str]], suffixes: frozenset[str] = DOCUMENT_SUFFIXES) -> Walk:
+    """Every document file under `paths`, with its size and mtime, and what was skipped
+    or could not be read. A directory whose name ends in .txt is a folder like any
+    other; files named explicitly are taken whatever their suffix."""
+    out = Walk()
+    visited: set[tuple[int, int]] = set()
+    for given in paths:
+        root = os.fspath(given)
+        out.roots.append(root)
+        try:
+            st = os.stat(root)
+        except OSError as e:
+            out.missing_args.append((root, stat_problem(root, e)))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            _walk_tree(root, st, visited, suffixes, out)
+        elif stat.S_ISREG(st.st_mode):
+            out.candidates.append(Candidate(root, st.st_size, st.st_mtime_ns))
+        else:
+            out.failures.append((root, not_regular(st.st_mode)))
+    return out
+
+
+def _walk_tree(
+    root: str, st: os.stat_result, visited: set[tuple[int, int]], suffixes: frozenset[str], out: Walk
+) -> None:
+    """Depth first, sorted, with an explicit stack of open folders (no recursion)."""
+    key = (st.st_dev, st.st_ino)
+    if key in visited:
+        return
+    visited.add(key)
+    stack: list[tuple[Iterator[os.DirEntry[str]], frozenset[tuple[int, int]]]] = []
+    entries = _list(root, out)
+    if entries is not None:
+        stack.append((entries, frozenset({key})))
+    while stack:
+        entries, ancestors = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        if entry.name.startswith("."):
+            continue
+        path = entry.path
+        suffix = os.path.splitext(entry.name)[1].lower()
+        is_doc = suffix in suffixes
+        try:
+            st = os.stat(path)  # follows symlinks
+        except OSError as e:  # said for what could hold documents (a folder past PATH_MAX)
+            if is_doc or entry.is_symlink() or entry.is_dir(follow_symlinks=False):
+                out.failures.append((path, stat_problem(path, e)))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            key = (st.st_dev, st.st_ino)
+            if key in ancestors:
+                out.failures.append((path, LOOP))
+            elif key not in visited:  # else: reached before through another link
+                visited.add(key)
+                below = _list(path, out)
+                if below is not None:
+                    stack.append((below, ancestors | {key}))
+        elif not is_doc:
+            out.skipped_other[suffix or "(none)"] += 1
+        elif stat.S_ISREG(st.st_mode):
+            out.candidates.append(Candidate(path, st.st_size, st.st_mtime_ns))
+        else:
+            out.failures.append((path, not_regular(st.st_mode)))
+
+
+def _list(folder: str, out: Walk) -> Iterator[os.DirEntry[str]] | None:
+    try:
+        with os.scandir(folder) as it:
+            return iter(sorted(it, key=lambda e: e.name))
+    except OSError as e:
+        out.failures.append((folder, f"cannot list folder: {e.strerror or e}"))
+        return None
+
+
+def is_gone(path: str) -> bool:
+    """Whether the file system says `path` no longer exists. Only that is "gone": a file
+    in a folder that could not be listed, or that cannot be looked at now, may still be
+    there, and `ingest --prune` must not forget it."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
