@@ -9,6 +9,7 @@ did nothing would be worse than a failed run.
 
     # .qcdc.toml                         # pyproject.toml
     registry = ["registry/tinh.yaml"]    [tool.qcdc]
+    lang = "vi"                          lang = "vi"
     [check]                              registry = ["registry/tinh.yaml"]
     ignore = ["QC016"]                   [tool.qcdc.check]
     fail-on = "warning"                  ignore = ["QC016"]
@@ -28,7 +29,7 @@ from typing import Any
 from qcdc_cli.errors import ConfigError
 
 CONFIG_NAMES = (".qcdc.toml", "pyproject.toml")
-_TOP_KEYS = {"registry", "db", "check"}
+_TOP_KEYS = {"registry", "db", "check", "lang"}
 _CHECK_KEYS = {"select", "ignore", "severity", "fail-on", "lang", "format"}
 _SEVERITIES = ("error", "warning", "info")
 _FAIL_ON = ("error", "warning", "info", "never")
@@ -53,6 +54,7 @@ class Config:
     source: Path | None = None  # the file it came from; None when no file was found
     registry: list[Path] = field(default_factory=list)
     db: Path | None = None
+    lang: str | None = None  # every command's language; [check] lang wins for check
     check: CheckConfig = field(default_factory=CheckConfig)
 
 
@@ -105,6 +107,10 @@ def parse_config(table: Any, path: Path, where: str = "") -> Config:
         if not isinstance(table["db"], str):
             raise fail("db", "must be a string (a path)")
         config.db = base / table["db"]
+    if "lang" in table:
+        if table["lang"] not in _LANGS:
+            raise fail("lang", f"must be one of {', '.join(_LANGS)}")
+        config.lang = table["lang"]
     check = table.get("check", {})
     if not isinstance(check, dict):
         raise fail("check", "must be a table")

@@ -784,3 +784,23 @@ def test_findings_point_at_what_they_quote(parts):
         assert g.message("vi") and g.message("en")
         if g.text and g.end_line == g.line and g.code not in ("QC010", "QC011", "QC012", "QC013", "QC017"):
             assert lines[g.line - 1][g.column - 1 : g.end_column - 1] == g.text
+
+
+def test_what_a_rule_reads_is_said_once_in_the_table():
+    from qcdc_cli.lint.lint import USES_KNOWLEDGE
+
+    # the rules that ask the registry or the index, derived from Rule.needs
+    assert {"QC001", "QC005", "QC006", "QC007", "QC008", "QC013", "QC015", "QC016"} == USES_KNOWLEDGE
+    for rule in RULES:
+        assert rule.requires == rule.needs[0] and set(rule.needs) <= {"text", "registry", "index"}
+    assert RULES_BY_CODE["QC001"].requires == "text"  # runs on the text alone, the registry helps
+    assert RULES_BY_CODE["QC013"].requires == "index"
+
+
+def test_lint_modules_stay_small():
+    from pathlib import Path
+
+    import qcdc_cli.lint
+
+    for path in Path(qcdc_cli.lint.__file__).parent.glob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) < 600, path.name

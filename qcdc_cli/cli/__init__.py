@@ -7,6 +7,8 @@ pydantic (tests/test_startup.py).
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from qcdc_cli.cli import check as _check
@@ -17,6 +19,7 @@ from qcdc_cli.cli import ingest as _ingest
 from qcdc_cli.cli import registry as _registry
 from qcdc_cli.cli import show as _show
 from qcdc_cli.cli import trace as _trace
+from qcdc_cli.cli._options import CONTEXT
 
 app = typer.Typer(
     name="qcdc",
@@ -24,13 +27,29 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # plan texts can be confidential
     rich_markup_mode=None,
-    add_completion=False,
+    context_settings=CONTEXT,
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from qcdc_cli import __version__
+
+        typer.echo(f"qcdc {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
     """Trace Vietnamese Party and State documents through the hierarchy that issued them."""
+    from qcdc_cli.cli import _console
+
+    _console.LANG = None  # each run chooses again (tests run many in one process)
 
 
 app.command("extract")(_extract.extract)

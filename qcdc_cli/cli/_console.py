@@ -8,6 +8,7 @@ I/O or internal error, so an internal error never reads as "findings".
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.terminal import safe, sanitize
@@ -21,10 +22,18 @@ if TYPE_CHECKING:
 __all__ = ["error", "print_json", "run_app", "safe", "sanitize", "stderr_console", "stdout_console"]
 
 
+PIPED_WIDTH = 200  # columns when stdout is a file or a pipe and $COLUMNS is unset
+
+
 def stdout_console() -> Console:
+    """Results on stdout; piped or redirected, a fixed wide layout (no colour, no cut
+    numbers), so files and scripts see the same output on every machine."""
+    import os
+
     from rich.console import Console
 
-    return Console(emoji=False, highlight=False, markup=False, soft_wrap=False)
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else PIPED_WIDTH
+    return Console(emoji=False, highlight=False, markup=False, soft_wrap=False, width=width)
 
 
 def stderr_console() -> Console:
@@ -33,8 +42,36 @@ def stderr_console() -> Console:
     return Console(stderr=True, emoji=False, highlight=False, markup=False)
 
 
+# The language of this run, once the command has chosen it (cli._options.choose_lang);
+# before that, the locale's.
+LANG: str | None = None
+
+
+def current_lang() -> str:
+    if LANG is not None:
+        return LANG
+    import os
+
+    return default_lang(os.environ)
+
+
+def default_lang(environ: Mapping[str, str]) -> str:
+    """vi when the locale is Vietnamese (LC_ALL, then LC_MESSAGES, then LANG), else en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return "vi" if value.lower().startswith("vi") else "en"
+    return "en"
+
+
 def error(message: str) -> None:
-    """One line on stderr, sanitized (messages can quote file names and document text)."""
+    """One line on stderr, sanitized (messages can quote file names and document text),
+    in the run's language."""
+    lang = current_lang()
+    if lang != "en":
+        from qcdc_cli.render.messages import translate_error
+
+        message = translate_error(message, lang)
     sys.stderr.write(f"qcdc: {sanitize(message)}\n")
 
 
@@ -51,7 +88,7 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        error("interrupted")
+        error("interrupted")  # translated by error()
         sys.exit(130)
     except Exception as e:  # a bug: say so, exit 2 so CI does not read it as findings
         error(f"internal error: {type(e).__name__}: {e}")

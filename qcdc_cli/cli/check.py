@@ -8,13 +8,15 @@ and the others are still checked; the run then exits 2, since it is incomplete.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from qcdc_cli.cli._options import AsOfOption
+from qcdc_cli.cli._console import default_lang
+from qcdc_cli.cli._options import AsOfOption, Lang, choose_lang
+
+__all__ = ["check", "default_lang"]
 
 
 class CheckFormat(enum.StrEnum):
@@ -31,20 +33,6 @@ class FailOn(enum.StrEnum):
     never = "never"
 
 
-class Lang(enum.StrEnum):
-    vi = "vi"
-    en = "en"
-
-
-def default_lang(environ: Mapping[str, str]) -> str:
-    """vi when the locale is Vietnamese (LC_ALL, then LC_MESSAGES, then LANG), else en."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name, "")
-        if value:
-            return "vi" if value.lower().startswith("vi") else "en"
-    return "en"
-
-
 def _split(values: list[str] | None) -> list[str] | None:
     """Repeatable options that also take comma-separated lists: --ignore QC016,QC003."""
     if values is None:
@@ -53,7 +41,9 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 
 def check(
-    drafts: Annotated[list[Path], typer.Argument(help="Draft texts or folders (.txt and .md inside folders).")],
+    drafts: Annotated[
+        list[Path], typer.Argument(metavar="DRAFT...", help="Draft texts or folders (.txt and .md inside folders).")
+    ],
     db: Annotated[
         Path | None,
         typer.Option("--db", help="An index built by `qcdc ingest`: also check against it."),
@@ -106,7 +96,7 @@ def check(
     config = load_config(config_file)
     settings = config.check
     where = f"{config.source}: " if config.source else ""
-    chosen_lang = lang.value if lang else settings.lang or default_lang(os.environ)
+    chosen_lang = choose_lang(lang, settings.lang or config.lang or "")
     chosen_format = output_format.value if output_format else settings.format or "text"
     threshold = fail_on.value if fail_on else settings.fail_on or "error"
     cli_select = _split(select)
@@ -138,10 +128,13 @@ def check(
 
         sys.stdout.write(render_github(reports, chosen_lang))
     else:
+        import shutil
+
         from qcdc_cli.render.diagnostics import render_text
 
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        sys.stdout.write(render_text(reports, chosen_lang, color=color))
+        width = shutil.get_terminal_size().columns if color else None
+        sys.stdout.write(render_text(reports, chosen_lang, color=color, width=width))
     sys.stdout.flush()
 
     from qcdc_cli.cli._console import error

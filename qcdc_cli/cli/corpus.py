@@ -11,13 +11,30 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from qcdc_cli.cli._options import IndexOption as DbOption
-from qcdc_cli.cli._options import ProvinceOption, RegistryOption, TextOrJson, YearOption
+from qcdc_cli.cli._options import (
+    LangOption,
+    ProvinceOption,
+    RegistryOption,
+    TextOrJson,
+    YearOption,
+    as_of_date,
+    choose_lang,
+    relation_choices,
+)
 
 if TYPE_CHECKING:
     pass
 
 
 CorpusFormat = TextOrJson
+
+
+class CoverageFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
 FormatOption = Annotated[CorpusFormat, typer.Option("--format", "-f", help="text or json.")]
 
 # What the counts mean, said wherever they are shown.
@@ -28,8 +45,9 @@ RESOLUTION = (
 STALE = "the last ingest stopped before resolving; run `qcdc ingest` again for exact counts"
 
 
-def stats(db: DbOption = None, output_format: FormatOption = CorpusFormat.text) -> None:
+def stats(db: DbOption = None, output_format: FormatOption = CorpusFormat.text, lang: LangOption = None) -> None:
     """Documents by type, level, province and year; references resolved, ambiguous, unknown."""
+    chosen_lang = choose_lang(lang)
     from qcdc_cli.cli._console import error, print_json, stdout_console
     from qcdc_cli.index.backend import open_reader
     from qcdc_cli.index.store import resolve_db_path
@@ -45,7 +63,7 @@ def stats(db: DbOption = None, output_format: FormatOption = CorpusFormat.text) 
         return
     from qcdc_cli.render.reports import render_stats
 
-    render_stats(data, stdout_console())
+    render_stats(data, stdout_console(), chosen_lang)
 
 
 def unresolved(
@@ -53,11 +71,13 @@ def unresolved(
     output_format: FormatOption = CorpusFormat.text,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Numbers listed (0: all).")] = 50,
     citers: Annotated[int, typer.Option("--citers", min=0, help="Citing documents listed per number (0: all).")] = 5,
+    lang: LangOption = None,
 ) -> None:
     """Documents cited but not in the corpus, most cited first, with who cites them.
 
     The list of what to collect next.
     """
+    chosen_lang = choose_lang(lang)
     from qcdc_cli.cli._console import error, print_json, stdout_console
     from qcdc_cli.index.backend import open_reader
     from qcdc_cli.index.store import resolve_db_path
@@ -73,7 +93,7 @@ def unresolved(
     else:
         from qcdc_cli.render.reports import render_unresolved
 
-        render_unresolved(rows, total, stdout_console())
+        render_unresolved(rows, total, stdout_console(), chosen_lang)
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -90,27 +110,35 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def coverage(
-    document: Annotated[str, typer.Argument(help="The directive: a number or id, as for `qcdc trace`.")],
+    document: Annotated[str, typer.Argument(metavar="ID", help="The directive: a number or id, as for `qcdc trace`.")],
     db: DbOption = None,
-    output_format: FormatOption = CorpusFormat.text,
+    output_format: Annotated[
+        CoverageFormat,
+        typer.Option("--format", "-f", help="text, json or html (a page with a table of provinces)."),
+    ] = CoverageFormat.text,
     province: ProvinceOption = None,
     year: YearOption = None,
     relation: Annotated[
         list[str] | None,
         typer.Option(
-            "--relation", "-r", help="Relations that count as acting on it (default: implements, continues, guides)."
+            "--relation",
+            "-r",
+            callback=relation_choices,
+            help="Relations that count as acting on it (default: implements, continues, guides).",
         ),
     ] = None,
     as_of: Annotated[
         str | None,
         typer.Option(
             "--as-of",
+            callback=as_of_date,
             help="As it stood on this day (2023-08-01 or 01/08/2023): the provinces then, the documents "
             "issued by then (default: today, its 34 provinces).",
         ),
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="List every document, not 5 per province.")] = False,
     registry: RegistryOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Which provinces and units have issued a document implementing DOCUMENT, directly or
     down the chain, with number and date, and which provinces have none in the corpus.
@@ -119,29 +147,33 @@ def coverage(
     """
     import datetime as dt
 
+    chosen_lang = choose_lang(lang)
     from qcdc_cli.app.coverage import coverage_report
     from qcdc_cli.cli._console import print_json, report, stdout_console
     from qcdc_cli.index.store import resolve_db_path
 
     db_path = resolve_db_path(db)
-    from qcdc_cli.knowledge.terms import parse_day
-
-    try:
-        when = parse_day(as_of) if as_of else dt.date.today().isoformat()
-    except ValueError:
-        raise typer.BadParameter(
-            f"not a date: {as_of!r} (use 2023-08-01 or 01/08/2023)", param_hint="--as-of"
-        ) from None
+    when = as_of or dt.date.today().isoformat()
     result, found = coverage_report(
         document, db_path, registry or (), as_of=when, province=province, year=year, relations=relation
     )
     report(found)
-    if output_format is CorpusFormat.json:
+    if output_format is CoverageFormat.json:
         print_json(result)
+        return
+    if output_format is CoverageFormat.html:
+        import sys
+
+        from qcdc_cli.render.html import coverage_page
+
+        sys.stdout.write(coverage_page(result, chosen_lang))
         return
     from qcdc_cli.render.reports import render_coverage
 
-    render_coverage(result, stdout_console(), show_all)
+    render_coverage(result, stdout_console(), show_all, chosen_lang)
+
+
+HTML_LIMIT = 2_000  # documents drawn in one `export -f html` page
 
 
 class ExportFormat(enum.StrEnum):
@@ -150,12 +182,15 @@ class ExportFormat(enum.StrEnum):
     json = "json"
     dot = "dot"
     mermaid = "mermaid"
+    html = "html"
 
 
 def export(
     output_format: Annotated[
         ExportFormat,
-        typer.Option("--format", "-f", help="graphml or gexf (Gephi, yEd), json, dot (Graphviz), mermaid."),
+        typer.Option(
+            "--format", "-f", help="graphml or gexf (Gephi, yEd), json, dot (Graphviz), mermaid, html (a page)."
+        ),
     ] = ExportFormat.graphml,
     root: Annotated[
         str | None, typer.Option("--root", help="Only the documents above and below this one (a number or id).")
@@ -164,6 +199,7 @@ def export(
     province: ProvinceOption = None,
     year: YearOption = None,
     registry: RegistryOption = None,
+    lang: LangOption = None,
 ) -> None:
     """The lineage graph of the index, or the part around --root, on stdout.
 
@@ -174,6 +210,7 @@ def export(
     from qcdc_cli.index.store import resolve_db_path
     from qcdc_cli.lineage.graph import Trace
 
+    chosen_lang = choose_lang(lang)
     if output_format is ExportFormat.mermaid and root is None:
         raise typer.BadParameter("mermaid needs --root ID", param_hint="--format")
     db_path = resolve_db_path(db)
@@ -200,6 +237,30 @@ def export(
         from qcdc_cli.render.graph_export import networkx_lines
 
         sys.stdout.writelines(networkx_lines(graph, output_format.value))
+        return
+    if output_format is ExportFormat.html:
+        from qcdc_cli.knowledge.registry import load_vocabulary
+        from qcdc_cli.render.html import level_by_issuer, lineage_page
+
+        nodes = graph.nodes()
+        if len(nodes) > HTML_LIMIT:  # a browser cannot lay out, nor a person read, a whole large corpus
+            raise typer.BadParameter(
+                f"{len(nodes):,} documents are too many for one picture (at most {HTML_LIMIT:,}); "
+                "give --root ID, or use graphml or gexf for Gephi",
+                param_hint="--format",
+            )
+        heading = target or str(db_path)
+        page = lineage_page(
+            heading,
+            f"{len(nodes):,} documents",
+            nodes,
+            graph.links(),
+            level_by_issuer(load_vocabulary(registry or ())),
+            target=target or None,
+            issues=list(graph.issues),
+            lang=chosen_lang,
+        )
+        sys.stdout.write(page)
         return
     from qcdc_cli.render import graph_export
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qcdc_cli.cli._options import RegistryOption
+from qcdc_cli.cli._options import LangOption, RegistryOption, choose_lang
 
 
 class ExtractFormat(enum.StrEnum):
@@ -18,12 +18,15 @@ class ExtractFormat(enum.StrEnum):
 
 
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Text files or folders (.txt and .md inside folders).")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="Text files or folders (.txt and .md inside folders).")
+    ],
     output_format: Annotated[
         ExtractFormat,
         typer.Option("--format", "-f", help="text (a table per file), json or jsonl."),
     ] = ExtractFormat.text,
     registry: RegistryOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Read document numbers, dates, issuers and relations from texts.
 
@@ -31,6 +34,7 @@ def extract(
     error on stderr and the others are still processed; the exit code is 2 when no file
     could be read, 1 when some could not, 0 otherwise.
     """
+    chosen_lang = choose_lang(lang)
     from qcdc_cli.app.pipeline import expand_paths, extract_paths
     from qcdc_cli.cli._console import error, print_json, stdout_console
     from qcdc_cli.knowledge.registry import load_vocabulary
@@ -55,7 +59,7 @@ def extract(
     elif output_format is ExtractFormat.text:
         from qcdc_cli.render.extraction import render_extractions
 
-        render_extractions(results, stdout_console())
+        render_extractions(results, stdout_console(), chosen_lang)
     if failed and not results:
         raise typer.Exit(2)
     if failed:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qcdc_cli.cli._options import IndexOption, RegistryOption, TextOrJson
+from qcdc_cli.cli._options import IndexOption, LangOption, RegistryOption, TextOrJson, choose_lang
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -21,7 +21,9 @@ IngestFormat = TextOrJson
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Folders (walked recursively for .txt and .md) or files.")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="Folders (walked recursively for .txt and .md) or files.")
+    ],
     db: IndexOption = None,
     jobs: Annotated[
         int | None,
@@ -39,6 +41,7 @@ def ingest(
         IngestFormat, typer.Option("--format", "-f", help="Summary as text or json.")
     ] = IngestFormat.text,
     registry: RegistryOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Read folders of plans into the index, so stats, trace and coverage answer at once.
 
@@ -51,13 +54,19 @@ def ingest(
     import sys
 
     from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, ingest
-    from qcdc_cli.cli._console import error, print_json
+    from qcdc_cli.cli._console import error, print_json, sanitize
     from qcdc_cli.errors import Interrupted, Terminated
     from qcdc_cli.index.backend import open_writer
     from qcdc_cli.index.store import resolve_db_path
     from qcdc_cli.knowledge.registry import load_registry, load_vocabulary
+    from qcdc_cli.render.messages import msg
     from qcdc_cli.terminal import sanitize_name
 
+    chosen_lang = choose_lang(lang)
+    missing = [p for p in paths if not p.exists()]
+    if missing:  # a usage error, as for extract and trace --corpus: no index is created
+        shown = ", ".join(sanitize(str(p)) for p in missing)
+        raise typer.BadParameter(msg("err.missing_paths", chosen_lang, paths=shown), param_hint="PATH...")
     vocab = load_vocabulary(registry or ())
     known = load_registry(registry or ())
     db_path = resolve_db_path(db)
@@ -67,7 +76,7 @@ def ingest(
     committed = 0
     with _stop_on_sigterm():
         try:
-            with open_writer(db_path) as store, _Progress(show_progress) as progress:
+            with open_writer(db_path) as store, _Progress(show_progress, chosen_lang) as progress:
                 for event in ingest(paths, store, vocab, options, registry=known):
                     if isinstance(event, Planned):
                         progress.start(event)
@@ -90,7 +99,7 @@ def ingest(
         for path, reason in summary.failed:
             error(f"{sanitize_name(path)}: {reason}")
     else:
-        _print_summary(summary, db_path)
+        _print_summary(summary, db_path, chosen_lang)
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
 
@@ -117,8 +126,9 @@ def _stop_on_sigterm() -> Iterator[None]:
 class _Progress:
     """A rich progress bar on stderr (files, MB, rate, ETA), or nothing at all."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, lang: str = "en") -> None:
         self.enabled = enabled
+        self.lang = lang
         self.bar: Progress | None = None
         self.task: TaskID | None = None
         self.files = 0
@@ -187,42 +197,49 @@ class _Progress:
         if self.enabled:
             import sys
 
-            sys.stderr.write(f"resolving references across {documents:,} documents...\n")
+            from qcdc_cli.render.messages import msg
+
+            sys.stderr.write(msg("ingest.resolving", self.lang, n=documents) + "\n")
 
 
-def _print_summary(summary: Summary, db_path: Path) -> None:
+def _print_summary(summary: Summary, db_path: Path, lang: str = "en") -> None:
     from rich.text import Text
 
     from qcdc_cli.cli._console import stdout_console
+    from qcdc_cli.render.messages import msg
     from qcdc_cli.terminal import safe_name as safe
 
     console = stdout_console()
     index = summary.index
     mb = summary.bytes_read / 1_000_000
     lines = [
-        f"files read     {summary.read:>9,}  ({mb:,.1f} MB)",
-        f"unchanged      {summary.unchanged:>9,}  (not opened)",
+        msg("ingest.read", lang, n=summary.read, mb=mb),
+        msg("ingest.unchanged", lang, n=summary.unchanged),
     ]
     if summary.same_content:
-        lines.append(f"same content   {summary.same_content:>9,}  (opened, not extracted again)")
-    lines.append(f"failed         {len(summary.failed):>9,}")
+        lines.append(msg("ingest.same_content", lang, n=summary.same_content))
+    lines.append(msg("ingest.failed", lang, n=len(summary.failed)))
     skipped = sum(summary.skipped_other.values())
     if skipped:
         kinds = ", ".join(f"{k} {n:,}" for k, n in summary.skipped_other.most_common(5))
-        lines.append(f"skipped        {skipped:>9,}  other files ({kinds})")
+        lines.append(msg("ingest.skipped", lang, n=skipped, kinds=kinds))
     if summary.derive_seconds is not None:
-        lines.append(f"resolved in     {summary.derive_seconds:>8.1f}s  (every reference, against the whole index)")
+        lines.append(msg("ingest.resolved", lang, s=summary.derive_seconds))
     if summary.pruned:
-        lines.append(f"pruned         {summary.pruned:>9,}  (deleted files forgotten)")
+        lines.append(msg("ingest.pruned", lang, n=summary.pruned))
     if summary.missing:
-        lines.append(f"missing        {summary.missing:>9,}  (deleted; --prune forgets them)")
+        lines.append(msg("ingest.missing", lang, n=summary.missing))
     console.print(Text("\n".join(lines)))
     console.print(
         Text(
-            f"index          {index.get('documents', 0):>9,} documents, "
-            f"{index.get('references', 0):,} references, "
-            f"{index.get('unresolved', 0):,} cited documents not in the corpus "
-            f"({index.get('files', 0):,} files)"
+            msg(
+                "ingest.index",
+                lang,
+                documents=index.get("documents", 0),
+                references=index.get("references", 0),
+                unresolved=index.get("unresolved", 0),
+                files=index.get("files", 0),
+            )
         ),
         Text("  "),
         safe(str(db_path)),
@@ -230,12 +247,12 @@ def _print_summary(summary: Summary, db_path: Path) -> None:
         soft_wrap=True,
     )
     for encoding, paths in sorted(summary.encodings.items()):
-        console.print(Text(f"decoded as {encoding}: {len(paths):,} files"))
+        console.print(Text(msg("ingest.decoded", lang, encoding=encoding, n=len(paths))))
         for path in paths[:10]:
             console.print(Text("  "), safe(path), sep="", soft_wrap=True)
         if len(paths) > 10:
-            console.print(Text(f"  ... and {len(paths) - 10:,} more"))
+            console.print(Text(msg("ingest.more", lang, n=len(paths) - 10)))
     if summary.failed:
-        console.print(Text(f"failed files ({len(summary.failed):,}):"))
+        console.print(Text(msg("ingest.failed_files", lang, n=len(summary.failed))))
         for path, reason in summary.failed:
             console.print(Text("  "), safe(path), Text(": "), safe(reason), sep="", soft_wrap=True)

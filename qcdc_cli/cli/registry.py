@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qcdc_cli.cli._options import RegistryOption
+from qcdc_cli.cli._options import LangOption, RegistryOption, choose_lang
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
 
     from qcdc_cli.knowledge.schema import Registry
@@ -56,8 +57,11 @@ def _dedupe(paths: list[Path]) -> list[Path]:
 def validate(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Registry files to check on top of the bundled ones (default: the bundled ones)."),
+        typer.Argument(
+            metavar="[FILE]...", help="Registry files to check on top of the bundled ones (default: the bundled ones)."
+        ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Check registry files: YAML, schema, ids, numbers, dates, relations, provinces.
 
@@ -70,20 +74,26 @@ def validate(
 
     from qcdc_cli.cli._console import error
     from qcdc_cli.knowledge.registry import check_files, default_paths, extra_paths_from_env
+    from qcdc_cli.render.messages import msg
+
+    chosen_lang = choose_lang(lang)
 
     paths = _dedupe([*default_paths(), *(files or []), *extra_paths_from_env()])
     registry, problems = check_files(paths)
     for problem in problems:
         error(str(problem))
     if problems or registry is None:
-        error(f"{len(problems)} problem(s) in {len(paths)} registry file(s)")
+        sys.stderr.write(f"qcdc: {msg('registry.problems', chosen_lang, n=len(problems), files=len(paths))}\n")
         raise typer.Exit(2)
-    sys.stdout.write(
-        f"ok: {len(paths)} file(s), {len(registry.documents)} documents, "
-        f"{len(registry.issuers)} issuers, "
-        f"{len(registry.types.party) + len(registry.types.state)} types, "
-        f"{len(registry.terms)} terms, {len(registry.provinces)} provinces\n"
-    )
+    counts = {
+        "files": len(paths),
+        "documents": len(registry.documents),
+        "issuers": len(registry.issuers),
+        "types": len(registry.types.party) + len(registry.types.state),
+        "terms": len(registry.terms),
+        "provinces": len(registry.provinces),
+    }
+    sys.stdout.write(msg("registry.ok", chosen_lang, **counts) + "\n")
 
 
 @app.command("list")
@@ -102,7 +112,34 @@ def list_entries(
     if output_format is ListFormat.json:
         print_json(_rows_json(loaded, kind))
         return
-    stdout_console().print(_table(loaded, kind))
+    console = stdout_console()
+    if kind is Kind.documents and console.width < NARROW:
+        _print_documents(loaded, console)
+        return
+    console.print(_table(loaded, kind))
+
+
+NARROW = 120  # below this many columns documents are listed, one block each, not tabled
+
+
+def _print_documents(registry: Registry, console: Console) -> None:
+    """One line of facts per document, its title indented below and wrapped at spaces:
+    a table at 80 columns squeezes titles to a word per line."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from qcdc_cli.cli._console import safe
+
+    for d in registry.documents:
+        head = Text()
+        head.append_text(safe(d.number, "bold"))
+        for value in (d.term, d.date, d.issuer, f"{d.status}, {d.confidence}"):
+            if value:
+                head.append("  ")
+                head.append_text(safe(value))
+        console.print(head)
+        if d.title:
+            console.print(Padding(safe(d.title, "italic"), (0, 0, 0, 4), expand=False))
 
 
 def _rows_json(registry: Registry, kind: Kind) -> list[dict[str, Any]]:

@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Annotated
 
 import typer
 
-from qcdc_cli.cli._options import AsOfOption, CorpusOption, ProvinceOption, RegistryOption, TextOrJson, YearOption
+from qcdc_cli.cli._options import (
+    AsOfOption,
+    CorpusOption,
+    LangOption,
+    ProvinceOption,
+    RegistryOption,
+    YearOption,
+    choose_lang,
+)
 from qcdc_cli.cli._options import LineageIndexOption as DbOption
 
-ShowFormat = TextOrJson
+
+class ShowFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
 
 
 def show(
-    document: Annotated[str, typer.Argument(help="A document number or id, as for `qcdc trace`.")],
-    output_format: Annotated[ShowFormat, typer.Option("--format", "-f", help="text or json.")] = ShowFormat.text,
+    document: Annotated[str, typer.Argument(metavar="ID", help="A document number or id, as for `qcdc trace`.")],
+    output_format: Annotated[
+        ShowFormat, typer.Option("--format", "-f", help="text, json or html (a page).")
+    ] = ShowFormat.text,
     corpus: CorpusOption = None,
     province: ProvinceOption = None,
     year: YearOption = None,
     db: DbOption = None,
     registry: RegistryOption = None,
+    lang: LangOption = None,
     as_of: AsOfOption = None,
 ) -> None:
     """Show one document: its number, type, issuer, province, date and title, where it
@@ -30,6 +46,8 @@ def show(
     """
     from qcdc_cli.app.lineage import lineage
     from qcdc_cli.cli._console import exit_if_unreadable, report
+
+    chosen_lang = choose_lang(lang)
 
     found = lineage(
         document, province=province, year=year, scope="near", corpus=corpus, registry=registry, db=db, as_of=as_of
@@ -46,12 +64,31 @@ def show(
         from qcdc_cli.render.graph_export import show_dict, to_json
 
         sys.stdout.write(to_json(show_dict(known, cites, cited_by, issues)))
+    elif output_format is ShowFormat.html:
+        import sys
+
+        from qcdc_cli.render.html import level_by_issuer, lineage_page
+
+        ends = {lk.target for lk in cites} | {lk.source for lk in cited_by} | {known.id}
+        page = lineage_page(
+            known.id,
+            known.title or "",
+            [graph.node(i) for i in sorted(ends)],
+            [*cites, *cited_by],
+            level_by_issuer(found.catalog.vocab),
+            target=known.id,
+            issues=issues,
+            lang=chosen_lang,
+        )
+        sys.stdout.write(page)
     else:
         from qcdc_cli.cli._console import stdout_console
         from qcdc_cli.render.trace import render_show
 
         ends = {lk.target for lk in cites} | {lk.source for lk in cited_by}
         nodes = {i: graph.node(i) for i in ends}
-        view = render_show(known, cites, cited_by, issues, nodes, graph.speakers, found.catalog.vocab.type_names)
+        view = render_show(
+            known, cites, cited_by, issues, nodes, graph.speakers, found.catalog.vocab.type_names, chosen_lang
+        )
         stdout_console().print(view)
     exit_if_unreadable(found)

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
-from qcdc_cli.cli._options import AsOfOption, CorpusOption, ProvinceOption, RegistryOption, YearOption
+from qcdc_cli.cli._options import (
+    AsOfOption,
+    CorpusOption,
+    LangOption,
+    ProvinceOption,
+    RegistryOption,
+    YearOption,
+    choose_lang,
+    relation_choices,
+)
 from qcdc_cli.cli._options import LineageIndexOption as DbOption
 
 
@@ -16,19 +25,23 @@ class TraceFormat(enum.StrEnum):
     json = "json"
     mermaid = "mermaid"
     dot = "dot"
+    html = "html"
 
 
 def trace(
     document: Annotated[
         str,
-        typer.Argument(help="A document number or id: 13-KH/ĐUK, 05-CT/TW@XII, 62-KH/TU@Thừa Thiên Huế, file:PATH."),
+        typer.Argument(
+            metavar="ID", help="A document number or id: 13-KH/ĐUK, 05-CT/TW@XII, 62-KH/TU@Thừa Thiên Huế, file:PATH."
+        ),
     ],
     up: Annotated[bool, typer.Option("--up", help="The chain above it, to the central roots (default).")] = False,
     down: Annotated[bool, typer.Option("--down", help="Everything below it: what implements or cites it.")] = False,
     both: Annotated[bool, typer.Option("--both", help="Above and below.")] = False,
     depth: Annotated[int | None, typer.Option("--depth", "-d", min=1, help="At most this many levels.")] = None,
     output_format: Annotated[
-        TraceFormat, typer.Option("--format", "-f", help="text (a tree), json, mermaid or dot.")
+        TraceFormat,
+        typer.Option("--format", "-f", help="text (a tree), json, mermaid, dot or html (a page with a picture)."),
     ] = TraceFormat.text,
     corpus: CorpusOption = None,
     province: ProvinceOption = None,
@@ -38,14 +51,20 @@ def trace(
         typer.Option(
             "--relation",
             "-r",
-            help="Follow only these relations (repeatable): implements, cites, ...",
+            callback=relation_choices,
+            help="Follow only these relations (repeatable or a,b): implements, continues, guides, amends, "
+            "replaces, repeals, based_on, related, cites.",
         ),
     ] = None,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Counts by level, province and relation instead of every document.")
+    ] = False,
     no_fold: Annotated[
         bool, typer.Option("--no-fold", help="Draw shortcut links too instead of folding them.")
     ] = False,
     db: DbOption = None,
     registry: RegistryOption = None,
+    lang: LangOption = None,
     as_of: AsOfOption = None,
 ) -> None:
     """Trace a document up to the central directive it implements, or down to the plans
@@ -58,9 +77,11 @@ def trace(
     from qcdc_cli.app.lineage import lineage
     from qcdc_cli.cli._console import exit_if_unreadable, report
 
+    chosen_lang = choose_lang(lang)
+
     if up + down + both > 1:
         raise typer.BadParameter("give at most one of --up, --down, --both")
-    direction = "down" if down else "both" if both else "up"
+    direction: Literal["up", "down", "both"] = "down" if down else "both" if both else "up"
     found = lineage(
         document,
         province=province,
@@ -77,11 +98,34 @@ def trace(
 
     import sys
 
-    if output_format is TraceFormat.text:
+    if summary and output_format is TraceFormat.text:
+        from qcdc_cli.cli._console import stdout_console
+        from qcdc_cli.render.html import level_by_issuer, summary_counts
+        from qcdc_cli.render.trace import render_summary
+
+        counts = summary_counts(result.nodes, result.links, level_by_issuer(found.catalog.vocab))
+        stdout_console().print(render_summary(result, counts, chosen_lang))
+    elif output_format is TraceFormat.text:
         from qcdc_cli.cli._console import stdout_console
         from qcdc_cli.render.trace import render_trace
 
-        stdout_console().print(render_trace(result, found.catalog.vocab.type_names))
+        stdout_console().print(render_trace(result, found.catalog.vocab.type_names, chosen_lang))
+    elif output_format is TraceFormat.html:
+        from qcdc_cli.render.html import level_by_issuer, lineage_page
+
+        node = result.node(result.target)
+        sys.stdout.write(
+            lineage_page(
+                node.id,
+                node.title or "",
+                result.nodes,
+                result.links,
+                level_by_issuer(found.catalog.vocab),
+                target=result.target,
+                issues=result.issues,
+                lang=chosen_lang,
+            )
+        )
     else:
         from qcdc_cli.render import graph_export
 

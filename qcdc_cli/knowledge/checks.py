@@ -161,6 +161,18 @@ def number_problems(doc: RegistryDocument, registry: Registry, vocab: Vocabulary
     return out
 
 
+def _province_like(name: str, names: list[str]) -> str | None:
+    """The gazetteer name `name` spells without its diacritics ("Lai Chau" -> "Lai Châu")."""
+    import unicodedata
+
+    def bare(text: str) -> str:
+        text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+        return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+
+    matches = {n for n in names if bare(n) == bare(name)}
+    return matches.pop() if len(matches) == 1 else None
+
+
 def _province_key(name: str) -> str:
     import unicodedata
 
@@ -271,10 +283,15 @@ def cross_problems(registry: Registry, origins: Origins) -> Iterator[Problem]:
             yield again("documents", i, "id", ids[doc.id], repr(doc.id))
         else:
             ids[doc.id] = i
+        stray = doc.province is not None and _province_key(doc.province) not in by_name
         for fld, message in number_problems(doc, registry, vocab):
-            yield report("documents", i, fld, message)
-        if doc.province is not None and _province_key(doc.province) not in by_name:
-            yield report("documents", i, "province", f"{doc.province!r} is not in the gazetteer")
+            if not (stray and fld == "id"):  # never ask to copy a misspelt province into the id
+                yield report("documents", i, fld, message)
+        if stray:
+            assert doc.province is not None
+            meant = _province_like(doc.province, [p.name for p in registry.provinces])
+            hint = f"; did you mean {meant!r}?" if meant else ""
+            yield report("documents", i, "province", f"{doc.province!r} is not in the gazetteer{hint}")
         if doc.valid_from and doc.valid_until and doc.valid_until < doc.valid_from:
             yield report(
                 "documents",

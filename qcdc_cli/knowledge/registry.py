@@ -100,15 +100,48 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _record_origins(origins: Origins, data: dict[str, Any], path: str) -> None:
+def _record_origins(
+    origins: Origins, data: dict[str, Any], path: str, kept: dict[str, list[int]] | None = None
+) -> None:
     for key in _LIST_KEYS:
         if isinstance(data.get(key), list):
-            origins.add(key, path, len(data[key]))
+            if kept is not None and key in kept:  # entries dropped for schema errors keep their file index
+                origins.by_key.setdefault(key, []).extend((path, i) for i in kept[key])
+            else:
+                origins.add(key, path, len(data[key]))
     types = data.get("types")
     if isinstance(types, dict):
         for system in ("party", "state"):
             if isinstance(types.get(system), list):
                 origins.add(f"types.{system}", path, len(types[system]))
+
+
+def _valid_entries(data: Any, error: Any) -> tuple[dict[str, Any] | None, dict[str, list[int]]]:
+    """The file without the list entries its schema errors point at, when what is left is
+    valid; (None, {}) when an error is elsewhere (a whole table malformed)."""
+    from pydantic import ValidationError
+
+    if not isinstance(data, dict):
+        return None, {}
+    bad: dict[str, set[int]] = {}
+    for item in error.errors():
+        loc = item["loc"]
+        if len(loc) < 2 or loc[0] not in _LIST_KEYS or not isinstance(loc[1], int):
+            return None, {}
+        bad.setdefault(str(loc[0]), set()).add(loc[1])
+    reduced = dict(data)
+    kept: dict[str, list[int]] = {}
+    for key, indices in bad.items():
+        entries = data.get(key)
+        if not isinstance(entries, list):
+            return None, {}
+        kept[key] = [i for i in range(len(entries)) if i not in indices]
+        reduced[key] = [entries[i] for i in kept[key]]
+    try:
+        validate(reduced)
+    except ValidationError:
+        return None, {}
+    return reduced, kept
 
 
 # ---------------------------------------------------------------- loading
@@ -142,15 +175,23 @@ def _check(sources: Sequence[tuple[Path, bytes | Problem]]) -> tuple[Registry | 
         if isinstance(data, Problem):
             problems.append(data)
             continue
+        kept: dict[str, list[int]] | None = None
         try:
             validate(data)  # each file on its own, so errors name it
         except ValidationError as e:
             problems.extend(schema_problems(e, path))
-            continue
-        _record_origins(origins, data, str(path))
+            # the file's valid entries are still cross-checked, so one round reports all
+            data, kept = _valid_entries(data, e)
+            if data is None:
+                continue
+        _record_origins(origins, data, str(path), kept)
         merged = _merge(merged, data)
     if problems:
-        return None, problems
+        try:
+            partial = validate(merged)
+        except ValidationError:
+            return None, problems
+        return None, problems + list(cross_problems(partial, origins))
     registry = validate(merged)
     problems.extend(cross_problems(registry, origins))
     return registry, problems

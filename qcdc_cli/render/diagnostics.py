@@ -62,9 +62,10 @@ _ANSI = {
 _CONTEXT = 40  # characters shown either side of the offending text in a long line
 
 
-def render_text(reports: Sequence[FileReport], lang: str, color: bool = False) -> str:
+def render_text(reports: Sequence[FileReport], lang: str, color: bool = False, width: int | None = None) -> str:
     """`path:line:col: CODE message` per finding, the fix on the next line; on a
-    terminal (`color`) also the line itself with the offending text underlined."""
+    terminal (`color`) also the line itself with the offending text underlined, cut to
+    `width` columns so the carets stay under their text."""
 
     def paint(style: str, s: str) -> str:
         return f"{_ANSI[style]}{s}{_ANSI['reset']}" if color else s
@@ -78,25 +79,32 @@ def render_text(reports: Sequence[FileReport], lang: str, color: bool = False) -
             head = f"{paint('path', path)}:{g.line}:{g.column}: {paint(g.severity, g.code)} "
             out.append(head + sanitize(g.message(lang)))
             if color and g.text and 0 < g.line <= len(lines):
-                out.extend(_snippet(lines[g.line - 1], g, lang, paint))
+                out.extend(_snippet(lines[g.line - 1], g, lang, paint, width))
             fix = g.fix(lang)
             if fix:
                 out.append(f"    {paint('dim', '=')} {_FIX_WORD[lang]}: {sanitize(fix)}")
     return "\n".join(out) + ("\n" if out else "")
 
 
-def _snippet(line: str, g: Diagnostic, lang: str, paint: Any) -> list[str]:
-    """The line around the finding, the finding underlined, carets below it."""
+def _snippet(line: str, g: Diagnostic, lang: str, paint: Any, width: int | None = None) -> list[str]:
+    """The line around the finding, the finding underlined, carets below it; within
+    `width` columns when given (a wrapped snippet would part the carets from the text)."""
     line = line.removesuffix("\r")
     start = g.column - 1
     end = g.end_column - 1 if g.end_line == g.line else len(line)
     end = max(start + 1, min(end, len(line)))
-    left = max(0, start - _CONTEXT)
-    right = min(len(line), end + _CONTEXT)
+    number = str(g.line)
+    context = _CONTEXT
+    if width is not None:
+        room = width - len(number) - 5  # "  12 | "
+        if end - start > room - 2:
+            end = start + max(1, room - 3)  # the finding itself cut: its start is what matters
+        context = max(0, min(_CONTEXT, (room - (end - start) - 2) // 2))
+    left = max(0, start - context)
+    right = min(len(line), end + context)
     before = ("…" if left else "") + _show(line[left:start])
     marked = _show(line[start:end])
     after = _show(line[end:right]) + ("…" if right < len(line) else "")
-    number = str(g.line)
     gutter = " " * len(number)
     word = SEVERITY_WORD[lang][g.severity]
     return [
@@ -205,7 +213,7 @@ def _rule_descriptor(rule: Rule, lang: str, level: str) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary[lang]},
         "fullDescription": {"text": f"{rule.summary[lang]} ({rule.summary[other]})"},
         "defaultConfiguration": {"level": _SARIF_LEVEL[level]},
-        "properties": {"needs": rule.needs, "tags": ["qcdc", rule.needs]},
+        "properties": {"needs": rule.requires, "tags": ["qcdc", rule.requires]},
     }
     return descriptor
 

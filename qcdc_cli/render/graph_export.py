@@ -297,7 +297,9 @@ def networkx_lines(graph: Any, output_format: str) -> Any:
         g.add_node(sanitize(node.id), **clean)
     for link in graph.links():
         first = link.evidence[0] if link.evidence else None
-        where = (first.registry and f"registry:{first.registry}") or (first and f"{first.path}:{first.line}") or ""
+        where = ""
+        if first is not None:
+            where = f"registry:{first.registry}" if first.registry else f"{first.path}:{first.line}"
         g.add_edge(
             sanitize(link.source),
             sanitize(link.target),

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from qcdc_cli.render.messages import msg, relation_name
 from qcdc_cli.resolve.resolve import FILE_PREFIX
 from qcdc_cli.terminal import safe
 
@@ -25,18 +26,6 @@ if TYPE_CHECKING:
     from qcdc_cli.models import DocNode, Evidence, Link
     from qcdc_cli.resolve.resolve import Known
 
-# How a link reads from the cited document's side, for trees that go down.
-PASSIVE = {
-    "implements": "implemented by",
-    "continues": "continued by",
-    "guides": "guided by",
-    "amends": "amended by",
-    "replaces": "replaced by",
-    "repeals": "repealed by",
-    "based_on": "basis of",
-    "related": "related to",
-    "cites": "cited by",
-}
 MAX_EVIDENCE = 2  # evidence lines shown per link; JSON carries all of them
 MAX_TITLE = 110
 MAX_QUOTE = 160  # characters of a quoted sentence in a tree; JSON keeps it whole
@@ -53,7 +42,7 @@ def type_name(node: DocNode, type_names: Mapping[tuple[str, str], str]) -> str |
     """ "Kế hoạch" for KH; the system follows from how the number is written."""
     if not node.type:
         return None
-    systems = ("party", "state")
+    systems: tuple[str, ...] = ("party", "state")
     if node.number and "-" in node.number.split("/")[0]:
         systems = ("party",)
     elif node.number:
@@ -66,7 +55,12 @@ def type_name(node: DocNode, type_names: Mapping[tuple[str, str], str]) -> str |
 
 
 def node_label(
-    node: DocNode, type_names: Mapping[tuple[str, str], str], *, target: bool = False, title: bool = True
+    node: DocNode,
+    type_names: Mapping[tuple[str, str], str],
+    *,
+    target: bool = False,
+    title: bool = True,
+    lang: str = "en",
 ) -> Text:
     """ "26-KH/TU@Lai Châu  Kế hoạch · Tỉnh ủy Lai Châu · 01/03/2016 · not in corpus"."""
     label = Text()
@@ -81,7 +75,7 @@ def node_label(
         label.append_text(safe(meta))
     if not node.in_corpus:
         label.append(" · ")
-        label.append("not in corpus", style="yellow")
+        label.append(msg("trace.not_in_corpus", lang), style="yellow")
     if title and node.title:
         shown = node.title if len(node.title) <= MAX_TITLE else node.title[: MAX_TITLE - 1] + "…"
         label.append("\n")
@@ -89,18 +83,18 @@ def node_label(
     return label
 
 
-def evidence_line(ev: Evidence, link: Link, speaker: str | None) -> Text:
+def evidence_line(ev: Evidence, link: Link, speaker: str | None, lang: str = "en") -> Text:
     """Where a link comes from: the registry, the citing text, or a text reporting it."""
     line = Text("  ")
     if ev.registry:
-        line.append("registry ", style="cyan")
+        line.append(msg("evidence.registry", lang), style="cyan")
         line.append_text(safe(ev.registry))
         return line
     if speaker and speaker != link.source:
         if speaker.startswith(FILE_PREFIX):
-            line.append("reported in ", style="cyan")
+            line.append(msg("evidence.reported_in", lang), style="cyan")
         else:
-            line.append("reported by ", style="cyan")
+            line.append(msg("evidence.reported_by", lang), style="cyan")
             line.append_text(safe(speaker, "cyan"))
             line.append(", ")
     where = f"{ev.path}:{ev.line}" if ev.line else ev.path
@@ -113,24 +107,26 @@ def evidence_line(ev: Evidence, link: Link, speaker: str | None) -> Text:
     return line
 
 
-def _edge_label(trace: Trace, tree: TreeNode, direction: str, type_names: Mapping[tuple[str, str], str]) -> Text:
+def _edge_label(
+    trace: Trace, tree: TreeNode, direction: str, type_names: Mapping[tuple[str, str], str], lang: str
+) -> Text:
     link = tree.via
     assert link is not None
     node = trace.node(tree.id)
     label = Text()
-    relation = link.relation if direction == "up" else PASSIVE.get(link.relation, link.relation)
+    relation = relation_name(link.relation, lang, passive=direction != "up")
     label.append(relation, style="green" if link.relation != "cites" else "dim green")
     label.append(" ")
-    label.append_text(node_label(node, type_names))
+    label.append_text(node_label(node, type_names, lang=lang))
     if tree.mark == "repeat":
-        label.append("  (shown above)", style="dim")
+        label.append(msg("trace.shown_above", lang), style="dim")
     elif tree.mark == "cycle":
-        label.append("  ↺ cycle: already on this chain", style="red")
+        label.append(msg("trace.cycle", lang), style="red")
     for ev in link.evidence[:MAX_EVIDENCE]:
         label.append("\n")
-        label.append_text(evidence_line(ev, link, _speaker(trace, ev)))
+        label.append_text(evidence_line(ev, link, _speaker(trace, ev), lang))
     if len(link.evidence) > MAX_EVIDENCE:
-        label.append(f"\n  (+{len(link.evidence) - MAX_EVIDENCE} more)", style="dim")
+        label.append("\n  " + msg("trace.more_evidence", lang, n=len(link.evidence) - MAX_EVIDENCE), style="dim")
     if tree.mark != "repeat":
         for issue in _issues_about(trace.issues, tree.id):
             label.append("\n")
@@ -160,13 +156,13 @@ def issue_line(issue: Issue, source: str | None = None) -> Text:
     return line
 
 
-def _grow(branch: Tree, trace: Trace, tree: TreeNode, direction: str, names: Mapping) -> None:
+def _grow(branch: Tree, trace: Trace, tree: TreeNode, direction: str, names: Mapping, lang: str) -> None:
     for child in tree.children:
-        sub = branch.add(_edge_label(trace, child, direction, names))
-        _grow(sub, trace, child, direction, names)
+        sub = branch.add(_edge_label(trace, child, direction, names, lang))
+        _grow(sub, trace, child, direction, names, lang)
     if tree.mark == "depth":
-        more = "above" if direction == "up" else "below"
-        branch.add(Text(f"… {tree.hidden} more {more} (raise --depth)", style="dim"))
+        key = "trace.more_above" if direction == "up" else "trace.more_below"
+        branch.add(Text(msg(key, lang, n=tree.hidden), style="dim"))
 
 
 def _drawn_ids(tree: TreeNode) -> set[str]:
@@ -176,55 +172,90 @@ def _drawn_ids(tree: TreeNode) -> set[str]:
     return out
 
 
-def render_trace(trace: Trace, type_names: Mapping[tuple[str, str], str]) -> RenderableType:
+def render_trace(trace: Trace, type_names: Mapping[tuple[str, str], str], lang: str = "en") -> RenderableType:
     """The trace as rich trees: the chain up to the central roots, the tree below."""
     parts: list[RenderableType] = []
     for direction, tree in (("up", trace.up), ("down", trace.down)):
         if tree is None:
             continue
-        heading = "▲ what it implements and cites" if direction == "up" else "▼ what implements or cites it"
+        heading = msg("trace.up" if direction == "up" else "trace.down", lang)
         if trace.direction == "both":
             parts.append(Text(heading, style="bold"))
-        label = node_label(trace.node(tree.id), type_names, target=True)
+        label = node_label(trace.node(tree.id), type_names, target=True, lang=lang)
         for issue in _issues_about(trace.issues, tree.id):
             label.append("\n")
             label.append_text(issue_line(issue, issue.source))
         root = Tree(label, guide_style="dim")
-        _grow(root, trace, tree, direction, type_names)
+        _grow(root, trace, tree, direction, type_names, lang)
         if not tree.children and tree.mark != "depth":
-            root.add(Text("(nothing known " + ("above)" if direction == "up" else "below)"), style="dim"))
+            root.add(
+                Text(msg("trace.nothing_above" if direction == "up" else "trace.nothing_below", lang), style="dim")
+            )
         parts.append(root)
-    parts.extend(_footer(trace))
+    parts.extend(_footer(trace, lang))
     return Group(*parts)
 
 
-def _footer(trace: Trace) -> list[RenderableType]:
+def _footer(trace: Trace, lang: str) -> list[RenderableType]:
     out: list[RenderableType] = []
     if trace.folded:
-        out.append(Text("\nShortcut links folded (the chain above implies them):", style="dim"))
+        out.append(Text(msg("trace.folded", lang), style="dim"))
         for link in trace.folded:
             line = Text("  ")
             line.append_text(safe(link.source))
-            line.append(f" {link.relation} ", style="dim green")
+            line.append(f" {relation_name(link.relation, lang)} ", style="dim green")
             line.append_text(safe(link.target))
             ev = link.evidence[0] if link.evidence else None
             if ev is not None:
-                where = f"registry {ev.registry}" if ev.registry else f"{ev.path}:{ev.line}"
+                where = f"{msg('evidence.registry', lang)}{ev.registry}" if ev.registry else f"{ev.path}:{ev.line}"
                 line.append("  ")
                 line.append_text(safe(where, "dim"))
             out.append(line)
     if trace.cycles:
-        out.append(Text("\nCitation cycles:", style="red"))
+        out.append(Text(msg("trace.cycles", lang), style="red"))
         for cycle in trace.cycles:
             out.append(safe("  " + " → ".join([*cycle, cycle[0]])))
     drawn = set().union(*(_drawn_ids(t) for t in (trace.up, trace.down) if t is not None))
     elsewhere = [i for i in trace.issues if i.target not in drawn]
     if elsewhere:
-        out.append(Text("\nIssues:", style="yellow"))
+        out.append(Text(msg("trace.issues", lang), style="yellow"))
         out.extend(issue_line(issue, issue.source) for issue in elsewhere)
     if trace.truncated:
-        out.append(Text(f"\nDepth limited to {trace.depth}; raise --depth to see more.", style="dim"))
+        out.append(Text(msg("trace.depth_limited", lang, depth=trace.depth), style="dim"))
     return out
+
+
+def render_summary(trace: Trace, counts: Mapping[str, Mapping[str, int]], lang: str = "en") -> RenderableType:
+    """`trace --summary`: counts by level, province and relation instead of every node."""
+    from qcdc_cli.render.messages import level_name
+
+    out: list[RenderableType] = []
+    outside = sum(1 for n in trace.nodes if not n.in_corpus)
+    head = Text()
+    head.append_text(
+        safe(msg("summary.head", lang, id=trace.target, n=len(trace.nodes), links=len(trace.links)), "bold")
+    )
+    head.append("  (" + msg("summary.not_in_corpus", lang, n=outside) + ")")
+    out.append(head)
+    for key, title in (
+        ("level", "summary.by_level"),
+        ("province", "summary.by_province"),
+        ("relation", "summary.by_relation"),
+    ):
+        table = Table(box=None, pad_edge=False, show_header=False)
+        table.add_column()
+        table.add_column(justify="right")
+        for value, count in sorted(counts[key].items(), key=lambda kv: (-kv[1], kv[0])):
+            if key == "level":
+                shown = level_name(value or None, lang)
+            elif key == "relation":
+                shown = relation_name(value, lang)
+            else:
+                shown = value or msg("level.unknown", lang)
+            table.add_row(safe(shown), f"{count:,}")
+        out.append(Text("\n" + msg(title, lang), style="bold"))
+        out.append(table)
+    return Group(*out)
 
 
 # ------------------------------------------------------------------------ show
@@ -238,6 +269,7 @@ def render_show(
     nodes: Mapping[str, DocNode],
     speakers: Mapping[str, list[tuple[int, str]]],
     type_names: Mapping[tuple[str, str], str],
+    lang: str = "en",
 ) -> RenderableType:
     """Everything known about one document: metadata, where it was read, its links."""
     from qcdc_cli.lineage.graph import said_by
@@ -247,7 +279,7 @@ def render_show(
     facts.add_column(style="bold")
     facts.add_column()
     rows = [
-        ("number", known.number or "(none of its own)"),
+        ("number", known.number or msg("show.no_number", lang)),
         (
             "type",
             " ".join(b for b in (type_name(node, type_names), f"({known.type})" if known.type else "") if b),
@@ -258,61 +290,71 @@ def render_show(
         ),
         ("province", known.province),
         ("date", vn_date(known.date)),
-        ("term", f"khóa {known.term}" if known.term else None),
+        ("term", msg("show.term_value", lang, term=known.term) if known.term else None),
         ("title", known.title),
-        ("known from", _origin(known)),
+        ("known_from", _origin(known, lang)),
         ("registry", known.registry_id),
-        ("status", known.status),
-        ("valid", _validity(known)),
-        ("confidence", known.confidence),
+        ("status", _value("status", known.status, lang)),
+        ("valid", _validity(known, lang)),
+        ("confidence", _value("confidence", known.confidence, lang)),
     ]
     for name, value in rows:
         if value:
-            facts.add_row(Text(name), safe(value))
+            facts.add_row(Text(msg(f"show.{name}", lang)), safe(value))
     for path in known.paths:
-        facts.add_row(Text("read from"), safe(f"{path}:{known.line}" if known.line else path))
+        facts.add_row(Text(msg("show.read_from", lang)), safe(f"{path}:{known.line}" if known.line else path))
     parts: list[RenderableType] = [safe(known.id, "bold underline"), facts]
-    for title, links, other in (("Cites", cites, "target"), ("Cited by", cited_by, "source")):
-        parts.append(Text(f"\n{title} ({len(links)}):", style="bold"))
+    for title, links, other in (("show.cites", cites, "target"), ("show.cited_by", cited_by, "source")):
+        parts.append(Text(msg(title, lang, n=len(links)), style="bold"))
         if not links:
-            parts.append(Text("  (nothing known)", style="dim"))
+            parts.append(Text(msg("show.nothing", lang), style="dim"))
         for link in links:
             line = Text("  ")
-            relation = link.relation if other == "target" else PASSIVE.get(link.relation, link.relation)
+            relation = relation_name(link.relation, lang, passive=other != "target")
             line.append(relation, style="green")
             line.append(" ")
             other_id = getattr(link, other)
             if other_id in nodes:
-                line.append_text(node_label(nodes[other_id], type_names, title=False))
+                line.append_text(node_label(nodes[other_id], type_names, title=False, lang=lang))
             else:
                 line.append_text(safe(other_id))
             for ev in link.evidence[:MAX_EVIDENCE]:
                 line.append("\n  ")
-                line.append_text(evidence_line(ev, link, said_by(speakers, ev)))
+                line.append_text(evidence_line(ev, link, said_by(speakers, ev), lang))
             if len(link.evidence) > MAX_EVIDENCE:
-                line.append(f"\n    (+{len(link.evidence) - MAX_EVIDENCE} more)", style="dim")
+                line.append(
+                    "\n    " + msg("trace.more_evidence", lang, n=len(link.evidence) - MAX_EVIDENCE), style="dim"
+                )
             parts.append(line)
     if issues:
-        parts.append(Text("\nIssues:", style="yellow"))
+        parts.append(Text(msg("trace.issues", lang), style="yellow"))
         for issue in issues:
             parts.append(issue_line(issue))
     return Group(*parts)
 
 
-def _origin(known: Known) -> str:
+def _value(kind: str, value: str | None, lang: str) -> str | None:
+    """A registry value (status, confidence) in the catalog's words, else as written."""
+    from qcdc_cli.render.messages import CATALOG
+
+    key = f"{kind}.{value}"
+    return msg(key, lang) if value and key in CATALOG else value
+
+
+def _origin(known: Known, lang: str = "en") -> str:
     where = []
     if known.in_corpus:
-        where.append("the corpus")
+        where.append(msg("show.the_corpus", lang))
     if known.registry_id:
-        where.append("the registry")
+        where.append(msg("show.the_registry", lang))
     if not where:
-        return "citations only (not in the corpus)"
-    return " and ".join(where)
+        return msg("show.citations_only", lang)
+    return msg("show.and", lang).join(where)
 
 
-def _validity(known: Known) -> str | None:
+def _validity(known: Known, lang: str = "en") -> str | None:
     if not (known.valid_from or known.valid_until):
         return None
     start = vn_date(known.valid_from) or "?"
-    end = vn_date(known.valid_until) or "now"
+    end = vn_date(known.valid_until) or msg("show.now", lang)
     return f"{start} – {end}"
