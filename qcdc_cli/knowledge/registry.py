@@ -181,9 +181,10 @@ def _check(sources: Sequence[tuple[Path, bytes | Problem]]) -> tuple[Registry | 
         except ValidationError as e:
             problems.extend(schema_problems(e, path))
             # the file's valid entries are still cross-checked, so one round reports all
-            data, kept = _valid_entries(data, e)
-            if data is None:
+            valid, kept = _valid_entries(data, e)
+            if valid is None:
                 continue
+            data = valid
         _record_origins(origins, data, str(path), kept)
         merged = _merge(merged, data)
     if problems:

@@ -64,7 +64,7 @@ class _Record:
 
     def model_dump(self, *, exclude_defaults: bool = False) -> dict[str, Any]:
         """The record as plain dicts and lists (JSON- and YAML-ready)."""
-        return _plain(self, exclude_defaults)  # type: ignore[no-any-return]
+        return _plain(self, exclude_defaults)  # type: ignore[no-any-return,unused-ignore]
 
     def model_dump_json(self) -> str:
         return json.dumps(self.model_dump(), ensure_ascii=False, separators=(",", ":"))
