@@ -1,25 +1,7 @@
 """Scoped identity: which document a written number means, in the context that cites it.
 
-A number is not an identity. Party numbers restart with each term of the issuing
-committee, State administrative numbers each year, and local codes (TU, HU, ĐUK, BCĐ,
-UBND, ...) exist in every province. So a reference is resolved in the context of the
-document that cites it (its province, district and date) against a `Catalog` of every
-known document: the registry, the documents read from a corpus, and documents known
-only because something cites them.
-
-Node ids (the one string form of a document's identity; graph keys, JSON, the store):
-
-- ``120-KL/TW``: a national document, the only one with that number.
-- ``05-CT/TW@XII``: a Party document whose number was reused in another term; ``@`` the
-  term (khóa) of the issuing committee.
-- ``30c/NQ-CP#2011``: a national document whose number restarts each year; ``#`` the year.
-- ``62-KH/TU@Thừa Thiên Huế``: a local document; ``@`` its province (``@Lai Châu/Sìn Hồ``
-  with a district), then ``#2010`` when the same province has two such numbers.
-- ``62-KH/TU``: a local document whose province is not known.
-- ``file:samples/tuyenquang_ubnd_dan-van_2013.txt``: a document with no number of its own.
-
-Qualifiers appear only when needed, so ids stay short; `Catalog.find` accepts any
-qualified form ("120-KL/TW@XI", "62-KH/TU@Huế#2010") and diacritic-free spellings.
+Why a number is not an identity, and the grammar of node ids, are written once, in
+`resolve.known`.
 
 Everything here is pure: no files, no terminal. Ambiguity is reported, never guessed.
 This module is the stage's front: `Catalog` (a `KnownDocuments` store that builds itself
