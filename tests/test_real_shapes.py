@@ -510,3 +510,15 @@ def test_draft_header_findings(text, present, absent, vocab):
     codes = {g.code for g in lint(text, extract_text(text, vocab), vocab)}
     assert present <= codes
     assert not absent & codes
+
+
+def test_an_announcement_that_says_theo_doi_is_not_navigation(vocab) -> None:
+    """Navigation words ("theo dõi", "đăng ký") are plan prose too: a line that writes a
+    number is the text, not the page's menu."""
+    text = (
+        "Ban Thường vụ Huyện ủy Tam Đường vừa ban hành Kế hoạch số 45-KH/HU ngày 12/3/2024 về theo dõi, "
+        "đôn đốc việc thực hiện Kế hoạch số 12-KH/TU của Tỉnh ủy Lai Châu.\n"
+        "Theo đó, các chi bộ, đảng bộ cơ sở quán triệt, triển khai kế hoạch đến cán bộ, đảng viên.\n"
+    )
+    me = extract_text(text, vocab).self
+    assert (me.number, me.source) == ("45-KH/HU", "announcement")

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import regex
 
+from qcdc_cli.knowledge.numbers import number_regex
+
 OPENING = regex.compile(
     r"^[\s*_>#-]*+(?P<cue>thực hiện|căn cứ vào|căn cứ|triển khai thực hiện|triển khai|tiếp tục thực hiện|quán triệt"
     r"|theo|trên cơ sở|xét|để|nhằm|thi hành|phúc đáp|thừa lệnh|thừa ủy quyền)(?!\p{L})",
@@ -83,8 +85,10 @@ class Opening:
 
 
 def is_boilerplate(line: str) -> bool:
-    """A web page's navigation line ("Để sử dụng toàn bộ tiện ích ...", "Nhảy đến nội dung")."""
-    return _BOILERPLATE.search(line) is not None
+    """A web page's navigation line ("Để sử dụng toàn bộ tiện ích ...", "Nhảy đến nội dung").
+    Words such as "theo dõi" or "đăng ký" are also plan prose ("Thực hiện Kế hoạch số
+    12-KH/TU ..., theo dõi, đôn đốc ..."): a line that writes a document number is text."""
+    return _BOILERPLATE.search(line) is not None and number_regex().search(line) is None
 
 
 def _is_upper_heading(line: str) -> bool:
