@@ -20,20 +20,21 @@ import regex
 from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match
 from qcdc_cli.extract.mentions import RawMention
 from qcdc_cli.extract.preamble import Clause, is_boilerplate
+from qcdc_cli.knowledge.patterns import compile_regex
 
 ANNOUNCE_WITHIN = 2500  # characters: an announcement opens the page (after its headline)
 
-_JUST = regex.compile(r"(?<!\p{L})(?:vừa|mới)(?!\p{L})", regex.IGNORECASE)
-_SENTENCE_END = regex.compile(r"[.!?](?=\s|$)|\n")
+_JUST = compile_regex(r"(?<!\p{L})(?:vừa|mới)(?!\p{L})", regex.IGNORECASE)
+_SENTENCE_END = compile_regex(r"[.!?](?=\s|$)|\n")
 # A list of what a body has carried out, before the plan that follows from it.
-_DEPLOYED = regex.compile(
+_DEPLOYED = compile_regex(
     r"(?<!\p{L})(?P<cue>triển khai thực hiện|triển khai|thực hiện|quán triệt)(?!\p{L})[^.:;\n]{0,80}:", regex.IGNORECASE
 )
-_LIST_END = regex.compile(r"[.!?](?=\s|$)|\n[ \t]*\n")
-_SENTENCE_BEFORE = regex.compile(r"[.!?](?=\s)|\n[ \t\r]*\n|^", regex.REVERSE)
-_PARAGRAPH_START = regex.compile(r"\n|^", regex.REVERSE)
-_FULL_DATE = regex.compile(r"(?<!\p{L})(?:ngày)\s+" + DATE_PATTERN, regex.IGNORECASE)
-_SUBJECT = regex.compile(
+_LIST_END = compile_regex(r"[.!?](?=\s|$)|\n[ \t]*\n")
+_SENTENCE_BEFORE = compile_regex(r"[.!?](?=\s)|\n[ \t\r]*\n|^", regex.REVERSE)
+_PARAGRAPH_START = compile_regex(r"\n|^", regex.REVERSE)
+_FULL_DATE = compile_regex(r"(?<!\p{L})(?:ngày)\s+" + DATE_PATTERN, regex.IGNORECASE)
+_SUBJECT = compile_regex(
     r"(?P<org>(?:Ban Thường vụ|Ban Chấp hành|Ban Bí thư|Bộ Chính trị|Thường vụ|Thường trực|Ủy ban nhân dân|UBND"
     r"|Hội đồng nhân dân|HĐND|Đảng ủy|Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy|Chi bộ|Chính phủ|Thủ tướng)"
     r"[^,.;:\n()]{0,80}?)[ \t]+(?:vừa|đã|mới|chính thức|ký|ban hành)(?!\p{L})",
@@ -62,18 +63,18 @@ def _patterns(words_alt: str) -> tuple[regex.Pattern[str], regex.Pattern[str], r
         r"|ký\s*,?\s+ban hành|ban hành)"
     )
     # "... vừa ban hành Kế hoạch số 45-KH/HU", anchored at the number
-    numbered = regex.compile(
+    numbered = compile_regex(
         rf"(?<!\p{{L}}){verb}\s+(?P<tw>{words_alt})\s+(?:(?:số|so)\s*:?\s*)?$",
         regex.IGNORECASE | regex.REVERSE,
     )
     # "(Kế hoạch số 201/KH-UBND, ngày 12/10/2021)" after "... ban hành Kế hoạch thực hiện ..."
-    parenthetical = regex.compile(
+    parenthetical = compile_regex(
         rf"\(\s*(?P<tw>{words_alt})\s+(?:(?:số|so)\s*:?\s*)?$", regex.IGNORECASE | regex.REVERSE
     )
     # the announcing sentence, with or without a number: "Tỉnh ủy vừa ban hành kế hoạch thực hiện ..."
-    sentence = regex.compile(rf"(?<!\p{{L}}){verb}\s+(?P<tw>{words_alt})(?!\p{{L}})", regex.IGNORECASE)
+    sentence = compile_regex(rf"(?<!\p{{L}}){verb}\s+(?P<tw>{words_alt})(?!\p{{L}})", regex.IGNORECASE)
     # a page title that opens with a type word: "Kế hoạch thực hiện Quyết định số ..."
-    title = regex.compile(rf"^[\s*_#>]*(?:{words_alt})\s+(?!số|so)\p{{L}}", regex.IGNORECASE)
+    title = compile_regex(rf"^[\s*_#>]*(?:{words_alt})\s+(?!số|so)\p{{L}}", regex.IGNORECASE)
     return numbered, parenthetical, sentence, title
 
 

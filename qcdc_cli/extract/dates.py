@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import regex
 
+from qcdc_cli.knowledge.patterns import compile_regex
+
 _MONTH_WORDS = {
     "giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6,
     "bảy": 7, "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12,
@@ -24,8 +26,8 @@ DATE_PATTERN = (
     rf"|(?P<wd>\d{{1,2}})\s+tháng\s+(?P<wm>\d{{1,2}}|{_MONTH_WORD})\s*,?\s+năm\s+(?P<wy>\d{{4}}))"
     r"(?!\d)"
 )
-DATE_RE = regex.compile(DATE_PATTERN, regex.IGNORECASE)
-_SPACES = regex.compile(r"\s+")
+DATE_RE = compile_regex(DATE_PATTERN, regex.IGNORECASE)
+_SPACES = compile_regex(r"\s+")
 
 MIN_YEAR = 1930  # the Party was founded in 1930: nothing it cites is older
 MAX_YEAR = 2100

@@ -32,6 +32,7 @@ from qcdc_cli.extract.preamble import (
     read_opening,
 )
 from qcdc_cli.knowledge.numbers import NumberMatch
+from qcdc_cli.knowledge.patterns import compile_regex
 from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.read.normalize import LineIndex
 
@@ -42,31 +43,31 @@ HEADER_LINES = 40  # a header never runs longer; beyond it a "Số ..." line is 
 # The cell a place and date line starts: a line, a table cell, or a tab or wide gap after
 # the number of a flattened header table ("Số 17-KH/HU<TAB>Yên Thành, ngày 02 tháng 4 ...").
 _CELL_START = r"(?:^|\||\t|[ ]{2,})"
-_DATE_LINE = regex.compile(
+_DATE_LINE = compile_regex(
     _CELL_START + r"[\s*_]*+(?P<place>\p{Lu}[\p{L} .'\-]{1,50}?)[ \t]*,[ \t]*(?:ngày|NGÀY|Ngày)\s+" + DATE_PATTERN,
     regex.IGNORECASE | regex.MULTILINE,
 )
 # A date line whose place is not where _DATE_LINE looks ("... 09-NQ/TW Hà Nội, ngày ...").
-_BARE_DATE = regex.compile(r"(?<!\p{L})(?:ngày)\s+" + DATE_PATTERN, regex.IGNORECASE)
-_PLACE_BEFORE = regex.compile(
+_BARE_DATE = compile_regex(r"(?<!\p{L})(?:ngày)\s+" + DATE_PATTERN, regex.IGNORECASE)
+_PLACE_BEFORE = compile_regex(
     _CELL_START + r"[\s*_]*+(?P<place>\p{Lu}[\p{L} .'\-]{1,50}?)[ \t]*,[ \t]*$", regex.MULTILINE
 )
-_ISSUED_ON = regex.compile(r"(?<!\p{L})ngày (?:ban hành|ký)[ \t|:]*" + DATE_PATTERN, regex.IGNORECASE)
+_ISSUED_ON = compile_regex(r"(?<!\p{L})ngày (?:ban hành|ký)[ \t|:]*" + DATE_PATTERN, regex.IGNORECASE)
 # A date line without its place: "ngày 14 tháng 3 năm 2019" alone on its line or cell.
-_DATE_ALONE = regex.compile(r"(?:^|\|)[\s*_]*+ngày\s+" + DATE_PATTERN, regex.IGNORECASE | regex.MULTILINE)
+_DATE_ALONE = compile_regex(r"(?:^|\|)[\s*_]*+ngày\s+" + DATE_PATTERN, regex.IGNORECASE | regex.MULTILINE)
 # An unsigned draft leaves the day and month blank: "ngày    tháng    năm 2026", "ngày ... tháng ... năm 2026".
-_BLANK_DATE = regex.compile(
+_BLANK_DATE = compile_regex(
     r"(?<!\p{L})ngày[ \t.…_]*+tháng[ \t.…_]*+năm[ \t]*(?P<y>(?:19|20)\d\d)(?!\d)", regex.IGNORECASE
 )
 # An unnumbered draft: "Số:    /QĐ-UBND", "Số: .../KH-UBND", "Số      -KH/HU".
 _CODE_RUN = r"\p{Lu}[\p{L}\d&]*"
-_NUMBER_PLACEHOLDER = regex.compile(
+_NUMBER_PLACEHOLDER = compile_regex(
     r"(?:^|\|)[\s*_#>]*(?:Số|SỐ)[ \t]*:?[ \t.…_]*?"
     rf"(?P<codes>[/\-][ \t]*{_CODE_RUN}(?:[ \t]*[/\-][ \t]*{_CODE_RUN})*)",
     regex.MULTILINE,
 )
-_MOTTO = regex.compile(r"CỘNG SẢN VIỆT NAM|CỘNG H[ÒO]A|ĐỘC LẬP|HẠNH PHÚC|^\W*$")
-_ISSUER_WORDS = regex.compile(
+_MOTTO = compile_regex(r"CỘNG SẢN VIỆT NAM|CỘNG H[ÒO]A|ĐỘC LẬP|HẠNH PHÚC|^\W*$")
+_ISSUER_WORDS = compile_regex(
     r"ỦY|UỶ|ĐẢNG BỘ|BAN |BỘ |CHÍNH PHỦ|QUỐC HỘI|SỞ |HỘI ĐỒNG|UBND|HĐND|MẶT TRẬN|CHI BỘ|VĂN PHÒNG|THÀNH ỦY|TỈNH ỦY"
 )
 _SIGNATURE_WORDS = r"(?:T/M|TM\.|TM[ \t]|KT\.|KT[ \t]|TL\.|Q\.[ \t]*|\(?đã ký\)?|nơi nhận)"
@@ -74,13 +75,13 @@ _SIGNATURE_WORDS = r"(?:T/M|TM\.|TM[ \t]|KT\.|KT[ \t]|TL\.|Q\.[ \t]*|\(?đã ký
 # that stay on the line, then the word. Found by one scan of the whole text that starts
 # each try at a newline (a literal prefix the regex module jumps between: 15x faster than
 # a MULTILINE "^"), plus one try at the start of the text.
-_SIGNATURE_LINE = regex.compile(r"\n(?:[^\S\n]|[*_#>-])*+" + _SIGNATURE_WORDS, regex.IGNORECASE)
-_SIGNATURE_FIRST_LINE = regex.compile(r"(?:[^\S\n]|[*_#>-])*+" + _SIGNATURE_WORDS, regex.IGNORECASE)
+_SIGNATURE_LINE = compile_regex(r"\n(?:[^\S\n]|[*_#>-])*+" + _SIGNATURE_WORDS, regex.IGNORECASE)
+_SIGNATURE_FIRST_LINE = compile_regex(r"(?:[^\S\n]|[*_#>-])*+" + _SIGNATURE_WORDS, regex.IGNORECASE)
 # Markdown and spaces around a line: leading "#>*_" and spaces, trailing "*_" and spaces.
-_MARKDOWN_LEAD = regex.compile(r"[\s#>*_]+")
-_MARKDOWN_TRAIL = regex.compile(r"[\s*_]+", regex.REVERSE)  # match() anchors it at the end
+_MARKDOWN_LEAD = compile_regex(r"[\s#>*_]+")
+_MARKDOWN_TRAIL = compile_regex(r"[\s*_]+", regex.REVERSE)  # match() anchors it at the end
 # Every date line has "ngày": a line without it is skipped before the costly _DATE_LINE.
-_NGAY = regex.compile(r"ngày", regex.IGNORECASE)
+_NGAY = compile_regex(r"ngày", regex.IGNORECASE)
 WINDOW_LINES = 30  # a pasted document starts within this many lines of a signature
 
 
@@ -105,7 +106,7 @@ class HeaderInfo:
 @cache
 def _type_word_line(words: tuple[str, ...]) -> regex.Pattern[str]:
     alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-    return regex.compile(f"^(?:{alternatives})$")
+    return compile_regex(f"^(?:{alternatives})$")
 
 
 def _heading_regex(vocab: Vocabulary) -> regex.Pattern[str]:
@@ -121,8 +122,8 @@ def _strip_markdown(line: str) -> str:
     return line[start : trail.start() if trail else len(line)]
 
 
-_LOWER = regex.compile(r"\p{Ll}")
-_LETTER = regex.compile(r"\p{L}")
+_LOWER = compile_regex(r"\p{Ll}")
+_LETTER = compile_regex(r"\p{L}")
 
 
 def _is_upper(line: str) -> bool:
@@ -173,7 +174,7 @@ class _SegmentLines:
         return bisect_right(self._starts, pos, self._first) - self._first
 
 
-_BLANK_RUN = regex.compile(r"[ \t\r\n]*")
+_BLANK_RUN = compile_regex(r"[ \t\r\n]*")
 
 
 def find_segments(text: str, numbers: list[NumberMatch], vocab: Vocabulary, lines: LineIndex) -> list[int]:
@@ -209,7 +210,7 @@ def _has_number_at(number_starts: list[int], lo: int, hi: int) -> bool:
 @cache
 def _pasted_title_cached(words: tuple[str, ...]) -> regex.Pattern[str]:
     alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-    return regex.compile(
+    return compile_regex(
         rf"(?P<lead>^[\s*_#>]*+(?:(?:{alternatives})[ \t]+(?:số[ \t]*:?[ \t]*)?|Số[ \t]*:?[ \t]*))",
         regex.IGNORECASE,
     )
@@ -335,7 +336,7 @@ def _first_opening(text: str, head: list[tuple[int, int]]) -> int | None:
     return None
 
 
-_SPACES = regex.compile(r"\s+")
+_SPACES = compile_regex(r"\s+")
 _CELL_NOISE = " \t\r|*_#>"
 
 
@@ -347,7 +348,7 @@ def _own_prefix_cached(words: tuple[str, ...]) -> regex.Pattern[str]:
     # misreading): at the start of a line or a table cell (a flattened table separates cells
     # by tabs or wide gaps); "số" in lower case opens a
     # hard-wrapped line of the body, not a header.
-    return regex.compile(
+    return compile_regex(
         rf"(?:^[\s*_#>]*(?P<tw>{alternatives})[ \t]+(?:số|SỐ)|(?:^|[|\t]|[ ]{(2,)})[\s*_#>]*(?-i:Số|SỐ|Sổ|So))"
         r"(?:[ \t]*[,/]?[ \t]*(?:ký[ \t]+)?hiệu(?:[ \t]+văn[ \t]+bản)?)?"
         r"[ \t]*[:.]?[ \t]*\|?[ \t\r]*$",
@@ -414,8 +415,8 @@ def _content_lines_end(text: str, head: list[tuple[int, int]], count: int) -> in
     return head[-1][1] if head else 0
 
 
-_PORTAL_YEAR = regex.compile(r"[ \t]+năm[ \t]+(?:19|20)\d\d(?!\d)")
-_LINE_LEAD = regex.compile(r"[\s*_#>]*")
+_PORTAL_YEAR = compile_regex(r"[ \t]+năm[ \t]+(?:19|20)\d\d(?!\d)")
+_LINE_LEAD = compile_regex(r"[\s*_#>]*")
 
 
 def _name_before_line_start(text: str, line_start: int, pos: int, type_words: Mapping[str, object]) -> bool:
@@ -427,8 +428,8 @@ def _name_before_line_start(text: str, line_start: int, pos: int, type_words: Ma
     return bool(word) and word[0].isupper() and fold(word) in type_words
 
 
-_CLOSED = regex.compile(r"[.:;!?”\"][\s*_]*$")
-_OPENS_BLOCK = regex.compile(r"^[\s*_#>|-]*\p{Lu}")
+_CLOSED = compile_regex(r"[.:;!?”\"][\s*_]*$")
+_OPENS_BLOCK = compile_regex(r"^[\s*_#>|-]*\p{Lu}")
 
 
 def _body_follows(text: str, lines: LineIndex, line_no: int) -> bool:
@@ -443,7 +444,7 @@ def _body_follows(text: str, lines: LineIndex, line_no: int) -> bool:
     return False
 
 
-_TITLE_NUMBER = regex.compile(r"(?<!\p{L})(?:SỐ|số|Số)[ \t]*:?[ \t]*$")
+_TITLE_NUMBER = compile_regex(r"(?<!\p{L})(?:SỐ|số|Số)[ \t]*:?[ \t]*$")
 
 
 def _number_in_title(
@@ -474,7 +475,7 @@ def _number_in_title(
 @cache
 def _name_before_cached(words: tuple[str, ...]) -> regex.Pattern[str]:
     alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-    return regex.compile(rf"(?<!\p{{L}})(?:{alternatives})[ \t]*$", regex.IGNORECASE)
+    return compile_regex(rf"(?<!\p{{L}})(?:{alternatives})[ \t]*$", regex.IGNORECASE)
 
 
 def _name_before_regex(vocab: Vocabulary) -> regex.Pattern[str]:

@@ -6,15 +6,16 @@ import regex
 
 from qcdc_cli.extract.header import HeaderInfo
 from qcdc_cli.extract.mentions import RawMention, as_provincial, is_written_tu
+from qcdc_cli.knowledge.patterns import compile_regex
 from qcdc_cli.knowledge.places import find_province
 from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.models import SelfInfo, System
 from qcdc_cli.read.normalize import LineIndex
 
-_SPACES = regex.compile(r"\s+")
-_PROVINCIAL_ISSUER = regex.compile(r"(?:TỈNH|THÀNH)[ \t]+[UỦ]+[YỶ](?!\p{L})", regex.IGNORECASE)
-_MARKDOWN_MARKS = regex.compile(r"[*_#]+")
-_ABOUT = regex.compile(r"(?<!\p{L})về(?!\p{L}).*$", regex.IGNORECASE)
+_SPACES = compile_regex(r"\s+")
+_PROVINCIAL_ISSUER = compile_regex(r"(?:TỈNH|THÀNH)[ \t]+[UỦ]+[YỶ](?!\p{L})", regex.IGNORECASE)
+_MARKDOWN_MARKS = compile_regex(r"[*_#]+")
+_ABOUT = compile_regex(r"(?<!\p{L})về(?!\p{L}).*$", regex.IGNORECASE)
 
 
 def pasted_title(text: str, start: int, end: int) -> str | None:

@@ -15,6 +15,7 @@ import regex
 
 from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match, iso_date
 from qcdc_cli.knowledge.numbers import NumberMatch
+from qcdc_cli.knowledge.patterns import compile_regex
 from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.models import DocNumber
 
@@ -35,29 +36,29 @@ _ORG_STOP = (
     r"|hướng dẫn|theo|tại|trong|đối với|cho|với|trên|ở|sau|trước|năm|số)(?!\p{L}))"
 )
 # A hard-wrapped line may put "ngày" on the next line ("Kế hoạch số 59/KH-UBND\nngày 25/4/2022").
-_AFTER_DATE = regex.compile(
+_AFTER_DATE = compile_regex(
     r"[ \t]*,?[ \t]*(?:\r?\n[ \t]*(?=ngày))?(?:\((?:khóa|khoá)[^()\n]{0,20}\)[ \t]*,?[ \t]*)?(?:(?:ban hành|ký)[ \t]+)?"
     r"\(?[ \t]*(?:ngày|ngay)?[ \t:]*\s{0,2}" + DATE_PATTERN,
     regex.IGNORECASE,
 )
-_AFTER_ORG_DATE = regex.compile(
+_AFTER_ORG_DATE = compile_regex(
     r"[ \t]*,?[ \t]*(?:của)[ \t]+(?P<org>[^\n,;:()“”\"0-9]{2,100}?)[ \t]*,?[ \t]*"
     r"(?:\((?:khóa|khoá)[^()\n]{0,20}\)[ \t]*,?[ \t]*)?(?:ngày)[ \t]*" + DATE_PATTERN,
     regex.IGNORECASE,
 )
-_AFTER_ORG = regex.compile(
+_AFTER_ORG = compile_regex(
     rf"[ \t]*\)?[ \t]*,?[ \t]*(?:(?:của)[ \t]+(?P<org>\p{{Lu}}[^\n,;:()“”\"0-9]{{0,100}}?)"
     rf"|(?P<org2>{_NOT_BAN_HANH}(?:{_ORG_HEAD})[^\n,;:()“”\"0-9]{{0,100}}?)){_ORG_STOP}",
     regex.IGNORECASE,
 )
-_TERM = regex.compile(r"[ \t]*,?[ \t]*\(?[ \t]*(?:khóa|khoá)[ \t]+(?P<term>[IVXL]+)\b[ \t]*\)?", regex.IGNORECASE)
-_TERM_IN_ORG = regex.compile(r"[ \t]*\(?(?:khóa|khoá)[ \t]+(?P<term>[IVXL]+)\)?$", regex.IGNORECASE)
+_TERM = compile_regex(r"[ \t]*,?[ \t]*\(?[ \t]*(?:khóa|khoá)[ \t]+(?P<term>[IVXL]+)\b[ \t]*\)?", regex.IGNORECASE)
+_TERM_IN_ORG = compile_regex(r"[ \t]*\(?(?:khóa|khoá)[ \t]+(?P<term>[IVXL]+)\)?$", regex.IGNORECASE)
 
-_SPACES = regex.compile(r"\s+")
-_VE = regex.compile(r"(?<!\p{L})về(?!\p{L})", regex.IGNORECASE)
-_SERIALS = regex.compile(r"[0-9]{1,5}[a-z]?")
+_SPACES = compile_regex(r"\s+")
+_VE = compile_regex(r"(?<!\p{L})về(?!\p{L})", regex.IGNORECASE)
+_SERIALS = compile_regex(r"[0-9]{1,5}[a-z]?")
 _SHARED_SEPARATOR = r"[ \t]*(?:,|và|;)[ \t]*"
-_NGAY = regex.compile(r"ngày", regex.IGNORECASE)
+_NGAY = compile_regex(r"ngày", regex.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -80,24 +81,24 @@ class Patterns:
 
 @cache
 def patterns(vocab: Vocabulary) -> Patterns:
-    words = sorted(set(vocab.type_words), key=len, reverse=True)
+    words = sorted(vocab.type_words, key=len, reverse=True)  # dict order: the same pattern text every run (cached)
     words_alt = "|".join(regex.escape(w) for w in words)
     # Anchored at the end of a window before the number: REVERSE makes the regex module
     # start there instead of trying every position of the window (3x faster here).
-    type_word_before = regex.compile(
+    type_word_before = compile_regex(
         rf"(?<!\p{{L}})(?P<tw>{words_alt})(?:[ \t]+(?:số|so))?[\s:]*$", regex.IGNORECASE | regex.REVERSE
     )
-    shared_before = regex.compile(
+    shared_before = compile_regex(
         rf"(?:(?<!\p{{L}})(?P<tw>{words_alt})[ \t]+(?:số[ \t]*:?[ \t]*)?|(?<!\p{{L}})số[ \t]*:?[ \t]*)"
         rf"(?P<list>(?:[0-9]{{1,5}}[a-z]?{_SHARED_SEPARATOR})+)$",
         regex.IGNORECASE | regex.REVERSE,
     )
     cue_parts = tuple((c.split(" ")[0].casefold(), regex.escape(c).replace(r"\ ", r"\s+")) for c, _ in vocab.cues)
     cue_alt = "|".join(alt for _, alt in cue_parts)
-    cues = regex.compile(rf"(?<!\p{{L}})(?:{cue_alt})(?!\p{{L}})", regex.IGNORECASE)
+    cues = compile_regex(rf"(?<!\p{{L}})(?:{cue_alt})(?!\p{{L}})", regex.IGNORECASE)
     cue_relation = {fold(_SPACES.sub(" ", c)): r for c, r in vocab.cues}
-    name_before = regex.compile(rf"(?<!\p{{L}})(?:{words_alt})[ \t]+$", regex.IGNORECASE | regex.REVERSE)
-    type_word_after = regex.compile(rf"\s+(?:(?:các|có hiệu quả|tốt)\s+)?(?:{words_alt})(?!\p{{L}})", regex.IGNORECASE)
+    name_before = compile_regex(rf"(?<!\p{{L}})(?:{words_alt})[ \t]+$", regex.IGNORECASE | regex.REVERSE)
+    type_word_after = compile_regex(rf"\s+(?:(?:các|có hiệu quả|tốt)\s+)?(?:{words_alt})(?!\p{{L}})", regex.IGNORECASE)
     longest = max((len(c) for c, _ in vocab.cues), default=0) + 10
     return Patterns(
         type_word_before,
@@ -122,7 +123,7 @@ def cues_starting(pats: Patterns, words: tuple[str, ...]) -> regex.Pattern[str]:
     pattern = pats.cues_by_first.get(words)
     if pattern is None:
         alt = "|".join(alt for first, alt in pats.cue_parts if first in words)
-        pattern = pats.cues_by_first[words] = regex.compile(rf"(?<!\p{{L}})(?:{alt})(?!\p{{L}})", regex.IGNORECASE)
+        pattern = pats.cues_by_first[words] = compile_regex(rf"(?<!\p{{L}})(?:{alt})(?!\p{{L}})", regex.IGNORECASE)
     return pattern
 
 
@@ -208,7 +209,7 @@ def _read_after(text: str, m: RawMention) -> None:
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")  # fmt: skip
 _MONTH_NAMES = "|".join(_MONTHS) + "|" + "|".join(m[:3] + r"\.?" for m in _MONTHS)
-_ENGLISH_DATE = regex.compile(
+_ENGLISH_DATE = compile_regex(
     r"[ \t]*,?[ \t]*(?:dated|of|on)[ \t]+(?:"
     rf"(?P<em>{_MONTH_NAMES})[ \t]+(?P<ed>\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(?P<ey>\d{{4}})"
     rf"|(?P<ed2>\d{{1,2}})(?:st|nd|rd|th)?[ \t]+(?P<em2>{_MONTH_NAMES}),?[ \t]+(?P<ey2>\d{{4}}))(?!\d)",
@@ -282,12 +283,12 @@ def _may_end_list(before: str) -> bool:
 
 # "TƯ" (Trung ương) is how texts write TW; a provincial committee that writes it of its own
 # documents ("Nghị quyết 13-NQ/TƯ của Tỉnh ủy", "Số 445-KL/TƯ" under "TỈNH ỦY ...") means TU.
-_PROVINCIAL_COMMITTEE = regex.compile(
+_PROVINCIAL_COMMITTEE = compile_regex(
     r"(?:(?:Ban Thường vụ|Ban Chấp hành|BTV|BCH)[ \t]+)?(?:Tỉnh|Thành)[ \t]+[uủ][yỷ](?!\p{L})"
     r"|(?:Ban Chấp hành|BCH|Ban Thường vụ|BTV)[ \t]+Đảng bộ[ \t]+(?:tỉnh|thành phố)(?!\p{L})",
     regex.IGNORECASE,
 )
-_WRITTEN_TU = regex.compile(r"/[ \t]*T\.?Ư\.?$", regex.IGNORECASE)
+_WRITTEN_TU = compile_regex(r"/[ \t]*T\.?Ư\.?$", regex.IGNORECASE)
 
 
 def is_written_tu(text: str, found: NumberMatch) -> bool:

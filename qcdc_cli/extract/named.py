@@ -15,6 +15,7 @@ from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match
 from qcdc_cli.extract.mentions import Patterns
 from qcdc_cli.extract.preamble import Clause
 from qcdc_cli.extract.relations import Breaks, Clauses, Ranges, cue_before
+from qcdc_cli.knowledge.patterns import compile_regex
 from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.models import NamedReference, relation_rank
 from qcdc_cli.read.normalize import LineIndex
@@ -24,13 +25,13 @@ _STOP = (
     r"ngày|năm|số|của|đã|được|và|về|do|tại|có|thì|là|này|hiện hành|quy định|hướng dẫn|để|nhằm|theo"
     r"|trong|đối với|với|cho|khi|các|những|đến|tới|vào|từ|bằng"
 )
-_NAMED = regex.compile(
+_NAMED = compile_regex(
     r"(?<!\p{L})(?P<name>(?:Bộ luật|Luật|Pháp lệnh)[ \t]+\p{Lu}\p{L}*"
     rf"(?:[ \t]+(?!(?:{_STOP})(?!\p{{L}}))\p{{L}}+){{0,10}}|Hiến pháp)"
     r"(?:[ \t]+năm[ \t]+(?P<year>(?:19|20)\d\d)(?!\d)|\s+ngày\s+" + DATE_PATTERN + ")?"
 )
-_NUMBER_AFTER = regex.compile(r"[ \t]*,?[ \t]*(?:số|so)[ \t]*:?[ \t]*\d", regex.IGNORECASE)
-_LIST_BEFORE = regex.compile(r"(?:[;,:\n]|(?<!\p{L})(?:và|cùng))[ \t*_]*(?:(?:[-+•–]|\d{1,2}[.)])[ \t]*)?$")
+_NUMBER_AFTER = compile_regex(r"[ \t]*,?[ \t]*(?:số|so)[ \t]*:?[ \t]*\d", regex.IGNORECASE)
+_LIST_BEFORE = compile_regex(r"(?:[;,:\n]|(?<!\p{L})(?:và|cùng))[ \t*_]*(?:(?:[-+•–]|\d{1,2}[.)])[ \t]*)?$")
 
 
 def find_named(

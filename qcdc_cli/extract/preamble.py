@@ -15,29 +15,30 @@ from dataclasses import dataclass, field
 import regex
 
 from qcdc_cli.knowledge.numbers import number_regex
+from qcdc_cli.knowledge.patterns import compile_regex
 
-OPENING = regex.compile(
+OPENING = compile_regex(
     r"^[\s*_>#-]*+(?P<cue>thực hiện|căn cứ vào|căn cứ|triển khai thực hiện|triển khai|tiếp tục thực hiện|quán triệt"
     r"|theo|trên cơ sở|xét|để|nhằm|thi hành|phúc đáp|thừa lệnh|thừa ủy quyền)(?!\p{L})",
     regex.IGNORECASE,
 )
-SECTION = regex.compile(
+SECTION = compile_regex(
     r"^[\s*_#>]*+(?:(?:[IVXL]+|\d{1,2}(?:\.\d+)*|[a-zđ])[ \t]*(?:[.–)]|[/\-](?![\p{L}\d]))|Điều[ \t]+\d+"
     r"|Chương[ \t]+[IVXL\d]+|PHẦN|Phần[ \t]+)",
 )
-SEPARATOR = regex.compile(r"^[\s\-_*=~·.]*$")
-_BODY_SUBJECT = regex.compile(
+SEPARATOR = compile_regex(r"^[\s\-_*=~·.]*$")
+_BODY_SUBJECT = compile_regex(
     r",[ \t]*(?P<body>(?:Ban Thường vụ|Ban Chấp hành|Ban Chỉ đạo|Ban Dân vận|Ban Tuyên giáo|Ủy ban nhân dân|UBND"
     r"|Hội đồng nhân dân|Đảng ủy|Tỉnh ủy|Thành ủy|Huyện ủy|Chi bộ|Thường trực)[^,.;]{0,120}?)"
     r"[ \t]+(?:ban hành|xây dựng|đề ra|triển khai|quyết định|chỉ thị)",
 )
 # Navigation and account boilerplate of web pages, above or around the document.
-_BOILERPLATE = regex.compile(
+_BOILERPLATE = compile_regex(
     r"đang tải|vui lòng|đăng nhập|đăng ký|tiện ích|nhảy đến|trang chủ|theo dõi|google news|chia sẻ|xem thêm"
     r"|tải về|bình luận|ý kiến bạn đọc|multimedia|đọc báo|in bài",
     regex.IGNORECASE,
 )
-_PARENTHETICAL = regex.compile(r"\s*\([^()]*\)")
+_PARENTHETICAL = compile_regex(r"\s*\([^()]*\)")
 # The relation an opening cue states of every object of its clause.
 _CLAUSE_RELATION = {
     "thực hiện": "implements",
@@ -50,20 +51,20 @@ _CLAUSE_RELATION = {
     "căn cứ vào": "based_on",
     "trên cơ sở": "based_on",
 }
-_LIST_ITEM = regex.compile(r"^[\s*_]*+(?:[-+•–]|\d+[.)]|[a-zđ]\))")
+_LIST_ITEM = compile_regex(r"^[\s*_]*+(?:[-+•–]|\d+[.)]|[a-zđ]\))")
 # A line that closes its statement: final punctuation, or "... như sau" missing its colon.
-_ENDS_STATEMENT = regex.compile(r"(?:[.;:!?]|(?<!\p{L})như sau)[\s*_]*$", regex.IGNORECASE)
-_ENDS_COLON = regex.compile(r":[\s*_]*$")
-_LOWER = regex.compile(r"\p{Ll}")
+_ENDS_STATEMENT = compile_regex(r"(?:[.;:!?]|(?<!\p{L})như sau)[\s*_]*$", regex.IGNORECASE)
+_ENDS_COLON = compile_regex(r":[\s*_]*$")
+_LOWER = compile_regex(r"\p{Ll}")
 # "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH", "1. Căn cứ pháp lý", "Căn cứ:" on a line of its own.
-_BASIS_HEADING = regex.compile(
+_BASIS_HEADING = compile_regex(
     r"^[\s*_#>]*+(?:(?:[IVXL]+|\d+)[ \t]*[.\-–)][ \t]*)?căn cứ(?:[ \t]+[^\d\n]{0,60})?[ \t\r:*_]*$", regex.IGNORECASE
 )
 # "1. Căn cứ pháp lý", "II. Căn cứ xây dựng kế hoạch": numbered, a few lower-case words.
-_PLAIN_HEADING = regex.compile(
+_PLAIN_HEADING = compile_regex(
     r"^[\s*_#>]*+(?:[IVXL]+|\d{1,2})[ \t]*[.\-–)][ \t]*[Cc]ăn cứ(?:[ \t]+\p{Ll}+){0,5}[ \t\r:*_]*$"
 )
-_ROMAN_SECTION = regex.compile(r"^[\s*_#>]*+[IVXL]+[ \t]*[.\-–)]")
+_ROMAN_SECTION = compile_regex(r"^[\s*_#>]*+[IVXL]+[ \t]*[.\-–)]")
 
 
 @dataclass(frozen=True, slots=True)

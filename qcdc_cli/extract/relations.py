@@ -18,39 +18,40 @@ import regex
 from qcdc_cli.extract.dates import DATE_RE
 from qcdc_cli.extract.mentions import Patterns, RawMention, cues_starting
 from qcdc_cli.extract.preamble import Clause
+from qcdc_cli.knowledge.patterns import compile_regex
 from qcdc_cli.knowledge.vocabulary import fold
 from qcdc_cli.models import ReportedRelation
 from qcdc_cli.read.normalize import LineIndex
 
-_SPACES = regex.compile(r"\s+")
+_SPACES = compile_regex(r"\s+")
 CUE_GAP = 110  # a cue governs a number at most this far before it (type word and all)
 SUBJECT_GAP = 260  # a reported relation's source number is at most this far before the cue
 
-_NOT_IMPLEMENTING = regex.compile(
+_NOT_IMPLEMENTING = compile_regex(
     r"(?:việc|kết quả|tình hình|sơ kết|tổng kết|qua|sau|năm|khi)[ \t]+(?:\p{L}+[ \t]+){0,2}$", regex.IGNORECASE
 )
-_MAIN_VERBS = regex.compile(
+_MAIN_VERBS = compile_regex(
     r"(?<!\p{L})(?:ban hành|xây dựng|đề ra|yêu cầu|chỉ đạo|như sau|đã|sẽ|để|nhằm|quyết định)(?!\p{L})", regex.IGNORECASE
 )
 # A cue right after "và" is a second action of the same subject, not something the number
 # before it does: "triển khai thực hiện Kết luận số 120-KL/TW của Bộ Chính trị và tiếp tục
 # thực hiện Chỉ thị số 30-CT/TW" (120-KL/TW does not implement 30-CT/TW here).
-_PARALLEL_CUE = regex.compile(r"(?<!\p{L})(?:và|cùng|hoặc|đồng thời)[ \t]*$", regex.IGNORECASE)
-_SELF_SUBJECT = regex.compile(r"(?<!\p{L})này(?!\p{L})[^.;\n]{0,120}$", regex.IGNORECASE | regex.REVERSE)
+_PARALLEL_CUE = compile_regex(r"(?<!\p{L})(?:và|cùng|hoặc|đồng thời)[ \t]*$", regex.IGNORECASE)
+_SELF_SUBJECT = compile_regex(r"(?<!\p{L})này(?!\p{L})[^.;\n]{0,120}$", regex.IGNORECASE | regex.REVERSE)
 # Where a sentence ends (found near numbers only: see Breaks).
-_BREAKS = regex.compile(r"[.;!?](?=\s|$)|:[ \t\r]*\n|\n[ \t\r]*\n|\n(?=[ \t]*(?:[-+•*]|\d+[.)]|[IVX]+[.\-–)]))")
+_BREAKS = compile_regex(r"[.;!?](?=\s|$)|:[ \t\r]*\n|\n[ \t\r]*\n|\n(?=[ \t]*(?:[-+•*]|\d+[.)]|[IVX]+[.\-–)]))")
 # A character no _BREAKS match consumes and no lookahead of it reads past: a letter, but
 # not I, V or X (roman numerals open list items).
-_BLOCKER = regex.compile(r"[^\P{L}IVX]")
-_BLOCKER_BEFORE = regex.compile(r"[^\P{L}IVX]", regex.REVERSE)
+_BLOCKER = compile_regex(r"[^\P{L}IVX]")
+_BLOCKER_BEFORE = compile_regex(r"[^\P{L}IVX]", regex.REVERSE)
 _JOIN_GAP = 256  # characters: a gap this short to the last scanned region is scanned to join it
 # "Điều 3. Bãi bỏ Quyết định số ..." : the cue opens the sentence, the document acts.
-_SENTENCE_START = regex.compile(r"(?:^|[.;:]\s+|\n)[ \t]*(?:(?:Điều|Khoản)[ \t]+\d+[.:]?[ \t]*)?$", regex.IGNORECASE)
+_SENTENCE_START = compile_regex(r"(?:^|[.;:]\s+|\n)[ \t]*(?:(?:Điều|Khoản)[ \t]+\d+[.:]?[ \t]*)?$", regex.IGNORECASE)
 
-_PARENS = regex.compile(r"\([^()]*\)")
-_VE = regex.compile(r"(?<!\p{L})về(?!\p{L})", regex.IGNORECASE)
+_PARENS = compile_regex(r"\([^()]*\)")
+_VE = compile_regex(r"(?<!\p{L})về(?!\p{L})", regex.IGNORECASE)
 
-_METADATA = regex.compile(
+_METADATA = compile_regex(
     r"[\s,]*(?:ngày[\s,]*)?(?:(?:của|do)[ \t]+[^;:.\n,]{0,140}?)?[\s,]*(?:ngày[\s,]*)?"
     r"(?:(?:về|để|nhằm)(?:[ \t]+việc)?)?[\s,]*",
     regex.IGNORECASE,
@@ -66,7 +67,7 @@ _METADATA = regex.compile(
 # the body after "của" takes its leading spaces whole and does not end with a space.
 _COORD_SEPARATOR = r"(?:,|;|và|cùng|,[ \t]*và)"
 _COORD_OF = r"của[ \t]++(?:[^;:.\n,]{0,99}?[^;:.\n, \t])?[ \t]*+"
-_COORDINATION = regex.compile(
+_COORDINATION = compile_regex(
     r"[\s,]*+"
     r"(?:(?<=,[ \t]*)(?:và)?|;|và|cùng"
     rf"|ngày[\s,]*+(?:(?<=,[ \t]*)(?:và)?|;|và|cùng|{_COORD_OF}{_COORD_SEPARATOR})"
@@ -285,7 +286,7 @@ class Clauses:
 def _new_object_regex(words_alt: str) -> regex.Pattern[str]:
     """A number that opens a new object of a list: after ";", ",", "và", a line break or a
     list mark, its type word ("; Kế hoạch số", "\n- Quyết định số"), at the end of the window."""
-    return regex.compile(
+    return compile_regex(
         r"(?:[;,:\n]|(?<!\p{L})(?:và|cùng))[ \t*_]*(?:(?:[-+•–]|\d{1,2}[.)]|[a-zđ]\))[ \t]*)?"
         rf"(?:{words_alt})[ \t]*(?:(?:số|so)[ \t]*:?[ \t]*)?$",
         regex.IGNORECASE,
@@ -295,7 +296,7 @@ def _new_object_regex(words_alt: str) -> regex.Pattern[str]:
 @cache
 def _first_object(words_alt: str) -> regex.Pattern[str]:
     """What lies between a clause's cue and its first object: "Thi hành Nghị định số "."""
-    return regex.compile(rf"[ \t\n*_:]*(?:(?:{words_alt})[ \t\n]*(?:(?:số|so)[ \t]*:?[ \t\n]*)?)?", regex.IGNORECASE)
+    return compile_regex(rf"[ \t\n*_:]*(?:(?:{words_alt})[ \t\n]*(?:(?:số|so)[ \t]*:?[ \t\n]*)?)?", regex.IGNORECASE)
 
 
 def _is_coordination(gap: str) -> bool:

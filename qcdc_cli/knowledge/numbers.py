@@ -22,12 +22,13 @@ from functools import cache, lru_cache
 
 import regex
 
+from qcdc_cli.knowledge.patterns import compile_regex
 from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.models import DocNumber
 
 _DASH = "[-–—‐‑]"
 _SP = "[ \t]*"
-_DASH_RE = regex.compile(_DASH)
+_DASH_RE = compile_regex(_DASH)
 _UPPER = "A-ZĐÐƯ"
 # A type code: NQ, KL, CTr, QĐi, TTLT, QyĐ ("CTR", "QĐI" in capitals).
 _TYPE = f"[{_UPPER}][A-Za-zĐđÐðƯư]{{0,4}}"
@@ -52,21 +53,21 @@ NUMBER_PATTERN = (
 )
 
 # What a number glued to more letters, digits or slashes looks like ("TW34/2007PL-...").
-_TOKEN_TAIL = regex.compile(r"[^\s,;()\[\]“”\"'<>]*")
+_TOKEN_TAIL = compile_regex(r"[^\s,;()\[\]“”\"'<>]*")
 # Inside such a token: serial, then somewhere a year, then TYPE-ISSUER.
-_REPAIR = regex.compile(
+_REPAIR = compile_regex(
     f"^(?P<n>{_SERIAL})\\D.*?(?P<year>{_YEAR}){_SP}/?{_SP}(?P<type>{_TYPE}){_DASH}(?P<iss>{_ISSUER})$"
 )
 
 
 # A word that can follow a number, glued to it when a space is lost: "70-TB/TWngày 06 ...".
-_GLUED_WORD = regex.compile(r"(?:ngày|của|về|năm|và|do|tại|ban hành|thực hiện)(?!\p{L})")
+_GLUED_WORD = compile_regex(r"(?:ngày|của|về|năm|và|do|tại|ban hành|thực hiện)(?!\p{L})")
 
 
 @cache
 def number_regex() -> regex.Pattern[str]:
     """The compiled scanner (compiled on first use, not at import)."""
-    return regex.compile(NUMBER_PATTERN)
+    return compile_regex(NUMBER_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,12 +239,12 @@ def _shape(
 # "Quyết định số1234/QĐ-UBND": a lost space after "số". The scanner's lookbehind refuses a
 # number glued to a letter; a second, anchored try after each such "số" finds it (a lookbehind
 # alternative in the scanner itself made every scan 20x slower).
-_GLUED_SO = regex.compile(r"[ốỐ](?=[0-9])")  # then "s" before it and no letter before that (cheaper)
+_GLUED_SO = compile_regex(r"[ốỐ](?=[0-9])")  # then "s" before it and no letter before that (cheaper)
 
 
 @cache
 def _number_after_so() -> regex.Pattern[str]:
-    return regex.compile(NUMBER_PATTERN.replace("(?<![\\p{L}\\p{N}/&\\-])", "", 1))
+    return compile_regex(NUMBER_PATTERN.replace("(?<![\\p{L}\\p{N}/&\\-])", "", 1))
 
 
 def find_numbers(text: str, vocab: Vocabulary) -> list[NumberMatch]:
@@ -288,7 +289,7 @@ def _merge(found: list[NumberMatch], extra: list[NumberMatch]) -> list[NumberMat
 # "Quyết định số 1492/QĐTTg": the hyphen between type and issuer lost. Read only after "số"
 # or a type word's last letters, and only when the run splits into a known State type and a
 # known issuer (flagged malformed, with the repair).
-_GLUED_CODES = regex.compile(
+_GLUED_CODES = compile_regex(
     rf"(?<=(?:số|Số|SỐ)[ \t]*:?[ \t]*)(?P<n>{_SERIAL})[ \t]*/[ \t]*(?:(?P<year>{_YEAR})[ \t]*/[ \t]*)?"
     rf"(?P<code>[{_UPPER}][A-Za-zĐđ]{{2,11}})(?![\p{{L}}\p{{N}}/&\-])"
 )

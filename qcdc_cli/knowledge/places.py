@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 
 import regex
 
+from qcdc_cli.knowledge.patterns import compile_regex
 from qcdc_cli.knowledge.vocabulary import ProvinceInfo, Vocabulary, fold
 
 
@@ -27,7 +28,7 @@ def _name_regex(vocab: Vocabulary) -> tuple[regex.Pattern[str], dict[str, list[P
         for name in (*p.names, *p.places):
             by_name.setdefault(fold(name), []).append(p)
     alternatives = "|".join(regex.escape(n) for n in sorted(by_name, key=len, reverse=True))
-    return regex.compile(rf"(?<!\p{{L}})(?:{alternatives})(?!\p{{L}})", regex.IGNORECASE), by_name
+    return compile_regex(rf"(?<!\p{{L}})(?:{alternatives})(?!\p{{L}})", regex.IGNORECASE), by_name
 
 
 @cache
@@ -35,7 +36,7 @@ def _body_regex(vocab: Vocabulary) -> regex.Pattern[str]:
     names = sorted({n for p in vocab.provinces for n in p.names}, key=len, reverse=True)
     alternatives = "|".join(regex.escape(n) for n in names)
     # Case-sensitive on purpose: "hòa bình" is peace, "tỉnh Hòa Bình" a province.
-    return regex.compile(
+    return compile_regex(
         rf"(?<!\p{{L}})(?:tỉnh|Tỉnh|thành phố|Thành phố|Tỉnh ủy|Tỉnh uỷ|Thành ủy|TP\.?)[ \t]+"
         rf"(?P<name>{alternatives})(?!\p{{L}})"
     )
@@ -245,7 +246,7 @@ _MARKERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 def _marker_regex(markers: list[str]) -> regex.Pattern[str]:
     alternatives = "|".join(regex.escape(m) for m in sorted(markers, key=len, reverse=True))
-    return regex.compile(rf"(?<!\p{{L}})(?P<m>{alternatives})(?:\s+|(?<=\.)|$)(?P<rest>[^,;:()\[\]\n]*)")
+    return compile_regex(rf"(?<!\p{{L}})(?P<m>{alternatives})(?:\s+|(?<=\.)|$)(?P<rest>[^,;:()\[\]\n]*)")
 
 
 _MARKER_RE = _marker_regex([m for m, _, _ in _MARKERS])
