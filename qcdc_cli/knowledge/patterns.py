@@ -138,8 +138,9 @@ def save() -> None:
     keep = _stored if len(_stored) <= _MAX_ENTRIES else {k: v for k, v in _stored.items() if k in _used}
     body = marshal.dumps(keep)
     folder = os.path.dirname(_path)
+    if not os.path.isdir(folder):  # gone (a test's temporary folder) or never made: the
+        return  # registry cache creates it on a first run, this file follows on the next
     try:
-        os.makedirs(folder, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".patterns-", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "wb") as f:

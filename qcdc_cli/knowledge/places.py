@@ -33,7 +33,8 @@ def _name_regex(vocab: Vocabulary) -> tuple[regex.Pattern[str], dict[str, list[P
 
 @cache
 def _body_regex(vocab: Vocabulary) -> regex.Pattern[str]:
-    names = sorted({n for p in vocab.provinces for n in p.names}, key=len, reverse=True)
+    # first-seen order, not a set's: the same pattern text every run (knowledge.patterns)
+    names = sorted(dict.fromkeys(n for p in vocab.provinces for n in p.names), key=len, reverse=True)
     alternatives = "|".join(regex.escape(n) for n in names)
     # Case-sensitive on purpose: "hòa bình" is peace, "tỉnh Hòa Bình" a province.
     return compile_regex(
