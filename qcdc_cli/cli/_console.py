@@ -11,15 +11,24 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from qcdc_cli.terminal import safe, sanitize
-
 if TYPE_CHECKING:
     import typer
     from rich.console import Console
 
     from qcdc_cli.app.lineage import Lineage
+    from qcdc_cli.terminal import safe, sanitize
 
 __all__ = ["error", "print_json", "run_app", "safe", "sanitize", "stderr_console", "stdout_console"]
+
+
+def __getattr__(name: str) -> Any:
+    """`safe` and `sanitize` from qcdc_cli.terminal, imported on first use: `qcdc --help`
+    never needs them (their patterns take ~2 ms to compile)."""
+    if name in ("safe", "sanitize"):
+        from qcdc_cli import terminal
+
+        return getattr(terminal, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 PIPED_WIDTH = 200  # columns when stdout is a file or a pipe and $COLUMNS is unset
@@ -72,6 +81,8 @@ def error(message: str) -> None:
         from qcdc_cli.render.messages import translate_error
 
         message = translate_error(message, lang)
+    from qcdc_cli.terminal import sanitize
+
     sys.stderr.write(f"qcdc: {sanitize(message)}\n")
 
 

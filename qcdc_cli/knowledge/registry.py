@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.codehash import PACKAGE_DIR, code_digest
 from qcdc_cli.errors import RegistryError
-from qcdc_cli.knowledge.checks import Origins, Problem, cross_problems, schema_problems
 from qcdc_cli.knowledge.schema import Registry, validate
 
 if TYPE_CHECKING:
+    # the checks are imported where they run: only when the registry is not in the cache
+    from qcdc_cli.knowledge.checks import Origins, Problem
     from qcdc_cli.knowledge.vocabulary import Vocabulary
 
 
@@ -61,6 +62,8 @@ def extra_paths_from_env() -> list[Path]:
 
 def _parse(path: Path, raw: bytes) -> dict[str, Any] | Problem:
     import yaml
+
+    from qcdc_cli.knowledge.checks import Problem
 
     try:
         text = raw.decode("utf-8")
@@ -161,11 +164,15 @@ def _read_bytes(path: Path) -> bytes | Problem:
     try:
         return path.read_bytes()
     except OSError as e:
+        from qcdc_cli.knowledge.checks import Problem
+
         return Problem(str(path), "", f"cannot read registry file: {e.strerror or e}")
 
 
 def _check(sources: Sequence[tuple[Path, bytes | Problem]]) -> tuple[Registry | None, list[Problem]]:
     from pydantic import ValidationError
+
+    from qcdc_cli.knowledge.checks import Origins, Problem, cross_problems, schema_problems
 
     problems: list[Problem] = []
     merged: dict[str, Any] = {}
@@ -213,7 +220,7 @@ _SHOWN = 20  # problems listed in one error message
 @cache
 def _load(paths: tuple[Path, ...]) -> Registry:
     sources = [(path, _read_bytes(path)) for path in paths]
-    contents = [raw for _, raw in sources if not isinstance(raw, Problem)]
+    contents = [raw for _, raw in sources if isinstance(raw, bytes)]  # else a Problem
     key = _cache_key(contents) if len(contents) == len(sources) else None
     if key is not None:
         cached = _read_cache(key)
