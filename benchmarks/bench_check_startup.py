@@ -3,14 +3,16 @@
     python benchmarks/bench_check_startup.py [--runs 15] [DRAFT]
 
 A pre-commit hook or a CI step pays the whole process start-up on every call, so this
-times whole processes: `python -c pass` (the floor), `qcdc --help` (Typer alone), and
+times whole processes: `python -c pass` (the floor), `python -c "import typer"` (what
+any Typer CLI pays before its own code runs), `qcdc --help`, and
 `qcdc check DRAFT` / `qcdc extract DRAFT` with the bundled registry (default draft: the
 Hà Tĩnh seed, the longest with the most findings), each twice:
 
-- cold: an empty registry cache (a fresh temporary QCDC_CACHE_DIR before every run), so
-  the registry YAML is parsed and validated with pydantic, as on a first run or after an
-  edit of a registry file;
-- warm: the compiled registry cache is there, as on every later run.
+- cold: an empty cache folder (a fresh temporary QCDC_CACHE_DIR before every run), so
+  the registry YAML is parsed and validated with pydantic and every pattern is compiled,
+  as on a first run or after an edit of a registry file;
+- warm: the compiled registry and the compiled patterns (knowledge.patterns) are there,
+  as on every later run.
 
 The child processes run with bytecode caching on (PYTHONDONTWRITEBYTECODE is dropped):
 an installed package has its .pyc files, so compiling qcdc's own sources on every run
@@ -87,6 +89,7 @@ def main() -> None:
     # name -> (argv, env, empty the cache before each run)
     commands: dict[str, tuple[list[str], dict[str, str], bool]] = {
         "python -c pass": ([py, "-c", "pass"], env, False),
+        "import typer": ([py, "-c", "import typer"], env, False),
         "qcdc --help": ([py, "-c", CLI, "--help"], env, False),
         "check cold": ([py, "-c", CLI, "check", draft], cold_env, True),
         "check warm": ([py, "-c", CLI, "check", draft], env, False),

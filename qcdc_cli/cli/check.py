@@ -5,8 +5,8 @@ findings, 2 usage, configuration or I/O error. A draft that cannot be read is re
 and the others are still checked; the run then exits 2, since it is incomplete.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Typer reads these signatures at every start,
+# and string annotations cost it an eval each (~3 ms for this command).
 import enum
 from pathlib import Path
 from typing import Annotated

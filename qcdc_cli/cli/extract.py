@@ -1,7 +1,7 @@
 """`qcdc extract`: every document number, date and relation in the given texts."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Typer reads these signatures at every start,
+# and string annotations cost it an eval each (~3 ms for this command).
 import enum
 from pathlib import Path
 from typing import Annotated
