@@ -1,6 +1,6 @@
 """How long `qcdc check` and `qcdc extract` take on one file, cold and warm, next to bare Python.
 
-    python benchmarks/bench_check_startup.py [--runs 15] [DRAFT]
+    python benchmarks/bench_check_startup.py [--runs 15] [--before ../main] [DRAFT]
 
 A pre-commit hook or a CI step pays the whole process start-up on every call, so this
 times whole processes: `python -c pass` (the floor), `python -c "import typer"` (what
@@ -16,8 +16,9 @@ Hà Tĩnh seed, the longest with the most findings), each twice:
 
 The child processes run with bytecode caching on (PYTHONDONTWRITEBYTECODE is dropped):
 an installed package has its .pyc files, so compiling qcdc's own sources on every run
-(tens of ms) is not a cost users pay. `--src DIR` times the qcdc_cli of another checkout
-(e.g. `--src ../main` for a before/after comparison in one run of the same machine).
+(tens of ms) is not a cost users pay. `--src DIR` times the qcdc_cli of another checkout;
+`--before DIR` adds another checkout's `--help` and warm runs to the same interleaved
+rounds (a before/after comparison on the same machine load).
 
 Runs are interleaved so all commands see the same machine load; the median and best of N
 wall times are printed with the median CPU time (user + system, steadier than wall time
@@ -75,6 +76,9 @@ def main() -> None:
     parser.add_argument("draft", nargs="?", type=Path, default=DEFAULT_DRAFT)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--src", type=Path, default=ROOT, help="checkout whose qcdc_cli to time (default: this one)")
+    parser.add_argument(
+        "--before", type=Path, help="another checkout (e.g. ../main): its --help and warm runs interleaved with these"
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="qcdc-bench-"))
@@ -96,6 +100,11 @@ def main() -> None:
         "extract cold": ([py, "-c", CLI, "extract", "-f", "json", draft], cold_env, True),
         "extract warm": ([py, "-c", CLI, "extract", "-f", "json", draft], env, False),
     }
+    if args.before is not None:  # its own warm cache folder: the two keep different caches
+        before = {**env, "PYTHONPATH": str(args.before.resolve()), "QCDC_CACHE_DIR": str(scratch / "before")}
+        commands["before: --help"] = ([py, "-c", CLI, "--help"], before, False)
+        commands["before: check warm"] = ([py, "-c", CLI, "check", draft], before, False)
+        commands["before: extract warm"] = ([py, "-c", CLI, "extract", "-f", "json", draft], before, False)
 
     def run(name: str) -> tuple[float, float, int]:
         argv, command_env, cold = commands[name]
@@ -125,13 +134,13 @@ def main() -> None:
     base_wall = statistics.median(walls["python -c pass"])
     base_cpu = statistics.median(cpus["python -c pass"])
     print(
-        f"{'command':<16} {'wall median ms':>15} {'wall best ms':>13} {'CPU median ms':>14}"
+        f"{'command':<20} {'wall median ms':>15} {'wall best ms':>13} {'CPU median ms':>14}"
         f" {'wall / pass':>12} {'CPU / pass':>11} {'exit':>5}"
     )
     for name in commands:
         wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
         print(
-            f"{name:<16} {wall * 1000:>15.1f} {min(walls[name]) * 1000:>13.1f} {cpu * 1000:>14.1f}"
+            f"{name:<20} {wall * 1000:>15.1f} {min(walls[name]) * 1000:>13.1f} {cpu * 1000:>14.1f}"
             f" {wall / base_wall:>11.1f}x {cpu / base_cpu:>10.1f}x {codes[name]:>5}"
         )
     for command in ("check", "extract"):
