@@ -24,7 +24,7 @@ from typing import Any
 import regex
 
 _FORMAT = 1
-_MAX_ENTRIES = 4000  # beyond this, a rewrite keeps only the entries this run used
+_MAX_ENTRIES = 1000  # ~1 KB each; beyond this, a rewrite keeps only the entries this run used
 
 Key = tuple[str, int]
 
