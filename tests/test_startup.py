@@ -109,3 +109,36 @@ def test_a_word_file_loads_python_docx_only(tmp_path: Path) -> None:
     loaded = loaded_after("extract", "-f", "json", str(path), env={"QCDC_CACHE_DIR": str(tmp_path / "cache")})
     assert {"docx", "lxml"} <= loaded
     assert loaded & {"pypdfium2", "pdfplumber", "viparse"} == set()
+
+
+_PATTERNS_PROBE = """
+import json, sys
+from qcdc_cli.cli import app
+try:
+    app(sys.argv[1:])
+except SystemExit:
+    pass
+from qcdc_cli.knowledge import patterns
+print(json.dumps({"used": len(patterns._compiled), "compiled": patterns._new}), file=sys.stderr)
+"""
+
+
+def test_a_second_run_compiles_no_pattern(tmp_path: Path) -> None:
+    """The extractor's ~100 patterns are compiled on the first run only; later runs read
+    their programs from the cache folder (knowledge.patterns)."""
+    env = {**os.environ, "QCDC_CACHE_DIR": str(tmp_path / "cache"), "QCDC_REGISTRY": ""}
+    reports = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _PATTERNS_PROBE, "check", "-f", "json", str(DRAFT)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=120,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr  # the probe catches the exit of a check with findings
+        reports.append(json.loads(done.stderr.strip().splitlines()[-1]))
+    assert reports[0]["used"] > 50 and reports[0]["compiled"] is True
+    assert list((tmp_path / "cache").glob("patterns-*.marshal"))
+    assert reports[1] == {"used": reports[0]["used"], "compiled": False}
