@@ -194,3 +194,14 @@ def test_the_order_of_equally_long_province_names_does_not_change_a_match(vocab:
             text = "".join(parts) + name + "".join(reversed(parts))
             got = [(m.span(), m.group("name")) for m in mine.finditer(text)]
             assert got == [(m.span(), m.group("name")) for m in other.finditer(text)]
+
+
+def test_locale_and_debug_patterns_are_never_stored(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Their programs depend on the run (its locale) or print while compiling."""
+    cache.compile_regex(r"(?P<x>a)b", regex.IGNORECASE)
+    before = set(cache._load())
+    for flags in (regex.LOCALE, regex.DEBUG):
+        assert cache.compile_regex("ab", flags).match("ab")
+    capsys.readouterr()  # DEBUG's dump
+    assert set(cache._load()) == before
+    assert not {k for k in cache._compiled if k[1] & (regex.LOCALE | regex.DEBUG)}

@@ -41,6 +41,8 @@ def compile_regex(pattern: str, flags: int = 0) -> regex.Pattern[str]:
     found = _compiled.get(key)
     if found is not None:
         return found
+    if not _cacheable(flags):
+        return regex.compile(pattern, flags)
     stored = _load()
     _used.add(key)
     data = stored.get(key)
@@ -51,8 +53,7 @@ def compile_regex(pattern: str, flags: int = 0) -> regex.Pattern[str]:
             found = None
     if found is None:
         found = regex.compile(pattern, flags)
-        if _cacheable(flags):
-            _remember(key, found)
+        _remember(key, found)
     _compiled[key] = found
     return found
 
@@ -65,8 +66,9 @@ def _rebuild(data: tuple[Any, ...]) -> regex.Pattern[str]:
 
 
 def _cacheable(flags: int) -> bool:
-    # LOCALE patterns depend on the locale of the run, DEBUG prints while compiling.
-    return not int(flags) & (regex.LOCALE | regex.DEBUG)
+    # LOCALE patterns depend on the locale of the run, DEBUG prints while compiling, and
+    # the key assumes the default VERSION0 syntax (qcdc never changes it).
+    return not int(flags) & (regex.LOCALE | regex.DEBUG) and regex.DEFAULT_VERSION == regex.VERSION0
 
 
 def _remember(key: Key, pattern: regex.Pattern[str]) -> None:
