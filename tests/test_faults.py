@@ -172,12 +172,18 @@ def test_a_reader_during_an_ingest_says_it_is_being_updated_not_stopped(tmp_path
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
         during = qcdc("trace", "120-KL/TW", "--db", db)
+        counts_during = [qcdc(command, "--db", db) for command in ("stats", "unresolved")]
     finally:
         holder.kill()
         holder.wait()
     assert during.returncode == 0 and "an ingest is updating it" in during.stderr
+    for out in counts_during:
+        assert out.returncode == 0 and "an ingest is updating the index" in out.stderr, out.stderr
+        assert "stopped" not in out.stderr
     after = qcdc("trace", "120-KL/TW", "--db", db)  # the holder died: an interrupted ingest
     assert "the last ingest stopped before resolving" in after.stderr
+    for command in ("stats", "unresolved"):
+        assert "the last ingest stopped before resolving" in qcdc(command, "--db", db).stderr
 
 
 # ---- 3. a read-only place

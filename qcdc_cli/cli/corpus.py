@@ -23,7 +23,7 @@ from qcdc_cli.cli._options import (
 )
 
 if TYPE_CHECKING:
-    pass
+    from qcdc_cli.index.api import IndexReader
 
 
 CorpusFormat = TextOrJson
@@ -42,22 +42,31 @@ RESOLUTION = (
     "each citation resolved in the context of the document citing it (province, date, term) "
     "against the corpus and the registry; unknown = known only because cited"
 )
-STALE = "the last ingest stopped before resolving; run `qcdc ingest` again for exact counts"
+
+
+def _warn_if_stale(store: IndexReader, lang: str) -> None:
+    """Say when the counts come from a previous resolution: one being redone by an ingest
+    writing now, or one a stopped ingest left."""
+    if not store.derived_state()[0]:
+        return
+    from qcdc_cli.cli._console import error
+    from qcdc_cli.render.messages import msg
+
+    error(msg("err.stale_running" if store.ingest_running() else "err.stale", lang))
 
 
 def stats(db: DbOption = None, output_format: FormatOption = CorpusFormat.text, lang: LangOption = None) -> None:
     """Documents by type, level, province and year; references resolved, ambiguous, unknown."""
     chosen_lang = choose_lang(lang)
-    from qcdc_cli.cli._console import error, print_json, stdout_console
+    from qcdc_cli.cli._console import print_json, stdout_console
     from qcdc_cli.index.backend import open_reader
     from qcdc_cli.index.store import resolve_db_path
 
     db_path = resolve_db_path(db)
     with open_reader(db_path) as store:
         data = store.stats().to_dict()
+        _warn_if_stale(store, chosen_lang)
     data["references"]["resolution"] = RESOLUTION
-    if data["stale"]:
-        error(STALE)
     if output_format is CorpusFormat.json:
         print_json({"db": str(db_path), **_jsonable(data)})
         return
@@ -78,7 +87,7 @@ def unresolved(
     The list of what to collect next.
     """
     chosen_lang = choose_lang(lang)
-    from qcdc_cli.cli._console import error, print_json, stdout_console
+    from qcdc_cli.cli._console import print_json, stdout_console
     from qcdc_cli.index.backend import open_reader
     from qcdc_cli.index.store import resolve_db_path
 
@@ -86,8 +95,7 @@ def unresolved(
     with open_reader(db_path) as store:
         rows = [u.to_dict() for u in store.unresolved(limit or None, citers or None)]
         total = store.unresolved_count()
-        if store.derived_state()[0]:
-            error(STALE)
+        _warn_if_stale(store, chosen_lang)
     if output_format is CorpusFormat.json:
         print_json({"db": str(db_path), "resolution": RESOLUTION, "total": total, "unresolved": rows})
     else:
@@ -225,13 +233,11 @@ def export(
         if len(around) < len(graph):  # the whole index, resolved again under another registry
             graph = graph.subgraph(around)
     else:
-        from qcdc_cli.cli._console import error
         from qcdc_cli.index.backend import open_reader
         from qcdc_cli.index.derived import index_graph
 
         with open_reader(db_path) as store:
-            if store.derived_state()[0]:
-                error(STALE)
+            _warn_if_stale(store, chosen_lang)
         target, graph = "", index_graph(db_path, "", "all")
     if output_format in (ExportFormat.graphml, ExportFormat.gexf):
         from qcdc_cli.render.graph_export import networkx_lines

@@ -254,6 +254,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the last ingest stopped before resolving; run `qcdc ingest` again for exact counts",
         "lần ingest trước dừng trước khi đối chiếu; chạy lại `qcdc ingest` để có số liệu chính xác",
     ),
+    "err.stale_running": (
+        "an ingest is updating the index; counts are from the previous resolution",
+        "một lần ingest đang cập nhật chỉ mục; số liệu lấy từ lần đối chiếu trước",
+    ),
     "err.interrupted": ("interrupted", "đã dừng"),
     "err.internal": ("internal error: {detail}", "lỗi nội bộ: {detail}"),
     "err.no_drafts": ("no drafts (.txt or .md files) in {paths}", "không có dự thảo (tệp .txt hoặc .md) trong {paths}"),
