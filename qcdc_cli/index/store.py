@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import queries
+from qcdc_cli.index.bulk import write_files
 from qcdc_cli.index.corpus import FileRows, Quotes, StoredCorpus, load_corpus
 from qcdc_cli.index.dburl import as_target
 from qcdc_cli.index.rows import (
@@ -338,6 +339,16 @@ class Store:
                 con.executemany(_INSERT_MENTION, ((doc_id, *m) for m in doc.mentions))
                 con.executemany(_INSERT_REPORTED, ((doc_id, *r) for r in doc.reported))
             con.executemany(_INSERT_PROBLEM, ((file_id, *p) for p in rows.problems))
+
+    def replace_files(self, items: Sequence[tuple[FileRecord, FileRows | None]]) -> None:
+        """`replace_file` for each of several files, as ONE unit written with a few
+        statements (index.bulk): what the single writer of a large ingest needs."""
+        if len({record.path for record, _ in items}) < len(items):  # a path twice: in turn
+            for record, rows in items:
+                self.replace_file(record, rows)
+            return
+        with self.transaction() as con:
+            write_files(con, items)
 
     def update_stat(self, path: str, size: int, mtime_ns: int) -> None:
         """Same content under a new mtime: remember the new stat, keep the extraction."""

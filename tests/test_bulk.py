@@ -1,0 +1,109 @@
+"""Store.replace_files (index/bulk.py, the ingest writer's fast path) against the plain
+path, Store.replace_file one file at a time: random runs of new, changed, failed and
+removed files must leave the same index."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from index_dump import dump
+from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text
+
+from qcdc_cli.index.corpus import FileRows, file_rows
+from qcdc_cli.index.rows import FileRecord
+from qcdc_cli.index.store import Store
+
+PROVINCES = ("Hà Tĩnh", "Lai Châu", "Tây Ninh", "Tuyên Quang")
+
+
+def _text(rng: random.Random) -> str:
+    cites = tuple(f"{rng.randint(1, 9)}-QĐ/TW" for _ in range(rng.randint(0, 3)))
+    text = plan_text(f"{rng.randint(1, 40)}-KH/TU", rng.choice(PROVINCES), f"{rng.randint(100, 103)}-KL/TW", cites)
+    if rng.random() < 0.3:  # a second document in the file
+        text += f"{SEGMENT_MARK}\nSố {rng.randint(1, 9)}-CT/TW\nThực hiện Chỉ thị số 30-CT/TW\n"
+    return text
+
+
+def _outcome(rng: random.Random, path: str) -> tuple[FileRecord, FileRows | None]:
+    if rng.random() < 0.15:
+        return FileRecord(path, None, None, status="failed", error="empty file"), None
+    text = _text(rng)
+    rows = file_rows(fake_extract(text), text, lambda code: "province" if code == "TU" else None)
+    return FileRecord(path, len(text), rng.randint(1, 10**9), f"h{rng.random()}", "utf-8", extractor="k"), rows
+
+
+def _mention_order(con: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    """Mentions in rowid order (what load_corpus reads them in), named by file and segment."""
+    return con.execute(
+        "SELECT f.path, d.segment, m.number, m.start FROM mentions m JOIN documents d ON d.id = m.document_id"
+        " JOIN files f ON f.id = d.file_id ORDER BY m.rowid"
+    ).fetchall()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_replace_files_leaves_what_replace_file_leaves(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    paths = [f"/c/{p}/kh_{i}.txt" for i in range(30) for p in ("a", "b")[: 1 + i % 2]]
+    with Store.open_writer(tmp_path / "one.sqlite") as one, Store.open_writer(tmp_path / "bulk.sqlite") as bulk:
+        for _ in range(4):  # runs: some files new, some written again, some removed
+            chosen = rng.sample(paths, rng.randint(1, len(paths)))
+            items = [_outcome(rng, p) for p in chosen]
+            with one.batch() as b1, bulk.batch() as b2:
+                for record, rows in items:
+                    one.replace_file(record, rows)
+                    b1.maybe_commit()
+                i = 0
+                while i < len(items):
+                    size = rng.randint(1, 9)
+                    bulk.replace_files(items[i : i + size])
+                    b2.maybe_commit()
+                    i += size
+            gone = rng.sample(paths, 3)
+            one.remove_files(gone)
+            bulk.remove_files(gone)
+            assert dump(bulk) == dump(one)
+            assert sorted(_mention_order(bulk.con)) == sorted(_mention_order(one.con))
+            for path in chosen:  # and within each document, mentions in the order written
+                mine = [r for r in _mention_order(bulk.con) if r[0] == path]
+                assert mine == [r for r in _mention_order(one.con) if r[0] == path]
+
+
+def test_replace_files_into_a_new_index_gives_the_same_row_ids(tmp_path: Path) -> None:
+    """A cold ingest: every row, ids included, as the one-by-one writer numbers them."""
+    rng = random.Random(7)
+    items = [_outcome(rng, f"/c/kh_{i}.txt") for i in range(80)]
+    with Store.open_writer(tmp_path / "one.sqlite") as one, Store.open_writer(tmp_path / "bulk.sqlite") as bulk:
+        for record, rows in items:
+            one.replace_file(record, rows)
+        bulk.replace_files(items[:50])
+        bulk.replace_files(items[50:])
+        for table in ("documents", "refs", "mentions", "reported_relations", "problems"):
+            sql = f"SELECT * FROM {table} ORDER BY 1, 2"
+            assert bulk.con.execute(sql).fetchall() == one.con.execute(sql).fetchall(), table
+        sql = "SELECT id, path, size, mtime_ns, sha256, status FROM files ORDER BY id"
+        assert bulk.con.execute(sql).fetchall() == one.con.execute(sql).fetchall()
+
+
+def test_replace_files_with_a_path_twice_keeps_the_last(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    first, second = _outcome(rng, "/c/a.txt"), _outcome(rng, "/c/a.txt")
+    with Store.open_writer(tmp_path / "one.sqlite") as one, Store.open_writer(tmp_path / "bulk.sqlite") as bulk:
+        one.replace_file(*second)
+        bulk.replace_files([first, second])
+        assert dump(bulk) == dump(one)
+
+
+def test_replace_files_is_one_unit_that_rolls_back_whole(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    good = [_outcome(rng, f"/c/kh_{i}.txt") for i in range(3)]
+    with Store.open_writer(tmp_path / "bulk.sqlite") as bulk:
+        with bulk.batch():
+            bulk.replace_files(good[:1])
+            bad = (FileRecord("/c/bad.txt", 1, 1, status="nonsense"), None)  # violates a CHECK
+            with pytest.raises(sqlite3.IntegrityError):
+                bulk.replace_files([*good[1:], bad])
+        assert [r[0] for r in bulk.con.execute("SELECT path FROM files")] == ["/c/kh_0.txt"]
