@@ -1,6 +1,13 @@
 """Ingest and index-query benchmark on the synthetic corpus of gen_corpus.py.
 
     python benchmarks/bench_ingest.py [--files 5000] [--big 100000] [--work /tmp/qcdc-bench]
+    python benchmarks/bench_ingest.py --ratio /work/bench/corpus-10k [--pairs 3]
+
+With --ratio, only: extraction alone in one process (read + decode + extract_text, and
+pipeline.extract_file as `qcdc extract` does it) and a cold ingest with all cores, as
+processes, interleaved in pairs: seconds, files/s, peak RSS, and the ratio per pair and
+its median (the figure to quote on a shared machine).
+
 
 Prints, for the --files corpus:
   - the baselines, in this process: read + decode every file, and read + decode +
@@ -201,6 +208,80 @@ def one_changed(root: Path, db: Path, pairs: int = 3) -> None:
         )
 
 
+# Extraction alone, in one process, as a separate process like the ingest it is paired
+# with (so both pay start-up and their peak RSS is their own). `plain`: read + decode +
+# extract_text, the README's baseline; `file`: pipeline.extract_file, what `qcdc extract`
+# does per file (wrapped lines joined before extraction, line numbers put back after),
+# which is also what an ingest worker does before flattening the result into rows.
+_EXTRACT_ONLY = """
+import sys, time
+from pathlib import Path
+from qcdc_cli.knowledge.registry import load_vocabulary
+vocab = load_vocabulary()
+files = sorted(p for p in Path(sys.argv[2]).rglob("*") if p.suffix in (".txt", ".md"))
+if sys.argv[1] == "plain":
+    from qcdc_cli.extract.text import extract_text
+    from qcdc_cli.read.files import decode_bytes
+    for p in files:
+        extract_text(decode_bytes(p.read_bytes(), str(p)).text, vocab)
+else:
+    from qcdc_cli.app.pipeline import extract_file
+    for p in files:
+        extract_file(p, vocab)
+print(len(files))
+"""
+
+
+def ratio_benchmark(root: Path, work: Path, pairs: int) -> None:
+    """Cold ingest with all cores against extraction alone in one process, interleaved in
+    one run (extract, ingest, extract, ingest...), so both see the same machine load."""
+    files = sum(1 for p in root.rglob("*") if p.suffix in (".txt", ".md"))
+    size = sum(p.stat().st_size for p in root.rglob("*") if p.suffix in (".txt", ".md"))
+    cores = os.cpu_count() or 1
+    print(f"\ncorpus: {files:,} files, {size / 1e6:,.1f} MB ({root}); {cores} cores", flush=True)
+    print(f"  before: {cores} processes burn CPU x{machine_parallelism(cores):.2f} faster than one", flush=True)
+    db = work / "ratio.sqlite"
+    rows: list[dict[str, float]] = []
+    for i in range(pairs):
+        r: dict[str, float] = {}
+        for kind in ("plain", "file"):
+            seconds, peak, out, code = measure([sys.executable, "-c", _EXTRACT_ONLY, kind, str(root)])
+            assert code == 0 and int(out) == files, (code, out)
+            r[kind], r[kind + "_mb"] = seconds, peak
+        for p in db.parent.glob(db.name + "*"):
+            p.unlink()
+        run = ingest_run(root, db, None)
+        assert run["exit"] == 0 and run["summary"]["read"] == files, run
+        r["ingest"], r["ingest_mb"] = run["seconds"], run["peak_mb"]
+        r["derive"] = run["summary"].get("derive_seconds") or 0.0
+        rows.append(r)
+        print(
+            f"  pair {i + 1}: extract-only {r['plain']:6.2f} s (as `qcdc extract`: {r['file']:6.2f} s),"
+            f" cold ingest {r['ingest']:6.2f} s (resolving {r['derive']:.2f} s):"
+            f" x{r['ingest'] / r['plain']:.2f} (x{r['ingest'] / r['file']:.2f})",
+            flush=True,
+        )
+    print(f"  after: {cores} processes burn CPU x{machine_parallelism(cores):.2f} faster than one", flush=True)
+
+    def med(key: str) -> float:
+        return statistics.median(r[key] for r in rows)
+
+    ratios = [r["ingest"] / r["plain"] for r in rows]
+    print(
+        f"  median of {pairs}: cold ingest, all cores {med('ingest'):.2f} s, {files / med('ingest'):,.0f} files/s,"
+        f" peak {max(r['ingest_mb'] for r in rows):,.0f} MB | extract-only, 1 process {med('plain'):.2f} s,"
+        f" {files / med('plain'):,.0f} files/s, peak {max(r['plain_mb'] for r in rows):,.0f} MB"
+        f" | as `qcdc extract` {med('file'):.2f} s, {files / med('file'):,.0f} files/s",
+        flush=True,
+    )
+    print(
+        f"  ratio cold ingest / extract-only: x{statistics.median(ratios):.2f}"
+        f" (pairs: {', '.join(f'{x:.2f}' for x in ratios)});"
+        f" against `qcdc extract`'s per-file work: x{statistics.median(r['ingest'] / r['file'] for r in rows):.2f}",
+        flush=True,
+    )
+
+
 def big_benchmark(work: Path, n: int) -> None:
     import sqlite3
 
@@ -300,9 +381,19 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=100_000)
     parser.add_argument("--skip-big", action="store_true")
     parser.add_argument("--work", type=Path, default=Path("/tmp/qcdc-bench"))
+    parser.add_argument(
+        "--ratio",
+        type=Path,
+        metavar="CORPUS",
+        help="only: cold ingest (all cores) vs extraction alone (1 process) on CORPUS, interleaved",
+    )
+    parser.add_argument("--pairs", type=int, default=3)
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores", flush=True)
+    if args.ratio:
+        ratio_benchmark(args.ratio, args.work, args.pairs)
+        return
     small_benchmark(args.work, args.files)
     if not args.skip_big:
         big_benchmark(args.work, args.big)
