@@ -107,3 +107,20 @@ def test_replace_files_is_one_unit_that_rolls_back_whole(tmp_path: Path) -> None
             with pytest.raises(sqlite3.IntegrityError):
                 bulk.replace_files([*good[1:], bad])
         assert [r[0] for r in bulk.con.execute("SELECT path FROM files")] == ["/c/kh_0.txt"]
+
+
+def test_replace_derived_keeps_every_index_of_the_derived_tables(tmp_path: Path) -> None:
+    """write_derived drops the secondary indexes for the insert and builds them again."""
+    from qcdc_cli.index.rows import Derived, LinkRow
+
+    schema = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+    with Store.open_writer(tmp_path / "x.sqlite") as store:
+        before = store.con.execute(schema).fetchall()
+        store.replace_derived(Derived(links=[LinkRow("a", "b", "cites"), LinkRow("c", "b", "cites")]), "k")
+        assert store.con.execute(schema).fetchall() == before
+        plan = store.con.execute("EXPLAIN QUERY PLAN SELECT source FROM links WHERE target = 'b'").fetchall()
+        assert "links_target" in str(plan)
+        assert store.con.execute("SELECT source FROM links WHERE target = 'b' ORDER BY 1").fetchall() == [
+            ("a",),
+            ("c",),
+        ]

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from qcdc_cli.models import Extraction
 
 MIN_CHUNKSIZE = 16
-MAX_CHUNKSIZE = 256
+MAX_CHUNKSIZE = 64  # the last chunks end together: no core idles long at the end
 WRITE_GROUP = 64  # files written together (Store.replace_files) ...
 WRITE_SECONDS = 0.2  # ... or what arrived in this long, so progress keeps moving
 

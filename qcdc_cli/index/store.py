@@ -28,11 +28,10 @@ from typing import TYPE_CHECKING
 
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import queries
-from qcdc_cli.index.bulk import write_files
+from qcdc_cli.index.bulk import write_derived, write_files
 from qcdc_cli.index.corpus import FileRows, Quotes, StoredCorpus, load_corpus
 from qcdc_cli.index.dburl import as_target
 from qcdc_cli.index.rows import (
-    DERIVED_TABLES,
     FILE_COLUMNS,
     NODE_COLUMNS,
     Derived,
@@ -408,11 +407,7 @@ class Store:
         """Swap in a whole new derivation in one transaction: readers see the old one or
         the new one, never half of each."""
         with self.transaction() as con:
-            for table, row_type in DERIVED_TABLES.items():
-                rows = getattr(derived, table)
-                con.execute(f"DELETE FROM {table}")
-                if rows:
-                    con.executemany(insert_sql(table, row_type), rows)
+            write_derived(con, derived)
             for k, v in (("derived_key", key), ("derived_stale", "0")):
                 con.execute(
                     "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
