@@ -3,10 +3,10 @@
     python benchmarks/bench_ingest.py [--files 5000] [--big 100000] [--work /tmp/qcdc-bench]
     python benchmarks/bench_ingest.py --ratio /work/bench/corpus-10k [--pairs 3]
 
-With --ratio, only: extraction alone in one process (read + decode + extract_text, and
-pipeline.extract_file as `qcdc extract` does it) and a cold ingest with all cores, as
-processes, interleaved in pairs: seconds, files/s, peak RSS, and the ratio per pair and
-its median (the figure to quote on a shared machine).
+With --ratio, only: extraction alone in one process (read + decode + extract_text) and a
+cold ingest with all cores, as processes, interleaved in pairs: seconds, CPU seconds,
+files/s, peak RSS, the ratio per pair and its median (the figure to quote on a shared
+machine), and how fast two processes burn CPU against one, before and after.
 
 
 Prints, for the --files corpus:
@@ -57,17 +57,23 @@ _LAUNCHER = """
 import json, os, subprocess, sys
 proc = subprocess.Popen(sys.argv[1:])
 _, status, usage = os.wait4(proc.pid, 0)
-sys.stderr.write(json.dumps([usage.ru_maxrss, os.waitstatus_to_exitcode(status)]))
+sys.stderr.write(json.dumps([usage.ru_maxrss, os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime]))
 """
 
 
 def measure(cmd: list[str]) -> tuple[float, int, str, int]:
     """(seconds, peak RSS in MB of the largest process of the run, stdout, exit code)."""
+    seconds, peak, out, code, _ = measure_cpu(cmd)
+    return seconds, peak, out, code
+
+
+def measure_cpu(cmd: list[str]) -> tuple[float, int, str, int, float]:
+    """measure(), and the CPU seconds (user + system) of the command and its workers."""
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *cmd], capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
-    maxrss_kb, code = json.loads(proc.stderr.strip().splitlines()[-1])
-    return seconds, maxrss_kb // 1024, proc.stdout, code
+    maxrss_kb, code, cpu = json.loads(proc.stderr.strip().splitlines()[-1])
+    return seconds, maxrss_kb // 1024, proc.stdout, code, cpu
 
 
 def corpus(work: Path, name: str, n: int) -> tuple[Path, int, int]:
@@ -208,35 +214,31 @@ def one_changed(root: Path, db: Path, pairs: int = 3) -> None:
         )
 
 
-# Extraction alone, in one process, as a separate process like the ingest it is paired
-# with (so both pay start-up and their peak RSS is their own). `plain`: read + decode +
-# extract_text, the README's baseline; `file`: pipeline.extract_file, what `qcdc extract`
-# does per file (wrapped lines joined before extraction, line numbers put back after),
-# which is also what an ingest worker does before flattening the result into rows.
+# Extraction alone, in one process (the README's baseline: read + decode + extract_text),
+# as a process of its own like the ingest it is paired with, so both pay start-up and
+# their peak RSS and CPU are their own. An ingest worker does more per file than this
+# (hard wraps joined before extraction, line numbers put back after, rows built, the
+# bytes hashed): what `qcdc extract FILE` does, plus the rows.
 _EXTRACT_ONLY = """
-import sys, time
+import sys
 from pathlib import Path
+from qcdc_cli.extract.text import extract_text
 from qcdc_cli.knowledge.registry import load_vocabulary
+from qcdc_cli.read.files import decode_bytes
 vocab = load_vocabulary()
-files = sorted(p for p in Path(sys.argv[2]).rglob("*") if p.suffix in (".txt", ".md"))
-if sys.argv[1] == "plain":
-    from qcdc_cli.extract.text import extract_text
-    from qcdc_cli.read.files import decode_bytes
-    for p in files:
-        extract_text(decode_bytes(p.read_bytes(), str(p)).text, vocab)
-else:
-    from qcdc_cli.app.pipeline import extract_file
-    for p in files:
-        extract_file(p, vocab)
+files = sorted(p for p in Path(sys.argv[1]).rglob("*") if p.suffix in (".txt", ".md"))
+for p in files:
+    extract_text(decode_bytes(p.read_bytes(), str(p)).text, vocab)
 print(len(files))
 """
 
 
 def ratio_benchmark(root: Path, work: Path, pairs: int) -> None:
     """Cold ingest with all cores against extraction alone in one process, interleaved in
-    one run (extract, ingest, extract, ingest...), so both see the same machine load."""
-    files = sum(1 for p in root.rglob("*") if p.suffix in (".txt", ".md"))
-    size = sum(p.stat().st_size for p in root.rglob("*") if p.suffix in (".txt", ".md"))
+    one run (extract, ingest, extract, ingest...), so both see the same machine load.
+    CPU seconds are printed too: on a loaded machine they move less than wall time."""
+    listed = [p for p in root.rglob("*") if p.suffix in (".txt", ".md")]
+    files, size = len(listed), sum(p.stat().st_size for p in listed)
     cores = os.cpu_count() or 1
     print(f"\ncorpus: {files:,} files, {size / 1e6:,.1f} MB ({root}); {cores} cores", flush=True)
     print(f"  before: {cores} processes burn CPU x{machine_parallelism(cores):.2f} faster than one", flush=True)
@@ -244,21 +246,21 @@ def ratio_benchmark(root: Path, work: Path, pairs: int) -> None:
     rows: list[dict[str, float]] = []
     for i in range(pairs):
         r: dict[str, float] = {}
-        for kind in ("plain", "file"):
-            seconds, peak, out, code = measure([sys.executable, "-c", _EXTRACT_ONLY, kind, str(root)])
-            assert code == 0 and int(out) == files, (code, out)
-            r[kind], r[kind + "_mb"] = seconds, peak
+        seconds, peak, out, code, cpu = measure_cpu([sys.executable, "-c", _EXTRACT_ONLY, str(root)])
+        assert code == 0 and int(out) == files, (code, out)
+        r.update(extract=seconds, extract_mb=peak, extract_cpu=cpu)
         for p in db.parent.glob(db.name + "*"):
             p.unlink()
-        run = ingest_run(root, db, None)
-        assert run["exit"] == 0 and run["summary"]["read"] == files, run
-        r["ingest"], r["ingest_mb"] = run["seconds"], run["peak_mb"]
-        r["derive"] = run["summary"].get("derive_seconds") or 0.0
+        args = ["ingest", str(root), "--db", str(db), "--format", "json"]
+        seconds, peak, out, code, cpu = measure_cpu(qcdc(*args))
+        summary = json.loads(out)
+        assert code == 0 and summary["read"] == files, (code, out[:200])
+        r.update(ingest=seconds, ingest_mb=peak, ingest_cpu=cpu, derive=summary.get("derive_seconds") or 0.0)
         rows.append(r)
         print(
-            f"  pair {i + 1}: extract-only {r['plain']:6.2f} s (as `qcdc extract`: {r['file']:6.2f} s),"
-            f" cold ingest {r['ingest']:6.2f} s (resolving {r['derive']:.2f} s):"
-            f" x{r['ingest'] / r['plain']:.2f} (x{r['ingest'] / r['file']:.2f})",
+            f"  pair {i + 1}: extract-only {r['extract']:6.2f} s ({r['extract_cpu']:5.1f} s CPU),"
+            f" cold ingest {r['ingest']:6.2f} s ({r['ingest_cpu']:5.1f} s CPU, resolving {r['derive']:.2f} s):"
+            f" x{r['ingest'] / r['extract']:.2f}",
             flush=True,
         )
     print(f"  after: {cores} processes burn CPU x{machine_parallelism(cores):.2f} faster than one", flush=True)
@@ -266,18 +268,19 @@ def ratio_benchmark(root: Path, work: Path, pairs: int) -> None:
     def med(key: str) -> float:
         return statistics.median(r[key] for r in rows)
 
-    ratios = [r["ingest"] / r["plain"] for r in rows]
+    ratios = [r["ingest"] / r["extract"] for r in rows]
     print(
         f"  median of {pairs}: cold ingest, all cores {med('ingest'):.2f} s, {files / med('ingest'):,.0f} files/s,"
-        f" peak {max(r['ingest_mb'] for r in rows):,.0f} MB | extract-only, 1 process {med('plain'):.2f} s,"
-        f" {files / med('plain'):,.0f} files/s, peak {max(r['plain_mb'] for r in rows):,.0f} MB"
-        f" | as `qcdc extract` {med('file'):.2f} s, {files / med('file'):,.0f} files/s",
+        f" {med('ingest_cpu'):.1f} s CPU, resolving {med('derive'):.2f} s,"
+        f" peak {max(r['ingest_mb'] for r in rows):,.0f} MB"
+        f" | extract-only, 1 process {med('extract'):.2f} s, {files / med('extract'):,.0f} files/s,"
+        f" {med('extract_cpu'):.1f} s CPU, peak {max(r['extract_mb'] for r in rows):,.0f} MB",
         flush=True,
     )
     print(
-        f"  ratio cold ingest / extract-only: x{statistics.median(ratios):.2f}"
-        f" (pairs: {', '.join(f'{x:.2f}' for x in ratios)});"
-        f" against `qcdc extract`'s per-file work: x{statistics.median(r['ingest'] / r['file'] for r in rows):.2f}",
+        f"  ratio cold ingest / extract-only: x{statistics.median(ratios):.2f} wall"
+        f" (pairs: {', '.join(f'{x:.2f}' for x in ratios)}),"
+        f" x{statistics.median(r['ingest_cpu'] / r['extract_cpu'] for r in rows):.2f} CPU",
         flush=True,
     )
 
