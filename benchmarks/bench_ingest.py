@@ -1,7 +1,7 @@
 """Ingest and index-query benchmark on the synthetic corpus of gen_corpus.py.
 
     python benchmarks/bench_ingest.py [--files 5000] [--big 100000] [--work /tmp/qcdc-bench]
-    python benchmarks/bench_ingest.py --ratio /work/bench/corpus-10k [--pairs 3]
+    python benchmarks/bench_ingest.py --ratio /work/bench/corpus-10k [--pairs 3] [--compare /work/main]
 
 With --ratio, only: extraction alone in one process (read + decode + extract_text) and a
 cold ingest with all cores, as processes, interleaved in pairs: seconds, CPU seconds,
@@ -233,7 +233,28 @@ print(len(files))
 """
 
 
-def ratio_benchmark(root: Path, work: Path, pairs: int) -> None:
+def cold_ingest(root: Path, db: Path, code: Path | None = None) -> tuple[float, int, float, float]:
+    """(seconds, peak MB, CPU seconds, seconds resolving) of a cold ingest with all cores,
+    by this checkout's qcdc or, with `code`, by the qcdc_cli package under that folder."""
+    for p in db.parent.glob(db.name + "*"):
+        p.unlink()
+    cmd = qcdc("ingest", str(root), "--db", str(db), "--format", "json")
+    if code is not None:
+        cmd = [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path.insert(0, {str(code)!r}); import runpy;"
+            " sys.argv[0] = 'qcdc'; runpy.run_module('qcdc_cli', run_name='__main__')",
+            *cmd[3:],
+        ]
+    seconds, peak, out, status, cpu = measure_cpu(cmd)
+    summary = json.loads(out)
+    files = sum(1 for p in root.rglob("*") if p.suffix in (".txt", ".md"))
+    assert status == 0 and summary["read"] == files, (status, out[:200])
+    return seconds, peak, cpu, summary.get("derive_seconds") or 0.0
+
+
+def ratio_benchmark(root: Path, work: Path, pairs: int, compare: Path | None = None) -> None:
     """Cold ingest with all cores against extraction alone in one process, interleaved in
     one run (extract, ingest, extract, ingest...), so both see the same machine load.
     CPU seconds are printed too: on a loaded machine they move less than wall time."""
@@ -249,13 +270,8 @@ def ratio_benchmark(root: Path, work: Path, pairs: int) -> None:
         seconds, peak, out, code, cpu = measure_cpu([sys.executable, "-c", _EXTRACT_ONLY, str(root)])
         assert code == 0 and int(out) == files, (code, out)
         r.update(extract=seconds, extract_mb=peak, extract_cpu=cpu)
-        for p in db.parent.glob(db.name + "*"):
-            p.unlink()
-        args = ["ingest", str(root), "--db", str(db), "--format", "json"]
-        seconds, peak, out, code, cpu = measure_cpu(qcdc(*args))
-        summary = json.loads(out)
-        assert code == 0 and summary["read"] == files, (code, out[:200])
-        r.update(ingest=seconds, ingest_mb=peak, ingest_cpu=cpu, derive=summary.get("derive_seconds") or 0.0)
+        seconds, peak, cpu, derive = cold_ingest(root, db)
+        r.update(ingest=seconds, ingest_mb=peak, ingest_cpu=cpu, derive=derive)
         rows.append(r)
         print(
             f"  pair {i + 1}: extract-only {r['extract']:6.2f} s ({r['extract_cpu']:5.1f} s CPU),"
@@ -263,6 +279,14 @@ def ratio_benchmark(root: Path, work: Path, pairs: int) -> None:
             f" x{r['ingest'] / r['extract']:.2f}",
             flush=True,
         )
+        if compare is not None:
+            seconds, peak, cpu, derive = cold_ingest(root, db, compare)
+            r.update(other=seconds, other_cpu=cpu)
+            print(
+                f"          cold ingest by {compare}: {seconds:6.2f} s ({cpu:5.1f} s CPU, resolving {derive:.2f} s):"
+                f" x{seconds / r['extract']:.2f}",
+                flush=True,
+            )
     print(f"  after: {cores} processes burn CPU x{machine_parallelism(cores):.2f} faster than one", flush=True)
 
     def med(key: str) -> float:
@@ -283,6 +307,14 @@ def ratio_benchmark(root: Path, work: Path, pairs: int) -> None:
         f" x{statistics.median(r['ingest_cpu'] / r['extract_cpu'] for r in rows):.2f} CPU",
         flush=True,
     )
+    if compare is not None:
+        print(
+            f"  cold ingest by {compare}: x{statistics.median(r['other'] / r['extract'] for r in rows):.2f} wall,"
+            f" x{statistics.median(r['other_cpu'] / r['extract_cpu'] for r in rows):.2f} CPU of extract-only;"
+            f" this checkout's / its: x{statistics.median(r['ingest'] / r['other'] for r in rows):.2f} wall,"
+            f" x{statistics.median(r['ingest_cpu'] / r['other_cpu'] for r in rows):.2f} CPU",
+            flush=True,
+        )
 
 
 def big_benchmark(work: Path, n: int) -> None:
@@ -391,11 +423,12 @@ def main() -> None:
         help="only: cold ingest (all cores) vs extraction alone (1 process) on CORPUS, interleaved",
     )
     parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--compare", type=Path, metavar="DIR", help="with --ratio: also ingest by DIR/qcdc_cli (main)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores", flush=True)
     if args.ratio:
-        ratio_benchmark(args.ratio, args.work, args.pairs)
+        ratio_benchmark(args.ratio, args.work, args.pairs, args.compare)
         return
     small_benchmark(args.work, args.files)
     if not args.skip_big:
