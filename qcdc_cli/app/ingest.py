@@ -307,6 +307,10 @@ def ingest(
         changes = _Changes(store, known)
         log = ChangeLog.start(store)
         with _executor(len(tasks), vocab, extractor, options) as run, store.batch() as batch:
+            if tasks:  # files will change, so resolution will run: load what it needs now
+                import threading
+
+                threading.Thread(target=_warm_resolution, name="qcdc-warm", daemon=True).start()
             # the pool forks before the caller starts a progress thread
             yield Planned(
                 to_read=len(tasks) + len(walked.failures),
@@ -360,6 +364,17 @@ def ingest(
         summary.index = {**store.totals().to_dict(), "unresolved": store.unresolved_count()}
         summary.failed.sort()
     yield Finished(summary)
+
+
+def _warm_resolution() -> None:
+    """Import the lineage graph's modules and read the gazetteer of places (a few tenths
+    of a second) while the workers extract and this process mostly waits for them: after
+    the last file, everything resolution does is the critical path."""
+    from qcdc_cli.knowledge.places import gazetteer
+    from qcdc_cli.lineage.graph import LineageGraph
+
+    LineageGraph()
+    gazetteer()
 
 
 class _Changes:
