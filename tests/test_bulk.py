@@ -124,3 +124,39 @@ def test_replace_derived_keeps_every_index_of_the_derived_tables(tmp_path: Path)
             ("a",),
             ("c",),
         ]
+
+
+def _ingest_events(root: Path, db: Path, group: int, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    from qcdc_cli.app import ingest as ingest_module
+    from qcdc_cli.app.ingest import Options, ingest
+    from qcdc_cli.knowledge.registry import load_vocabulary
+
+    monkeypatch.setattr(ingest_module, "WRITE_GROUP", group)
+    with Store.open_writer(db) as store:
+        return list(ingest([root], store, load_vocabulary(), Options(jobs=1), extractor=fake_extract))
+
+
+def test_ingest_in_groups_gives_the_index_and_events_of_one_file_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Grouped writes (WRITE_GROUP files per Store.replace_files) against groups of one:
+    the same index, one FileDone per file, and `committed` never ahead of what is written."""
+    from ingest_fakes import write_corpus
+
+    from qcdc_cli.app.ingest import FileDone
+
+    root = tmp_path / "c"
+    paths = write_corpus(root, 150)
+    (root / "empty.txt").write_text("")  # a failed file inside a group
+    paths[3].write_text(paths[3].read_text(encoding="utf-8") + "\nSố 77-KH/TU\n", encoding="utf-8")
+    dumps, done = [], []
+    for group, db in ((1, tmp_path / "one.sqlite"), (64, tmp_path / "grouped.sqlite")):
+        events = _ingest_events(root, db, group, monkeypatch)
+        files = [e for e in events if isinstance(e, FileDone)]
+        committed = [e.committed for e in files]
+        assert committed == sorted(committed) and committed[-1] <= len(files)
+        done.append(sorted((e.path, e.outcome, e.size, e.error) for e in files))
+        with Store.open_reader(db) as store:
+            dumps.append(dump(store))
+    assert done[0] == done[1] and len(done[0]) == 151
+    assert dumps[0] == dumps[1]
