@@ -1,6 +1,13 @@
 """Ingest and index-query benchmark on the synthetic corpus of gen_corpus.py.
 
     python benchmarks/bench_ingest.py [--files 5000] [--big 100000] [--work /tmp/qcdc-bench]
+    python benchmarks/bench_ingest.py --ratio /work/bench/corpus-10k [--pairs 3] [--compare /work/main]
+
+With --ratio, only: extraction alone in one process (read + decode + extract_text) and a
+cold ingest with all cores, as processes, interleaved in pairs: seconds, CPU seconds,
+files/s, peak RSS, the ratio per pair and its median (the figure to quote on a shared
+machine), and how fast two processes burn CPU against one, before and after.
+
 
 Prints, for the --files corpus:
   - the baselines, in this process: read + decode every file, and read + decode +
@@ -50,17 +57,23 @@ _LAUNCHER = """
 import json, os, subprocess, sys
 proc = subprocess.Popen(sys.argv[1:])
 _, status, usage = os.wait4(proc.pid, 0)
-sys.stderr.write(json.dumps([usage.ru_maxrss, os.waitstatus_to_exitcode(status)]))
+sys.stderr.write(json.dumps([usage.ru_maxrss, os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime]))
 """
 
 
 def measure(cmd: list[str]) -> tuple[float, int, str, int]:
     """(seconds, peak RSS in MB of the largest process of the run, stdout, exit code)."""
+    seconds, peak, out, code, _ = measure_cpu(cmd)
+    return seconds, peak, out, code
+
+
+def measure_cpu(cmd: list[str]) -> tuple[float, int, str, int, float]:
+    """measure(), and the CPU seconds (user + system) of the command and its workers."""
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *cmd], capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
-    maxrss_kb, code = json.loads(proc.stderr.strip().splitlines()[-1])
-    return seconds, maxrss_kb // 1024, proc.stdout, code
+    maxrss_kb, code, cpu = json.loads(proc.stderr.strip().splitlines()[-1])
+    return seconds, maxrss_kb // 1024, proc.stdout, code, cpu
 
 
 def corpus(work: Path, name: str, n: int) -> tuple[Path, int, int]:
@@ -201,6 +214,109 @@ def one_changed(root: Path, db: Path, pairs: int = 3) -> None:
         )
 
 
+# Extraction alone, in one process (the README's baseline: read + decode + extract_text),
+# as a process of its own like the ingest it is paired with, so both pay start-up and
+# their peak RSS and CPU are their own. An ingest worker does more per file than this
+# (hard wraps joined before extraction, line numbers put back after, rows built, the
+# bytes hashed): what `qcdc extract FILE` does, plus the rows.
+_EXTRACT_ONLY = """
+import sys
+from pathlib import Path
+from qcdc_cli.extract.text import extract_text
+from qcdc_cli.knowledge.registry import load_vocabulary
+from qcdc_cli.read.files import decode_bytes
+vocab = load_vocabulary()
+files = sorted(p for p in Path(sys.argv[1]).rglob("*") if p.suffix in (".txt", ".md"))
+for p in files:
+    extract_text(decode_bytes(p.read_bytes(), str(p)).text, vocab)
+print(len(files))
+"""
+
+
+def cold_ingest(root: Path, db: Path, code: Path | None = None) -> tuple[float, int, float, float]:
+    """(seconds, peak MB, CPU seconds, seconds resolving) of a cold ingest with all cores,
+    by this checkout's qcdc or, with `code`, by the qcdc_cli package under that folder."""
+    for p in db.parent.glob(db.name + "*"):
+        p.unlink()
+    cmd = qcdc("ingest", str(root), "--db", str(db), "--format", "json")
+    if code is not None:
+        cmd = [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path.insert(0, {str(code)!r}); import runpy;"
+            " sys.argv[0] = 'qcdc'; runpy.run_module('qcdc_cli', run_name='__main__')",
+            *cmd[3:],
+        ]
+    seconds, peak, out, status, cpu = measure_cpu(cmd)
+    summary = json.loads(out)
+    files = sum(1 for p in root.rglob("*") if p.suffix in (".txt", ".md"))
+    assert status == 0 and summary["read"] == files, (status, out[:200])
+    return seconds, peak, cpu, summary.get("derive_seconds") or 0.0
+
+
+def ratio_benchmark(root: Path, work: Path, pairs: int, compare: Path | None = None) -> None:
+    """Cold ingest with all cores against extraction alone in one process, interleaved in
+    one run (extract, ingest, extract, ingest...), so both see the same machine load.
+    CPU seconds are printed too: on a loaded machine they move less than wall time."""
+    listed = [p for p in root.rglob("*") if p.suffix in (".txt", ".md")]
+    files, size = len(listed), sum(p.stat().st_size for p in listed)
+    cores = os.cpu_count() or 1
+    print(f"\ncorpus: {files:,} files, {size / 1e6:,.1f} MB ({root}); {cores} cores", flush=True)
+    print(f"  before: {cores} processes burn CPU x{machine_parallelism(cores):.2f} faster than one", flush=True)
+    db = work / "ratio.sqlite"
+    rows: list[dict[str, float]] = []
+    for i in range(pairs):
+        r: dict[str, float] = {}
+        seconds, peak, out, code, cpu = measure_cpu([sys.executable, "-c", _EXTRACT_ONLY, str(root)])
+        assert code == 0 and int(out) == files, (code, out)
+        r.update(extract=seconds, extract_mb=peak, extract_cpu=cpu)
+        seconds, peak, cpu, derive = cold_ingest(root, db)
+        r.update(ingest=seconds, ingest_mb=peak, ingest_cpu=cpu, derive=derive)
+        rows.append(r)
+        print(
+            f"  pair {i + 1}: extract-only {r['extract']:6.2f} s ({r['extract_cpu']:5.1f} s CPU),"
+            f" cold ingest {r['ingest']:6.2f} s ({r['ingest_cpu']:5.1f} s CPU, resolving {r['derive']:.2f} s):"
+            f" x{r['ingest'] / r['extract']:.2f}",
+            flush=True,
+        )
+        if compare is not None:
+            seconds, peak, cpu, derive = cold_ingest(root, db, compare)
+            r.update(other=seconds, other_cpu=cpu)
+            print(
+                f"          cold ingest by {compare}: {seconds:6.2f} s ({cpu:5.1f} s CPU, resolving {derive:.2f} s):"
+                f" x{seconds / r['extract']:.2f}",
+                flush=True,
+            )
+    print(f"  after: {cores} processes burn CPU x{machine_parallelism(cores):.2f} faster than one", flush=True)
+
+    def med(key: str) -> float:
+        return statistics.median(r[key] for r in rows)
+
+    ratios = [r["ingest"] / r["extract"] for r in rows]
+    print(
+        f"  median of {pairs}: cold ingest, all cores {med('ingest'):.2f} s, {files / med('ingest'):,.0f} files/s,"
+        f" {med('ingest_cpu'):.1f} s CPU, resolving {med('derive'):.2f} s,"
+        f" peak {max(r['ingest_mb'] for r in rows):,.0f} MB"
+        f" | extract-only, 1 process {med('extract'):.2f} s, {files / med('extract'):,.0f} files/s,"
+        f" {med('extract_cpu'):.1f} s CPU, peak {max(r['extract_mb'] for r in rows):,.0f} MB",
+        flush=True,
+    )
+    print(
+        f"  ratio cold ingest / extract-only: x{statistics.median(ratios):.2f} wall"
+        f" (pairs: {', '.join(f'{x:.2f}' for x in ratios)}),"
+        f" x{statistics.median(r['ingest_cpu'] / r['extract_cpu'] for r in rows):.2f} CPU",
+        flush=True,
+    )
+    if compare is not None:
+        print(
+            f"  cold ingest by {compare}: x{statistics.median(r['other'] / r['extract'] for r in rows):.2f} wall,"
+            f" x{statistics.median(r['other_cpu'] / r['extract_cpu'] for r in rows):.2f} CPU of extract-only;"
+            f" this checkout's / its: x{statistics.median(r['ingest'] / r['other'] for r in rows):.2f} wall,"
+            f" x{statistics.median(r['ingest_cpu'] / r['other_cpu'] for r in rows):.2f} CPU",
+            flush=True,
+        )
+
+
 def big_benchmark(work: Path, n: int) -> None:
     import sqlite3
 
@@ -300,9 +416,20 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=100_000)
     parser.add_argument("--skip-big", action="store_true")
     parser.add_argument("--work", type=Path, default=Path("/tmp/qcdc-bench"))
+    parser.add_argument(
+        "--ratio",
+        type=Path,
+        metavar="CORPUS",
+        help="only: cold ingest (all cores) vs extraction alone (1 process) on CORPUS, interleaved",
+    )
+    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--compare", type=Path, metavar="DIR", help="with --ratio: also ingest by DIR/qcdc_cli (main)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores", flush=True)
+    if args.ratio:
+        ratio_benchmark(args.ratio, args.work, args.pairs, args.compare)
+        return
     small_benchmark(args.work, args.files)
     if not args.skip_big:
         big_benchmark(args.work, args.big)

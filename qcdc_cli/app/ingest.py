@@ -8,8 +8,10 @@ Stages, and why each is where it is:
 2. Read + hash + decode + extract (worker processes, `imap_unordered`, chunks of >= 16:
    ../shared/research/ecosystem-perf.md §2.4 measured chunksize 1 slower than one
    process). A file whose bytes hash to what the index holds is not extracted again.
-3. Write (parent, the single writer): one savepoint per file (store.replace_file), so a
-   run killed at any moment leaves whole files only, and the next run picks up the rest;
+3. Write (parent, the single writer): files in groups of up to WRITE_GROUP, one savepoint
+   and a few statements per group (store.replace_files, index/bulk.py: per file it was a
+   dozen, and the writer is on the critical path), so a run killed at any moment leaves
+   whole files only, and the next run picks up the rest;
    Ctrl-C or SIGTERM rolls back the open batch and the CLI says how many files stayed.
 
 Nothing here prints: `ingest()` yields events and the CLI decides what to show.
@@ -18,8 +20,10 @@ Nothing here prints: `ingest()` yields events and the CLI decides what to show.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -42,7 +46,9 @@ if TYPE_CHECKING:
     from qcdc_cli.models import Extraction
 
 MIN_CHUNKSIZE = 16
-MAX_CHUNKSIZE = 256
+MAX_CHUNKSIZE = 64  # the last chunks end together: no core idles long at the end
+WRITE_GROUP = 64  # files written together (Store.replace_files) ...
+WRITE_SECONDS = 0.2  # ... or what arrived in this long, so progress keeps moving
 
 Extractor = Callable[[str, "Vocabulary"], "Extraction"]
 
@@ -301,6 +307,10 @@ def ingest(
         changes = _Changes(store, known)
         log = ChangeLog.start(store)
         with _executor(len(tasks), vocab, extractor, options) as run, store.batch() as batch:
+            if tasks:  # files will change, so resolution will run: load what it needs now
+                import threading
+
+                threading.Thread(target=_warm_resolution, name="qcdc-warm", daemon=True).start()
             # the pool forks before the caller starts a progress thread
             yield Planned(
                 to_read=len(tasks) + len(walked.failures),
@@ -317,13 +327,21 @@ def ingest(
                 written += 1
                 committed = written if batch.maybe_commit() else committed
                 yield FileDone(path, "failed", 0, reason, committed)
-            for out in run(tasks):
-                changes.before(out.path, out.kind)
-                log.before_write(store, out.path, out.kind, known.get(out.path))
-                _write(store, out, key, summary)
-                written += 1
-                committed = written if batch.maybe_commit() else committed
-                yield FileDone(out.path, out.kind, out.size, out.error, committed)
+            group: list[_Outcome] = []
+            since = time.monotonic()
+            for out in itertools.chain(run(tasks), (None,)):  # None: the end, write what is left
+                if out is not None:
+                    changes.before(out.path, out.kind)
+                    log.before_write(store, out.path, out.kind, known.get(out.path))
+                    group.append(out)
+                    if len(group) < WRITE_GROUP and time.monotonic() - since < WRITE_SECONDS:
+                        continue
+                if group:
+                    _write(store, group, key, summary)
+                    written += len(group)
+                    committed = written if batch.maybe_commit() else committed
+                    yield from (FileDone(o.path, o.kind, o.size, o.error, committed) for o in group)
+                group, since = [], time.monotonic()
         gone = _gone(walked, known)
         if options.prune:
             if gone:
@@ -346,6 +364,17 @@ def ingest(
         summary.index = {**store.totals().to_dict(), "unresolved": store.unresolved_count()}
         summary.failed.sort()
     yield Finished(summary)
+
+
+def _warm_resolution() -> None:
+    """Import the lineage graph's modules and read the gazetteer of places (a few tenths
+    of a second) while the workers extract and this process mostly waits for them: after
+    the last file, everything resolution does is the critical path."""
+    from qcdc_cli.knowledge.places import gazetteer
+    from qcdc_cli.lineage.graph import LineageGraph
+
+    LineageGraph()
+    gazetteer()
 
 
 class _Changes:
@@ -376,24 +405,31 @@ def _gone(walked: Walk, known: dict[str, KnownFile]) -> list[str]:
     return sorted(p for p in known if p not in seen and (p in roots or p.startswith(prefixes)) and is_gone(p))
 
 
-def _write(store: Store, out: _Outcome, key: str, summary: Summary) -> None:
+def _write(store: Store, outs: list[_Outcome], key: str, summary: Summary) -> None:
+    """Write a group of outcomes: the files read or failed as one unit (Store.replace_files:
+    a few statements for the group, not a dozen per file), a stat update for the others."""
     from qcdc_cli.index.rows import FileRecord
 
-    if out.kind == "same":
-        store.update_stat(out.path, out.size, out.mtime_ns or 0)
-        summary.same_content += 1
-    elif out.kind == "read":
-        record = FileRecord(out.path, out.size, out.mtime_ns, out.sha256, out.encoding, extractor=key)
-        store.replace_file(record, out.rows)
-        summary.read += 1
-        if out.encoding and out.encoding not in ("utf-8", "utf-8-sig"):
-            summary.encodings.setdefault(out.encoding, []).append(out.path)
-    else:
-        error = out.error or "unknown error"
-        record = FileRecord(out.path, out.size or None, out.mtime_ns, out.sha256, status="failed", error=error)
-        store.replace_file(record, None)
-        summary.failed.append((out.path, error))
-    summary.bytes_read += out.size
+    items: list[tuple[FileRecord, FileRows | None]] = []
+    for out in outs:
+        if out.kind == "same":
+            store.update_stat(out.path, out.size, out.mtime_ns or 0)
+            summary.same_content += 1
+        elif out.kind == "read":
+            items.append(
+                (FileRecord(out.path, out.size, out.mtime_ns, out.sha256, out.encoding, extractor=key), out.rows)
+            )
+            summary.read += 1
+            if out.encoding and out.encoding not in ("utf-8", "utf-8-sig"):
+                summary.encodings.setdefault(out.encoding, []).append(out.path)
+        else:
+            error = out.error or "unknown error"
+            record = FileRecord(out.path, out.size or None, out.mtime_ns, out.sha256, status="failed", error=error)
+            items.append((record, None))
+            summary.failed.append((out.path, error))
+        summary.bytes_read += out.size
+    if items:
+        store.replace_files(items)
 
 
 @contextmanager

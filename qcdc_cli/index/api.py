@@ -7,8 +7,9 @@ reports as the dataclasses of `index.queries`, never as a live cursor.
 Promises every backend keeps:
 - a reader sees ONE committed state for its whole life (one read transaction);
 - `replace_file` and `replace_derived` are atomic: the old state or the new, never half;
-- inside `batch`, each `replace_file` is a unit that rolls back alone, and units become
-  durable together at `Batch.maybe_commit` or at the end of the block;
+- inside `batch`, each `replace_file` (or `replace_files`: its files together) is a unit
+  that rolls back alone, and units become durable together at `Batch.maybe_commit` or at
+  the end of the block;
 - `ingest_lock` admits one writer per index (the same database, however it is named)
   and fails at once, with a StoreError, for the second;
 - failures are StoreError (an index that cannot be opened, is from a newer qcdc, is
@@ -17,7 +18,7 @@ Promises every backend keeps:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -59,6 +60,7 @@ class IndexWriter(IndexReader, Protocol):
     def batch(self, max_units: int = 64, max_seconds: float = 0.5) -> AbstractContextManager[Batch]: ...
     def known_files(self) -> dict[str, KnownFile]: ...
     def replace_file(self, record: FileRecord, rows: FileRows | None) -> None: ...
+    def replace_files(self, items: Sequence[tuple[FileRecord, FileRows | None]]) -> None: ...
     def update_stat(self, path: str, size: int, mtime_ns: int) -> None: ...
     def remove_files(self, paths: Iterable[str]) -> int: ...
     def mark_stale(self) -> None: ...

@@ -308,6 +308,11 @@ class PgStore(Store):
                 self.pg.execute("ROLLBACK")
             raise
 
+    def replace_files(self, items: Sequence[tuple[FileRecord, FileRows | None]]) -> None:
+        """Each file its own transaction, as `replace_file` (see `batch`)."""
+        for record, rows in items:
+            self.replace_file(record, rows)
+
     def update_stat(self, path: str, size: int, mtime_ns: int) -> None:
         with self.transaction():
             self._lock_path(path)

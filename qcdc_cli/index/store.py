@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING
 
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import queries
+from qcdc_cli.index.bulk import write_derived, write_files
 from qcdc_cli.index.corpus import FileRows, Quotes, StoredCorpus, load_corpus
 from qcdc_cli.index.dburl import as_target
 from qcdc_cli.index.rows import (
-    DERIVED_TABLES,
     FILE_COLUMNS,
     NODE_COLUMNS,
     Derived,
@@ -339,6 +339,16 @@ class Store:
                 con.executemany(_INSERT_REPORTED, ((doc_id, *r) for r in doc.reported))
             con.executemany(_INSERT_PROBLEM, ((file_id, *p) for p in rows.problems))
 
+    def replace_files(self, items: Sequence[tuple[FileRecord, FileRows | None]]) -> None:
+        """`replace_file` for each of several files, as ONE unit written with a few
+        statements (index.bulk): what the single writer of a large ingest needs."""
+        if len({record.path for record, _ in items}) < len(items):  # a path twice: in turn
+            for record, rows in items:
+                self.replace_file(record, rows)
+            return
+        with self.transaction() as con:
+            write_files(con, items)
+
     def update_stat(self, path: str, size: int, mtime_ns: int) -> None:
         """Same content under a new mtime: remember the new stat, keep the extraction."""
         with self.transaction() as con:
@@ -397,11 +407,7 @@ class Store:
         """Swap in a whole new derivation in one transaction: readers see the old one or
         the new one, never half of each."""
         with self.transaction() as con:
-            for table, row_type in DERIVED_TABLES.items():
-                rows = getattr(derived, table)
-                con.execute(f"DELETE FROM {table}")
-                if rows:
-                    con.executemany(insert_sql(table, row_type), rows)
+            write_derived(con, derived)
             for k, v in (("derived_key", key), ("derived_stale", "0")):
                 con.execute(
                     "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _CELL_TABS = re.compile(r"\S(\t+| {6,})(?=\S)")  # a tab stop (or a wide run of spaces) between two columns
 PAGE_NUMBER = re.compile(r"(?i)^[-–—.\s]*(trang\s*)?\d{1,4}(\s*(/|trên|of)\s*\d{1,4})?[-–—.\s]*$")
+_NEWLINE = re.compile("\n")
 _ENDS_SENTENCE = re.compile(r"[.;:!?…]['\"”’)\]]*$")
 _LIST_ITEM = re.compile(r"^([-–—+•*]\s|[a-zđ]\)\s|\d{1,3}[.)]\s|[IVXLC]{1,6}\.\s|Điều\s+\d|Chương\s+[IVXLC\d])")
 
@@ -264,22 +265,28 @@ def join_wrapped_text(text: str) -> str:
     replaced by a space (a CRLF by two), so every character keeps its offset.
     """
     lines = text.split("\n")
-    out = list(text)
+    cuts: list[int] = []  # offsets of the newlines (and CRs) that become spaces
     pos = 0
     for a, b in itertools.pairwise(lines):
         end = pos + len(a)
-        body = a.rstrip("\r").rstrip()
-        if (
-            len(body.split()) >= 3
-            and not _ENDS_SENTENCE.search(body)
-            and _CONTINUES.match(b)
-            and not _LIST_ITEM.match(b.lstrip())
-        ):
-            out[end] = " "
-            if a.endswith("\r"):
-                out[end - 1] = " "
+        # the cheap test on the next line first: most lines are not followed by a wrap
+        if _CONTINUES.match(b) and not _LIST_ITEM.match(b.lstrip()):
+            body = a.rstrip("\r").rstrip()
+            if len(body.split()) >= 3 and not _ENDS_SENTENCE.search(body):
+                if a.endswith("\r"):
+                    cuts.append(end - 1)
+                cuts.append(end)
         pos = end + 1
-    return "".join(out)
+    if not cuts:
+        return text
+    parts: list[str] = []
+    prev = 0
+    for cut in cuts:
+        parts.append(text[prev:cut])
+        parts.append(" ")
+        prev = cut + 1
+    parts.append(text[prev:])
+    return "".join(parts)
 
 
 def remap_lines(extraction: Extraction, original: str, joined: str) -> Extraction:
@@ -288,8 +295,8 @@ def remap_lines(extraction: Extraction, original: str, joined: str) -> Extractio
     from its start; a line number elsewhere becomes the original line its logical line starts on."""
     if joined == original:
         return extraction
-    starts = [0] + [i + 1 for i, ch in enumerate(joined) if ch == "\n"]  # logical line starts
-    breaks = [i for i, ch in enumerate(original) if ch == "\n"]
+    starts = [0] + [m.end() for m in _NEWLINE.finditer(joined)]  # logical line starts
+    breaks = [m.start() for m in _NEWLINE.finditer(original)]
 
     def original_line(offset: int) -> int:
         return bisect.bisect_left(breaks, offset) + 1
