@@ -75,7 +75,7 @@ def main() -> None:
     print(f"{len(docs)} documents, {sum(len(e.references) for _, e in docs)} references")
     catalog, _ = timed("Catalog.build (resolve every reference)", lambda: Catalog.build(registry, vocab, docs))
     graph, _ = timed("build_graph", lambda: build_graph(catalog, registry))
-    g = graph._g
+    g = graph.to_networkx()
     _, walk_down = timed("networkx.ancestors(30-CT/TW) (baseline)", lambda: nx.ancestors(g, "30-CT/TW"))
     trace, _ = timed("trace 30-CT/TW --down", lambda: graph.trace("30-CT/TW", "down"), walk_down)
     print(f"  {len(trace.nodes)} documents shown, {len(trace.folded)} shortcuts folded")
