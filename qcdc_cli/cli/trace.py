@@ -106,10 +106,17 @@ def trace(
         counts = summary_counts(result.nodes, result.links, level_by_issuer(found.catalog.vocab))
         stdout_console().print(render_summary(result, counts, chosen_lang))
     elif output_format is TraceFormat.text:
-        from qcdc_cli.cli._console import stdout_console
-        from qcdc_cli.render.trace import render_trace
+        from qcdc_cli.render.trace import render_trace, trace_text
 
-        stdout_console().print(render_trace(result, found.catalog.vocab.type_names, chosen_lang))
+        names = found.catalog.vocab.type_names
+        width = plain_width()
+        text = trace_text(result, names, chosen_lang, width) if width is not None else None
+        if text is not None:
+            sys.stdout.write(text)
+        else:
+            from qcdc_cli.cli._console import stdout_console
+
+            stdout_console().print(render_trace(result, names, chosen_lang))
     elif output_format is TraceFormat.html:
         from qcdc_cli.render.html import level_by_issuer, lineage_page
 
@@ -131,3 +138,28 @@ def trace(
 
         sys.stdout.write(graph_export.TRACE_WRITERS[output_format.value](result))
     exit_if_unreadable(found)
+
+
+def plain_width() -> int | None:
+    """The width `_console.stdout_console` lays results out at when they are plain text:
+    stdout not a terminal, no colour forced, no width rich would guess from a terminal
+    elsewhere; None when rich must decide (a terminal: colours, its own width)."""
+    import os
+    import sys
+
+    from qcdc_cli.cli._console import PIPED_WIDTH
+
+    environ = os.environ
+    if sys.platform == "win32" or any(environ.get(name) for name in ("FORCE_COLOR", "TTY_COMPATIBLE")):
+        return None
+    if not (sys.stdout.encoding or "utf-8").lower().startswith("utf"):
+        return None  # rich draws ASCII guides
+    try:
+        if sys.stdout.isatty():
+            return None
+    except ValueError:
+        return None
+    columns = environ.get("COLUMNS")
+    if not columns:
+        return PIPED_WIDTH
+    return int(columns) if columns.isdigit() else None
