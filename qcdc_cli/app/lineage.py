@@ -110,13 +110,14 @@ def _stored_resolution_usable(
     stopped before resolving leaves the previous resolution: used, with a note."""
     from qcdc_cli.index.backend import open_reader
     from qcdc_cli.index.derived import derive_key
+    from qcdc_cli.index.queries import document_count
     from qcdc_cli.knowledge.registry import load_registry
 
     if store is None:
         with open_reader(db_path) as own:
             return _stored_resolution_usable(db_path, registry, notes, own)
     stale, key = store.derived_state()
-    documents = store.totals().documents
+    documents = document_count(store.con)
     where = _describe_index(db_path, documents)
     if key is None:  # never resolved: only an ingest killed before its first resolution
         return False, where
@@ -137,9 +138,10 @@ def _stored_resolution_usable(
 def _describe_index(db_path: Path, documents: int | None = None) -> str:
     if documents is None:
         from qcdc_cli.index.backend import open_reader
+        from qcdc_cli.index.queries import document_count
 
         with open_reader(db_path) as store:
-            documents = store.totals().documents
+            documents = document_count(store.con)
     return f"the registry and the index {db_path} ({documents:,} document(s))"
 
 

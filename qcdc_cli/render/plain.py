@@ -25,6 +25,21 @@ if TYPE_CHECKING:
 # rich.control.strip_control_codes: the characters rich's Text drops
 _STRIPPED = {7: None, 8: None, 11: None, 12: None, 13: None}
 _TRAILING_SPACE = re.compile(r"\s+$")  # rich.text._re_whitespace
+_WORD = re.compile(r"\s*\S+\s*")  # rich._wrap.re_word
+# Characters one cell wide for rich whatever their neighbours (Latin with Vietnamese
+# letters, common punctuation and arrows, ⚠): a line of only these measures its length.
+# tests/test_trace_plain.py checks each against rich.cells.cell_len.
+SIMPLE_RANGES = (
+    (0x20, 0x7E),
+    (0xA0, 0xAC),
+    (0xAE, 0x2FF),
+    (0x1E00, 0x1EFF),
+    (0x2010, 0x2027),
+    (0x2030, 0x205E),
+    (0x2190, 0x21FF),
+    (0x26A0, 0x26A0),
+)
+_SIMPLE = re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in SIMPLE_RANGES) + "]*")
 
 # rich.tree.Tree.TREE_GUIDES[0]: space, continue, fork, end
 _SPACE, _CONTINUE, _FORK, _END = "    ", "│   ", "├── ", "└── "
@@ -109,6 +124,32 @@ class _CannotMimic(Exception):
     pass
 
 
+def divide_simple(text: str, width: int) -> list[int]:
+    """rich._wrap.divide_line(text, width, fold=True) for a line of one-cell characters
+    (`SIMPLE_RANGES`), where a cell is a character: the same breaks, without measuring."""
+    breaks: list[int] = []
+    offset = 0
+    for word_match in _WORD.finditer(text):  # the words are contiguous: as rich's loop
+        start = word_match.start()
+        word = word_match.group()
+        length = len(word.rstrip())
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:  # folded across lines
+            pieces = [word[i : i + width] for i in range(0, len(word), width)]
+            for piece in pieces[:-1]:
+                if start:
+                    breaks.append(start)
+                start += len(piece)
+            if start:
+                breaks.append(start)
+            offset = len(pieces[-1])
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    return breaks
+
+
 def lay_out(parts: Iterable[Part], width: int) -> str | None:
     """The characters rich prints for `parts` on a console `width` cells wide that is not
     a terminal (no colour), or None where this does not mimic rich (then print with it)."""
@@ -121,10 +162,11 @@ def lay_out(parts: Iterable[Part], width: int) -> str | None:
             raise _CannotMimic
         out = []
         for line in plain.split("\n"):
-            if len(line) <= room and cell_len(line) <= room:  # fits: no break, nothing to strip
+            simple = _SIMPLE.fullmatch(line) is not None
+            if len(line) <= room and (simple or cell_len(line) <= room):  # fits: no break, nothing to strip
                 out.append(line)
                 continue
-            offsets = divide_line(line, room, fold=True)
+            offsets = divide_simple(line, room) if simple else divide_line(line, room, fold=True)
             for start, end in zip([0, *offsets], [*offsets, len(line)], strict=True):
                 piece = line[start:end]
                 if len(piece) > room:  # Text.rstrip_end
