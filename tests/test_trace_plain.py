@@ -125,7 +125,7 @@ def test_every_trace_of_a_generated_index_prints_as_rich_prints_it(generated_ind
     with open_reader(generated_index) as store:
         ids = sorted(row[0] for row in store.con.execute("SELECT id FROM nodes"))
         rng = random.Random(5)
-        for ident in rng.sample(ids, 60) + ["120-KL/TW", "30-CT/TW"]:
+        for ident in [*rng.sample(ids, 60), "120-KL/TW", "30-CT/TW"]:
             names = index_catalog(store, ident).vocab.type_names
             direction = rng.choice(["up", "down", "both"])
             depth = rng.choice([None, 1, 2])
