@@ -149,3 +149,119 @@ def test_cycles_are_networkx_s(n, edges):
     assert _acyclic(graph._succ) == nx.is_directed_acyclic_graph(g)
     expected = sorted(c[c.index(min(c)) :] + c[: c.index(min(c))] for c in nx.simple_cycles(g))
     assert graph.cycles() == expected
+
+
+# ---------------------------------------------------------------- a trace read thinly
+
+
+def test_a_trace_read_thinly_answers_as_one_read_whole(generated_index):
+    """index_graph(shown=...) reads in full only what the trace shows: the same trace
+    (every field but the speakers of files it does not quote) and the same outputs."""
+    from dataclasses import fields
+
+    from qcdc_cli.index.backend import open_reader
+    from qcdc_cli.index.derived import index_catalog, index_graph
+    from qcdc_cli.render.graph_export import render_json
+    from qcdc_cli.render.trace import trace_text
+
+    relations = [None, None, ["implements"], ["implements", "cites", "based_on"], ["guides", "continues"]]
+    with open_reader(generated_index) as store:
+        ids = sorted(row[0] for row in store.con.execute("SELECT id FROM nodes"))
+        rng = random.Random(8)
+        thinner = 0
+        for ident in [*rng.sample(ids, 80), "120-KL/TW", "30-CT/TW", "05-CT/TW@XII"]:
+            if ident not in ids:
+                continue
+            names = index_catalog(store, ident).vocab.type_names
+            direction = rng.choice(["up", "down", "both"])
+            depth = rng.choice([1, 1, 2, 3])
+            options = {"depth": depth, "relations": rng.choice(relations), "fold": rng.random() < 0.8}
+
+            def shown(graph, start, direction=direction, options=options):
+                return [n.id for n in graph.trace(start, direction, **options).nodes]
+
+            whole = index_graph(store, ident, direction, depth)
+            thin = index_graph(store, ident, direction, depth, shown=shown)
+            thinner += len(thin.nodes()) < len(whole.nodes()) or sum(
+                map(len, (lk.evidence for lk in thin.links()))
+            ) < sum(map(len, (lk.evidence for lk in whole.links())))
+            expected, got = whole.trace(ident, direction, **options), thin.trace(ident, direction, **options)
+            for f in fields(expected):
+                if f.name not in ("speakers", "_by_id"):
+                    assert getattr(got, f.name) == getattr(expected, f.name), (ident, direction, options, f.name)
+            assert render_json(got) == render_json(expected)
+            assert trace_text(got, names, "en", 200) == trace_text(expected, names, "en", 200)
+        assert thinner > 10  # the thin reading did leave things out
+
+
+def random_index(path: Path, rng: random.Random) -> list[str]:
+    """An index holding only derived rows of a random graph: links of every relation (a
+    few against the hierarchy, so cycles), evidence from texts and from the registry in
+    the order the graph keeps it, files holding two documents, issues between any two."""
+    from qcdc_cli.index.rows import Derived, EvidenceRow, IssueRow, LinkRow, SpeakerRow, known_row
+    from qcdc_cli.index.store import Store
+    from qcdc_cli.lineage.graph import _evidence_order
+    from qcdc_cli.models import Evidence
+    from qcdc_cli.resolve.resolve import Known
+
+    n = rng.randint(4, 30)
+    ids = [f"{i}-KH/TU" for i in range(n)]
+    files = [f"f{i % max(1, n - 3)}.txt" for i in range(n)]  # the last ones share files
+    rows = Derived()
+    for i, ident in enumerate(ids):
+        rows.nodes.append(known_row(Known(ident, type="KH", issuer_code="TU", id=ident, paths=[files[i]]), None))
+        rows.speakers.append(SpeakerRow(files[i], 1 if i < n - 3 else 20, ident))
+    relations = ["implements", "implements", "guides", "continues", "cites", "based_on", "related"]
+    pairs = {
+        (u, v)
+        for _ in range(rng.randint(n, 4 * n))
+        for u, v in [rng.sample(range(n), 2)]
+        if u > v or rng.random() < 0.1
+    }
+    for u, v in sorted(pairs):
+        rows.links.append(LinkRow(ids[u], ids[v], rng.choice(relations)))
+        evidence = []
+        for _ in range(rng.randint(0, 4)):
+            if rng.random() < 0.35:
+                evidence.append(Evidence(registry=f"R{rng.randint(0, 3)}"))
+            else:
+                evidence.append(
+                    Evidence(rng.choice([files[u], rng.choice(files)]), rng.randint(1, 40), f"t{rng.randint(0, 9)}")
+                )
+        unique = {(e.path, e.line, e.text, e.registry): e for e in evidence}.values()
+        for seq, e in enumerate(sorted(unique, key=_evidence_order)):
+            rows.evidence.append(EvidenceRow(ids[u], ids[v], seq, e.path, e.line, e.text, e.registry))
+    for k in range(rng.randint(0, 2 * n)):
+        source, target = rng.choice(ids), rng.choice([*ids, None])
+        kind = rng.choice(["discrepancy", "ambiguous"])
+        rows.issues.append(IssueRow(kind, source, "1-KH/TU", f"m{k}", target, "", files[0], 3, "x", None))
+    with Store.open_writer(path) as store:
+        store.replace_derived(rows, "test")
+    return ids
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_thin_traces_of_random_graphs_are_the_whole_ones(tmp_path_factory, rnd):
+    from dataclasses import fields
+
+    from qcdc_cli.index.backend import open_reader
+    from qcdc_cli.index.derived import index_graph
+
+    db = tmp_path_factory.mktemp("thin") / "index.sqlite"
+    ids = random_index(db, rnd)
+    chains = [None, ["implements"], ["implements", "guides", "cites"], ["continues", "guides", "based_on"]]
+    with open_reader(db) as store:
+        for ident in rnd.sample(ids, min(6, len(ids))):
+            direction = rnd.choice(["up", "down", "both"])
+            depth = rnd.choice([1, 1, 2, 3])
+            options = {"depth": depth, "relations": rnd.choice(chains), "fold": rnd.random() < 0.8}
+
+            def shown(graph, start, direction=direction, options=options):
+                return [n.id for n in graph.trace(start, direction, **options).nodes]
+
+            expected = index_graph(store, ident, direction, depth).trace(ident, direction, **options)
+            got = index_graph(store, ident, direction, depth, shown=shown).trace(ident, direction, **options)
+            for f in fields(expected):
+                if f.name not in ("speakers", "_by_id"):
+                    assert getattr(got, f.name) == getattr(expected, f.name), (ident, direction, options, f.name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -18,6 +18,9 @@ from qcdc_cli.cli._options import (
     relation_choices,
 )
 from qcdc_cli.cli._options import LineageIndexOption as DbOption
+
+if TYPE_CHECKING:
+    from qcdc_cli.lineage.graph import LineageGraph
 
 
 class TraceFormat(enum.StrEnum):
@@ -82,6 +85,11 @@ def trace(
     if up + down + both > 1:
         raise typer.BadParameter("give at most one of --up, --down, --both")
     direction: Literal["up", "down", "both"] = "down" if down else "both" if both else "up"
+
+    def shown(graph: LineageGraph, ident: str) -> list[str]:
+        """What this trace shows of `graph`: with a depth, the index reads only that in full."""
+        return [n.id for n in graph.trace(ident, direction, depth=depth, relations=relation, fold=not no_fold).nodes]
+
     found = lineage(
         document,
         province=province,
@@ -92,6 +100,7 @@ def trace(
         registry=registry,
         db=db,
         as_of=as_of,
+        shown=shown if depth is not None else None,
     )
     report(found)
     result = found.graph.trace(found.known.id, direction, depth=depth, relations=relation, fold=not no_fold)

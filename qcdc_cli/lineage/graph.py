@@ -90,6 +90,36 @@ class LineageGraph:
             graph.add_issue(issue)
         return graph
 
+    def refine(
+        self,
+        nodes: Iterable[DocNode],
+        links: Iterable[Link],
+        issues: Iterable[Issue] = (),
+        speakers: Mapping[str, list[tuple[int, str]]] | None = None,
+    ) -> None:
+        """Give a graph read thinly (index.derived: bare nodes, links with one piece of
+        evidence) the full rows of some documents and links: each replaces what the graph
+        has (a link keeps its ends and relation, takes all its evidence, as `add_link`
+        would order it); issues and speakers are added as `from_links` adds them."""
+        for node in nodes:
+            if node.id in self._nodes:
+                self._nodes[node.id] = node
+            else:
+                self.add_node(node)
+        for link in links:
+            if self._succ.get(link.source, {}).get(link.target) is None:
+                self.add_link(link)
+                continue
+            evidence = (
+                sorted(_unique(link.evidence), key=_evidence_order) if len(link.evidence) > 1 else list(link.evidence)
+            )
+            merged = Link(link.source, link.target, link.relation, evidence)
+            self._succ[link.source][link.target] = self._pred[link.target][link.source] = merged
+        for issue in issues:
+            self.add_issue(issue)
+        for path, spans in (speakers or {}).items():
+            self.speakers[path] = sorted({*self.speakers.get(path, []), *spans})
+
     def add_node(self, node: DocNode) -> None:
         """Add a document; a second description of it fills what the first lacks."""
         old = self._nodes.get(node.id)

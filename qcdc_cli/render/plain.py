@@ -173,7 +173,7 @@ def lay_out(parts: Iterable[Part], width: int) -> str | None:
                     space = _TRAILING_SPACE.search(piece)
                     if space is not None:
                         piece = piece[: len(piece) - min(len(space.group()), len(piece) - room)]
-                if cell_len(piece) > room:  # Text.truncate
+                if (len(piece) if simple else cell_len(piece)) > room:  # Text.truncate
                     piece = set_cell_size(piece, room)
                 out.append(piece)
         return out
