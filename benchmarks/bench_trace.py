@@ -9,6 +9,14 @@ Prints seconds per stage and the ratio of each trace to a bare
 
     .venv/bin/python benchmarks/bench_trace.py [D] [C]     # D=10 C=0: 700 documents
     .venv/bin/python benchmarks/bench_trace.py 160 9       # about 100,000 documents
+
+With `--processes INDEX`, whole `qcdc trace`/`show`/`coverage` processes over an index
+(stdout to a file, as a script reads it), each run interleaved with `python -c pass`
+in the same loop so a loaded machine moves both; prints the median wall time, the
+ratio to `python -c pass` and peak memory. `--base DIR` also times the qcdc of another
+checkout (a source tree, put first on PYTHONPATH) in the same loop: its ratio to this one.
+
+    .venv/bin/python benchmarks/bench_trace.py --processes /path/index.sqlite [--runs 7] [--base DIR]
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -75,7 +84,7 @@ def main() -> None:
     print(f"{len(docs)} documents, {sum(len(e.references) for _, e in docs)} references")
     catalog, _ = timed("Catalog.build (resolve every reference)", lambda: Catalog.build(registry, vocab, docs))
     graph, _ = timed("build_graph", lambda: build_graph(catalog, registry))
-    g = graph._g
+    g = graph.to_networkx()
     _, walk_down = timed("networkx.ancestors(30-CT/TW) (baseline)", lambda: nx.ancestors(g, "30-CT/TW"))
     trace, _ = timed("trace 30-CT/TW --down", lambda: graph.trace("30-CT/TW", "down"), walk_down)
     print(f"  {len(trace.nodes)} documents shown, {len(trace.folded)} shortcuts folded")
@@ -88,5 +97,71 @@ def main() -> None:
     print(f"  {len(up.nodes)} documents shown, {len(up.folded)} shortcuts folded")
 
 
+# (label, arguments after `qcdc`): what README "## Index" reports
+PROCESS_COMMANDS = [
+    ("trace up from a commune plan", ["trace", "01-KH/ĐU@An Giang"]),
+    ("trace --both from a provincial plan", ["trace", "01-KH/TU@Hà Tĩnh", "--both"]),
+    ("trace 120-KL/TW --down --depth 1", ["trace", "120-KL/TW", "--down", "--depth", "1"]),
+    ("show 120-KL/TW", ["show", "120-KL/TW"]),
+    ("coverage 120-KL/TW", ["coverage", "120-KL/TW"]),
+]
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one process, its stdout to a file."""
+    import os
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        # from / : `python -m` puts the working directory before PYTHONPATH
+        pid = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd="/").pid
+        _, _, usage = os.wait4(pid, 0)
+        took = time.perf_counter() - start
+    return took, usage.ru_maxrss / 1024
+
+
+def processes(argv: list[str]) -> None:
+    import os
+    import statistics
+
+    args = iter(argv)
+    db, runs, base = "", 7, None
+    for arg in args:
+        if arg == "--processes":
+            db = next(args)
+        elif arg == "--runs":
+            runs = int(next(args))
+        elif arg == "--base":
+            base = next(args)
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "PYTHONPATH")}
+    qcdc = [sys.executable, "-m", "qcdc_cli"]
+    db = str(Path(db).resolve())
+    base = str(Path(base).resolve()) if base else None
+    print(f"{runs} runs, interleaved; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
+    for label, command in PROCESS_COMMANDS:
+        times: dict[str, list[float]] = {"pass": [], "this": [], "base": []}
+        peak = 0.0
+        for _ in range(runs):
+            times["pass"].append(run_once([sys.executable, "-c", "pass"], env)[0])
+            took, rss = run_once([*qcdc, *command, "--db", db], env)
+            times["this"].append(took)
+            peak = max(peak, rss)
+            if base:
+                times["base"].append(run_once([*qcdc, *command, "--db", db], {**env, "PYTHONPATH": base})[0])
+        bare, this = statistics.median(times["pass"]), statistics.median(times["this"])
+        line = f"{label:<38} {this * 1000:7.0f} ms  {this / bare:5.1f}x python -c pass ({bare * 1000:.0f} ms)"
+        line += f"  {peak:4.0f} MB"
+        if base:
+            before = statistics.median(times["base"])
+            line += f"  base {before * 1000:5.0f} ms: this/base {this / before:.2f}"
+        print(line, flush=True)
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
+
+
 if __name__ == "__main__":
-    main()
+    if "--processes" in sys.argv:
+        processes(sys.argv[1:])
+    else:
+        main()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,12 +57,14 @@ def lineage(
     registry: Sequence[Path] | None = None,
     db: Path | None = None,
     as_of: str | None = None,
+    shown: Callable[[LineageGraph, str], Iterable[str]] | None = None,
 ) -> Lineage:
     """The lineage around `document` (with `as_of`, an ISO day: as it stood that day).
     From an index alone, only the documents the typed number can mean and the part of
     the graph `scope` reaches are read (a trace of one plan in a 100,000-document index
     stays well under a second). With --corpus, texts join the index and everything is
-    resolved together."""
+    resolved together. `shown`: for a trace of limited depth, what it shows of a graph
+    from the document picked (index.derived.index_graph reads the rest thinly)."""
     paths = list(corpus or ())
     db_path = index_path(db, bool(paths))
     notes: list[str] = []
@@ -75,7 +77,9 @@ def lineage(
             if stored:
                 catalog = index_catalog(store, document, registry or ())
                 known = pick(catalog, document, province, year, where=where, as_of=as_of)
-                found = Lineage(catalog, known, index_graph(store, known.id, scope, depth), notes=notes)
+                # as_of filters the whole graph: it is read whole then
+                graph = index_graph(store, known.id, scope, depth, shown=shown if as_of is None else None)
+                found = Lineage(catalog, known, graph, notes=notes)
                 return _as_of(found, as_of)
     catalog, graph, errors = load(paths, registry, db_path)
     searched = _describe_index(db_path) if db_path is not None and not catalog.units else None
@@ -110,13 +114,14 @@ def _stored_resolution_usable(
     stopped before resolving leaves the previous resolution: used, with a note."""
     from qcdc_cli.index.backend import open_reader
     from qcdc_cli.index.derived import derive_key
+    from qcdc_cli.index.queries import document_count
     from qcdc_cli.knowledge.registry import load_registry
 
     if store is None:
         with open_reader(db_path) as own:
             return _stored_resolution_usable(db_path, registry, notes, own)
     stale, key = store.derived_state()
-    documents = store.totals().documents
+    documents = document_count(store.con)
     where = _describe_index(db_path, documents)
     if key is None:  # never resolved: only an ingest killed before its first resolution
         return False, where
@@ -137,9 +142,10 @@ def _stored_resolution_usable(
 def _describe_index(db_path: Path, documents: int | None = None) -> str:
     if documents is None:
         from qcdc_cli.index.backend import open_reader
+        from qcdc_cli.index.queries import document_count
 
         with open_reader(db_path) as store:
-            documents = store.totals().documents
+            documents = document_count(store.con)
     return f"the registry and the index {db_path} ({documents:,} document(s))"
 
 

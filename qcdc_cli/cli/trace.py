@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -18,6 +18,9 @@ from qcdc_cli.cli._options import (
     relation_choices,
 )
 from qcdc_cli.cli._options import LineageIndexOption as DbOption
+
+if TYPE_CHECKING:
+    from qcdc_cli.lineage.graph import LineageGraph
 
 
 class TraceFormat(enum.StrEnum):
@@ -82,6 +85,11 @@ def trace(
     if up + down + both > 1:
         raise typer.BadParameter("give at most one of --up, --down, --both")
     direction: Literal["up", "down", "both"] = "down" if down else "both" if both else "up"
+
+    def shown(graph: LineageGraph, ident: str) -> list[str]:
+        """What this trace shows of `graph`: with a depth, the index reads only that in full."""
+        return [n.id for n in graph.trace(ident, direction, depth=depth, relations=relation, fold=not no_fold).nodes]
+
     found = lineage(
         document,
         province=province,
@@ -92,6 +100,7 @@ def trace(
         registry=registry,
         db=db,
         as_of=as_of,
+        shown=shown if depth is not None else None,
     )
     report(found)
     result = found.graph.trace(found.known.id, direction, depth=depth, relations=relation, fold=not no_fold)
@@ -106,10 +115,17 @@ def trace(
         counts = summary_counts(result.nodes, result.links, level_by_issuer(found.catalog.vocab))
         stdout_console().print(render_summary(result, counts, chosen_lang))
     elif output_format is TraceFormat.text:
-        from qcdc_cli.cli._console import stdout_console
-        from qcdc_cli.render.trace import render_trace
+        from qcdc_cli.render.trace import render_trace, trace_text
 
-        stdout_console().print(render_trace(result, found.catalog.vocab.type_names, chosen_lang))
+        names = found.catalog.vocab.type_names
+        width = plain_width()
+        text = trace_text(result, names, chosen_lang, width) if width is not None else None
+        if text is not None:
+            sys.stdout.write(text)
+        else:
+            from qcdc_cli.cli._console import stdout_console
+
+            stdout_console().print(render_trace(result, names, chosen_lang))
     elif output_format is TraceFormat.html:
         from qcdc_cli.render.html import level_by_issuer, lineage_page
 
@@ -131,3 +147,28 @@ def trace(
 
         sys.stdout.write(graph_export.TRACE_WRITERS[output_format.value](result))
     exit_if_unreadable(found)
+
+
+def plain_width() -> int | None:
+    """The width `_console.stdout_console` lays results out at when they are plain text:
+    stdout not a terminal, no colour forced, no width rich would guess from a terminal
+    elsewhere; None when rich must decide (a terminal: colours, its own width)."""
+    import os
+    import sys
+
+    from qcdc_cli.cli._console import PIPED_WIDTH
+
+    environ = os.environ
+    if sys.platform == "win32" or any(environ.get(name) for name in ("FORCE_COLOR", "TTY_COMPATIBLE")):
+        return None
+    if not (sys.stdout.encoding or "utf-8").lower().startswith("utf"):
+        return None  # rich draws ASCII guides
+    try:
+        if sys.stdout.isatty():
+            return None
+    except ValueError:
+        return None
+    columns = environ.get("COLUMNS")
+    if not columns:
+        return PIPED_WIDTH
+    return int(columns) if columns.isdigit() else None

@@ -7,9 +7,11 @@ luận số 120-KL/TW ..."), what it reports about others ("Kế hoạch số 26
 triển khai thực hiện Kết luận số 120-KL/TW"), and the registry (120-KL/TW continues
 30-CT/TW). Every link keeps all of its evidence.
 
-`LineageGraph` is the only place that imports networkx (lazily: `qcdc --help` must not
-pay for it). It can be built from a catalog (`build_graph`) or from rows a store
-loaded (`LineageGraph.from_links`); queries never assume the whole corpus is loaded.
+`LineageGraph` keeps its documents and links in plain dicts (a trace over an index
+must not pay ~70 ms to import networkx); networkx is imported only where an algorithm
+needs it (the citation cycles of a graph that has one). It can be built from a catalog
+(`build_graph`) or from rows a store loaded (`LineageGraph.from_links`); queries never
+assume the whole corpus is loaded.
 """
 
 from __future__ import annotations
@@ -48,12 +50,12 @@ __all__ = ["IMPLEMENTING", "Direction", "Issue", "LineageGraph", "Trace", "TreeN
 
 
 class LineageGraph:
-    """A directed graph of DocNodes and Links (citing → cited) around networkx."""
+    """A directed graph of DocNodes and Links (citing → cited) in plain dicts."""
 
     def __init__(self) -> None:
-        import networkx as nx  # lazy: only tracing pays for it
-
-        self._g: nx.DiGraph = nx.DiGraph()
+        self._nodes: dict[str, DocNode] = {}
+        self._succ: dict[str, dict[str, Link]] = {}  # citing -> cited -> link
+        self._pred: dict[str, dict[str, Link]] = {}  # cited -> citing -> link
         self.issues: list[Issue] = []
         self._issue_keys: set[tuple[str, str, str, str]] = set()
         # evidence already on a link, for links evidence was merged into: a hub link
@@ -88,16 +90,48 @@ class LineageGraph:
             graph.add_issue(issue)
         return graph
 
+    def refine(
+        self,
+        nodes: Iterable[DocNode],
+        links: Iterable[Link],
+        issues: Iterable[Issue] = (),
+        speakers: Mapping[str, list[tuple[int, str]]] | None = None,
+    ) -> None:
+        """Give a graph read thinly (index.derived: bare nodes, links with one piece of
+        evidence) the full rows of some documents and links: each replaces what the graph
+        has (a link keeps its ends and relation, takes all its evidence, as `add_link`
+        would order it); issues and speakers are added as `from_links` adds them."""
+        for node in nodes:
+            if node.id in self._nodes:
+                self._nodes[node.id] = node
+            else:
+                self.add_node(node)
+        for link in links:
+            if self._succ.get(link.source, {}).get(link.target) is None:
+                self.add_link(link)
+                continue
+            evidence = (
+                sorted(_unique(link.evidence), key=_evidence_order) if len(link.evidence) > 1 else list(link.evidence)
+            )
+            merged = Link(link.source, link.target, link.relation, evidence)
+            self._succ[link.source][link.target] = self._pred[link.target][link.source] = merged
+        for issue in issues:
+            self.add_issue(issue)
+        for path, spans in (speakers or {}).items():
+            self.speakers[path] = sorted({*self.speakers.get(path, []), *spans})
+
     def add_node(self, node: DocNode) -> None:
         """Add a document; a second description of it fills what the first lacks."""
-        if node.id in self._g:
-            old: DocNode = self._g.nodes[node.id]["doc"]
+        old = self._nodes.get(node.id)
+        if old is not None:
             for name in DocNode.__slots__:
                 value = getattr(old, name)
                 if value is None or value is False:
                     setattr(old, name, getattr(node, name))
             return
-        self._g.add_node(node.id, doc=node)
+        self._nodes[node.id] = node
+        self._succ[node.id] = {}
+        self._pred[node.id] = {}
 
     def add_link(self, link: Link) -> None:
         """Add a link; links between the same two documents merge, strongest relation
@@ -105,11 +139,10 @@ class LineageGraph:
         if link.source == link.target:
             return
         for end in (link.source, link.target):
-            if end not in self._g:
+            if end not in self._nodes:
                 self.add_node(_bare_node(end))
-        data = self._g.get_edge_data(link.source, link.target)
-        if data is not None:
-            old: Link = data["link"]
+        old = self._succ[link.source].get(link.target)
+        if old is not None:
             if relation_rank(link.relation) < relation_rank(old.relation):
                 old.relation = link.relation
             key = (link.source, link.target)
@@ -127,7 +160,7 @@ class LineageGraph:
             sorted(_unique(link.evidence), key=_evidence_order) if len(link.evidence) > 1 else list(link.evidence)
         )
         merged = Link(link.source, link.target, link.relation, evidence)
-        self._g.add_edge(link.source, link.target, link=merged)
+        self._succ[link.source][link.target] = self._pred[link.target][link.source] = merged
 
     def add_speaker(self, path: str, first_line: int, ident: str) -> None:
         """Record that lines from `first_line` of `path` are the text of `ident`."""
@@ -149,38 +182,46 @@ class LineageGraph:
     # ---- reading
 
     def __contains__(self, ident: object) -> bool:
-        return ident in self._g
+        return ident in self._nodes
 
     def __len__(self) -> int:
-        return self._g.number_of_nodes()
+        return len(self._nodes)
 
     def node(self, ident: str) -> DocNode:
-        return self._g.nodes[ident]["doc"]
+        return self._nodes[ident]
 
     def nodes(self) -> list[DocNode]:
-        return [self._g.nodes[n]["doc"] for n in sorted(self._g)]
+        nodes = self._nodes
+        return [nodes[n] for n in sorted(nodes)]
 
     def links(self) -> list[Link]:
-        succ = self._g._succ  # plain dicts: the edge views cost more than the sort
-        return [succ[u][v]["link"] for u, v in sorted((u, v) for u, nbrs in succ.items() for v in nbrs)]
+        succ = self._succ
+        return [succ[u][v] for u, v in sorted((u, v) for u, nbrs in succ.items() for v in nbrs)]
 
     def link(self, source: str, target: str) -> Link | None:
-        data = self._g.get_edge_data(source, target)
-        return data["link"] if data else None
+        return self._succ.get(source, {}).get(target)
 
     def parents(self, ident: str, relations: Sequence[str] | None = None) -> list[Link]:
         """Links to what `ident` implements or cites, strongest first."""
-        links = [data["link"] for data in self._g._succ[ident].values()]
-        return _ordered(links, relations, lambda link: link.target)
+        return _ordered(list(self._succ[ident].values()), relations, lambda link: link.target)
 
     def children(self, ident: str, relations: Sequence[str] | None = None) -> list[Link]:
         """Links from what implements or cites `ident`, strongest first."""
-        links = [data["link"] for data in self._g._pred[ident].values()]
-        return _ordered(links, relations, lambda link: link.source)
+        return _ordered(list(self._pred[ident].values()), relations, lambda link: link.source)
 
     def roots(self) -> list[str]:
         """Documents that cite nothing known: the central roots of an up-trace."""
-        return sorted(n for n in self._g if self._g.out_degree(n) == 0)
+        return sorted(n for n, parents in self._succ.items() if not parents)
+
+    def to_networkx(self) -> nx.DiGraph:
+        """The graph as a networkx DiGraph (nodes carry `doc`, edges `link`), for the
+        algorithms and writers that need networkx itself."""
+        import networkx as nx
+
+        g = nx.DiGraph()
+        g.add_nodes_from((n, {"doc": doc}) for n, doc in self._nodes.items())
+        g.add_edges_from((u, v, {"link": link}) for u, nbrs in self._succ.items() for v, link in nbrs.items())
+        return g
 
     def reach(
         self,
@@ -191,7 +232,7 @@ class LineageGraph:
     ) -> set[str]:
         """Every document above (`up`) or below (`down`) `ident`, itself included; with
         `depth`, only those at most that many links away."""
-        adjacency = self._g._succ if direction == "up" else self._g._pred
+        adjacency = self._succ if direction == "up" else self._pred
         allowed = set(relations) if relations is not None else None
         seen = {ident}
         level = [ident]
@@ -200,8 +241,8 @@ class LineageGraph:
             steps += 1
             following = []
             for current in level:
-                for nxt, data in adjacency[current].items():
-                    if nxt not in seen and (allowed is None or data["link"].relation in allowed):
+                for nxt, link in adjacency[current].items():
+                    if nxt not in seen and (allowed is None or link.relation in allowed):
                         seen.add(nxt)
                         following.append(nxt)
             level = following
@@ -209,12 +250,12 @@ class LineageGraph:
 
     def subgraph(self, ids: Iterable[str]) -> LineageGraph:
         """The documents `ids` with the links among them and the issues about them."""
-        keep = set(ids) & set(self._g)
+        keep = set(ids) & self._nodes.keys()
         out = LineageGraph()
         for n in sorted(keep):
             out.add_node(self.node(n))
-        for u, v in sorted(self._g.subgraph(keep).edges):
-            out.add_link(self._g.edges[u, v]["link"])
+        for source, target in sorted((u, v) for u in keep for v in self._succ[u] if v in keep):
+            out.add_link(self._succ[source][target])
         for issue in self.issues:
             if issue.source in keep or issue.target in keep:
                 out.add_issue(issue)
@@ -224,22 +265,17 @@ class LineageGraph:
     def _view(self, ids: Iterable[str], relations: Sequence[str] | None = None) -> LineageGraph:
         """The documents `ids` with the links among them (of `relations` only), sharing
         their DocNode and Link objects: what a trace reads, copied in bulk, never merged
-        again (networkx's lazy subgraph views cost more per step than this copy)."""
-        import networkx as nx
-
-        keep = set(ids) & set(self._g)
+        again)."""
+        keep = set(ids) & self._nodes.keys()
         allowed = set(relations) if relations is not None else None
-        g = nx.DiGraph()
-        g.add_nodes_from((n, self._g.nodes[n]) for n in keep)
-        adj = self._g._succ
-        g.add_edges_from(
-            (u, v, data)
-            for u in keep
-            for v, data in adj[u].items()
-            if v in keep and (allowed is None or data["link"].relation in allowed)
-        )
         out = LineageGraph.__new__(LineageGraph)
-        out._g = g
+        out._nodes = {n: self._nodes[n] for n in keep}
+        out._succ = {n: {} for n in keep}
+        out._pred = {n: {} for n in keep}
+        for u in keep:
+            for v, link in self._succ[u].items():
+                if v in keep and (allowed is None or link.relation in allowed):
+                    out._succ[u][v] = out._pred[v][u] = link
         out.issues = [i for i in self.issues if i.source in keep or i.target in keep]
         out._issue_keys = {(i.kind, i.source, i.number, i.message) for i in out.issues}
         out._evidence_seen = {}
@@ -249,20 +285,18 @@ class LineageGraph:
     def as_of(self, day: str, keep: str | None = None) -> LineageGraph:
         """The graph as it stood on `day` (ISO): without the documents issued after it
         (undated ones stay, and `keep`, the document asked about)."""
-        ids = [
-            n for n, data in self._g.nodes(data=True) if n == keep or not data["doc"].date or data["doc"].date <= day
-        ]
+        ids = [n for n, doc in self._nodes.items() if n == keep or not doc.date or doc.date <= day]
         return self._view(ids)
 
     def cycles(self) -> list[list[str]]:
         """Citation cycles (a document that cites its own descendant), each rotated to
-        start at its smallest id."""
+        start at its smallest id. networkx is imported only when there is one."""
+        found: list[list[str]] = []
+        if _acyclic(self._succ):
+            return found
         import networkx as nx
 
-        found: list[list[str]] = []
-        if nx.is_directed_acyclic_graph(self._g):
-            return found
-        for cycle in nx.simple_cycles(self._g):
+        for cycle in nx.simple_cycles(self.to_networkx()):
             i = cycle.index(min(cycle))
             found.append(cycle[i:] + cycle[:i])
         return sorted(found)
@@ -291,7 +325,7 @@ class LineageGraph:
         allowed = set(relations) if relations is not None else None
         # the tree is grown in the whole graph: what is above (below) a document of the
         # part above (below) `ident` is in that part too, so nothing else is read
-        cut: Container[tuple[str, str]] = _Shortcuts(self._g._succ, relations) if fold else set()
+        cut: Container[tuple[str, str]] = _Shortcuts(self._succ, relations) if fold else set()
         for way in ("up", "down"):
             if direction not in (way, "both"):
                 continue
@@ -300,13 +334,13 @@ class LineageGraph:
             ids = _tree_ids(tree)
             shown |= ids
             truncated = truncated or _has_mark(tree, "depth")
-            succ = self._g._succ
+            succ = self._succ
             for u in ids:  # sorted below, once
-                for v, data in succ[u].items():
-                    if v in ids and (allowed is None or data["link"].relation in allowed):
-                        all_links[(u, v)] = data["link"]
+                for v, link in succ[u].items():
+                    if v in ids and (allowed is None or link.relation in allowed):
+                        all_links[(u, v)] = link
                         if (u, v) in cut:
-                            folded[(u, v)] = data["link"]
+                            folded[(u, v)] = link
         own = {k: self._own_first(lk) for k, lk in all_links.items()}
         for tree in trees.values():
             _repoint(tree, own)
@@ -333,7 +367,7 @@ class LineageGraph:
         implements than another file's account of it."""
         if len(link.evidence) < 2:
             return link
-        path = self.node(link.source).path if link.source in self._g else None
+        path = self.node(link.source).path if link.source in self._nodes else None
 
         def own(ev: Evidence) -> bool:
             if ev.registry is not None or ev.path is None:
@@ -352,6 +386,25 @@ def _ordered(links: list[Link], relations: Sequence[str] | None, other: Callable
     if relations is not None:
         links = [lk for lk in links if lk.relation in relations]
     return sorted(links, key=lambda lk: (relation_rank(lk.relation), other(lk)))
+
+
+def _acyclic(succ: Mapping[str, Mapping[str, object]]) -> bool:
+    """No directed cycle (Kahn: every node can be taken once all it points to are)."""
+    waiting = {n: len(parents) for n, parents in succ.items()}
+    pred: dict[str, list[str]] = {}
+    for u, parents in succ.items():
+        for v in parents:
+            pred.setdefault(v, []).append(u)
+    ready = [n for n, count in waiting.items() if count == 0]
+    taken = 0
+    while ready:
+        n = ready.pop()
+        taken += 1
+        for u in pred.get(n, ()):
+            waiting[u] -= 1
+            if waiting[u] == 0:
+                ready.append(u)
+    return taken == len(waiting)
 
 
 def _bare_node(ident: str) -> DocNode:

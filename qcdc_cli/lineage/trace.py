@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from qcdc_cli.models import DocNode, Evidence, Link
 
@@ -102,8 +102,8 @@ class _Shortcuts:
     of `relations` only): a path between two documents of a trace's part is inside
     that part, so the answers are those of the same rule on the part."""
 
-    def __init__(self, succ: Mapping[str, Mapping[str, Mapping[str, Any]]], relations: Sequence[str] | None) -> None:
-        self._succ = succ  # the graph's adjacency: node -> parent -> {"link": Link}
+    def __init__(self, succ: Mapping[str, Mapping[str, Link]], relations: Sequence[str] | None) -> None:
+        self._succ = succ  # the graph's adjacency: node -> parent -> Link
         self._chain = IMPLEMENTING if relations is None else IMPLEMENTING & set(relations)
         self._known: dict[tuple[str, str], bool] = {}
         self._up: dict[str, dict[str, bool]] = {}
@@ -116,7 +116,7 @@ class _Shortcuts:
         if found is None:
             u, w = edge
             up = self.parents(u)
-            first_stated = _stated(self._succ[u][w]["link"])
+            first_stated = _stated(self._succ[u][w])
             above = [self.above(v) for v, stated in up.items() if v != w and (stated or not first_stated)]
             # on a cycle, a path back through `u` does not count: search, avoiding it
             cyclic = any(u in a for a in above)
@@ -131,7 +131,7 @@ class _Shortcuts:
         if found is None:
             chain = self._chain
             found = self._up[node] = {
-                v: _stated(data["link"]) for v, data in self._succ[node].items() if data["link"].relation in chain
+                v: _stated(link) for v, link in self._succ[node].items() if link.relation in chain
             }
         return found
 

@@ -1,8 +1,12 @@
-"""Text renderers for `qcdc trace` and `qcdc show`: rich trees and tables.
+"""Text renderers for `qcdc trace` and `qcdc show`: trees and tables.
 
 Every string that comes from a document (numbers, titles, issuers, quoted sentences,
-file names) goes through `_console.safe()`: rich Text with no markup, control
+file names) goes through `_safe()` (or `terminal.safe()`): text with no markup, control
 characters made visible. Nothing is interpolated into a markup string.
+
+A trace is built as `render.plain` lines and trees: rich objects for a terminal
+(`render_trace`), or the same characters without rich when nothing is drawn in colour
+(`trace_text`: a trace written to a file or a pipe).
 """
 
 from __future__ import annotations
@@ -10,14 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
-from rich.tree import Tree
-
 from qcdc_cli.render.messages import msg, relation_name
+from qcdc_cli.render.plain import Branch, Part, Styled, lay_out, to_rich
 from qcdc_cli.resolve.resolve import FILE_PREFIX
-from qcdc_cli.terminal import safe
+from qcdc_cli.terminal import sanitize
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -36,6 +36,11 @@ def vn_date(iso: str | None) -> str | None:
     if not iso or len(iso) != 10:
         return iso
     return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
+
+
+def _safe(text: str | None, style: str = "") -> Styled:
+    """`terminal.safe` as a `Styled` line: the text literally, control characters escaped."""
+    return Styled(sanitize(text or ""), style)
 
 
 def type_name(node: DocNode, type_names: Mapping[tuple[str, str], str]) -> str | None:
@@ -61,10 +66,10 @@ def node_label(
     target: bool = False,
     title: bool = True,
     lang: str = "en",
-) -> Text:
+) -> Styled:
     """ "26-KH/TU@Lai Châu  Kế hoạch · Tỉnh ủy Lai Châu · 01/03/2016 · not in corpus"."""
-    label = Text()
-    label.append_text(safe(node.id, "bold" + (" underline" if target else "")))
+    label = Styled()
+    label.append_text(_safe(node.id, "bold" + (" underline" if target else "")))
     bits = [type_name(node, type_names), node.issuer]
     if node.province and f"@{node.province}" not in node.id:
         bits.append(node.province)
@@ -72,48 +77,48 @@ def node_label(
     meta = " · ".join(b for b in bits if b)
     if meta:
         label.append("  ")
-        label.append_text(safe(meta))
+        label.append_text(_safe(meta))
     if not node.in_corpus:
         label.append(" · ")
         label.append(msg("trace.not_in_corpus", lang), style="yellow")
     if title and node.title:
         shown = node.title if len(node.title) <= MAX_TITLE else node.title[: MAX_TITLE - 1] + "…"
         label.append("\n")
-        label.append_text(safe(shown, "italic"))
+        label.append_text(_safe(shown, "italic"))
     return label
 
 
-def evidence_line(ev: Evidence, link: Link, speaker: str | None, lang: str = "en") -> Text:
+def evidence_line(ev: Evidence, link: Link, speaker: str | None, lang: str = "en") -> Styled:
     """Where a link comes from: the registry, the citing text, or a text reporting it."""
-    line = Text("  ")
+    line = Styled("  ")
     if ev.registry:
         line.append(msg("evidence.registry", lang), style="cyan")
-        line.append_text(safe(ev.registry))
+        line.append_text(_safe(ev.registry))
         return line
     if speaker and speaker != link.source:
         if speaker.startswith(FILE_PREFIX):
             line.append(msg("evidence.reported_in", lang), style="cyan")
         else:
             line.append(msg("evidence.reported_by", lang), style="cyan")
-            line.append_text(safe(speaker, "cyan"))
+            line.append_text(_safe(speaker, "cyan"))
             line.append(", ")
     where = f"{ev.path}:{ev.line}" if ev.line else ev.path
-    line.append_text(safe(f"{where} (page {ev.page})" if ev.page else where, "dim"))
+    line.append_text(_safe(f"{where} (page {ev.page})" if ev.page else where, "dim"))
     if ev.text:
         quoted = ev.text if len(ev.text) <= MAX_QUOTE else ev.text[: MAX_QUOTE - 1] + "…"
         line.append(" “")
-        line.append_text(safe(quoted))
+        line.append_text(_safe(quoted))
         line.append("”")
     return line
 
 
 def _edge_label(
     trace: Trace, tree: TreeNode, direction: str, type_names: Mapping[tuple[str, str], str], lang: str
-) -> Text:
+) -> Styled:
     link = tree.via
     assert link is not None
     node = trace.node(tree.id)
-    label = Text()
+    label = Styled()
     relation = relation_name(link.relation, lang, passive=direction != "up")
     label.append(relation, style="green" if link.relation != "cites" else "dim green")
     label.append(" ")
@@ -146,23 +151,23 @@ def _issues_about(issues: list[Issue], node_id: str) -> list[Issue]:
     return [i for i in issues if i.target == node_id]
 
 
-def issue_line(issue: Issue, source: str | None = None) -> Text:
+def issue_line(issue: Issue, source: str | None = None) -> Styled:
     """ "⚠ message", with the citing document when the context does not show it."""
-    line = Text("  ⚠ ", style="yellow")
+    line = Styled("  ⚠ ", style="yellow")
     if source:
-        line.append_text(safe(source, "yellow"))
+        line.append_text(_safe(source, "yellow"))
         line.append(": ", style="yellow")
-    line.append_text(safe(issue.message, "yellow"))
+    line.append_text(_safe(issue.message, "yellow"))
     return line
 
 
-def _grow(branch: Tree, trace: Trace, tree: TreeNode, direction: str, names: Mapping, lang: str) -> None:
+def _grow(branch: Branch, trace: Trace, tree: TreeNode, direction: str, names: Mapping, lang: str) -> None:
     for child in tree.children:
         sub = branch.add(_edge_label(trace, child, direction, names, lang))
         _grow(sub, trace, child, direction, names, lang)
     if tree.mark == "depth":
         key = "trace.more_above" if direction == "up" else "trace.more_below"
-        branch.add(Text(msg(key, lang, n=tree.hidden), style="dim"))
+        branch.add(Styled(msg(key, lang, n=tree.hidden), style="dim"))
 
 
 def _drawn_ids(tree: TreeNode) -> set[str]:
@@ -174,60 +179,76 @@ def _drawn_ids(tree: TreeNode) -> set[str]:
 
 def render_trace(trace: Trace, type_names: Mapping[tuple[str, str], str], lang: str = "en") -> RenderableType:
     """The trace as rich trees: the chain up to the central roots, the tree below."""
-    parts: list[RenderableType] = []
+    return to_rich(trace_parts(trace, type_names, lang))
+
+
+def trace_text(trace: Trace, type_names: Mapping[tuple[str, str], str], lang: str, width: int) -> str | None:
+    """The characters `render_trace` prints on a console `width` cells wide that is not a
+    terminal, written without rich; None when only rich can say (render_trace then)."""
+    return lay_out(trace_parts(trace, type_names, lang), width)
+
+
+def trace_parts(trace: Trace, type_names: Mapping[tuple[str, str], str], lang: str = "en") -> list[Part]:
+    """The trace as lines and trees: the chain up to the central roots, the tree below."""
+    parts: list[Part] = []
     for direction, tree in (("up", trace.up), ("down", trace.down)):
         if tree is None:
             continue
         heading = msg("trace.up" if direction == "up" else "trace.down", lang)
         if trace.direction == "both":
-            parts.append(Text(heading, style="bold"))
+            parts.append(Styled(heading, style="bold"))
         label = node_label(trace.node(tree.id), type_names, target=True, lang=lang)
         for issue in _issues_about(trace.issues, tree.id):
             label.append("\n")
             label.append_text(issue_line(issue, issue.source))
-        root = Tree(label, guide_style="dim")
+        root = Branch(label, guide_style="dim")
         _grow(root, trace, tree, direction, type_names, lang)
         if not tree.children and tree.mark != "depth":
             root.add(
-                Text(msg("trace.nothing_above" if direction == "up" else "trace.nothing_below", lang), style="dim")
+                Styled(msg("trace.nothing_above" if direction == "up" else "trace.nothing_below", lang), style="dim")
             )
         parts.append(root)
     parts.extend(_footer(trace, lang))
-    return Group(*parts)
+    return parts
 
 
-def _footer(trace: Trace, lang: str) -> list[RenderableType]:
-    out: list[RenderableType] = []
+def _footer(trace: Trace, lang: str) -> list[Part]:
+    out: list[Part] = []
     if trace.folded:
-        out.append(Text(msg("trace.folded", lang), style="dim"))
+        out.append(Styled(msg("trace.folded", lang), style="dim"))
         for link in trace.folded:
-            line = Text("  ")
-            line.append_text(safe(link.source))
+            line = Styled("  ")
+            line.append_text(_safe(link.source))
             line.append(f" {relation_name(link.relation, lang)} ", style="dim green")
-            line.append_text(safe(link.target))
+            line.append_text(_safe(link.target))
             ev = link.evidence[0] if link.evidence else None
             if ev is not None:
                 where = f"{msg('evidence.registry', lang)}{ev.registry}" if ev.registry else f"{ev.path}:{ev.line}"
                 line.append("  ")
-                line.append_text(safe(where, "dim"))
+                line.append_text(_safe(where, "dim"))
             out.append(line)
     if trace.cycles:
-        out.append(Text(msg("trace.cycles", lang), style="red"))
+        out.append(Styled(msg("trace.cycles", lang), style="red"))
         for cycle in trace.cycles:
-            out.append(safe("  " + " → ".join([*cycle, cycle[0]])))
+            out.append(_safe("  " + " → ".join([*cycle, cycle[0]])))
     drawn = set().union(*(_drawn_ids(t) for t in (trace.up, trace.down) if t is not None))
     elsewhere = [i for i in trace.issues if i.target not in drawn]
     if elsewhere:
-        out.append(Text(msg("trace.issues", lang), style="yellow"))
+        out.append(Styled(msg("trace.issues", lang), style="yellow"))
         out.extend(issue_line(issue, issue.source) for issue in elsewhere)
     if trace.truncated:
-        out.append(Text(msg("trace.depth_limited", lang, depth=trace.depth), style="dim"))
+        out.append(Styled(msg("trace.depth_limited", lang, depth=trace.depth), style="dim"))
     return out
 
 
 def render_summary(trace: Trace, counts: Mapping[str, Mapping[str, int]], lang: str = "en") -> RenderableType:
     """`trace --summary`: counts by level, province and relation instead of every node."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     from qcdc_cli.render.messages import level_name
+    from qcdc_cli.terminal import safe
 
     out: list[RenderableType] = []
     outside = sum(1 for n in trace.nodes if not n.in_corpus)
@@ -272,7 +293,12 @@ def render_show(
     lang: str = "en",
 ) -> RenderableType:
     """Everything known about one document: metadata, where it was read, its links."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     from qcdc_cli.lineage.graph import said_by
+    from qcdc_cli.terminal import safe
 
     node = known.node()
     facts = Table.grid(padding=(0, 2))
@@ -315,12 +341,12 @@ def render_show(
             line.append(" ")
             other_id = getattr(link, other)
             if other_id in nodes:
-                line.append_text(node_label(nodes[other_id], type_names, title=False, lang=lang))
+                line.append_text(node_label(nodes[other_id], type_names, title=False, lang=lang).to_rich())
             else:
                 line.append_text(safe(other_id))
             for ev in link.evidence[:MAX_EVIDENCE]:
                 line.append("\n  ")
-                line.append_text(evidence_line(ev, link, said_by(speakers, ev), lang))
+                line.append_text(evidence_line(ev, link, said_by(speakers, ev), lang).to_rich())
             if len(link.evidence) > MAX_EVIDENCE:
                 line.append(
                     "\n    " + msg("trace.more_evidence", lang, n=len(link.evidence) - MAX_EVIDENCE), style="dim"
@@ -329,7 +355,7 @@ def render_show(
     if issues:
         parts.append(Text(msg("trace.issues", lang), style="yellow"))
         for issue in issues:
-            parts.append(issue_line(issue))
+            parts.append(issue_line(issue).to_rich())
     return Group(*parts)
 
 
