@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from qcdc_cli.knowledge.schema import Registry
     from qcdc_cli.knowledge.vocabulary import Vocabulary
     from qcdc_cli.lineage.graph import LineageGraph
-    from qcdc_cli.resolve.resolve import Catalog
+    from qcdc_cli.models import Reference
+    from qcdc_cli.resolve.resolve import Catalog, Context
 
 # The code the derived tables depend on besides the files, as packages: every module
 # below them is hashed.
@@ -105,18 +106,7 @@ def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived
         doc_id = ids[(unit.path, unit.segment)]
         document_of.setdefault(catalog.document_of(unit).id, doc_id)
         context = catalog.context_of(unit)
-        for ref in unit.references:
-            res = catalog.resolve(catalog.readable(ref) or ref, context)  # a malformed number as repaired
-            found = res.document or res.likely  # a miswritten number: the document it fits
-            if res.status == "ambiguous":
-                status = "ambiguous"
-            elif found is not None and (found.in_corpus or found.registry_id):
-                status = "resolved"
-            else:
-                status = "unknown"
-            candidates = "\n".join(k.id for k in res.candidates) if status == "ambiguous" else None
-            target = found.id if found else None  # "unknown": the node only cited
-            out.resolutions.append(ResolutionRow(doc_id, ref.number, status, target, candidates))
+        out.resolutions.extend(resolution_row(catalog, ref, context, doc_id) for ref in unit.references)
     known_ids = set()
     for k in catalog.entries:
         known_ids.add(k.id)
@@ -158,6 +148,21 @@ def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived
     out.speakers.sort(key=lambda row: row[:2])
     out.resolutions.sort(key=lambda row: row[:2])
     return out
+
+
+def resolution_row(catalog: Catalog, ref: Reference, context: Context, doc_id: int) -> ResolutionRow:
+    """The resolutions row of one stored reference (index.reresolve writes them too)."""
+    res = catalog.resolve(catalog.readable(ref) or ref, context)  # a malformed number as repaired
+    found = res.document or res.likely  # a miswritten number: the document it fits
+    if res.status == "ambiguous":
+        status = "ambiguous"
+    elif found is not None and (found.in_corpus or found.registry_id):
+        status = "resolved"
+    else:
+        status = "unknown"
+    candidates = "\n".join(k.id for k in res.candidates) if status == "ambiguous" else None
+    target = found.id if found else None  # "unknown": the node only cited
+    return ResolutionRow(doc_id, ref.number, status, target, candidates)
 
 
 # ---------------------------------------------------------------------------------------

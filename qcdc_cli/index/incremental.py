@@ -52,6 +52,8 @@ class ChangeLog:
     usable: bool
     key: str | None  # of the derived tables as the run began
     before: dict[str, _Before] = field(default_factory=dict)  # path -> what it said
+    added: set[str] = field(default_factory=set)  # paths that had no documents before
+    gone: set[str] = field(default_factory=set)  # paths written failed or removed
     patched: bool = False  # set by `patch`
 
     @classmethod
@@ -65,23 +67,42 @@ class ChangeLog:
         on_sqlite = isinstance(getattr(store, "con", None), sqlite3.Connection)
         return cls(usable=not stale and on_sqlite, key=old_key)
 
+    def _room(self) -> bool:
+        if len(self.before) + len(self.added) + len(self.gone) >= MAX_FILES:
+            self.usable = False
+        return self.usable
+
     def before_write(self, store: Store, path: str, kind: str, known: KnownFile | None) -> None:
         """Call before the writer replaces `path` (kind as ingest's outcome)."""
         if not self.usable or kind == "same":
             return
-        if known is not None and known.status == "failed" and kind == "failed":
-            return  # it had no documents and still has none
-        if kind != "read" or known is None or known.status != "ok" or len(self.before) >= MAX_FILES:
-            self.usable = False  # documents appear or vanish: the catalog changes
+        if known is None or known.status != "ok":
+            if kind == "read" and self._room():
+                self.added.add(path)  # documents appear
+            return  # failed before (or new), failed again: it had no documents and has none
+        if path in self.before or not self._room():
             return
-        if path in self.before:
-            return
+        if kind != "read":
+            self.gone.add(path)
+        self._remember(store, path, known)
+
+    def _remember(self, store: Store, path: str, known: KnownFile) -> None:
         extraction, doc_ids, quotes = _load_file(store.con, known.id)
         self.before[path] = _Before(known.id, doc_ids, signature(extraction), extraction, quotes)
 
-    def removed(self, paths: Iterable[str]) -> None:
-        if any(True for _ in paths):
-            self.usable = False
+    def removed(
+        self, paths: Iterable[str], store: Store | None = None, known: dict[str, KnownFile] | None = None
+    ) -> None:
+        """Call before the writer forgets `paths` (--prune)."""
+        for path in paths:
+            k = (known or {}).get(path)
+            if store is None or k is None:
+                self.usable = False
+            if not self.usable or store is None:
+                return
+            if k is not None and k.status == "ok" and path not in self.before and self._room():
+                self.gone.add(path)
+                self._remember(store, path, k)
 
 
 def signature(extraction: Extraction | None) -> tuple[Any, ...]:
@@ -150,6 +171,19 @@ class _Unpatchable(Exception):
     """The stored rows do not say what a patch needs: derive in full."""
 
 
+class _Renumbered(_Unpatchable):
+    """A changed file's numbers, dates or segments moved: re-resolve what they touch."""
+
+
+def _reresolve(con: sqlite3.Connection, vocab: Vocabulary, registry: Registry, log: ChangeLog) -> None:
+    from qcdc_cli.index.reresolve import Old, reresolve
+    from qcdc_cli.index.rows import path_label
+
+    olds = [Old(path_label(p), b.extraction, b.doc_ids, b.quotes) for p, b in log.before.items()]
+    changed = {path_label(p): p for p in (*log.before, *log.added, *log.gone)}
+    reresolve(con, vocab, registry, olds, changed)
+
+
 def patch(store: Store, vocab: Vocabulary, registry: Registry, key: str, log: ChangeLog) -> bool:
     """Bring the derived tables up to date after the changes `log` recorded, in one
     transaction; False (nothing written) when only a full derivation can."""
@@ -157,15 +191,22 @@ def patch(store: Store, vocab: Vocabulary, registry: Registry, key: str, log: Ch
         return False
     import sqlite3
 
+    from qcdc_cli.index.reresolve import Unsafe
+
     try:
         with store.transaction() as con:
-            _patch(con, vocab, registry, log)
+            try:
+                if log.added or log.gone:
+                    raise _Renumbered
+                _patch(con, vocab, registry, log)
+            except _Renumbered:
+                _reresolve(con, vocab, registry, log)
             for k, v in (("derived_key", key), ("derived_stale", "0")):
                 con.execute(
                     "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     (k, v),
                 )
-    except _Unpatchable:
+    except (_Unpatchable, Unsafe):
         return False
     except sqlite3.IntegrityError:
         return False
@@ -184,7 +225,7 @@ def _patch(con: sqlite3.Connection, vocab: Vocabulary, registry: Registry, log: 
     for path, before in log.before.items():
         extraction, doc_ids, _ = _load_file(con, before.file_id)
         if extraction is None or signature(extraction) != before.signature or len(doc_ids) != len(before.doc_ids):
-            raise _Unpatchable
+            raise _Renumbered
         changed[path_label(path)] = (extraction, doc_ids)
         remap.extend(zip(before.doc_ids, doc_ids, strict=True))
     if not changed:

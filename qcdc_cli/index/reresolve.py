@@ -1,0 +1,434 @@
+"""Incremental re-resolution: after an ingest that added, removed or renumbered
+documents, resolve again only what those documents can change, and patch the derived
+rows in place with the result a full `derived.derive` would give.
+
+What one document can change is bounded by its numbers' *class*: the loose serial of a
+number ("62" for 62-KH/TU and 62/2019/NĐ-CP). The catalog never looks across classes:
+filing and merging go by number, ids are qualified within a number's group, and the two
+lookups that look further (`rules.likely_reading`, `KnownDocuments.readable`) stay within
+one serial (registry aliases join their classes). So the entries of a class follow from
+the registry, the corpus documents numbered in it, and the citations of it, read in the
+context of the citing document.
+
+Starting from the classes the changed files' documents (old and new) carry or cite, the
+entries of those classes (`C`) are rebuilt as `Catalog.build` builds them, from the
+documents numbered in them and every citation of them (found through the indexes on
+`refs.number` and a scan of `reported_relations`); the other classes' entries are the
+stored nodes. When a document of an unchanged file gets another id or context (a new
+document merged with it), every class it cites joins `C` and the round starts again.
+Then every citation touching `C` is replayed twice, under the stored entries (what it
+gave) and under the new ones (what it gives now), and the difference is applied to
+resolutions, links, evidence, issues, speakers, nodes and node_keys.
+
+`Unsafe` is raised where the affected set or the patch cannot be computed safely; the
+caller then resolves the whole index: a number whose serial is not plain digits, a
+class set that grows past MAX_CLASSES, stored rows that disagree with a replay, a link
+whose relation came from evidence that left and whose other evidence cannot be replayed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from qcdc_cli.index.corpus import Quotes
+    from qcdc_cli.knowledge.schema import Registry
+    from qcdc_cli.knowledge.vocabulary import Vocabulary
+    from qcdc_cli.models import Extraction, Reference
+    from qcdc_cli.resolve.resolve import Catalog, CitingUnit, Known
+
+MAX_CLASSES = 200  # past this, resolving everything again is as cheap
+_DIGITS = re.compile(r"^[0-9]+$")
+
+
+class Unsafe(Exception):
+    """The affected set or the patch is not safely computable here: derive in full."""
+
+
+# ---------------------------------------------------------------------------------------
+# classes
+
+
+def number_class(number: str) -> str:
+    from qcdc_cli.resolve.resolve import loose, parts_of
+
+    serial = parts_of(number)[3]
+    return loose(serial) if serial else "#" + loose(number)
+
+
+def ref_classes(ref: Reference) -> set[str]:
+    out = {number_class(ref.number)}
+    if ref.suggestion:
+        out.add(number_class(ref.suggestion))
+    return out
+
+
+def _linked(registry: Registry) -> dict[str, set[str]]:
+    """Classes a registry document joins (its number's and its aliases')."""
+    out: dict[str, set[str]] = {}
+    for doc in registry.documents:
+        group = {number_class(n) for n in (doc.number, *doc.aliases) if n}
+        if len(group) > 1:
+            for c in group:
+                out.setdefault(c, set()).update(group)
+    return out
+
+
+def _close(classes: set[str], linked: dict[str, set[str]]) -> set[str]:
+    todo, out = list(classes), set(classes)
+    while todo:
+        for c in linked.get(todo.pop(), ()):
+            if c not in out:
+                out.add(c)
+                todo.append(c)
+    return out
+
+
+def _unit_cites(unit: CitingUnit) -> set[str]:
+    out: set[str] = set()
+    for r in unit.references:
+        out |= ref_classes(r)
+    for x in unit.reported:
+        out.add(number_class(x.source))
+        out.add(number_class(x.target))
+    return out
+
+
+def _own(unit: CitingUnit) -> str | None:
+    return number_class(unit.info.number) if unit.info.number else None
+
+
+def _ranges(classes: Iterable[str]) -> list[tuple[str, str]]:
+    """Key ranges holding every number of these classes (serial then "-" or "/")."""
+    out = []
+    for c in sorted(classes):
+        if not _DIGITS.match(c):
+            raise Unsafe(f"class {c!r}: a serial that is not plain digits")
+        out += [(c + "-", c + "."), (c + "/", c + "0")]
+    return out
+
+
+def _first_line(unit: CitingUnit) -> int:
+    return 1 if unit.segment == 0 else (unit.info.line or 1)
+
+
+def _in(con: sqlite3.Connection, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
+    out: list[tuple[Any, ...]] = []
+    values = list(values)
+    for i in range(0, len(values), 500):
+        chunk = values[i : i + 500]
+        out.extend(con.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall())
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# the change
+
+
+@dataclass(slots=True)
+class Old:
+    """A changed file as it stood before the ingest wrote it."""
+
+    label: str
+    extraction: Extraction | None
+    doc_ids: list[int]
+    quotes: Quotes
+
+
+@dataclass(slots=True)
+class _Unit:
+    unit: CitingUnit
+    doc_id: int
+    changed: bool  # of a file this ingest wrote or removed
+
+
+@dataclass(slots=True)
+class _World:
+    """What the stored rows say around the affected classes."""
+
+    units: list[_Unit]  # unchanged files' documents, loaded whole by file
+    quotes: Quotes
+    speakers: dict[tuple[str, int], str]  # (path, first line) -> stored id
+    paths: set[str]  # the files loaded
+
+
+def _node_rows(con: sqlite3.Connection, classes: set[str]) -> list[tuple[Any, ...]]:
+    """Stored nodes with a number or alias in these classes."""
+    from qcdc_cli.index.rows import NODE_COLUMNS
+
+    ids: set[str] = set()
+    for lo, hi in _ranges(classes):
+        ids.update(i for (i,) in con.execute("SELECT id FROM node_keys WHERE key >= ? AND key < ?", (lo, hi)))
+    rows = _in(con, f"SELECT {NODE_COLUMNS} FROM nodes WHERE id IN ({{}})", sorted(ids))
+    out = []
+    for row in rows:
+        numbers = [row[1], *(row[21].split("\n") if row[21] else [])]
+        if any(n and number_class(n) in classes for n in numbers):
+            out.append(row)
+    return out
+
+
+def _citing_docs(con: sqlite3.Connection, classes: set[str]) -> set[int]:
+    """Documents whose references or reported relations write a number of `classes`."""
+    docs: set[int] = set()
+    ranges = _ranges(classes)
+    for lo, hi in ranges:
+        rows = con.execute("SELECT document_id FROM refs WHERE number >= ? AND number < ?", (lo, hi))
+        docs.update(d for (d,) in rows)
+    where = " OR ".join("(x >= ? AND x < ?)" for _ in ranges)
+    args = [v for r in ranges for v in r]
+    docs.update(
+        d
+        for (d,) in con.execute(
+            "SELECT document_id FROM refs WHERE suggestion IS NOT NULL AND (" + where.replace("x", "suggestion") + ")",
+            args,
+        )
+    )
+    sql = "SELECT document_id FROM reported_relations WHERE " + where.replace("x", "source")
+    sql += " OR " + where.replace("x", "target")
+    docs.update(d for (d,) in con.execute(sql, args + args))
+    return docs
+
+
+def _load_world(con: sqlite3.Connection, paths: set[str], docs: set[int], changed: set[str]) -> _World:
+    from qcdc_cli.index.corpus import load_corpus
+    from qcdc_cli.resolve.resolve import split_units
+
+    file_ids = {f for (f,) in _in(con, "SELECT DISTINCT file_id FROM documents WHERE id IN ({})", sorted(docs))}
+    file_ids.update(f for (f,) in _in(con, "SELECT id FROM files WHERE path IN ({})", sorted(paths - changed)))
+    corpus, quotes = load_corpus(con, sorted(file_ids))
+    units: list[_Unit] = []
+    loaded: set[str] = set()
+    for path, extraction, doc_ids in corpus:
+        if path in changed:
+            continue
+        loaded.add(path)
+        units.extend(_Unit(u, doc_ids[u.segment], False) for u in split_units(path, extraction))
+    if paths - changed - loaded:
+        raise Unsafe("a node's file is not found by its label")
+    speakers = {
+        (p, line): ident
+        for p, line, ident in _in(con, "SELECT path, first_line, id FROM speakers WHERE path IN ({})", sorted(loaded))
+    }
+    return _World(units, quotes, speakers, loaded)
+
+
+# ---------------------------------------------------------------------------------------
+# the whole step
+
+
+def _key(u: _Unit) -> tuple[str, int]:
+    return (u.unit.path, u.unit.segment)
+
+
+def reresolve(
+    con: sqlite3.Connection,
+    vocab: Vocabulary,
+    registry: Registry,
+    olds: list[Old],
+    changed: dict[str, str],
+) -> None:
+    """Patch the derived tables after the files `changed` (label -> path) were written
+    or removed; `olds` are the files among them that had documents before. Raises
+    Unsafe (nothing written yet) when only a full derivation can."""
+    from qcdc_cli.index.corpus import load_corpus
+    from qcdc_cli.index.reresolve_replay import (
+        _build_new,
+        _context,
+        _pre_contexts,
+        _pre_known,
+        _registry_ends,
+        _registry_links,
+        _replay,
+        _Sink,
+        _stored_catalog,
+    )
+    from qcdc_cli.index.rows import NODE_COLUMNS, NodeRow, known_from_row, path_param
+    from qcdc_cli.resolve.resolve import split_units
+
+    new_ids = []
+    for path in changed.values():
+        row = con.execute("SELECT id, status FROM files WHERE path = ?", (path_param(path),)).fetchone()
+        if row is not None and row[1] == "ok":
+            new_ids.append(row[0])
+    corpus, new_quotes = load_corpus(con, new_ids)
+    new_units = [_Unit(u, ids[u.segment], True) for p, ex, ids in corpus for u in split_units(p, ex)]
+    old_units = [
+        _Unit(u, o.doc_ids[u.segment], True) for o in olds if o.extraction for u in split_units(o.label, o.extraction)
+    ]
+    old_quotes: Quotes = {}
+    for o in olds:
+        old_quotes.update(o.quotes)
+    labels = set(changed)
+    old_speakers = {
+        (p, line): ident
+        for p, line, ident in _in(con, "SELECT path, first_line, id FROM speakers WHERE path IN ({})", sorted(labels))
+    }
+
+    linked = _linked(registry)
+    start: set[str] = set()
+    for u in old_units + new_units:
+        start |= _unit_cites(u.unit)
+        if (c := _own(u.unit)) is not None:
+            start.add(c)
+    classes = _close(start, linked)
+    for _round in range(6):
+        if len(classes) > MAX_CLASSES:
+            raise Unsafe("too many classes")
+        c_rows = [NodeRow(*r) for r in _node_rows(con, classes)]
+        paths = {p for r in c_rows for p in (r.paths.split("\n") if r.paths else [])}
+        world = _load_world(con, paths, _citing_docs(con, classes), labels)
+        own_now = [u for u in world.units if _own(u.unit) in classes]
+        own_old = sorted(own_now + [u for u in old_units if _own(u.unit) in classes], key=_key)
+        own_new = sorted(own_now + new_units, key=_key)
+        own_keys = {_key(u) for u in own_new}
+        citing = sorted(world.units + new_units, key=_key)
+
+        # what the citing documents outside `classes` are: their stored nodes, and the
+        # same before citations merged into them (what `_add_cited` read)
+        others = [u for u in world.units if _key(u) not in own_keys]
+        stored_id = {}
+        for u in others:
+            ident = world.speakers.get((u.unit.path, _first_line(u.unit)))
+            if ident is None:
+                raise Unsafe("a document without a speakers row")
+            stored_id[_key(u)] = ident
+        rows = {
+            r[0]: NodeRow(*r)
+            for r in _in(con, f"SELECT {NODE_COLUMNS} FROM nodes WHERE id IN ({{}})", sorted(set(stored_id.values())))
+        }
+        touching = [u for u in others if _unit_cites(u.unit) & classes]
+        by_node: dict[str, list[_Unit]] = {}
+        for u in world.units:
+            ident = world.speakers.get((u.unit.path, _first_line(u.unit)))
+            if ident is not None:
+                by_node.setdefault(ident, []).append(u)
+        missing = {
+            p
+            for u in touching
+            for p in rows[stored_id[_key(u)]].paths.split("\n")
+            if p and p not in world.paths and p not in labels
+        }
+        if missing:
+            more = _load_world(con, missing, set(), labels)
+            for u in more.units:
+                ident = more.speakers.get((u.unit.path, _first_line(u.unit)))
+                if ident is not None:
+                    by_node.setdefault(ident, []).append(u)
+        from qcdc_cli.resolve.resolve import Catalog
+
+        helper = Catalog(vocab, registry.terms)
+        pre = {}
+        for u in touching:
+            ident = stored_id[_key(u)]
+            mine = sorted(by_node.get(ident, []), key=_key)
+            pre[_key(u)] = _pre_known(helper, rows[ident], [m.unit for m in mine], registry)
+
+        new_cat, pre_new = _build_new(vocab, registry, classes, own_new, citing, pre)
+        new_cat.finish()
+        pre_old = _pre_contexts(vocab, registry, classes, own_old)
+        c_by_id = {r.id: r for r in c_rows}
+        grow: set[str] = set()
+        for u in own_now:
+            key = _key(u)
+            ident = world.speakers.get((u.unit.path, _first_line(u.unit)))
+            row = c_by_id.get(ident or "")
+            if row is None:
+                raise Unsafe("an own document whose stored node is not of its class")
+            k = new_cat.document_of(u.unit)
+            if (
+                k.id != row.id
+                or _context(k) != (row.province, row.district, row.date, row.issuer_code)
+                or pre_old.get(key) != pre_new.get(key)
+            ):
+                grow |= _unit_cites(u.unit)
+        if grow <= classes:
+            break
+        classes = _close(classes | grow, linked)
+    else:
+        raise Unsafe("the affected classes keep growing")
+
+    # the other ends of what is replayed: loaded whole, as stored
+    ends: set[str] = _registry_ends(registry, classes)
+    for u in world.units + old_units + new_units:
+        for rel in u.unit.reported:
+            pair = {number_class(rel.source), number_class(rel.target)}
+            if pair & classes:
+                ends |= pair
+    extra = _close(ends, linked) - classes
+    extra_rows = [NodeRow(*r) for r in _node_rows(con, extra)] if extra else []
+
+    old_cat = _stored_catalog(vocab, registry, c_rows + extra_rows)
+    from qcdc_cli.index.rows import known_from_row as _k
+
+    extra_known = []
+    for r in extra_rows:
+        k = _k(r)
+        new_cat.add(k, merge=False)
+        extra_known.append((k, r.id))
+    new_cat.finish()
+    if any(k.id != ident for k, ident in extra_known):
+        raise Unsafe("stored ids that the stored nodes do not give back")
+
+    def standalone(ident: str, cat: Catalog) -> Known:
+        found = cat.get(ident)
+        if found is not None and found.id == ident:
+            return found
+        row = rows.get(ident)
+        if row is None:
+            got = con.execute(f"SELECT {NODE_COLUMNS} FROM nodes WHERE id = ?", (ident,)).fetchone()
+            if got is None:
+                raise Unsafe("a speakers row naming no node")
+            row = rows[ident] = NodeRow(*got)
+        return known_from_row(row)
+
+    for u in others:
+        new_cat._unit_docs[_key(u)] = standalone(stored_id[_key(u)], new_cat)
+    for u in world.units:
+        ident = world.speakers.get((u.unit.path, _first_line(u.unit)))
+        if ident is None:
+            raise Unsafe("a document without a speakers row")
+        old_cat._unit_docs[_key(u)] = standalone(ident, old_cat)
+    for u in old_units:
+        ident = old_speakers.get((u.unit.path, _first_line(u.unit)))
+        if ident is None:
+            raise Unsafe("a changed document without a speakers row")
+        old_cat._unit_docs[_key(u)] = standalone(ident, old_cat)
+
+    old_sink, new_sink = _Sink(), _Sink()
+    old_q = {**world.quotes, **old_quotes}
+    new_q = {**world.quotes, **new_quotes}
+    for u in sorted(world.units + old_units, key=_key):
+        _replay(old_sink, old_cat, u.unit, old_q, None if u.changed else classes)
+    from qcdc_cli.index.derived import resolution_row
+    from qcdc_cli.index.rows import ResolutionRow
+
+    resolutions: list[ResolutionRow] = []
+
+    for u in sorted(world.units + new_units, key=_key):
+        done = _replay(new_sink, new_cat, u.unit, new_q, None if u.changed else classes)
+        ctx = new_cat.context_of(u.unit)
+        resolutions.extend(resolution_row(new_cat, u.unit.references[i], ctx, u.doc_id) for i in done)
+    _registry_links(old_sink, old_cat, registry, classes)
+    _registry_links(new_sink, new_cat, registry, classes)
+
+    from qcdc_cli.index.reresolve_write import Patch
+
+    Patch(con, classes).write(
+        old_cat=old_cat,
+        new_cat=new_cat,
+        own_new=own_new,
+        world_units=world.units,
+        new_units=new_units,
+        old_units=old_units,
+        old_speakers=old_speakers,
+        labels=labels,
+        resolutions=resolutions,
+        old_sink=old_sink,
+        new_sink=new_sink,
+    )
