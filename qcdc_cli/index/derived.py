@@ -26,7 +26,6 @@ from qcdc_cli.index.rows import (
     IssueRow,
     LinkRow,
     NodeKeyRow,
-    ResolutionRow,
     SpeakerRow,
     known_from_row,
     known_row,
@@ -38,8 +37,7 @@ if TYPE_CHECKING:
     from qcdc_cli.knowledge.schema import Registry
     from qcdc_cli.knowledge.vocabulary import Vocabulary
     from qcdc_cli.lineage.graph import LineageGraph
-    from qcdc_cli.models import Reference
-    from qcdc_cli.resolve.resolve import Catalog, Context
+    from qcdc_cli.resolve.resolve import Catalog
 
 # The code the derived tables depend on besides the files, as packages: every module
 # below them is hashed.
@@ -93,6 +91,7 @@ def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str, change
 
 def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived:
     """The rows of the derived tables for what `store` holds now."""
+    from qcdc_cli.index.reresolve_base import resolution_row
     from qcdc_cli.lineage.graph import build_graph
     from qcdc_cli.resolve.resolve import Catalog, Known, loose
 
@@ -148,21 +147,6 @@ def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived
     out.speakers.sort(key=lambda row: row[:2])
     out.resolutions.sort(key=lambda row: row[:2])
     return out
-
-
-def resolution_row(catalog: Catalog, ref: Reference, context: Context, doc_id: int) -> ResolutionRow:
-    """The resolutions row of one stored reference (index.reresolve writes them too)."""
-    res = catalog.resolve(catalog.readable(ref) or ref, context)  # a malformed number as repaired
-    found = res.document or res.likely  # a miswritten number: the document it fits
-    if res.status == "ambiguous":
-        status = "ambiguous"
-    elif found is not None and (found.in_corpus or found.registry_id):
-        status = "resolved"
-    else:
-        status = "unknown"
-    candidates = "\n".join(k.id for k in res.candidates) if status == "ambiguous" else None
-    target = found.id if found else None  # "unknown": the node only cited
-    return ResolutionRow(doc_id, ref.number, status, target, candidates)
 
 
 # ---------------------------------------------------------------------------------------

@@ -176,7 +176,8 @@ class _Renumbered(_Unpatchable):
 
 
 def _reresolve(con: sqlite3.Connection, vocab: Vocabulary, registry: Registry, log: ChangeLog) -> None:
-    from qcdc_cli.index.reresolve import Old, reresolve
+    from qcdc_cli.index.reresolve import reresolve
+    from qcdc_cli.index.reresolve_base import Old
     from qcdc_cli.index.rows import path_label
 
     olds = [Old(path_label(p), b.extraction, b.doc_ids, b.quotes) for p, b in log.before.items()]
@@ -191,7 +192,7 @@ def patch(store: Store, vocab: Vocabulary, registry: Registry, key: str, log: Ch
         return False
     import sqlite3
 
-    from qcdc_cli.index.reresolve import Unsafe
+    from qcdc_cli.index.reresolve_base import Unsafe
 
     try:
         with store.transaction() as con:

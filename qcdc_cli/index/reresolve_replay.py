@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from qcdc_cli.index.reresolve import Unsafe, _Unit, number_class, ref_classes
+from qcdc_cli.index.reresolve_base import Unsafe, _Unit, number_class, ref_classes
 
 if TYPE_CHECKING:
     from qcdc_cli.index.corpus import Quotes

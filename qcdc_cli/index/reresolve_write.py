@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from qcdc_cli.index.reresolve import Unsafe, _first_line, _in, _Unit, number_class
+from qcdc_cli.index.reresolve_base import Unsafe, _first_line, _in, _Unit, number_class
 from qcdc_cli.index.reresolve_replay import _Sink
 
 if TYPE_CHECKING:

@@ -1,0 +1,139 @@
+"""What index.reresolve's modules share: the classes of numbers (what one document can
+change, see index.reresolve), the units it replays, and `Unsafe`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from qcdc_cli.index.corpus import Quotes
+    from qcdc_cli.index.rows import ResolutionRow
+    from qcdc_cli.knowledge.schema import Registry
+    from qcdc_cli.models import Extraction, Reference
+    from qcdc_cli.resolve.resolve import Catalog, CitingUnit, Context
+
+MAX_CLASSES = 200  # past this, resolving everything again is as cheap
+_DIGITS = re.compile(r"^[0-9]+$")
+
+
+class Unsafe(Exception):
+    """The affected set or the patch is not safely computable here: derive in full."""
+
+
+# ---------------------------------------------------------------------------------------
+# classes
+
+
+def number_class(number: str) -> str:
+    from qcdc_cli.resolve.resolve import loose, parts_of
+
+    serial = parts_of(number)[3]
+    return loose(serial) if serial else "#" + loose(number)
+
+
+def ref_classes(ref: Reference) -> set[str]:
+    out = {number_class(ref.number)}
+    if ref.suggestion:
+        out.add(number_class(ref.suggestion))
+    return out
+
+
+def _linked(registry: Registry) -> dict[str, set[str]]:
+    """Classes a registry document joins (its number's and its aliases')."""
+    out: dict[str, set[str]] = {}
+    for doc in registry.documents:
+        group = {number_class(n) for n in (doc.number, *doc.aliases) if n}
+        if len(group) > 1:
+            for c in group:
+                out.setdefault(c, set()).update(group)
+    return out
+
+
+def _close(classes: set[str], linked: dict[str, set[str]]) -> set[str]:
+    todo, out = list(classes), set(classes)
+    while todo:
+        for c in linked.get(todo.pop(), ()):
+            if c not in out:
+                out.add(c)
+                todo.append(c)
+    return out
+
+
+def _unit_cites(unit: CitingUnit) -> set[str]:
+    out: set[str] = set()
+    for r in unit.references:
+        out |= ref_classes(r)
+    for x in unit.reported:
+        out.add(number_class(x.source))
+        out.add(number_class(x.target))
+    return out
+
+
+def _own(unit: CitingUnit) -> str | None:
+    return number_class(unit.info.number) if unit.info.number else None
+
+
+def _ranges(classes: Iterable[str]) -> list[tuple[str, str]]:
+    """Key ranges holding every number of these classes (serial then "-" or "/")."""
+    out = []
+    for c in sorted(classes):
+        if not _DIGITS.match(c):
+            raise Unsafe(f"class {c!r}: a serial that is not plain digits")
+        out += [(c + "-", c + "."), (c + "/", c + "0")]
+    return out
+
+
+def _first_line(unit: CitingUnit) -> int:
+    return 1 if unit.segment == 0 else (unit.info.line or 1)
+
+
+def _in(con: sqlite3.Connection, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
+    out: list[tuple[Any, ...]] = []
+    values = list(values)
+    for i in range(0, len(values), 500):
+        chunk = values[i : i + 500]
+        out.extend(con.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall())
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# the change
+
+
+@dataclass(slots=True)
+class Old:
+    """A changed file as it stood before the ingest wrote it."""
+
+    label: str
+    extraction: Extraction | None
+    doc_ids: list[int]
+    quotes: Quotes
+
+
+@dataclass(slots=True)
+class _Unit:
+    unit: CitingUnit
+    doc_id: int
+    changed: bool  # of a file this ingest wrote or removed
+
+
+def resolution_row(catalog: Catalog, ref: Reference, context: Context, doc_id: int) -> ResolutionRow:
+    """The resolutions row of one stored reference (derived_rows and index.reresolve)."""
+    from qcdc_cli.index.rows import ResolutionRow
+
+    res = catalog.resolve(catalog.readable(ref) or ref, context)  # a malformed number as repaired
+    found = res.document or res.likely  # a miswritten number: the document it fits
+    if res.status == "ambiguous":
+        status = "ambiguous"
+    elif found is not None and (found.in_corpus or found.registry_id):
+        status = "resolved"
+    else:
+        status = "unknown"
+    candidates = "\n".join(k.id for k in res.candidates) if status == "ambiguous" else None
+    target = found.id if found else None  # "unknown": the node only cited
+    return ResolutionRow(doc_id, ref.number, status, target, candidates)
