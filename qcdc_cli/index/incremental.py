@@ -55,6 +55,7 @@ class ChangeLog:
     added: set[str] = field(default_factory=set)  # paths that had no documents before
     gone: set[str] = field(default_factory=set)  # paths written failed or removed
     patched: bool = False  # set by `patch`
+    how: str = ""  # "patched" (text only), "re-resolved" (index.reresolve), or why in full
 
     @classmethod
     def start(cls, store: Store) -> ChangeLog:
@@ -188,9 +189,15 @@ def _reresolve(con: sqlite3.Connection, vocab: Vocabulary, registry: Registry, l
 def patch(store: Store, vocab: Vocabulary, registry: Registry, key: str, log: ChangeLog) -> bool:
     """Bring the derived tables up to date after the changes `log` recorded, in one
     transaction; False (nothing written) when only a full derivation can."""
-    if not log.usable or log.key != key:
-        return False
+    import os
     import sqlite3
+    import sys
+
+    if not log.usable or log.key != key:
+        log.how = "in full: the change log cannot follow this run"
+        if os.environ.get("QCDC_DEBUG_DERIVE"):
+            print(f"qcdc: derived {log.how}", file=sys.stderr)
+        return False
 
     from qcdc_cli.index.reresolve_base import Unsafe
 
@@ -200,17 +207,21 @@ def patch(store: Store, vocab: Vocabulary, registry: Registry, key: str, log: Ch
                 if log.added or log.gone:
                     raise _Renumbered
                 _patch(con, vocab, registry, log)
+                log.how = "patched"
             except _Renumbered:
                 _reresolve(con, vocab, registry, log)
+                log.how = "re-resolved"
             for k, v in (("derived_key", key), ("derived_stale", "0")):
                 con.execute(
                     "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     (k, v),
                 )
-    except (_Unpatchable, Unsafe):
+    except (_Unpatchable, Unsafe, sqlite3.IntegrityError) as e:
+        log.how = f"in full: {type(e).__name__}: {e}"
         return False
-    except sqlite3.IntegrityError:
-        return False
+    finally:
+        if os.environ.get("QCDC_DEBUG_DERIVE"):
+            print(f"qcdc: derived {log.how or 'in full'}", file=sys.stderr)
     log.patched = True
     return True
 

@@ -70,7 +70,7 @@ def _node_rows(con: sqlite3.Connection, classes: set[str]) -> list[tuple[Any, ..
     from qcdc_cli.index.rows import NODE_COLUMNS
 
     ids: set[str] = set()
-    for lo, hi in _ranges(classes):
+    for lo, hi in _ranges(classes, written=False):
         ids.update(i for (i,) in con.execute("SELECT id FROM node_keys WHERE key >= ? AND key < ?", (lo, hi)))
     rows = _in(con, f"SELECT {NODE_COLUMNS} FROM nodes WHERE id IN ({{}})", sorted(ids))
     out = []
@@ -130,6 +130,47 @@ def _load_world(con: sqlite3.Connection, paths: set[str], docs: set[int], change
 # the whole step
 
 
+def _pre_knowns(
+    con: sqlite3.Connection,
+    vocab: Vocabulary,
+    registry: Registry,
+    world: _World,
+    touching: list[_Unit],
+    stored_id: dict[tuple[str, int], str],
+    rows: dict[str, Any],
+    labels: set[str],
+) -> dict[tuple[str, int], Known]:
+    """The node of each citing document outside the affected classes as it stood before
+    citations merged into it: its registry document, then its documents in order."""
+    from qcdc_cli.index.reresolve_replay import _pre_known
+    from qcdc_cli.resolve.resolve import Catalog
+
+    by_node: dict[str, list[_Unit]] = {}
+    for u in world.units:
+        ident = world.speakers.get((u.unit.path, _first_line(u.unit)))
+        if ident is not None:
+            by_node.setdefault(ident, []).append(u)
+    missing = {
+        p
+        for u in touching
+        for p in rows[stored_id[_key(u)]].paths.split("\n")
+        if p and p not in world.paths and p not in labels
+    }
+    if missing:
+        more = _load_world(con, missing, set(), labels)
+        for u in more.units:
+            ident = more.speakers.get((u.unit.path, _first_line(u.unit)))
+            if ident is not None:
+                by_node.setdefault(ident, []).append(u)
+    helper = Catalog(vocab, registry.terms)
+    pre = {}
+    for u in touching:
+        ident = stored_id[_key(u)]
+        mine = sorted(by_node.get(ident, []), key=_key)
+        pre[_key(u)] = _pre_known(helper, rows[ident], [m.unit for m in mine], registry)
+    return pre
+
+
 def _key(u: _Unit) -> tuple[str, int]:
     return (u.unit.path, u.unit.segment)
 
@@ -147,9 +188,9 @@ def reresolve(
     from qcdc_cli.index.corpus import load_corpus
     from qcdc_cli.index.reresolve_replay import (
         _build_new,
+        _cited_producing,
         _context,
         _pre_contexts,
-        _pre_known,
         _registry_ends,
         _registry_links,
         _replay,
@@ -179,20 +220,26 @@ def reresolve(
     }
 
     linked = _linked(registry)
-    start: set[str] = set()
-    for u in old_units + new_units:
-        start |= _unit_cites(u.unit)
-        if (c := _own(u.unit)) is not None:
-            start.add(c)
-    classes = _close(start, linked)
-    for _round in range(6):
-        if len(classes) > MAX_CLASSES:
+    classes = _close({c for u in old_units + new_units if (c := _own(u.unit)) is not None}, linked)
+    forced: set[tuple[str, int]] = set()  # unchanged documents replayed whole
+    forced_units: list[_Unit] = []
+    for _round in range(8):
+        # the classes whose entries may change (`classes`), and those only cited by what
+        # is replayed whole (`cited`): kept as stored unless such a citation makes an entry
+        cites: set[str] = set()
+        for u in old_units + new_units + forced_units:
+            cites |= _unit_cites(u.unit)
+        cited = _close(cites, linked) - classes
+        if len(classes) + len(cited) > MAX_CLASSES:
             raise Unsafe("too many classes")
         c_rows = [NodeRow(*r) for r in _node_rows(con, classes)]
-        paths = {p for r in c_rows for p in (r.paths.split("\n") if r.paths else [])}
+        cited_rows = [NodeRow(*r) for r in _node_rows(con, cited)] if cited else []
+        paths = {p for r in c_rows + cited_rows for p in (r.paths.split("\n") if r.paths else [])}
         world = _load_world(con, paths, _citing_docs(con, classes), labels)
         own_now = [u for u in world.units if _own(u.unit) in classes]
-        own_old = sorted(own_now + [u for u in old_units if _own(u.unit) in classes], key=_key)
+        own_old = sorted(
+            own_now + [u for u in old_units if _own(u.unit) in classes or not u.unit.info.number], key=_key
+        )
         own_new = sorted(own_now + new_units, key=_key)
         own_keys = {_key(u) for u in own_new}
         citing = sorted(world.units + new_units, key=_key)
@@ -211,62 +258,66 @@ def reresolve(
             for r in _in(con, f"SELECT {NODE_COLUMNS} FROM nodes WHERE id IN ({{}})", sorted(set(stored_id.values())))
         }
         touching = [u for u in others if _unit_cites(u.unit) & classes]
-        by_node: dict[str, list[_Unit]] = {}
-        for u in world.units:
-            ident = world.speakers.get((u.unit.path, _first_line(u.unit)))
-            if ident is not None:
-                by_node.setdefault(ident, []).append(u)
-        missing = {
-            p
-            for u in touching
-            for p in rows[stored_id[_key(u)]].paths.split("\n")
-            if p and p not in world.paths and p not in labels
-        }
-        if missing:
-            more = _load_world(con, missing, set(), labels)
-            for u in more.units:
-                ident = more.speakers.get((u.unit.path, _first_line(u.unit)))
-                if ident is not None:
-                    by_node.setdefault(ident, []).append(u)
-        from qcdc_cli.resolve.resolve import Catalog
-
-        helper = Catalog(vocab, registry.terms)
-        pre = {}
-        for u in touching:
-            ident = stored_id[_key(u)]
-            mine = sorted(by_node.get(ident, []), key=_key)
-            pre[_key(u)] = _pre_known(helper, rows[ident], [m.unit for m in mine], registry)
+        pre = _pre_knowns(con, vocab, registry, world, touching, stored_id, rows, labels)
 
         new_cat, pre_new = _build_new(vocab, registry, classes, own_new, citing, pre)
         new_cat.finish()
         pre_old = _pre_contexts(vocab, registry, classes, own_old)
         c_by_id = {r.id: r for r in c_rows}
-        grow: set[str] = set()
+
+        # documents whose node changed (id, context, or context before citations merged),
+        # and every document of a node a changed file's document was or is: replayed whole
+        rk_old = {old_speakers.get((u.unit.path, _first_line(u.unit)), "") for u in old_units}
+        rk_new = {new_cat.document_of(u.unit).id for u in new_units}
+        ids_of = {}
         for u in own_now:
-            key = _key(u)
             ident = world.speakers.get((u.unit.path, _first_line(u.unit)))
             row = c_by_id.get(ident or "")
             if row is None:
                 raise Unsafe("an own document whose stored node is not of its class")
             k = new_cat.document_of(u.unit)
+            ids_of[_key(u)] = (row.id, k.id)
             if (
                 k.id != row.id
                 or _context(k) != (row.province, row.district, row.date, row.issuer_code)
-                or pre_old.get(key) != pre_new.get(key)
+                or pre_old.get(_key(u)) != pre_new.get(_key(u))
             ):
-                grow |= _unit_cites(u.unit)
-        if grow <= classes:
+                rk_old.add(row.id)
+                rk_new.add(k.id)
+        whole: set[tuple[str, int]] = set()
+        grew = True
+        while grew:
+            grew = False
+            for key, (was, now) in ids_of.items():
+                if key not in whole and (was in rk_old or now in rk_new):
+                    whole.add(key)
+                    rk_old.add(was)
+                    rk_new.add(now)
+                    grew = True
+        if not whole <= forced:
+            forced |= whole
+            forced_units = [u for u in own_now if _key(u) in forced]
+            continue
+        # a citation replayed whole that makes (or made) an entry of a cited class
+        # changes that class: it joins `classes`
+        checks = [(u.unit, pre_old.get(_key(u))) for u in old_units]
+        checks += [(u.unit, pre_new.get(_key(u))) for u in new_units]
+        checks += [(u.unit, pre_old.get(_key(u))) for u in forced_units]
+        checks += [(u.unit, pre_new.get(_key(u))) for u in forced_units]
+        own_cited = sorted((u for u in world.units if _own(u.unit) in cited), key=_key)
+        promote = _cited_producing(vocab, registry, cited, own_cited, checks)
+        if not promote:
             break
-        classes = _close(classes | grow, linked)
+        classes = _close(classes | promote, linked)
     else:
         raise Unsafe("the affected classes keep growing")
 
     # the other ends of what is replayed: loaded whole, as stored
-    ends: set[str] = _registry_ends(registry, classes)
+    ends: set[str] = _registry_ends(registry, classes) | cited
     for u in world.units + old_units + new_units:
         for rel in u.unit.reported:
             pair = {number_class(rel.source), number_class(rel.target)}
-            if pair & classes:
+            if pair & classes or u.changed or _key(u) in forced:
                 ends |= pair
     extra = _close(ends, linked) - classes
     extra_rows = [NodeRow(*r) for r in _node_rows(con, extra)] if extra else []
@@ -312,14 +363,14 @@ def reresolve(
     old_q = {**world.quotes, **old_quotes}
     new_q = {**world.quotes, **new_quotes}
     for u in sorted(world.units + old_units, key=_key):
-        _replay(old_sink, old_cat, u.unit, old_q, None if u.changed else classes)
+        _replay(old_sink, old_cat, u.unit, old_q, None if u.changed or _key(u) in forced else classes)
     from qcdc_cli.index.reresolve_base import resolution_row
     from qcdc_cli.index.rows import ResolutionRow
 
     resolutions: list[ResolutionRow] = []
 
     for u in sorted(world.units + new_units, key=_key):
-        done = _replay(new_sink, new_cat, u.unit, new_q, None if u.changed else classes)
+        done = _replay(new_sink, new_cat, u.unit, new_q, None if u.changed or _key(u) in forced else classes)
         ctx = new_cat.context_of(u.unit)
         resolutions.extend(resolution_row(new_cat, u.unit.references[i], ctx, u.doc_id) for i in done)
     _registry_links(old_sink, old_cat, registry, classes)
@@ -327,7 +378,7 @@ def reresolve(
 
     from qcdc_cli.index.reresolve_write import Patch
 
-    Patch(con, classes).write(
+    Patch(con, classes, rk_old | rk_new).write(
         old_cat=old_cat,
         new_cat=new_cat,
         own_new=own_new,

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from qcdc_cli.resolve.resolve import Catalog, CitingUnit, Context
 
 MAX_CLASSES = 200  # past this, resolving everything again is as cheap
-_DIGITS = re.compile(r"^[0-9]+$")
+_SERIAL = re.compile(r"^(?=(?:[0-9]*[A-Z]){0,3}[0-9]*$)[0-9A-Z]+$")  # at most 3 letters
 
 
 class Unsafe(Exception):
@@ -78,13 +78,20 @@ def _own(unit: CitingUnit) -> str | None:
     return number_class(unit.info.number) if unit.info.number else None
 
 
-def _ranges(classes: Iterable[str]) -> list[tuple[str, str]]:
-    """Key ranges holding every number of these classes (serial then "-" or "/")."""
+def _ranges(classes: Iterable[str], written: bool = True) -> list[tuple[str, str]]:
+    """Key ranges holding every number of these classes (serial then "-" or "/"): as
+    written (a serial's letters in either case: "30c/NQ-CP") or as loose keys."""
+    import itertools
+
     out = []
     for c in sorted(classes):
-        if not _DIGITS.match(c):
-            raise Unsafe(f"class {c!r}: a serial that is not plain digits")
-        out += [(c + "-", c + "."), (c + "/", c + "0")]
+        if not _SERIAL.match(c):
+            raise Unsafe(f"class {c!r}: a serial of more than digits and a few Latin letters")
+        spellings = {c}
+        if written:
+            spellings = {"".join(p) for p in itertools.product(*({ch, ch.lower()} for ch in c))}
+        for s in sorted(spellings):
+            out += [(s + "-", s + "."), (s + "/", s + "0")]
     return out
 
 

@@ -114,6 +114,43 @@ def _pre_contexts(
     return {key: _context(k) for key, k in out.items()}
 
 
+def _cited_producing(
+    vocab: Vocabulary,
+    registry: Registry,
+    cited: set[str],
+    own: list[_Unit],
+    checks: list[tuple[CitingUnit, tuple[Any, ...] | None]],
+) -> set[str]:
+    """The classes of `cited` some of these citations (each with its document's context
+    before citations merged) would add an entry to, or merge one into: those where
+    `Catalog._add_cited` does not find the number in scope nor a likely reading."""
+    from qcdc_cli.resolve.resolve import Catalog, Context, written
+    from qcdc_cli.resolve.rules import in_scope, likely_reading
+
+    if not cited:
+        return set()
+    cat = Catalog(vocab, registry.terms)
+    for doc in registry.documents:
+        if _doc_classes(doc) & cited:
+            cat.add(cat.from_registry(doc))
+    for u in own:
+        cat.add(cat.from_self(u.unit), merge=bool(u.unit.info.number))
+    out: set[str] = set()
+    for unit, ctx in checks:
+        if ctx is None:
+            context = Context.of(unit.info, unit.path)
+        else:
+            context = Context(ctx[0], ctx[1], ctx[2], ctx[3], unit.path)
+        for written_ref in _filtered_for_cited(unit, cited).references:
+            ref = cat.readable(written_ref)
+            if ref is None or in_scope(ref, context, cat)[0]:
+                continue
+            date, _term, _word, issuer = written(ref)
+            if likely_reading(ref, context, cat, date, issuer) is None:
+                out |= ref_classes(written_ref)
+    return out
+
+
 def _stored_catalog(vocab: Vocabulary, registry: Registry, rows: Iterable[Any]) -> Catalog:
     """A catalog of stored nodes (whole classes), with the ids the index gave them."""
     from qcdc_cli.index.rows import known_from_row

@@ -20,9 +20,14 @@ if TYPE_CHECKING:
 
 
 class Patch:
-    def __init__(self, con: sqlite3.Connection, classes: set[str]) -> None:
+    def __init__(self, con: sqlite3.Connection, classes: set[str], sources: set[str]) -> None:
         self.con = con
         self.classes = classes
+        self.sources = sources  # nodes whose documents were replayed whole (old and new ids)
+
+    def fresh(self, number: str, source: str) -> bool:
+        """Is an issue about `number` raised by `source` one the replay gives again?"""
+        return number_class(number) in self.classes or source in self.sources
 
     def mine(self, k: Known) -> bool:
         return k.number is not None and number_class(k.number) in self.classes
@@ -188,7 +193,7 @@ class Patch:
         ).fetchall()
         fresh: dict[tuple[str, str, str, str], tuple[tuple[Any, ...], IssueRow]] = {}
         for pos, issue in sorted(new.issues, key=lambda item: item[0]):
-            if number_class(issue.number) not in self.classes:
+            if not self.fresh(issue.number, issue.source):
                 continue
             key = (issue.kind, issue.source, issue.number, issue.message)
             if key in fresh:
@@ -209,8 +214,8 @@ class Patch:
                     said.registry if said else None,
                 ),
             )
-        kept = [r for r in stored if number_class(r[3]) not in self.classes]
-        old_fresh = [tuple(r[1:]) for r in stored if number_class(r[3]) in self.classes]
+        kept = [r for r in stored if not self.fresh(r[3], r[2])]
+        old_fresh = [tuple(r[1:]) for r in stored if self.fresh(r[3], r[2])]
         new_rows = [row for _, row in sorted(fresh.values(), key=lambda item: item[0])]
         if old_fresh == [tuple(r) for r in new_rows]:
             return None  # the same rows raised by the same citations: the same places
@@ -247,7 +252,7 @@ class Patch:
         placed += [(pos, tuple(row)) for pos, row in fresh.values()]
         placed.sort(key=lambda item: item[0])
         order = [row for _, row in placed]
-        kept_order = [row for row in order if number_class(row[2]) not in self.classes]
+        kept_order = [row for row in order if not self.fresh(row[2], row[1])]
         if kept_order != [tuple(r[1:]) for r in kept]:
             raise Unsafe("kept issues that would change order")
         return order
