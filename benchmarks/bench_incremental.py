@@ -7,8 +7,8 @@ Uses a prebuilt index (BENCH/index-SIZE.sqlite, built by `qcdc ingest` from
 BENCH/corpus-SIZE), copied into --work, and the corpus hard-linked there (`cp -al`);
 the copy's paths are rewritten to the new folder (every text column of every table, one
 prefix for another: order and ids are kept) and its rows marked as extracted by this
-checkout (the extraction code is the same; the first run still resolves in full). An edited file is written to a new inode,
-so the shared corpus is never touched.
+checkout (the extraction code is the same; the first run still resolves in full). An
+edited file is written to a new inode, so the shared corpus is never touched.
 
 Cases, each timed as a `qcdc ingest --prune` process and paired with an unchanged
 re-ingest run just before it (the ratio is what to quote on a shared machine):

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from qcdc_cli.index.corpus import Quotes
     from qcdc_cli.knowledge.schema import Registry
     from qcdc_cli.knowledge.vocabulary import Vocabulary
+    from qcdc_cli.models import Evidence
     from qcdc_cli.resolve.resolve import Catalog, Known
 
 
@@ -378,7 +379,47 @@ def reresolve(
 
     from qcdc_cli.index.reresolve_write import Patch
 
-    Patch(con, classes, rk_old | rk_new).write(
+    loaded = classes | extra
+
+    def kept_best(pair: tuple[str, str], enough: int, kept: list[Evidence]) -> str | None:
+        """The strongest relation rank the kept evidence of `pair` gives, replaying the
+        files (and registry documents) it came from until one gives `enough`."""
+        from qcdc_cli.models import relation_rank
+
+        ends = [new_cat.get(i) for i in pair]
+        if any(k is None or not k.number or number_class(k.number) not in loaded for k in ends):
+            raise Unsafe("a link whose ends are not loaded")
+        wanted = {number_class(k.number) for k in ends if k is not None and k.number}
+        best: str | None = None
+        for path in dict.fromkeys(ev.path for ev in kept if ev.registry is None and ev.path):
+            units = [u for u in world.units if u.unit.path == path]
+            quotes = world.quotes
+            if not units:
+                more = _load_world(con, {path}, set(), labels)
+                units, quotes = more.units, more.quotes
+                world.speakers.update(more.speakers)
+            sink = _Sink()
+            for u in units:
+                if _key(u) not in new_cat._unit_docs:
+                    ident = world.speakers.get((u.unit.path, _first_line(u.unit)))
+                    if ident is None:
+                        raise Unsafe("a document without a speakers row")
+                    new_cat._unit_docs[_key(u)] = standalone(ident, new_cat)
+                _replay(sink, new_cat, u.unit, quotes, wanted)
+            got = sink.links.get(pair)
+            if got is not None and (best is None or relation_rank(got.relation) < relation_rank(best)):
+                best = got.relation
+                if relation_rank(best) <= enough:
+                    return best
+        if any(ev.registry is not None for ev in kept):
+            registry_sink = _Sink()
+            _registry_links(registry_sink, new_cat, registry, wanted)
+            got = registry_sink.links.get(pair)
+            if got is not None and (best is None or relation_rank(got.relation) < relation_rank(best)):
+                best = got.relation
+        return best
+
+    Patch(con, classes, rk_old | rk_new, kept_best).write(
         old_cat=old_cat,
         new_cat=new_cat,
         own_new=own_new,

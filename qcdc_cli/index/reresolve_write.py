@@ -5,7 +5,7 @@ issues numbered in the order the documents raise them)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.index.reresolve_base import Unsafe, _first_line, _in, _Unit, number_class
@@ -20,8 +20,15 @@ if TYPE_CHECKING:
 
 
 class Patch:
-    def __init__(self, con: sqlite3.Connection, classes: set[str], sources: set[str]) -> None:
+    def __init__(
+        self,
+        con: sqlite3.Connection,
+        classes: set[str],
+        sources: set[str],
+        kept_best: Callable[[tuple[str, str], int, list[Evidence]], str | None],
+    ) -> None:
         self.con = con
+        self.kept_best = kept_best  # the strongest relation kept evidence gives
         self.classes = classes
         self.sources = sources  # nodes whose documents were replayed whole (old and new ids)
 
@@ -152,7 +159,14 @@ class Patch:
             elif not kept:
                 relation = now.relation if now is not None else None
             else:
-                raise Unsafe("a link whose relation came from evidence that left")
+                # what was stored came from evidence that left: what does the rest say?
+                best = self.kept_best(pair, rank, kept)
+                if best is None:
+                    raise Unsafe("kept evidence that no replay gives")
+                if now is not None and relation_rank(now.relation) < relation_rank(best):
+                    relation = now.relation
+                else:
+                    relation = best
             if relation is None:
                 out.append((pair, None, None))
                 continue
