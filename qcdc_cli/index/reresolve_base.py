@@ -29,11 +29,19 @@ class Unsafe(Exception):
 # classes
 
 
-def number_class(number: str) -> str:
-    from qcdc_cli.resolve.resolve import loose, parts_of
+_CLASSES: dict[str, str] = {}  # number -> class: asked for every citation replayed
 
-    serial = parts_of(number)[3]
-    return loose(serial) if serial else "#" + loose(number)
+
+def number_class(number: str) -> str:
+    found = _CLASSES.get(number)
+    if found is None:
+        from qcdc_cli.resolve.resolve import loose, parts_of
+
+        serial = parts_of(number)[3]
+        found = _CLASSES[number] = loose(serial) if serial else "#" + loose(number)
+        if len(_CLASSES) > 1_000_000:
+            _CLASSES.clear()
+    return found
 
 
 def ref_classes(ref: Reference) -> set[str]:

@@ -35,14 +35,25 @@ def _doc_classes(doc: Any) -> set[str]:
 
 
 def _pre_known(cat: Catalog, row: Any, units: list[CitingUnit], registry: Registry) -> Known:
-    """A stored node as it stood before citations were merged into it: its registry
-    document, then its corpus documents in order (what `Catalog.build` merged)."""
-    known = None
+    """A stored node as it stood before citations were merged into it (what
+    `_add_cited` reads as the context of its documents): its registry document, then its
+    corpus documents in order, as `Catalog.build` merged them. A citation merges only
+    into a document of its own province and district when the code is local, and fills
+    only what is missing: so a local node keeps its stored place and code, and only its
+    date is worked out again (no gazetteer lookups)."""
+    from qcdc_cli.resolve.resolve import Known
+
+    doc = None
     if row.registry_id:
         doc = next((d for d in registry.documents if d.id == row.registry_id), None)
         if doc is None:
             raise Unsafe("a registry node the registry does not hold")
-        known = cat.from_registry(doc)
+    if row.number and not cat.is_national(row.issuer_code):
+        date = doc.date if doc is not None else None
+        for unit in units:
+            date = date or unit.info.date
+        return Known(row.number, issuer_code=row.issuer_code, province=row.province, district=row.district, date=date)
+    known = cat.from_registry(doc) if doc is not None else None
     for unit in units:
         own = cat.from_self(unit)
         known = own if known is None else cat._merge(known, own)
