@@ -28,6 +28,7 @@ whose relation came from evidence that left and whose other evidence cannot be r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -104,11 +105,14 @@ def _citing_docs(con: sqlite3.Connection, classes: set[str]) -> set[int]:
     return docs
 
 
-def _load_world(con: sqlite3.Connection, paths: set[str], docs: set[int], changed: set[str]) -> _World:
+def _load_world(
+    con: sqlite3.Connection, paths: set[str], docs: set[int], changed: set[str], ids: Sequence[int] = ()
+) -> _World:
     from qcdc_cli.index.corpus import load_corpus
     from qcdc_cli.resolve.resolve import split_units
 
     file_ids = {f for (f,) in _in(con, "SELECT DISTINCT file_id FROM documents WHERE id IN ({})", sorted(docs))}
+    file_ids.update(ids)
     file_ids.update(f for (f,) in _in(con, "SELECT id FROM files WHERE path IN ({})", sorted(paths - changed)))
     corpus, quotes = load_corpus(con, sorted(file_ids))
     units: list[_Unit] = []
@@ -125,6 +129,35 @@ def _load_world(con: sqlite3.Connection, paths: set[str], docs: set[int], change
         for p, line, ident in _in(con, "SELECT path, first_line, id FROM speakers WHERE path IN ({})", sorted(loaded))
     }
     return _World(units, quotes, speakers, loaded)
+
+
+class _Loader:
+    """Loads files into one growing world, each file once (rounds ask again)."""
+
+    def __init__(self, con: sqlite3.Connection, changed: set[str]) -> None:
+        self.con = con
+        self.changed = changed
+        self.world = _World([], {}, {}, set())
+        self.ids: set[int] = set()
+
+    def load(self, paths: set[str], docs: set[int]) -> _World:
+        con = self.con
+        wanted = {f for (f,) in _in(con, "SELECT DISTINCT file_id FROM documents WHERE id IN ({})", sorted(docs))}
+        wanted.update(
+            f for (f,) in _in(con, "SELECT id FROM files WHERE path IN ({})", sorted(paths - self.world.paths))
+        )
+        more = wanted - self.ids
+        if more:
+            got = _load_world(con, set(), set(), self.changed, sorted(more))
+            self.ids |= more
+            w = self.world
+            w.units.extend(got.units)
+            w.quotes.update(got.quotes)
+            w.speakers.update(got.speakers)
+            w.paths |= got.paths
+        if paths - self.changed - self.world.paths:
+            raise Unsafe("a node's file is not found by its label")
+        return self.world
 
 
 # ---------------------------------------------------------------------------------------
@@ -224,6 +257,7 @@ def reresolve(
     classes = _close({c for u in old_units + new_units if (c := _own(u.unit)) is not None}, linked)
     forced: set[tuple[str, int]] = set()  # unchanged documents replayed whole
     forced_units: list[_Unit] = []
+    loader = _Loader(con, labels)
     for _round in range(8):
         # the classes whose entries may change (`classes`), and those only cited by what
         # is replayed whole (`cited`): kept as stored unless such a citation makes an entry
@@ -236,13 +270,27 @@ def reresolve(
         c_rows = [NodeRow(*r) for r in _node_rows(con, classes)]
         cited_rows = [NodeRow(*r) for r in _node_rows(con, cited)] if cited else []
         paths = {p for r in c_rows + cited_rows for p in (r.paths.split("\n") if r.paths else [])}
-        world = _load_world(con, paths, _citing_docs(con, classes), labels)
+        world = loader.load(paths, set())
         own_now = [u for u in world.units if _own(u.unit) in classes]
         own_old = sorted(
             own_now + [u for u in old_units if _own(u.unit) in classes or not u.unit.info.number], key=_key
         )
         own_new = sorted(own_now + new_units, key=_key)
         own_keys = {_key(u) for u in own_new}
+        pre_old = _pre_contexts(vocab, registry, classes, own_old)
+        pre_new = _pre_contexts(vocab, registry, classes, own_new)
+        # a citation replayed whole that makes (or made) an entry of a cited class
+        # changes that class: it joins `classes`
+        checks = [(u.unit, pre_old.get(_key(u))) for u in old_units]
+        checks += [(u.unit, pre_new.get(_key(u))) for u in new_units]
+        checks += [(u.unit, pre_old.get(_key(u))) for u in forced_units]
+        checks += [(u.unit, pre_new.get(_key(u))) for u in forced_units]
+        own_cited = sorted((u for u in world.units if _own(u.unit) in cited), key=_key)
+        promote = _cited_producing(vocab, registry, cited, own_cited, checks)
+        if promote:
+            classes = _close(classes | promote, linked)
+            continue
+        world = loader.load(set(), _citing_docs(con, classes))
         citing = sorted(world.units + new_units, key=_key)
 
         # what the citing documents outside `classes` are: their stored nodes, and the
@@ -261,9 +309,8 @@ def reresolve(
         touching = [u for u in others if _unit_cites(u.unit) & classes]
         pre = _pre_knowns(con, vocab, registry, world, touching, stored_id, rows, labels)
 
-        new_cat, pre_new = _build_new(vocab, registry, classes, own_new, citing, pre)
+        new_cat, _ = _build_new(vocab, registry, classes, own_new, citing, pre)
         new_cat.finish()
-        pre_old = _pre_contexts(vocab, registry, classes, own_old)
         c_by_id = {r.id: r for r in c_rows}
 
         # documents whose node changed (id, context, or context before citations merged),
@@ -295,21 +342,10 @@ def reresolve(
                     rk_old.add(was)
                     rk_new.add(now)
                     grew = True
-        if not whole <= forced:
-            forced |= whole
-            forced_units = [u for u in own_now if _key(u) in forced]
-            continue
-        # a citation replayed whole that makes (or made) an entry of a cited class
-        # changes that class: it joins `classes`
-        checks = [(u.unit, pre_old.get(_key(u))) for u in old_units]
-        checks += [(u.unit, pre_new.get(_key(u))) for u in new_units]
-        checks += [(u.unit, pre_old.get(_key(u))) for u in forced_units]
-        checks += [(u.unit, pre_new.get(_key(u))) for u in forced_units]
-        own_cited = sorted((u for u in world.units if _own(u.unit) in cited), key=_key)
-        promote = _cited_producing(vocab, registry, cited, own_cited, checks)
-        if not promote:
+        if whole <= forced:
             break
-        classes = _close(classes | promote, linked)
+        forced |= whole
+        forced_units = [u for u in own_now if _key(u) in forced]
     else:
         raise Unsafe("the affected classes keep growing")
 
