@@ -205,6 +205,66 @@ def _pre_knowns(
     return pre
 
 
+def _cited_entries(
+    con: sqlite3.Connection,
+    vocab: Vocabulary,
+    registry: Registry,
+    cited: set[str],
+    rows: list[Any],
+    loader: _Loader,
+) -> list[Known]:
+    """The entries of the `cited` classes as they stood before citations merged into
+    them (what `_add_cited` asks whether a citation is in scope of), from the stored
+    nodes: a local one keeps its place, code and term and gets back the date of its
+    first dated source (documents.date); a national one is rebuilt from its files."""
+    from qcdc_cli.index.reresolve_replay import _pre_known
+    from qcdc_cli.index.rows import known_from_row, path_label, path_of
+    from qcdc_cli.resolve.resolve import Catalog, fold
+
+    if not rows:
+        return []
+    helper = Catalog(vocab, registry.terms)
+    dates: dict[str, list[tuple[str, int, str | None]]] = {}
+    for lo, hi in _ranges(cited):
+        for raw, segment, number, date in con.execute(
+            "SELECT f.path, d.segment, d.number, d.date FROM documents d JOIN files f ON f.id = d.file_id"
+            " WHERE d.number >= ? AND d.number < ?",
+            (lo, hi),
+        ):
+            dates.setdefault(fold(number), []).append((path_label(path_of(raw)), segment, date))
+    by_id = {d.id: d for d in registry.documents}
+    out = []
+    national = []
+    for row in rows:
+        if row.origin == "cited":
+            continue
+        if not row.number or helper.is_national(row.issuer_code):
+            national.append(row)
+            continue
+        doc = by_id.get(row.registry_id) if row.registry_id else None
+        if row.registry_id and doc is None:
+            raise Unsafe("a registry node the registry does not hold")
+        paths = set(row.paths.split("\n")) if row.paths else set()
+        date = doc.date if doc is not None else None
+        sources = [s for n in (row.number, *row.aliases.split("\n")) if n for s in dates.get(fold(n), [])]
+        for path, _segment, written in sorted(sources):
+            if path in paths:
+                date = date or written
+        k = known_from_row(row)
+        k.date, k.term = date, doc.term if doc is not None else None
+        out.append(k)
+    if national:
+        world = loader.load({p for r in national for p in (r.paths.split("\n") if r.paths else [])}, set())
+        for row in national:
+            mine = sorted(
+                (u for u in world.units if world.speakers.get((u.unit.path, _first_line(u.unit))) == row.id), key=_key
+            )
+            k = _pre_known(helper, row, [u.unit for u in mine], registry)
+            k.id = row.id
+            out.append(k)
+    return out
+
+
 def _key(u: _Unit) -> tuple[str, int]:
     return (u.unit.path, u.unit.segment)
 
@@ -269,8 +329,9 @@ def reresolve(
             raise Unsafe("too many classes")
         c_rows = [NodeRow(*r) for r in _node_rows(con, classes)]
         cited_rows = [NodeRow(*r) for r in _node_rows(con, cited)] if cited else []
-        paths = {p for r in c_rows + cited_rows for p in (r.paths.split("\n") if r.paths else [])}
+        paths = {p for r in c_rows for p in (r.paths.split("\n") if r.paths else [])}
         world = loader.load(paths, set())
+        cited_entries = _cited_entries(con, vocab, registry, cited, cited_rows, loader)
         own_now = [u for u in world.units if _own(u.unit) in classes]
         own_old = sorted(
             own_now + [u for u in old_units if _own(u.unit) in classes or not u.unit.info.number], key=_key
@@ -285,8 +346,7 @@ def reresolve(
         checks += [(u.unit, pre_new.get(_key(u))) for u in new_units]
         checks += [(u.unit, pre_old.get(_key(u))) for u in forced_units]
         checks += [(u.unit, pre_new.get(_key(u))) for u in forced_units]
-        own_cited = sorted((u for u in world.units if _own(u.unit) in cited), key=_key)
-        promote = _cited_producing(vocab, registry, cited, own_cited, checks)
+        promote = _cited_producing(vocab, registry, cited, cited_entries, checks)
         if promote:
             classes = _close(classes | promote, linked)
             continue

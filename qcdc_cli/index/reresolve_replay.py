@@ -129,7 +129,7 @@ def _cited_producing(
     vocab: Vocabulary,
     registry: Registry,
     cited: set[str],
-    own: list[_Unit],
+    entries: list[Known],
     checks: list[tuple[CitingUnit, tuple[Any, ...] | None]],
 ) -> set[str]:
     """The classes of `cited` some of these citations (each with its document's context
@@ -141,11 +141,8 @@ def _cited_producing(
     if not cited:
         return set()
     cat = Catalog(vocab, registry.terms)
-    for doc in registry.documents:
-        if _doc_classes(doc) & cited:
-            cat.add(cat.from_registry(doc))
-    for u in own:
-        cat.add(cat.from_self(u.unit), merge=bool(u.unit.info.number))
+    for k in entries:  # the registry's and the corpus's, as `_add_cited` finds them
+        cat.add(k, merge=False)
     out: set[str] = set()
     for unit, ctx in checks:
         if ctx is None:
