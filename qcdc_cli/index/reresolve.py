@@ -45,6 +45,9 @@ from qcdc_cli.index.reresolve_base import (
     _Unit,
     _unit_cites,
     number_class,
+    ref_classes,
+    reported_classes,
+    set_families,
 )
 
 if TYPE_CHECKING:
@@ -78,30 +81,39 @@ def _node_rows(con: sqlite3.Connection, classes: set[str]) -> list[tuple[Any, ..
     out = []
     for row in rows:
         numbers = [row[1], *(row[21].split("\n") if row[21] else [])]
-        if any(n and number_class(n) in classes for n in numbers):
+        mine = {c for n in numbers if n for c in (number_class(n), number_class(n, row[2]))}
+        if mine & classes:
+            if not mine <= classes:
+                raise Unsafe("a node whose number reads in two classes")
             out.append(row)
     return out
 
 
 def _citing_docs(con: sqlite3.Connection, classes: set[str]) -> set[int]:
-    """Documents whose references or reported relations write a number of `classes`."""
+    """Documents whose references or reported relations write a number of `classes`
+    (found by serial through the indexes, then kept by class)."""
+    from qcdc_cli.models import Reference
+
     docs: set[int] = set()
     ranges = _ranges(classes)
+    cols = "document_id, number, system, type, malformed, suggestion"
+    rows = []
     for lo, hi in ranges:
-        rows = con.execute("SELECT document_id FROM refs WHERE number >= ? AND number < ?", (lo, hi))
-        docs.update(d for (d,) in rows)
+        rows += con.execute(f"SELECT {cols} FROM refs WHERE number >= ? AND number < ?", (lo, hi)).fetchall()
     where = " OR ".join("(x >= ? AND x < ?)" for _ in ranges)
     args = [v for r in ranges for v in r]
-    docs.update(
-        d
-        for (d,) in con.execute(
-            "SELECT document_id FROM refs WHERE suggestion IS NOT NULL AND (" + where.replace("x", "suggestion") + ")",
-            args,
-        )
-    )
-    sql = "SELECT document_id FROM reported_relations WHERE " + where.replace("x", "source")
+    rows += con.execute(
+        f"SELECT {cols} FROM refs WHERE suggestion IS NOT NULL AND (" + where.replace("x", "suggestion") + ")", args
+    ).fetchall()
+    for doc, number, system, type_, malformed, suggestion in rows:
+        ref = Reference(number, system, type_, "", malformed=bool(malformed), suggestion=suggestion)
+        if ref_classes(ref) & classes:
+            docs.add(doc)
+    sql = "SELECT document_id, source, target FROM reported_relations WHERE " + where.replace("x", "source")
     sql += " OR " + where.replace("x", "target")
-    docs.update(d for (d,) in con.execute(sql, args + args))
+    for doc, source, target in con.execute(sql, args + args):
+        if doc not in docs and {number_class(source), number_class(target)} & classes:
+            docs.add(doc)
     return docs
 
 
@@ -313,6 +325,7 @@ def reresolve(
         for p, line, ident in _in(con, "SELECT path, first_line, id FROM speakers WHERE path IN ({})", sorted(labels))
     }
 
+    set_families(vocab)
     linked = _linked(registry)
     classes = _close({c for u in old_units + new_units if (c := _own(u.unit)) is not None}, linked)
     forced: set[tuple[str, int]] = set()  # unchanged documents replayed whole
@@ -413,7 +426,7 @@ def reresolve(
     ends: set[str] = _registry_ends(registry, classes) | cited
     for u in world.units + old_units + new_units:
         for rel in u.unit.reported:
-            pair = {number_class(rel.source), number_class(rel.target)}
+            pair = reported_classes(rel.source, u.unit) | reported_classes(rel.target, u.unit)
             if pair & classes or u.changed or _key(u) in forced:
                 ends |= pair
     extra = _close(ends, linked) - classes
@@ -483,9 +496,9 @@ def reresolve(
         from qcdc_cli.models import relation_rank
 
         ends = [new_cat.get(i) for i in pair]
-        if any(k is None or not k.number or number_class(k.number) not in loaded for k in ends):
+        wanted = {c for k in ends if k is not None and k.number for c in (number_class(k.number, k.system),)}
+        if any(k is None or not k.number for k in ends) or not wanted <= loaded:
             raise Unsafe("a link whose ends are not loaded")
-        wanted = {number_class(k.number) for k in ends if k is not None and k.number}
         best: str | None = None
         for path in dict.fromkeys(ev.path for ev in kept if ev.registry is None and ev.path):
             units = [u for u in world.units if u.unit.path == path]

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from qcdc_cli.index.corpus import Quotes
     from qcdc_cli.index.rows import ResolutionRow
     from qcdc_cli.knowledge.schema import Registry
+    from qcdc_cli.knowledge.vocabulary import Vocabulary
     from qcdc_cli.models import Extraction, Reference
     from qcdc_cli.resolve.resolve import Catalog, CitingUnit, Context
 
@@ -29,25 +30,57 @@ class Unsafe(Exception):
 # classes
 
 
-_CLASSES: dict[str, str] = {}  # number -> class: asked for every citation replayed
+_CLASSES: dict[tuple[str, str | None, str | None], str] = {}  # asked for every citation replayed
+_FAMILIES: dict[tuple[str, str], str] = {}  # (system, type) -> the family likely readings compare
 
 
-def number_class(number: str) -> str:
-    found = _CLASSES.get(number)
+def set_families(vocab: Vocabulary) -> None:
+    """Number classes split serials by type family (`KnownDocuments._family`)."""
+    if vocab.type_families != _FAMILIES:
+        _FAMILIES.clear()
+        _FAMILIES.update(vocab.type_families)
+        _CLASSES.clear()
+
+
+def number_class(number: str, system: str | None = None, type_: str | None = None) -> str:
+    """The loose serial and type family of a number ("62|KH" for 62-KH/TU), as the
+    catalog files it for likely readings (`_by_serial_type`); `system` and `type_` as a
+    reference or a node gives them, else as the number reads."""
+    key = (number, system, type_)
+    found = _CLASSES.get(key)
     if found is None:
         from qcdc_cli.resolve.resolve import loose, parts_of
 
-        serial = parts_of(number)[3]
-        found = _CLASSES[number] = loose(serial) if serial else "#" + loose(number)
+        read_system, read_type, _, serial = parts_of(number)
+        kind = type_ or read_type
+        family = _FAMILIES.get((system or read_system or "party", kind), kind) if kind else ""
+        found = _CLASSES[key] = loose(serial) + "|" + loose(family) if serial else "#" + loose(number)
         if len(_CLASSES) > 1_000_000:
             _CLASSES.clear()
     return found
 
 
 def ref_classes(ref: Reference) -> set[str]:
-    out = {number_class(ref.number)}
-    if ref.suggestion:
-        out.add(number_class(ref.suggestion))
+    """Every class a citation's resolution can look in: its number as written and as
+    repaired, read as the number reads and as the citation types it."""
+    out = set()
+    for number in (ref.number, ref.suggestion):
+        if number:
+            out.add(number_class(number))
+            out.add(number_class(number, ref.system, ref.type))
+    if ref.malformed and not ref.suggestion:  # KnownDocuments.readable looks in both systems
+        out.update(number_class(ref.number, system) for system in ("party", "state"))
+    return out
+
+
+def reported_classes(number: str, unit: CitingUnit) -> set[str]:
+    """The classes of a number a unit reports a relation of (as resolve.reference_for
+    reads it: the unit's own citation of it, else the bare number)."""
+    out = {number_class(number)}
+    for r in unit.references:
+        if r.number == number:
+            out |= ref_classes(r)
+            break
     return out
 
 
@@ -55,7 +88,7 @@ def _linked(registry: Registry) -> dict[str, set[str]]:
     """Classes a registry document joins (its number's and its aliases')."""
     out: dict[str, set[str]] = {}
     for doc in registry.documents:
-        group = {number_class(n) for n in (doc.number, *doc.aliases) if n}
+        group = {c for n in (doc.number, *doc.aliases) if n for c in (number_class(n), number_class(n, doc.system))}
         if len(group) > 1:
             for c in group:
                 out.setdefault(c, set()).update(group)
@@ -77,13 +110,13 @@ def _unit_cites(unit: CitingUnit) -> set[str]:
     for r in unit.references:
         out |= ref_classes(r)
     for x in unit.reported:
-        out.add(number_class(x.source))
-        out.add(number_class(x.target))
+        out |= reported_classes(x.source, unit)
+        out |= reported_classes(x.target, unit)
     return out
 
 
 def _own(unit: CitingUnit) -> str | None:
-    return number_class(unit.info.number) if unit.info.number else None
+    return number_class(unit.info.number, unit.info.system) if unit.info.number else None
 
 
 def _ranges(classes: Iterable[str], written: bool = True) -> list[tuple[str, str]]:
@@ -92,7 +125,7 @@ def _ranges(classes: Iterable[str], written: bool = True) -> list[tuple[str, str
     import itertools
 
     out = []
-    for c in sorted(classes):
+    for c in sorted({c.split("|", 1)[0] for c in classes}):
         if not _SERIAL.match(c):
             raise Unsafe(f"class {c!r}: a serial of more than digits and a few Latin letters")
         spellings = {c}

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from qcdc_cli.index.reresolve_base import Unsafe, _Unit, number_class, ref_classes
+from qcdc_cli.index.reresolve_base import Unsafe, _Unit, number_class, ref_classes, reported_classes
 
 if TYPE_CHECKING:
     from qcdc_cli.index.corpus import Quotes
@@ -31,7 +31,7 @@ def _context(k: Known) -> tuple[Any, ...]:
 
 
 def _doc_classes(doc: Any) -> set[str]:
-    return {number_class(n) for n in (doc.number, *doc.aliases) if n}
+    return {c for n in (doc.number, *doc.aliases) if n for c in (number_class(n), number_class(n, doc.system))}
 
 
 def _pre_known(cat: Catalog, row: Any, units: list[CitingUnit], registry: Registry) -> Known:
@@ -249,8 +249,12 @@ def _replay(sink: _Sink, cat: Catalog, unit: CitingUnit, quotes: Quotes, classes
             sink.add_link(Link(me.id, target.id, ref.relation, evidence))
     n = len(unit.references)
     for j, rel in enumerate(unit.reported):
-        if classes is not None and not {number_class(rel.source), number_class(rel.target)} & classes:
-            continue
+        if classes is not None:
+            ends = [reported_classes(n, unit) for n in (rel.source, rel.target)]
+            if not any(cs & classes for cs in ends):
+                continue
+            if any(cs & classes and not cs <= classes for cs in ends):
+                raise Unsafe("a reported number that reads in two classes")
         said = Evidence(path=unit.path, line=rel.line, text=_squeeze(rel.text))
         sink.at((unit.path, unit.segment, n + j, 0))
         source = _target(sink, cat, me, reference_for(rel.source, unit.references), ctx, said)
@@ -271,7 +275,7 @@ def _registry_links(sink: _Sink, cat: Catalog, registry: Registry, classes: set[
             target = cat.by_registry_id(rel.target) or cat.get(rel.target)
             if source is None or target is None:
                 continue
-            if not ({number_class(k.number) for k in (source, target) if k.number} & classes):
+            if not ({number_class(k.number, k.system) for k in (source, target) if k.number} & classes):
                 continue
             sink.add_link(Link(source.id, target.id, rel.type, [Evidence(registry=doc.id)]))
 

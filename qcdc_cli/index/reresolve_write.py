@@ -37,7 +37,7 @@ class Patch:
         return number_class(number) in self.classes or source in self.sources
 
     def mine(self, k: Known) -> bool:
-        return k.number is not None and number_class(k.number) in self.classes
+        return k.number is not None and number_class(k.number, k.system) in self.classes
 
     def write(
         self,
