@@ -244,3 +244,30 @@ def test_incremental_equals_full_on_random_edits(tmp_path: Path, seed: int) -> N
             full += 1
     # the patch was taken, so it was compared (re-resolution: the test above)
     assert patched >= 3, (patched, full)
+
+
+def test_where_the_affected_set_is_not_computable_the_index_is_resolved_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MAX_CLASSES (one of the places index.reresolve gives up), a file added is
+    resolved in full, and the rows are those of a full derivation all the same."""
+    from qcdc_cli.index import reresolve
+
+    vocab = load_vocabulary()
+    registry = load_registry(())
+    root = tmp_path / "c"
+    shutil.copytree(REPO / "samples", root)
+    db = tmp_path / "i.sqlite"
+    _ingest(root, db, vocab, registry)
+    src = _utf8_files(root)[0]
+    shutil.copyfile(src, src.with_name("copy_" + src.name))
+    monkeypatch.setattr(reresolve, "MAX_CLASSES", 0)
+    summary = _ingest(root, db, vocab, registry)
+    assert summary.derive_seconds is not None and not summary.derived_incrementally
+    expected = _full_copy(db, tmp_path / "full.sqlite", vocab, registry)
+    assert _derived(db) == _derived(expected)
+    # and with the limit back, the next addition is patched
+    monkeypatch.undo()
+    shutil.copyfile(src, src.with_name("copy2_" + src.name))
+    assert _ingest(root, db, vocab, registry).derived_incrementally
+    assert _derived(db) == _derived(_full_copy(db, tmp_path / "full2.sqlite", vocab, registry))
