@@ -72,9 +72,9 @@ def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str, change
     evidence, issues and resolutions in one transaction. Returns the seconds it took.
 
     Whole-corpus, because one new document can change what others' citations mean (a
-    second 62-KH/TU makes a citation ambiguous); but when `changes` (what this ingest
-    wrote) kept every number, date and segment, index.incremental patches the rows the
-    changed files lent evidence to instead, with the same result.
+    second 62-KH/TU makes a citation ambiguous); but with `changes` (what this ingest
+    wrote), index.incremental patches the rows those files can change instead (their
+    evidence, or what index.reresolve resolves again), with the same result.
     """
     import time
 

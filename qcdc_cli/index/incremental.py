@@ -6,12 +6,14 @@ A full `derived.derive` resolves the whole corpus again: at 100,000 files that i
 every number, date, issuer, relation and segment of a file as they were, so the catalog
 (resolve.Catalog) and every reference's resolution stay the same; only the evidence the
 file lends to links and issues (lines and quoted text) and the row ids of its documents
-move. `ChangeLog` records, before each write, what the file said that resolution
-reads (its `signature`); `patch` compares it with what the file says now and, when
-all changed files kept theirs, rewrites just those rows, in one transaction. Anything
-else (a file added, removed or failed, a number edited, too many files) returns False
-and the caller derives in full. The result is the full derivation's, row for row
-(tests/test_incremental.py compares both on random edits).
+move. `ChangeLog` records, before each write (or prune), what the file said that
+resolution reads (its `signature`); `patch` compares it with what the file says now and,
+when all changed files kept theirs, rewrites just those rows, in one transaction. When
+files were added, removed or failed, or a number, date or issuer changed, index.reresolve
+resolves again what those documents can change. Where neither can follow (too many
+files, another backend, reresolve.Unsafe) `patch` returns False and the caller derives in
+full. The result is the full derivation's, row for row (tests/test_incremental.py
+compares them on random edits).
 """
 
 from __future__ import annotations
