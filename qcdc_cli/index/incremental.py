@@ -211,7 +211,12 @@ def patch(store: Store, vocab: Vocabulary, registry: Registry, key: str, log: Ch
                 _patch(con, vocab, registry, log)
                 log.how = "patched"
             except _Renumbered:
-                _reresolve(con, vocab, registry, log)
+                try:
+                    _reresolve(con, vocab, registry, log)
+                except (Unsafe, sqlite3.Error):
+                    raise
+                except Exception as e:  # a fault of the partial way: the whole one still answers
+                    raise Unsafe(f"unexpected {type(e).__name__}: {e}") from e
                 log.how = "re-resolved"
             for k, v in (("derived_key", key), ("derived_stale", "0")):
                 con.execute(
