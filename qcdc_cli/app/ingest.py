@@ -346,7 +346,7 @@ def ingest(
         if options.prune:
             if gone:
                 changes.before(gone[0], "pruned")
-                log.removed(gone)
+                log.removed(gone, store, known)
             summary.pruned = store.remove_files(gone)
         else:
             summary.missing = len(gone)

@@ -26,7 +26,6 @@ from qcdc_cli.index.rows import (
     IssueRow,
     LinkRow,
     NodeKeyRow,
-    ResolutionRow,
     SpeakerRow,
     known_from_row,
     known_row,
@@ -75,9 +74,9 @@ def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str, change
     evidence, issues and resolutions in one transaction. Returns the seconds it took.
 
     Whole-corpus, because one new document can change what others' citations mean (a
-    second 62-KH/TU makes a citation ambiguous); but when `changes` (what this ingest
-    wrote) kept every number, date and segment, index.incremental patches the rows the
-    changed files lent evidence to instead, with the same result.
+    second 62-KH/TU makes a citation ambiguous); but with `changes` (what this ingest
+    wrote), index.incremental patches the rows those files can change instead (their
+    evidence, or what index.reresolve resolves again), with the same result.
     """
     import time
 
@@ -94,6 +93,7 @@ def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str, change
 
 def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived:
     """The rows of the derived tables for what `store` holds now."""
+    from qcdc_cli.index.reresolve_base import resolution_row
     from qcdc_cli.lineage.graph import build_graph
     from qcdc_cli.resolve.resolve import Catalog, Known, loose
 
@@ -107,18 +107,7 @@ def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived
         doc_id = ids[(unit.path, unit.segment)]
         document_of.setdefault(catalog.document_of(unit).id, doc_id)
         context = catalog.context_of(unit)
-        for ref in unit.references:
-            res = catalog.resolve(catalog.readable(ref) or ref, context)  # a malformed number as repaired
-            found = res.document or res.likely  # a miswritten number: the document it fits
-            if res.status == "ambiguous":
-                status = "ambiguous"
-            elif found is not None and (found.in_corpus or found.registry_id):
-                status = "resolved"
-            else:
-                status = "unknown"
-            candidates = "\n".join(k.id for k in res.candidates) if status == "ambiguous" else None
-            target = found.id if found else None  # "unknown": the node only cited
-            out.resolutions.append(ResolutionRow(doc_id, ref.number, status, target, candidates))
+        out.resolutions.extend(resolution_row(catalog, ref, context, doc_id) for ref in unit.references)
     known_ids = set()
     for k in catalog.entries:
         known_ids.add(k.id)

@@ -6,12 +6,14 @@ A full `derived.derive` resolves the whole corpus again: at 100,000 files that i
 every number, date, issuer, relation and segment of a file as they were, so the catalog
 (resolve.Catalog) and every reference's resolution stay the same; only the evidence the
 file lends to links and issues (lines and quoted text) and the row ids of its documents
-move. `ChangeLog` records, before each write, what the file said that resolution
-reads (its `signature`); `patch` compares it with what the file says now and, when
-all changed files kept theirs, rewrites just those rows, in one transaction. Anything
-else (a file added, removed or failed, a number edited, too many files) returns False
-and the caller derives in full. The result is the full derivation's, row for row
-(tests/test_incremental.py compares both on random edits).
+move. `ChangeLog` records, before each write (or prune), what the file said that
+resolution reads (its `signature`); `patch` compares it with what the file says now and,
+when all changed files kept theirs, rewrites just those rows, in one transaction. When
+files were added, removed or failed, or a number, date or issuer changed, index.reresolve
+resolves again what those documents can change. Where neither can follow (too many
+files, another backend, reresolve.Unsafe) `patch` returns False and the caller derives in
+full. The result is the full derivation's, row for row (tests/test_incremental.py
+compares them on random edits).
 """
 
 from __future__ import annotations
@@ -52,7 +54,10 @@ class ChangeLog:
     usable: bool
     key: str | None  # of the derived tables as the run began
     before: dict[str, _Before] = field(default_factory=dict)  # path -> what it said
+    added: set[str] = field(default_factory=set)  # paths that had no documents before
+    gone: set[str] = field(default_factory=set)  # paths written failed or removed
     patched: bool = False  # set by `patch`
+    how: str = ""  # "patched" (text only), "re-resolved" (index.reresolve), or why in full
 
     @classmethod
     def start(cls, store: Store) -> ChangeLog:
@@ -65,23 +70,42 @@ class ChangeLog:
         on_sqlite = isinstance(getattr(store, "con", None), sqlite3.Connection)
         return cls(usable=not stale and on_sqlite, key=old_key)
 
+    def _room(self) -> bool:
+        if len(self.before) + len(self.added) + len(self.gone) >= MAX_FILES:
+            self.usable = False
+        return self.usable
+
     def before_write(self, store: Store, path: str, kind: str, known: KnownFile | None) -> None:
         """Call before the writer replaces `path` (kind as ingest's outcome)."""
         if not self.usable or kind == "same":
             return
-        if known is not None and known.status == "failed" and kind == "failed":
-            return  # it had no documents and still has none
-        if kind != "read" or known is None or known.status != "ok" or len(self.before) >= MAX_FILES:
-            self.usable = False  # documents appear or vanish: the catalog changes
+        if known is None or known.status != "ok":
+            if kind == "read" and self._room():
+                self.added.add(path)  # documents appear
+            return  # failed before (or new), failed again: it had no documents and has none
+        if path in self.before or not self._room():
             return
-        if path in self.before:
-            return
+        if kind != "read":
+            self.gone.add(path)
+        self._remember(store, path, known)
+
+    def _remember(self, store: Store, path: str, known: KnownFile) -> None:
         extraction, doc_ids, quotes = _load_file(store.con, known.id)
         self.before[path] = _Before(known.id, doc_ids, signature(extraction), extraction, quotes)
 
-    def removed(self, paths: Iterable[str]) -> None:
-        if any(True for _ in paths):
-            self.usable = False
+    def removed(
+        self, paths: Iterable[str], store: Store | None = None, known: dict[str, KnownFile] | None = None
+    ) -> None:
+        """Call before the writer forgets `paths` (--prune)."""
+        for path in paths:
+            k = (known or {}).get(path)
+            if store is None or k is None:
+                self.usable = False
+            if not self.usable or store is None:
+                return
+            if k is not None and k.status == "ok" and path not in self.before and self._room():
+                self.gone.add(path)
+                self._remember(store, path, k)
 
 
 def signature(extraction: Extraction | None) -> tuple[Any, ...]:
@@ -150,25 +174,61 @@ class _Unpatchable(Exception):
     """The stored rows do not say what a patch needs: derive in full."""
 
 
+class _Renumbered(_Unpatchable):
+    """A changed file's numbers, dates or segments moved: re-resolve what they touch."""
+
+
+def _reresolve(con: sqlite3.Connection, vocab: Vocabulary, registry: Registry, log: ChangeLog) -> None:
+    from qcdc_cli.index.reresolve import reresolve
+    from qcdc_cli.index.reresolve_base import Old
+    from qcdc_cli.index.rows import path_label
+
+    olds = [Old(path_label(p), b.extraction, b.doc_ids, b.quotes) for p, b in log.before.items()]
+    changed = {path_label(p): p for p in (*log.before, *log.added, *log.gone)}
+    reresolve(con, vocab, registry, olds, changed)
+
+
 def patch(store: Store, vocab: Vocabulary, registry: Registry, key: str, log: ChangeLog) -> bool:
     """Bring the derived tables up to date after the changes `log` recorded, in one
     transaction; False (nothing written) when only a full derivation can."""
-    if not log.usable or log.key != key:
-        return False
+    import os
     import sqlite3
+    import sys
+
+    if not log.usable or log.key != key:
+        log.how = "in full: the change log cannot follow this run"
+        if os.environ.get("QCDC_DEBUG_DERIVE"):
+            print(f"qcdc: derived {log.how}", file=sys.stderr)
+        return False
+
+    from qcdc_cli.index.reresolve_base import Unsafe
 
     try:
         with store.transaction() as con:
-            _patch(con, vocab, registry, log)
+            try:
+                if log.added or log.gone:
+                    raise _Renumbered
+                _patch(con, vocab, registry, log)
+                log.how = "patched"
+            except _Renumbered:
+                try:
+                    _reresolve(con, vocab, registry, log)
+                except (Unsafe, sqlite3.Error):
+                    raise
+                except Exception as e:  # a fault of the partial way: the whole one still answers
+                    raise Unsafe(f"unexpected {type(e).__name__}: {e}") from e
+                log.how = "re-resolved"
             for k, v in (("derived_key", key), ("derived_stale", "0")):
                 con.execute(
                     "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     (k, v),
                 )
-    except _Unpatchable:
+    except (_Unpatchable, Unsafe, sqlite3.IntegrityError) as e:
+        log.how = f"in full: {type(e).__name__}: {e}"
         return False
-    except sqlite3.IntegrityError:
-        return False
+    finally:
+        if os.environ.get("QCDC_DEBUG_DERIVE"):
+            print(f"qcdc: derived {log.how or 'in full'}", file=sys.stderr)
     log.patched = True
     return True
 
@@ -184,7 +244,7 @@ def _patch(con: sqlite3.Connection, vocab: Vocabulary, registry: Registry, log: 
     for path, before in log.before.items():
         extraction, doc_ids, _ = _load_file(con, before.file_id)
         if extraction is None or signature(extraction) != before.signature or len(doc_ids) != len(before.doc_ids):
-            raise _Unpatchable
+            raise _Renumbered
         changed[path_label(path)] = (extraction, doc_ids)
         remap.extend(zip(before.doc_ids, doc_ids, strict=True))
     if not changed:
