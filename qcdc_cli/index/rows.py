@@ -96,9 +96,9 @@ class FileRecord:
 FILE_COLUMNS = "path, size, mtime_ns, sha256, encoding, status, error, extractor"
 
 
-@dataclass(frozen=True, slots=True)
-class KnownFile:
-    """A files row, as ingest needs it to decide whether to read the file again."""
+class KnownFile(NamedTuple):
+    """A files row, as ingest needs it to decide whether to read the file again (a tuple:
+    an unchanged re-ingest builds one per indexed file)."""
 
     id: int
     size: int | None

@@ -315,8 +315,9 @@ class Store:
 
     def known_files(self) -> dict[str, KnownFile]:
         """Every files row by path: what ingest compares a fresh walk against."""
-        rows = self.con.execute("SELECT path, id, size, mtime_ns, sha256, status, extractor FROM files")
-        return {path_of(r[0]): KnownFile(*r[1:]) for r in rows}
+        rows = self.con.execute("SELECT id, size, mtime_ns, sha256, status, extractor, path FROM files").fetchall()
+        new = tuple.__new__  # KnownFile is a NamedTuple over the first six columns
+        return {(r[6] if type(r[6]) is str else path_of(r[6])): new(KnownFile, r[:6]) for r in rows}
 
     def replace_file(self, record: FileRecord, rows: FileRows | None) -> None:
         """Put one file's outcome in the index in ONE transaction.

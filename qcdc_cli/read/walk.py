@@ -18,18 +18,19 @@ only, with a byte limit.
 
 from __future__ import annotations
 
+import operator
 import os
 import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from qcdc_cli.read.files import DOCUMENT_SUFFIXES
 from qcdc_cli.read.fs import not_regular, stat_problem
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):  # a tuple: a walk of an archive makes one per file
     path: str  # as walked: the root as given joined with the names below it
     size: int
     mtime_ns: int
@@ -88,11 +89,16 @@ def _walk_tree(
         if entry is None:
             stack.pop()
             continue
-        if entry.name.startswith("."):
+        name = entry.name
+        if name[0] == ".":
             continue
         path = entry.path
-        suffix = os.path.splitext(entry.name)[1].lower()
+        dot = name.rfind(".")  # os.path.splitext's suffix, for a name not starting with "."
+        suffix = name[dot:].lower() if dot > 0 else ""
         is_doc = suffix in suffixes
+        if not is_doc and entry.is_file(follow_symlinks=False):  # the folder's own type: no stat
+            out.skipped_other[suffix or "(none)"] += 1
+            continue
         try:
             st = os.stat(path)  # follows symlinks
         except OSError as e:  # said for what could hold documents (a folder past PATH_MAX)
@@ -116,10 +122,13 @@ def _walk_tree(
             out.failures.append((path, not_regular(st.st_mode)))
 
 
+_name = operator.attrgetter("name")
+
+
 def _list(folder: str, out: Walk) -> Iterator[os.DirEntry[str]] | None:
     try:
         with os.scandir(folder) as it:
-            return iter(sorted(it, key=lambda e: e.name))
+            return iter(sorted(it, key=_name))
     except OSError as e:
         out.failures.append((folder, f"cannot list folder: {e.strerror or e}"))
         return None
