@@ -14,7 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import postgres_fixtures
 import pytest
 from index_dump import dump
 
@@ -31,8 +30,6 @@ SAMPLES = REPO / "samples"
 GENERATED_FILES = int(os.environ.get("QCDC_TEST_PG_CORPUS", "400"))  # 10000: the size (~9 min)
 
 pytestmark = pytest.mark.postgres
-pg_server = postgres_fixtures.pg_server
-pg_url = postgres_fixtures.pg_url
 
 
 def cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

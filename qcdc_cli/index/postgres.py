@@ -8,7 +8,7 @@ It overrides only what a server does differently:
   in `qcdc_schema`; migrations are index.schema's, translated, run under an advisory lock
   in one transaction. Credentials come from the URL, PGPASSFILE or PGPASSWORD (libpq);
   messages show the URL without its password.
-- Readers read in ONE repeatable-read transaction (one snapshot, as SQLite readers do);
+- Readers read in ONE read-only, repeatable-read transaction (one snapshot, as SQLite's);
   MVCC means they never block an ingest, and an ingest never blocks them.
 - Concurrent ingests are allowed (no ingest lock). Each file is its own transaction,
   under an advisory lock on its path, so two ingests of one file write one after the
@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import postgres_sql as sql
+from qcdc_cli.index import schema
 from qcdc_cli.index.dburl import UrlPath, redact
 from qcdc_cli.index.rows import DERIVED_TABLES, FILE_COLUMNS, columns, path_label
-from qcdc_cli.index.schema import MIGRATIONS, SCHEMA_VERSION
 from qcdc_cli.index.store import (
     _INSERT_DOCUMENT,
     _INSERT_MENTION,
@@ -57,6 +57,11 @@ _INGEST = 3
 
 _SET_META = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 _SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS qcdc_schema(version INTEGER NOT NULL)"
+# a reader's one snapshot, in which nothing can be written (temporary tables aside)
+_BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+# the id selections of Store._select, made before a read-only transaction (which cannot
+# create them) and kept for the session
+_TEMP_TABLES = ("sel", "selp")
 
 
 def _param(value: Any) -> Any:
@@ -158,34 +163,34 @@ def _version(con: PgConnection) -> int:
 
 
 def _check_version(version: int, label: str, writing: bool) -> None:
-    if version > SCHEMA_VERSION:
+    if version > schema.SCHEMA_VERSION:
         raise StoreError(
             f"{label}: index schema version {version} is newer than this qcdc knows "
-            f"({SCHEMA_VERSION}); upgrade qcdc" + (" or use another --db" if writing else "")
+            f"({schema.SCHEMA_VERSION}); upgrade qcdc" + (" or use another --db" if writing else "")
         )
     if version == 0 and not writing:
         raise StoreError(f"{label}: no index here; run `qcdc ingest FOLDER --db {label}` first")
-    if version < SCHEMA_VERSION and not writing:
+    if version < schema.SCHEMA_VERSION and not writing:
         raise StoreError(
-            f"{label}: index schema version {version} is older than {SCHEMA_VERSION};"
+            f"{label}: index schema version {version} is older than {schema.SCHEMA_VERSION};"
             " run `qcdc ingest` once to upgrade it"
         )
 
 
 def _migrate(con: PgConnection, label: str) -> None:
-    """Bring the database to SCHEMA_VERSION in one transaction, one migrator at a time."""
+    """Bring the database to schema.SCHEMA_VERSION in one transaction, one migrator at a time."""
     _check_version(_version(con), label, writing=True)
     con.execute("BEGIN")
     try:
         con.execute("SELECT pg_advisory_xact_lock(?, ?)", (_NS, _MIGRATE))
         con.execute(_SCHEMA_TABLE)
         version = _version(con)  # again, under the lock: another qcdc may have migrated
-        for step in range(version, SCHEMA_VERSION):
-            for statement in sql.statements(MIGRATIONS[step]):
+        for step in range(version, schema.SCHEMA_VERSION):
+            for statement in sql.statements(schema.MIGRATIONS[step]):
                 con.execute(statement)
-        if version < SCHEMA_VERSION:
+        if version < schema.SCHEMA_VERSION:
             con.execute("DELETE FROM qcdc_schema")
-            con.execute("INSERT INTO qcdc_schema(version) VALUES (?)", (SCHEMA_VERSION,))
+            con.execute("INSERT INTO qcdc_schema(version) VALUES (?)", (schema.SCHEMA_VERSION,))
         con.execute("INSERT INTO meta(key, value) VALUES ('changes', '0') ON CONFLICT(key) DO NOTHING")
         con.execute("COMMIT")
     except BaseException:
@@ -217,7 +222,10 @@ class PgStore(Store):
                 con.execute("SET synchronous_commit = off")
             else:
                 _check_version(_version(con), label, writing=False)
-                con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            for table in _TEMP_TABLES:
+                con.execute(f'CREATE TEMP TABLE {table}(id TEXT COLLATE "C" PRIMARY KEY)')
+            if not writable:
+                con.execute(_BEGIN_READ)
         except psycopg.Error as e:
             raw.close()
             raise StoreError(f"{label}: cannot open the index: {_scrub(str(e), url)}") from None
@@ -231,7 +239,7 @@ class PgStore(Store):
     def refresh(self) -> None:
         if not self.writable:
             self.pg.execute("ROLLBACK")
-            self.pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            self.pg.execute(_BEGIN_READ)
 
     def close(self) -> None:
         self.pg.close()
@@ -346,7 +354,8 @@ class PgStore(Store):
 
     def replace_derived(self, derived: Derived, key: str) -> None:
         """Swap in a new derivation in one transaction (COPY, readers keep the old one until
-        the commit); current (not stale) only if no file changed since its snapshot."""
+        the commit); current (not stale) only if no file changed since its snapshot (rows
+        made without `load_corpus`, as SQLite takes them: current, the caller's word)."""
         with self.transaction():
             for table, row_type in DERIVED_TABLES.items():
                 self.pg.execute(f"DELETE FROM {table}")
@@ -356,7 +365,7 @@ class PgStore(Store):
             # the other order can deadlock with an ingest's first file
             self.pg.execute("SELECT value FROM meta WHERE key = 'derived_stale' FOR UPDATE")
             row = self.pg.execute("SELECT value FROM meta WHERE key = 'changes' FOR UPDATE").fetchone()
-            current = row is not None and self._snapshot_changes == int(row[0])
+            current = self._snapshot_changes is None or (row is not None and self._snapshot_changes == int(row[0]))
             self.pg.execute(_SET_META, ("derived_stale", "0" if current else "1"))
         self._snapshot_changes = None
 
@@ -379,8 +388,8 @@ class PgStore(Store):
         return {row[0] for row in self.pg.execute(statement, (start, depth))}
 
     def _select(self, ids: Iterable[str], table: str = "sel") -> None:
-        """A temporary table of ids, filled by COPY and analysed when large (plans)."""
-        self.pg.execute(f'CREATE TEMP TABLE IF NOT EXISTS {table}(id TEXT COLLATE "C" PRIMARY KEY)')
+        """A temporary table of ids (made at connect: _TEMP_TABLES), filled by COPY and
+        analysed when large (plans)."""
         self.pg.execute(f"DELETE FROM pg_temp.{table}")
         unique = sorted(set(ids))
         self.pg.copy(f"pg_temp.{table}", "id", ((i,) for i in unique))
