@@ -307,9 +307,7 @@ def test_reader_cannot_write(db: Path) -> None:
     ("content", "message"),
     [(None, "no index here"), (b"PK\x03\x04 not sqlite at all" * 100, "not a qcdc index")],
 )
-def test_reader_on_a_missing_or_foreign_file_says_so(
-    sqlite_db: Path, content: bytes | None, message: str
-) -> None:
+def test_reader_on_a_missing_or_foreign_file_says_so(sqlite_db: Path, content: bytes | None, message: str) -> None:
     """SQLite only: a file (an empty database on a server: tests/test_postgres.py)."""
     if content is not None:
         sqlite_db.parent.mkdir(parents=True)
