@@ -204,6 +204,35 @@ def test_non_utf8_encodings_are_reported(tmp_path: Path, index_db: Path, vocab) 
     assert set(numbers.values()) == {"19-KH/TU"}
 
 
+def test_a_file_name_that_is_not_utf8_is_kept_exactly(tmp_path: Path, index_db: Path, vocab) -> None:
+    """A Latin-1 name from an old archive: stored as its bytes on both backends, so the
+    next ingest finds it unchanged, a new mtime is remembered, and --prune forgets it."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    raw = os.fsencode(folder)
+    names = [b"caf\xe9.txt", b"\xc4\x90\xe0.txt", "Đà Nẵng.txt".encode()]
+    for i, name in enumerate(names):
+        with open(raw + b"/" + name, "w", encoding="utf-8") as f:
+            f.write(plan_text(f"{i + 1}-KH/TU", "Lai Châu", "120-KL/TW"))
+    first, _ = run([folder], index_db, vocab)
+    assert (first.read, first.failed) == (3, [])
+    again, _ = run([folder], index_db, vocab)
+    assert (again.read, again.unchanged) == (0, 3)
+    latin = os.fsdecode(raw + b"/" + names[0])  # as the walk gives it: surrogate escapes
+    with open_reader(index_db) as s:
+        assert latin in s.known_files()
+    os.utime(latin, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+    touched, _ = run([folder], index_db, vocab)
+    assert (touched.read, touched.same_content, touched.unchanged) == (0, 1, 2)
+    with open_reader(index_db) as s:
+        assert s.known_files()[latin].mtime_ns == os.stat(latin).st_mtime_ns
+    os.unlink(latin)
+    pruned, _ = run([folder], index_db, vocab, prune=True)
+    assert (pruned.read, pruned.pruned, pruned.index["files"]) == (0, 1, 2)
+    with open_reader(index_db) as s:
+        assert latin not in s.known_files() and len(s.known_files()) == 2
+
+
 # ---- walking and bad files
 
 

@@ -173,14 +173,15 @@ def set_schema_version(db: Path, version: int) -> None:
 
 
 def table_columns(store: Store, table: str) -> list[str]:
-    """A table's columns in order (PostgreSQL's own `rowid`, index.postgres_sql, aside)."""
+    """A table's columns in order (PostgreSQL's own columns aside: `rowid`, see
+    index.postgres_sql, and `files.path_bytes`, schema.PG_MIGRATIONS)."""
     if db_url(store.path) is None:
         return [r[1] for r in store.con.execute(f"PRAGMA table_info({table})")]
     rows = store.con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
         (table,),
     )
-    return [r[0] for r in rows if r[0] != "rowid"]
+    return [r[0] for r in rows if r[0] not in ("rowid", "path_bytes")]
 
 
 def put(store: Store, path: str, text: str) -> None:
