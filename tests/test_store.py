@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from index_dump import dump
 from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text
 
@@ -519,6 +521,41 @@ def test_index_graph_reads_the_subtree_and_leaves_the_garbage_collector_as_it_fo
         (gc.enable if was else gc.disable)()
     assert sorted(n.id for n in graph.nodes()) == sorted(ids)
     assert sorted((lk.source, lk.target) for lk in graph.links()) == sorted(lk[:2] for lk in links)
+
+
+def plain_reach(links: list[tuple[str, str]], start: str, direction: str, depth: int | None) -> set[str]:
+    """Breadth-first over the links in Python: what the recursive query must find."""
+    step: dict[str, set[str]] = {}
+    for source, target in links:
+        near, far = (source, target) if direction == "up" else (target, source)
+        step.setdefault(near, set()).add(far)
+    seen, frontier, level = {start}, {start}, 0
+    while frontier and (depth is None or level < depth):
+        frontier = {n for f in frontier for n in step.get(f, ())} - seen
+        seen |= frontier
+        level += 1
+    return seen
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(
+    links=st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)), max_size=40, unique=True),
+    start=st.integers(0, 15),
+    depth=st.one_of(st.none(), st.integers(0, 4)),
+)
+def test_recursive_reach_is_a_breadth_first_walk(db: Path, links, start: int, depth: int | None) -> None:
+    """Store.reach, a recursive CTE on both backends (cycles, self-links and depth limits
+    included), against a plain walk; and neighbours, one link either way."""
+    name = "{}-KH/TU@Huế".format
+    edges = [(name(a), name(b)) for a, b in links]
+    with open_writer(db) as s:
+        s.replace_derived(Derived(links=[(a, b, "cites") for a, b in edges]), "k")
+    with open_reader(db) as r:
+        for direction in ("up", "down"):
+            assert r.reach(name(start), direction, depth) == plain_reach(edges, name(start), direction, depth)
+        assert r.neighbours(name(start)) == plain_reach(edges, name(start), "up", 1) | plain_reach(
+            edges, name(start), "down", 1
+        )
 
 
 def test_each_row_type_is_its_table_in_column_order(db: Path) -> None:
