@@ -1,4 +1,7 @@
-"""Shared fixtures: the bundled vocabulary, the sample texts and a CLI runner.
+"""Shared fixtures: the bundled vocabulary, the sample texts, a CLI runner, and an index
+on either backend (`backend`, `new_index`, `index_db`: an SQLite file, then a new
+PostgreSQL database, so index tests run on both; tests/postgres_fixtures.py finds the
+server).
 
 The runner gets a wide terminal and no colour so text output is stable and can be
 compared literally (rich wraps at the terminal width and styles when it sees a TTY).
