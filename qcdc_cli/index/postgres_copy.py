@@ -104,4 +104,6 @@ def copy_index(source: Path, target: Path) -> Totals:
                         f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
                         f" coalesce((SELECT max({column}) FROM {table}), 0) + 1, false)"
                     )
+        if isinstance(dst, PgStore):  # planner statistics now, not when autovacuum comes by
+            dst.pg.execute("ANALYZE")
         return dst.totals()
