@@ -208,14 +208,14 @@ def _migrate(con: PgConnection, label: str) -> None:
         found = _version(con)  # again, under the lock: another qcdc may have migrated
         _check_version(found, label, writing=True)
         version, revision = found
-        for step in range(version, schema.SCHEMA_VERSION):
-            for statement in sql.statements(schema.MIGRATIONS[step]):
-                con.execute(statement)
-        con.execute(_REVISION_COLUMN)
-        for step in range(revision, schema.PG_REVISION):
-            for statement in sql.statements(schema.PG_MIGRATIONS[step]):
-                con.execute(statement)
-        if found != (schema.SCHEMA_VERSION, schema.PG_REVISION):
+        if found != (schema.SCHEMA_VERSION, schema.PG_REVISION):  # (no table lock when current)
+            for step in range(version, schema.SCHEMA_VERSION):
+                for statement in sql.statements(schema.MIGRATIONS[step]):
+                    con.execute(statement)
+            con.execute(_REVISION_COLUMN)
+            for step in range(revision, schema.PG_REVISION):
+                for statement in sql.statements(schema.PG_MIGRATIONS[step]):
+                    con.execute(statement)
             con.execute("DELETE FROM qcdc_schema")
             con.execute(
                 "INSERT INTO qcdc_schema(version, pg_revision) VALUES (?, ?)",
