@@ -1,4 +1,7 @@
-"""Shared fixtures: the bundled vocabulary, the sample texts and a CLI runner.
+"""Shared fixtures: the bundled vocabulary, the sample texts, a CLI runner, and an index
+on either backend (`backend`, `new_index`, `index_db`: an SQLite file, then a new
+PostgreSQL database, so index tests run on both; tests/postgres_fixtures.py finds the
+server).
 
 The runner gets a wide terminal and no colour so text output is stable and can be
 compared literally (rich wraps at the terminal width and styles when it sees a TTY).
@@ -7,11 +10,12 @@ compared literally (rich wraps at the terminal width and styles when it sees a T
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from postgres_fixtures import pg_server, pg_url  # noqa: F401  (fixtures: a server, a database per test)
 from typer.testing import CliRunner, Result
 
 from qcdc_cli.knowledge.registry import load_vocabulary
@@ -91,3 +95,43 @@ class Cli:
 @pytest.fixture
 def cli() -> Cli:
     return Cli()
+
+
+# ---- the index on either backend: the same tests run against SQLite and PostgreSQL
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which backend the index of this test lives on (the PostgreSQL cases are marked
+    `postgres` and skipped, with the reason, only where no server can start)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def new_index(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], Path]]:
+    """A maker of new, empty index addresses on this test's backend: `new_index("i.sqlite")`
+    is a file under tmp_path, or a new database on the server (a UrlPath, dropped after)."""
+    from postgres_fixtures import drop_database, new_database
+
+    from qcdc_cli.index.dburl import UrlPath
+
+    made: list[str] = []
+    server = request.getfixturevalue("pg_server") if backend == "postgres" else ""
+
+    def make(name: str) -> Path:
+        if backend == "sqlite":
+            return tmp_path / name
+        made.append(new_database(server))
+        return UrlPath(made[-1])
+
+    yield make
+    for url in made:
+        drop_database(server, url)
+
+
+@pytest.fixture
+def index_db(new_index: Callable[[str], Path]) -> Path:
+    """One new index on this test's backend (see `new_index`)."""
+    return new_index("i.sqlite")

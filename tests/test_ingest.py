@@ -1,4 +1,8 @@
-"""`ingest`: incremental, parallel, crash-safe reading of folders into the index."""
+"""`ingest`: incremental, parallel, crash-safe reading of folders into the index.
+
+Every test with an index runs on both backends (`index_db`/`new_index` in conftest: an
+SQLite file, then a new PostgreSQL database, marked `postgres`); the one test of what
+only SQLite does (a second ingest refused by the file lock) says so."""
 
 from __future__ import annotations
 
@@ -21,7 +25,8 @@ from qcdc_cli.app import ingest as ingest_module
 from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, Summary, ingest
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import derived as derived_module
-from qcdc_cli.index.store import Store
+from qcdc_cli.index.backend import open_reader, open_writer
+from qcdc_cli.index.dburl import db_url
 from qcdc_cli.knowledge.registry import load_vocabulary
 from qcdc_cli.read.walk import walk
 
@@ -39,23 +44,25 @@ def run(
     paths: list[Path], db: Path, vocab, extractor: Callable = fake_extract, registry=None, **options
 ) -> tuple[Summary, list]:
     options.setdefault("jobs", 1)
-    with Store.open_writer(db) as store:
+    with open_writer(db) as store:
         events = list(ingest(paths, store, vocab, Options(**options), extractor=extractor, registry=registry))
     assert isinstance(events[0], Planned) and isinstance(events[-1], Finished)
     return events[-1].summary, events
 
 
 def dump(db: Path) -> dict:
-    with Store.open_reader(db) as s:
+    with open_reader(db) as s:
         return index_dump(s)
 
 
 # ---- incremental
 
 
-def test_unchanged_reingest_opens_no_file(tmp_path: Path, vocab, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_reingest_opens_no_file(
+    tmp_path: Path, index_db: Path, vocab, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_corpus(tmp_path / "c", 40)
-    db = tmp_path / "i.sqlite"
+    db = index_db
     first, _ = run([tmp_path / "c"], db, vocab)
     assert (first.read, first.unchanged) == (40, 0)
     before = dump(db)
@@ -71,9 +78,11 @@ def test_unchanged_reingest_opens_no_file(tmp_path: Path, vocab, monkeypatch: py
     assert again.index["documents"] == 40 and again.exit_code == 0
 
 
-def test_a_file_with_a_new_mtime_but_the_same_bytes_is_hashed_not_extracted(tmp_path: Path, vocab) -> None:
+def test_a_file_with_a_new_mtime_but_the_same_bytes_is_hashed_not_extracted(
+    tmp_path: Path, index_db: Path, vocab
+) -> None:
     (path,) = write_corpus(tmp_path / "c", 1)
-    db = tmp_path / "i.sqlite"
+    db = index_db
     run([tmp_path / "c"], db, vocab)
     os.utime(path, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
     calls: list[str] = []
@@ -88,12 +97,12 @@ def test_a_file_with_a_new_mtime_but_the_same_bytes_is_hashed_not_extracted(tmp_
     assert run([tmp_path / "c"], db, vocab)[0].unchanged == 1
 
 
-def test_a_modified_file_replaces_its_old_references(tmp_path: Path, vocab) -> None:
+def test_a_modified_file_replaces_its_old_references(tmp_path: Path, index_db: Path, vocab) -> None:
     folder = tmp_path / "c"
     folder.mkdir()
     path = folder / "ht_62.txt"
     path.write_text(plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW", ("101-QĐ/TW",)), encoding="utf-8")
-    db = tmp_path / "i.sqlite"
+    db = index_db
     run([folder], db, vocab)
     path.write_text(plan_text("62-KH/TU", "Hà Tĩnh", "121-KL/TW", ("8-QĐ/TW",)), encoding="utf-8")
     os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns + 10**9))
@@ -101,14 +110,14 @@ def test_a_modified_file_replaces_its_old_references(tmp_path: Path, vocab) -> N
     assert summary.read == 1
     refs = dump(db)["refs"]
     assert sorted(r[2] for r in refs) == ["121-KL/TW", "30-CT/TW", "8-QĐ/TW"]
-    with Store.open_reader(db) as s:
+    with open_reader(db) as s:
         assert s.con.execute("SELECT count(*) FROM mentions WHERE number = '101-QĐ/TW'").fetchone()[0] == 0
 
 
-def test_a_deleted_file_is_pruned_only_with_prune(tmp_path: Path, vocab) -> None:
+def test_a_deleted_file_is_pruned_only_with_prune(tmp_path: Path, index_db: Path, vocab) -> None:
     paths = write_corpus(tmp_path / "c", 5)
     other = write_corpus(tmp_path / "elsewhere", 2, prefix="x")
-    db = tmp_path / "i.sqlite"
+    db = index_db
     run([tmp_path / "c"], db, vocab)
     run([tmp_path / "elsewhere"], db, vocab)
     paths[2].unlink()
@@ -121,9 +130,11 @@ def test_a_deleted_file_is_pruned_only_with_prune(tmp_path: Path, vocab) -> None
     assert {str(p) for p in other} <= indexed  # files outside the walked folder stay
 
 
-def test_a_new_extractor_reads_everything_again(tmp_path: Path, vocab, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_extractor_reads_everything_again(
+    tmp_path: Path, index_db: Path, vocab, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_corpus(tmp_path / "c", 3)
-    db = tmp_path / "i.sqlite"
+    db = index_db
     run([tmp_path / "c"], db, vocab)
     monkeypatch.setattr(ingest_module, "extractor_key", lambda vocab: "0.2.0+other")
     summary, _ = run([tmp_path / "c"], db, vocab)
@@ -131,9 +142,9 @@ def test_a_new_extractor_reads_everything_again(tmp_path: Path, vocab, monkeypat
     assert {row[7] for row in dump(db)["files"]} == {"0.2.0+other"}
 
 
-def test_force_reads_everything_again(tmp_path: Path, vocab) -> None:
+def test_force_reads_everything_again(tmp_path: Path, index_db: Path, vocab) -> None:
     write_corpus(tmp_path / "c", 3)
-    db = tmp_path / "i.sqlite"
+    db = index_db
     run([tmp_path / "c"], db, vocab)
     assert run([tmp_path / "c"], db, vocab, force=True)[0].read == 3
 
@@ -141,25 +152,26 @@ def test_force_reads_everything_again(tmp_path: Path, vocab) -> None:
 # ---- what lands
 
 
-def test_a_file_holding_two_documents_gives_two_document_rows(tmp_path: Path, vocab) -> None:
+def test_a_file_holding_two_documents_gives_two_document_rows(tmp_path: Path, index_db: Path, vocab) -> None:
     path = tmp_path / "laichau.txt"
     path.write_text(
         plan_text("13-KH/ĐUK", "Lai Châu", "120-KL/TW")
         + f"{SEGMENT_MARK}\nSố 120-KL/TW\nThực hiện Chỉ thị số 30-CT/TW\n",
         encoding="utf-8",
     )
-    run([path], tmp_path / "i.sqlite", vocab)
-    d = dump(tmp_path / "i.sqlite")
+    run([path], index_db, vocab)
+    d = dump(index_db)
     assert [(r[1], r[2]) for r in d["documents"]] == [(0, "13-KH/ĐUK"), (1, "120-KL/TW")]
     assert [(r[1], r[2], r[7]) for r in d["refs"] if r[1] == 1] == [(1, "30-CT/TW", "implements")]
 
 
-def test_sequential_and_parallel_runs_store_the_same(tmp_path: Path, vocab) -> None:
+def test_sequential_and_parallel_runs_store_the_same(tmp_path: Path, new_index, vocab) -> None:
     write_corpus(tmp_path / "c", 120)
-    one, _ = run([tmp_path / "c"], tmp_path / "one.sqlite", vocab, jobs=1)
-    two, _ = run([tmp_path / "c"], tmp_path / "two.sqlite", vocab, jobs=2)
+    a, b = new_index("one.sqlite"), new_index("two.sqlite")
+    one, _ = run([tmp_path / "c"], a, vocab, jobs=1)
+    two, _ = run([tmp_path / "c"], b, vocab, jobs=2)
     assert one.read == two.read == 120
-    assert dump(tmp_path / "one.sqlite") == dump(tmp_path / "two.sqlite")
+    assert dump(a) == dump(b)
 
 
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
@@ -176,20 +188,49 @@ def to_cp1258(text: str) -> bytes:
     return "".join(out).encode("cp1258")
 
 
-def test_non_utf8_encodings_are_reported(tmp_path: Path, vocab) -> None:
+def test_non_utf8_encodings_are_reported(tmp_path: Path, index_db: Path, vocab) -> None:
     text = plan_text("19-KH/TU", "Tây Ninh", "120-KL/TW")
     (tmp_path / "a_utf16.txt").write_bytes(text.encode("utf-16"))
     (tmp_path / "b_cp1258.txt").write_bytes(to_cp1258(text))
     (tmp_path / "c_utf8.txt").write_bytes(text.encode("utf-8"))
-    summary, _ = run([tmp_path], tmp_path / "i.sqlite", vocab)
+    summary, _ = run([tmp_path], index_db, vocab)
     assert summary.read == 3 and not summary.failed
     assert summary.encodings == {
         "utf-16": [str(tmp_path / "a_utf16.txt")],
         "cp1258": [str(tmp_path / "b_cp1258.txt")],
     }
     # every decoding found the same numbers
-    numbers = {r[0]: r[2] for r in dump(tmp_path / "i.sqlite")["documents"]}
+    numbers = {r[0]: r[2] for r in dump(index_db)["documents"]}
     assert set(numbers.values()) == {"19-KH/TU"}
+
+
+def test_a_file_name_that_is_not_utf8_is_kept_exactly(tmp_path: Path, index_db: Path, vocab) -> None:
+    """A Latin-1 name from an old archive: stored as its bytes on both backends, so the
+    next ingest finds it unchanged, a new mtime is remembered, and --prune forgets it."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    raw = os.fsencode(folder)
+    names = [b"caf\xe9.txt", b"\xc4\x90\xe0.txt", "Đà Nẵng.txt".encode()]
+    for i, name in enumerate(names):
+        with open(raw + b"/" + name, "w", encoding="utf-8") as f:
+            f.write(plan_text(f"{i + 1}-KH/TU", "Lai Châu", "120-KL/TW"))
+    first, _ = run([folder], index_db, vocab)
+    assert (first.read, first.failed) == (3, [])
+    again, _ = run([folder], index_db, vocab)
+    assert (again.read, again.unchanged) == (0, 3)
+    latin = os.fsdecode(raw + b"/" + names[0])  # as the walk gives it: surrogate escapes
+    with open_reader(index_db) as s:
+        assert latin in s.known_files()
+    os.utime(latin, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+    touched, _ = run([folder], index_db, vocab)
+    assert (touched.read, touched.same_content, touched.unchanged) == (0, 1, 2)
+    with open_reader(index_db) as s:
+        assert s.known_files()[latin].mtime_ns == os.stat(latin).st_mtime_ns
+    os.unlink(latin)
+    pruned, _ = run([folder], index_db, vocab, prune=True)
+    assert (pruned.read, pruned.pruned, pruned.index["files"]) == (0, 1, 2)
+    with open_reader(index_db) as s:
+        assert latin not in s.known_files() and len(s.known_files()) == 2
 
 
 # ---- walking and bad files
@@ -218,7 +259,7 @@ def test_walk_reports_what_it_skips_and_does_not_follow_loops(tmp_path: Path) ->
 
 
 def test_every_bad_file_is_recorded_with_its_reason_and_the_others_land(
-    tmp_path: Path, vocab, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, index_db: Path, vocab, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     c = tmp_path / "c"
     write_corpus(c, 3)
@@ -249,7 +290,7 @@ def test_every_bad_file_is_recorded_with_its_reason_and_the_others_land(
             raise ValueError("extractor bug")
         return fake_extract(text, vocab)
 
-    db = tmp_path / "i.sqlite"
+    db = index_db
     summary, _ = run([c], db, vocab, extractor=extractor, max_bytes=4000)
     reasons = {os.path.basename(p): r for p, r in summary.failed}
     assert reasons == {
@@ -274,9 +315,9 @@ def test_every_bad_file_is_recorded_with_its_reason_and_the_others_land(
     assert (again.read, again.unchanged, len(again.failed)) == (0, 3, 10)
 
 
-def test_a_file_that_becomes_unreadable_loses_its_old_rows(tmp_path: Path, vocab) -> None:
+def test_a_file_that_becomes_unreadable_loses_its_old_rows(tmp_path: Path, index_db: Path, vocab) -> None:
     (path,) = write_corpus(tmp_path / "c", 1)
-    db = tmp_path / "i.sqlite"
+    db = index_db
     run([tmp_path / "c"], db, vocab)
     path.write_bytes(b"")
     summary, _ = run([tmp_path / "c"], db, vocab)
@@ -284,16 +325,16 @@ def test_a_file_that_becomes_unreadable_loses_its_old_rows(tmp_path: Path, vocab
     assert dump(db)["documents"] == []
 
 
-def test_missing_path_arguments_are_failures(tmp_path: Path, vocab) -> None:
-    summary, _ = run([tmp_path / "nope"], tmp_path / "i.sqlite", vocab)
+def test_missing_path_arguments_are_failures(tmp_path: Path, index_db: Path, vocab) -> None:
+    summary, _ = run([tmp_path / "nope"], index_db, vocab)
     assert summary.failed == [(str(tmp_path / "nope"), "no such file or folder")]
     assert summary.exit_code == 1
 
 
-def test_a_file_named_explicitly_is_read_whatever_its_suffix(tmp_path: Path, vocab) -> None:
+def test_a_file_named_explicitly_is_read_whatever_its_suffix(tmp_path: Path, index_db: Path, vocab) -> None:
     path = tmp_path / "plan.text"
     path.write_text(plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"), encoding="utf-8")
-    summary, _ = run([path], tmp_path / "i.sqlite", vocab)
+    summary, _ = run([path], index_db, vocab)
     assert summary.read == 1
 
 
@@ -306,7 +347,7 @@ WRITER = textwrap.dedent(
     sys.path.insert(0, {tests!r})
     from ingest_fakes import fake_extract
     from qcdc_cli.app.ingest import Options, ingest
-    from qcdc_cli.index.store import Store
+    from qcdc_cli.index.backend import open_writer
     from qcdc_cli.knowledge.registry import load_vocabulary
 
     def slow(text, vocab):
@@ -314,7 +355,7 @@ WRITER = textwrap.dedent(
         return fake_extract(text, vocab)
 
     if __name__ == "__main__":
-        with Store.open_writer(Path(sys.argv[2])) as store:
+        with open_writer(Path(sys.argv[2])) as store:
             for _ in ingest([Path(sys.argv[1])], store, load_vocabulary(), Options(jobs={jobs}),
                             extractor=slow):
                 pass
@@ -336,22 +377,21 @@ def wait_for_files(db: Path, at_least: int, proc: subprocess.Popen, timeout: flo
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert proc.poll() is None, "the writer finished before it could be interrupted"
-        if db.exists():
-            try:
-                with Store.open_reader(db) as s:
-                    n = s.totals().files
-            except (StoreError, sqlite3.Error):
-                n = 0
-            if n >= at_least:
-                return n
+        try:
+            with open_reader(db) as s:
+                n = s.totals().files
+        except (StoreError, sqlite3.Error):  # not there yet
+            n = 0
+        if n >= at_least:
+            return n
         time.sleep(0.02)
     raise AssertionError("the writer did not start writing")
 
 
-def test_an_ingest_killed_mid_run_is_completed_by_the_next_run(tmp_path: Path, vocab) -> None:
+def test_an_ingest_killed_mid_run_is_completed_by_the_next_run(tmp_path: Path, new_index, vocab) -> None:
     corpus = tmp_path / "c"
     write_corpus(corpus, 1500)
-    db = tmp_path / "killed.sqlite"
+    db = new_index("killed.sqlite")
     proc = start_writer(tmp_path, corpus, db)
     try:
         done = wait_for_files(db, 200, proc)
@@ -361,22 +401,27 @@ def test_an_ingest_killed_mid_run_is_completed_by_the_next_run(tmp_path: Path, v
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
-    con = sqlite3.connect(db)  # recovers the WAL the killed writer left
-    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    files, docs, mentions = con.execute(
-        "SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions)"
-    ).fetchone()
-    con.close()
+    if db_url(db) is None:
+        con = sqlite3.connect(db)  # recovers the WAL the killed writer left
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        con.close()
+    with open_reader(db) as s:
+        files, docs, mentions = s.con.execute(
+            "SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions)"
+        ).fetchone()
     assert done <= files < 1500
     assert docs == files and mentions == 3 * files  # whole files only: one plan, 3 numbers each
 
     resumed, _ = run([corpus], db, vocab, jobs=2)
     assert resumed.read == 1500 - files and resumed.unchanged == files
-    run([corpus], tmp_path / "clean.sqlite", vocab, jobs=2)
-    assert dump(db) == dump(tmp_path / "clean.sqlite")
+    clean = new_index("clean.sqlite")
+    run([corpus], clean, vocab, jobs=2)
+    assert dump(db) == dump(clean)
 
 
 def test_a_second_ingest_fails_clearly_while_readers_keep_working(tmp_path: Path, vocab) -> None:
+    """SQLite only: one ingest at a time, the others refused (a server takes several at
+    once: tests/test_postgres_concurrency.py)."""
     corpus = tmp_path / "c"
     write_corpus(corpus, 600)
     db = tmp_path / "i.sqlite"
@@ -395,7 +440,7 @@ def test_a_second_ingest_fails_clearly_while_readers_keep_working(tmp_path: Path
         assert "another qcdc ingest is writing to this index" in cli.stderr
         counts = []
         for _ in range(50):
-            with Store.open_reader(db) as reader:
+            with open_reader(db) as reader:
                 counts.append(reader.totals().files)
             time.sleep(0.01)
         assert counts == sorted(counts) and counts[-1] > counts[0]  # it kept writing meanwhile
@@ -410,9 +455,9 @@ def test_a_second_ingest_fails_clearly_while_readers_keep_working(tmp_path: Path
 # ---- resolution over the whole index
 
 
-def test_resolution_runs_again_only_when_something_changed(tmp_path: Path, vocab) -> None:
+def test_resolution_runs_again_only_when_something_changed(tmp_path: Path, index_db: Path, vocab) -> None:
     paths = write_corpus(tmp_path / "c", 6)
-    db = tmp_path / "i.sqlite"
+    db = index_db
     first, events = run([tmp_path / "c"], db, vocab)
     assert first.derive_seconds is not None and any(isinstance(e, Deriving) for e in events)
     assert dump(db)["resolutions"]  # every reference has its row
@@ -422,12 +467,12 @@ def test_resolution_runs_again_only_when_something_changed(tmp_path: Path, vocab
     assert run([tmp_path / "c"], db, vocab, prune=True)[0].derive_seconds is not None
 
 
-def test_an_ingest_killed_before_resolving_is_resolved_by_the_next_run(tmp_path: Path, vocab) -> None:
+def test_an_ingest_killed_before_resolving_is_resolved_by_the_next_run(tmp_path: Path, index_db: Path, vocab) -> None:
     write_corpus(tmp_path / "c", 6)
-    db = tmp_path / "i.sqlite"
+    db = index_db
     run([tmp_path / "c"], db, vocab)
     before = dump(db)
-    with Store.open_writer(db) as s:
+    with open_writer(db) as s:
         s.mark_stale()  # what a run killed between its first write and its resolution leaves
         s.con.execute("DELETE FROM resolutions")
     summary, _ = run([tmp_path / "c"], db, vocab)
@@ -435,12 +480,12 @@ def test_an_ingest_killed_before_resolving_is_resolved_by_the_next_run(tmp_path:
     assert dump(db) == before
 
 
-def test_a_registry_that_knows_a_cited_document_resolves_it(tmp_path: Path, vocab) -> None:
+def test_a_registry_that_knows_a_cited_document_resolves_it(tmp_path: Path, index_db: Path, vocab) -> None:
     from qcdc_cli.knowledge.registry import load_registry
     from qcdc_cli.knowledge.schema import RegistryDocument
 
     write_corpus(tmp_path / "c", 3)
-    db = tmp_path / "i.sqlite"
+    db = index_db
     bare = load_registry().model_copy(update={"documents": []})
     run([tmp_path / "c"], db, vocab, registry=bare)
     statuses = {(r[2], r[3]) for r in dump(db)["resolutions"]}
@@ -458,7 +503,9 @@ def test_a_registry_that_knows_a_cited_document_resolves_it(tmp_path: Path, voca
 # ---- the command
 
 
-def test_ingest_command_summary_exit_codes_and_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingest_command_summary_exit_codes_and_formats(
+    tmp_path: Path, index_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import json
     import shutil
 
@@ -470,7 +517,7 @@ def test_ingest_command_summary_exit_codes_and_formats(tmp_path: Path, capsys: p
     (corpus / "scan.png").write_bytes(b"%PDF-1.4")
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "legacy.txt").write_bytes(to_cp1258(plan_text("19-KH/TU", "Tây Ninh", "120-KL/TW")))
-    db = tmp_path / "i.sqlite"
+    db = index_db
 
     def cli(*args: str) -> tuple[int, str, str]:
         with pytest.raises(SystemExit) as e:
@@ -501,7 +548,7 @@ def test_ingest_command_summary_exit_codes_and_formats(tmp_path: Path, capsys: p
 
 @pytest.mark.parametrize("enabled", [True, False])
 def test_derive_leaves_garbage_collection_as_it_found_it(
-    tmp_path: Path, vocab, monkeypatch: pytest.MonkeyPatch, enabled: bool
+    tmp_path: Path, index_db: Path, vocab, monkeypatch: pytest.MonkeyPatch, enabled: bool
 ) -> None:
     """derive turns the cyclic collector off while it builds; a caller's setting, on or
     off, is what remains afterwards, also when resolution fails halfway."""
@@ -510,7 +557,7 @@ def test_derive_leaves_garbage_collection_as_it_found_it(
     from qcdc_cli.knowledge.registry import load_registry
 
     write_corpus(tmp_path / "c", 6)
-    db = tmp_path / "i.sqlite"
+    db = index_db
     run([tmp_path / "c"], db, vocab)
     registry = load_registry(())
 
@@ -521,11 +568,11 @@ def test_derive_leaves_garbage_collection_as_it_found_it(
     try:
         if not enabled:
             gc.disable()
-        with Store.open_writer(db) as store:
+        with open_writer(db) as store:
             derived_module.derive(store, vocab, registry, "key")
         assert gc.isenabled() is enabled
         monkeypatch.setattr("qcdc_cli.lineage.graph.build_graph", broken_graph)
-        with Store.open_writer(db) as store, pytest.raises(RuntimeError, match="halfway"):
+        with open_writer(db) as store, pytest.raises(RuntimeError, match="halfway"):
             derived_module.derive(store, vocab, registry, "key")
         assert gc.isenabled() is enabled
     finally:

@@ -14,7 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import postgres_fixtures
 import pytest
 from index_dump import dump
 
@@ -31,8 +30,6 @@ SAMPLES = REPO / "samples"
 GENERATED_FILES = int(os.environ.get("QCDC_TEST_PG_CORPUS", "400"))  # 10000: the issue's size (~9 min)
 
 pytestmark = pytest.mark.postgres
-pg_server = postgres_fixtures.pg_server
-pg_url = postgres_fixtures.pg_url
 
 
 def cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -200,3 +197,59 @@ def test_library_api_on_a_server(pg_url: str, tmp_path: Path) -> None:
     assert index.stats().totals.documents == 6
     assert index.unresolved() == local.unresolved() and index.unresolved(2) == local.unresolved(2)
     assert "cret" not in repr(qcdc_cli.Index(pg_url.replace("qcdc@", "qcdc:secret@")).path)
+
+
+# ---- file names that are not UTF-8
+
+
+def test_a_name_that_is_not_utf8_keeps_its_bytes_through_copies(
+    pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLite -> server -> SQLite: the exact name each time, so each copy's next ingest
+    reads nothing again (the server keeps the bytes in files.path_bytes)."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    raw = os.fsencode(folder)
+    for name, number in ((b"caf\xe9.txt", "1-KH/TU"), (b"ok.txt", "2-KH/TU")):
+        with open(raw + b"/" + name, "w", encoding="utf-8") as f:
+            f.write(f"TỈNH ỦY LAI CHÂU\nSố {number}\nThực hiện Kết luận số 120-KL/TW\n")
+    sqlite_db, back = tmp_path / "index.sqlite", tmp_path / "back.sqlite"
+    assert ingest_into(sqlite_db, folder).summary.read == 2
+    assert cli(["index", "copy", str(sqlite_db), pg_url], capsys)[0] == 0
+    assert ingest_into(pg_url, folder).summary.unchanged == 2
+    assert cli(["index", "copy", pg_url, str(back)], capsys)[0] == 0
+    assert ingest_into(back, folder).summary.unchanged == 2
+    with open_reader(sqlite_db) as a, open_reader(UrlPath(pg_url)) as b, open_reader(back) as c:
+        names = [sorted(s.known_files()) for s in (a, b, c)]
+        assert names[0] == names[1] == names[2] and os.fsdecode(raw + b"/caf\xe9.txt") in names[0]
+        files = "SELECT path, size, mtime_ns, sha256 FROM files ORDER BY id"
+        assert c.con.execute(files).fetchall() == a.con.execute(files).fetchall()  # the name as bytes again
+        assert b.con.execute("SELECT path FROM files WHERE path_bytes IS NOT NULL").fetchall() == [
+            (str(folder) + "/caf\\xe9.txt",)
+        ]
+
+
+def test_an_index_from_before_path_bytes_is_upgraded(pg_url: str, tmp_path: Path) -> None:
+    """A server index at PostgreSQL revision 0 (no files.path_bytes, no pg_revision):
+    readers ask for an ingest, which adds the column; the file stored under its label is
+    read once more, then found unchanged."""
+    import psycopg
+
+    from qcdc_cli.index import schema
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    with open(os.fsencode(folder) + b"/caf\xe9.txt", "w", encoding="utf-8") as f:
+        f.write("TỈNH ỦY LAI CHÂU\nSố 1-KH/TU\nThực hiện Kết luận số 120-KL/TW\n")
+    ingest_into(pg_url, folder)
+    with psycopg.connect(pg_url, autocommit=True) as con:  # what an older qcdc left
+        con.execute("ALTER TABLE files DROP COLUMN path_bytes")
+        con.execute("ALTER TABLE qcdc_schema DROP COLUMN pg_revision")
+    with pytest.raises(StoreError, match=r"\(PostgreSQL revision 0\) is older than"):
+        open_reader(UrlPath(pg_url))
+    assert ingest_into(pg_url, folder).summary.read == 1
+    assert ingest_into(pg_url, folder).summary.unchanged == 1
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        assert con.execute("SELECT version, pg_revision FROM qcdc_schema").fetchall() == [
+            (schema.SCHEMA_VERSION, schema.PG_REVISION)
+        ]

@@ -10,7 +10,6 @@ import threading
 import time
 from pathlib import Path
 
-import postgres_fixtures
 import pytest
 from index_dump import dump
 from ingest_fakes import fake_extract, plan_text, write_corpus
@@ -22,8 +21,6 @@ from qcdc_cli.index.dburl import UrlPath
 from qcdc_cli.index.rows import FileRecord
 
 pytestmark = pytest.mark.postgres
-pg_server = postgres_fixtures.pg_server
-pg_url = postgres_fixtures.pg_url
 
 
 def level_of(code: str | None) -> str | None:

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-import postgres_fixtures
 import pytest
 
 from qcdc_cli.cli import app
@@ -17,8 +16,6 @@ from qcdc_cli.index import postgres_sql as sql
 from qcdc_cli.index.dburl import UrlPath, as_target, db_url, redact
 from qcdc_cli.index.schema import MIGRATIONS
 
-pg_server = postgres_fixtures.pg_server
-pg_url = postgres_fixtures.pg_url
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 

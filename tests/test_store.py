@@ -1,4 +1,8 @@
-"""The index: rows built from extractions, atomic replacement, schema versions, readers."""
+"""The index: rows built from extractions, atomic replacement, schema versions, readers.
+
+The database tests run on both backends (the `db` fixture: an SQLite file, then a new
+PostgreSQL database, marked `postgres`); what only SQLite does (WAL, its file, the flock
+ingest lock, batched commits) is tested on SQLite alone, and says so (`sqlite_db`)."""
 
 from __future__ import annotations
 
@@ -8,12 +12,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from index_dump import dump
 from ingest_fakes import SEGMENT_MARK, fake_extract, plan_text
 
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import schema as schema_module
+from qcdc_cli.index.backend import open_reader, open_writer
 from qcdc_cli.index.corpus import file_rows
+from qcdc_cli.index.dburl import UrlPath, db_url
 from qcdc_cli.index.rows import Derived, FileRecord, known_from_row, known_row
 from qcdc_cli.index.store import Store, resolve_db_path
 from qcdc_cli.models import Extraction, Mention, Reference, ReportedRelation, Segment, SelfInfo
@@ -126,8 +134,56 @@ def test_a_mention_in_an_unknown_segment_falls_back_to_the_main_document() -> No
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(new_index) -> Path:
+    """A new index on each backend (conftest `new_index`)."""
+    return new_index("idx/index.sqlite")
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Path:
+    """An SQLite file: for what only the SQLite backend does."""
     return tmp_path / "idx" / "index.sqlite"
+
+
+def integrity_error(db: Path) -> type[Exception]:
+    """What a broken foreign key raises on the backend of `db`."""
+    if db_url(db) is None:
+        return sqlite3.IntegrityError
+    import psycopg
+
+    return psycopg.IntegrityError
+
+
+def schema_version(store: Store) -> int:
+    if db_url(store.path) is None:
+        return int(store.con.execute("PRAGMA user_version").fetchone()[0])
+    return int(store.con.execute("SELECT max(version) FROM qcdc_schema").fetchone()[0])
+
+
+def set_schema_version(db: Path, version: int) -> None:
+    """Write a schema version into the index at `db` as another qcdc would have."""
+    url = db_url(db)
+    if url is None:
+        con = sqlite3.connect(db)
+        con.execute(f"PRAGMA user_version = {version}")
+        con.close()
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("UPDATE qcdc_schema SET version = %s", (version,))
+
+
+def table_columns(store: Store, table: str) -> list[str]:
+    """A table's columns in order (PostgreSQL's own columns aside: `rowid`, see
+    index.postgres_sql, and `files.path_bytes`, schema.PG_MIGRATIONS)."""
+    if db_url(store.path) is None:
+        return [r[1] for r in store.con.execute(f"PRAGMA table_info({table})")]
+    rows = store.con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        (table,),
+    )
+    return [r[0] for r in rows if r[0] not in ("rowid", "path_bytes")]
 
 
 def put(store: Store, path: str, text: str) -> None:
@@ -135,10 +191,15 @@ def put(store: Store, path: str, text: str) -> None:
     store.replace_file(FileRecord(path, len(text), 1, "h" + str(hash(text)), "utf-8"), rows)
 
 
-def test_new_index_is_created_in_wal_mode_at_the_current_schema(db: Path) -> None:
-    with Store.open_writer(db) as s:
+def test_new_sqlite_index_is_created_in_wal_mode(sqlite_db: Path) -> None:
+    """SQLite only: its journal (a server has its own)."""
+    with Store.open_writer(sqlite_db) as s:
         assert s.con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert s.con.execute("PRAGMA user_version").fetchone()[0] == schema_module.SCHEMA_VERSION
+
+
+def test_new_index_is_created_empty_at_the_current_schema(db: Path) -> None:
+    with open_writer(db) as s:
+        assert schema_version(s) == schema_module.SCHEMA_VERSION
         assert s.totals().to_dict() == {
             "files": 0,
             "failed": 0,
@@ -149,7 +210,7 @@ def test_new_index_is_created_in_wal_mode_at_the_current_schema(db: Path) -> Non
 
 
 def test_replacing_a_file_drops_its_old_rows(db: Path) -> None:
-    with Store.open_writer(db) as s:
+    with open_writer(db) as s:
         put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW", ("101-QĐ/TW",)))
         put(s, "/c/b.txt", plan_text("7-KH/TU", "Lai Châu", "120-KL/TW"))
         put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW", ("8-QĐ/TW",)))
@@ -160,20 +221,20 @@ def test_replacing_a_file_drops_its_old_rows(db: Path) -> None:
 
 
 def test_a_failure_inside_the_transaction_leaves_the_old_file_intact(db: Path) -> None:
-    with Store.open_writer(db) as s:
+    with open_writer(db) as s:
         put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"))
         before = dump(s)
         text = plan_text("62-KH/TU", "Hà Tĩnh", "121-KL/TW")
         rows = file_rows(fake_extract(text), text, level_of)
         # a mention of a number that has no reference row breaks the foreign key mid-way
         rows.documents[0].mentions.append(("999-KL/TW", 1, 1, 0, 1, "x", "cites", *[None] * 5, 0, None, ""))
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(integrity_error(db)):
             s.replace_file(FileRecord("/c/a.txt", 1, 2, "new", "utf-8"), rows)
         assert dump(s) == before
 
 
 def test_removing_a_file_removes_everything_read_from_it(db: Path) -> None:
-    with Store.open_writer(db) as s:
+    with open_writer(db) as s:
         put(
             s,
             "/c/a.txt",
@@ -185,7 +246,7 @@ def test_removing_a_file_removes_everything_read_from_it(db: Path) -> None:
 
 
 def test_derived_tables_are_swapped_whole_and_mark_freshness(db: Path) -> None:
-    with Store.open_writer(db) as s:
+    with open_writer(db) as s:
         put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"))
         put(s, "/c/b.txt", plan_text("7-KH/HU", "Hà Tĩnh", "62-KH/TU"))
         assert s.derived_state() == (True, None)  # never derived
@@ -224,22 +285,24 @@ def test_derived_tables_are_swapped_whole_and_mark_freshness(db: Path) -> None:
 
 
 def test_reader_sees_committed_state_while_a_write_is_in_progress(db: Path) -> None:
-    with Store.open_writer(db) as writer:
+    with open_writer(db) as writer:
         put(writer, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"))
-        reader = Store.open_reader(db)
+        reader = open_reader(db)
         writer.con.execute("BEGIN IMMEDIATE")
         writer.con.execute("DELETE FROM files")
         assert reader.totals().files == 1  # no "database is locked", the old snapshot
         writer.con.execute("COMMIT")
+        assert reader.totals().files == 1  # committed, but after the reader's snapshot
         reader.close()  # a reader keeps one snapshot for its whole life; a new one sees the commit
-        reader = Store.open_reader(db)
+        reader = open_reader(db)
         assert reader.totals().files == 0
         reader.close()
 
 
 def test_reader_cannot_write(db: Path) -> None:
-    Store.open_writer(db).close()
-    with Store.open_reader(db) as r, pytest.raises(sqlite3.OperationalError, match="readonly"):
+    open_writer(db).close()
+    refused = (sqlite3.OperationalError, "readonly") if db_url(db) is None else (Exception, "read-only transaction")
+    with open_reader(db) as r, pytest.raises(refused[0], match=refused[1]):
         r.con.execute("DELETE FROM files")
 
 
@@ -247,38 +310,42 @@ def test_reader_cannot_write(db: Path) -> None:
     ("content", "message"),
     [(None, "no index here"), (b"PK\x03\x04 not sqlite at all" * 100, "not a qcdc index")],
 )
-def test_reader_on_a_missing_or_foreign_file_says_so(db: Path, content: bytes | None, message: str) -> None:
+def test_reader_on_a_missing_or_foreign_file_says_so(sqlite_db: Path, content: bytes | None, message: str) -> None:
+    """SQLite only: a file (an empty database on a server: tests/test_postgres.py)."""
     if content is not None:
-        db.parent.mkdir(parents=True)
-        db.write_bytes(content)
+        sqlite_db.parent.mkdir(parents=True)
+        sqlite_db.write_bytes(content)
     with pytest.raises(StoreError, match=message):
-        Store.open_reader(db)
+        Store.open_reader(sqlite_db)
 
 
 def test_an_index_from_a_newer_qcdc_is_refused_not_touched(db: Path) -> None:
-    Store.open_writer(db).close()
-    con = sqlite3.connect(db)
-    con.execute("PRAGMA user_version = 99")
-    con.close()
+    with open_writer(db) as s:
+        put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"))
+        before = dump(s)
+    set_schema_version(db, 99)
     with pytest.raises(StoreError, match="schema version 99 is newer"):
-        Store.open_writer(db)
+        open_writer(db)
     with pytest.raises(StoreError, match="schema version 99 is newer"):
-        Store.open_reader(db)
+        open_reader(db)
+    set_schema_version(db, schema_module.SCHEMA_VERSION)
+    with open_reader(db) as s:
+        assert dump(s) == before
 
 
 def test_opening_an_older_index_for_writing_runs_the_migrations(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with Store.open_writer(db) as s:
+    with open_writer(db) as s:
         put(s, "/c/a.txt", plan_text("62-KH/TU", "Hà Tĩnh", "120-KL/TW"))
     v2 = "ALTER TABLE files ADD COLUMN note TEXT;\nUPDATE files SET note = 'migrated';"
     migrations = (*schema_module.MIGRATIONS, v2)
     monkeypatch.setattr(schema_module, "MIGRATIONS", migrations)
     monkeypatch.setattr(schema_module, "SCHEMA_VERSION", len(migrations))
     with pytest.raises(StoreError, match="older"):
-        Store.open_reader(db)
-    with Store.open_writer(db) as s:
-        assert s.con.execute("PRAGMA user_version").fetchone()[0] == schema_module.SCHEMA_VERSION
+        open_reader(db)
+    with open_writer(db) as s:
+        assert schema_version(s) == schema_module.SCHEMA_VERSION
         assert s.con.execute("SELECT path, note FROM files").fetchall() == [("/c/a.txt", "migrated")]
-    Store.open_reader(db).close()
+    open_reader(db).close()
 
 
 HOLD_LOCK = """
@@ -291,7 +358,9 @@ with Store.open_writer(Path(sys.argv[1])) as s, s.ingest_lock():
 """
 
 
-def test_a_second_ingest_lock_fails_with_a_clear_message(db: Path) -> None:
+def test_a_second_ingest_lock_fails_with_a_clear_message(sqlite_db: Path) -> None:
+    """SQLite only: one ingest at a time (a server takes several: test_postgres_concurrency)."""
+    db = sqlite_db
     Store.open_writer(db).close()
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(db)],
@@ -332,7 +401,9 @@ def test_db_location(explicit: Path | None, env: str | None, expected: Path, mon
     assert resolve_db_path(explicit) == expected
 
 
-def test_a_batch_keeps_each_file_whole_and_commits_in_groups(db: Path) -> None:
+def test_a_batch_keeps_each_file_whole_and_commits_in_groups(sqlite_db: Path) -> None:
+    """SQLite only: batched commits (a server commits each file: the next test)."""
+    db = sqlite_db
     with Store.open_writer(db) as s:
         reader = Store.open_reader(db)
         with s.batch(max_units=2, max_seconds=3600) as batch:
@@ -367,12 +438,39 @@ def test_a_batch_keeps_each_file_whole_and_commits_in_groups(db: Path) -> None:
         assert [row[0] for row in dump(r)["files"]] == ["/c/a.txt", "/c/c.txt", "/c/d.txt"]
 
 
+@pytest.mark.postgres
+def test_a_batch_on_a_server_commits_each_file_whole_at_once(pg_url: str) -> None:
+    """PostgreSQL only: every file is its own transaction (PgStore.batch: ingests walking
+    files in different orders cannot deadlock), visible once written; a failing one
+    rolls back alone."""
+    db = UrlPath(pg_url)
+    with open_writer(db) as s, open_reader(db) as reader:
+        with s.batch(max_units=2, max_seconds=3600) as batch:
+            put(s, "/c/a.txt", plan_text("1-KH/TU", "Hà Tĩnh", "120-KL/TW"))
+            assert batch.maybe_commit()
+            text = plan_text("2-KH/TU", "Hà Tĩnh", "120-KL/TW")
+            rows = file_rows(fake_extract(text), text, level_of)
+            rows.documents[0].mentions.append(("999-KL/TW", 1, 1, 0, 1, "x", "cites", *[None] * 5, 0, None, ""))
+            with pytest.raises(integrity_error(db)):
+                s.replace_file(FileRecord("/c/b.txt", 1, 1, "h", "utf-8"), rows)
+            put(s, "/c/c.txt", plan_text("3-KH/TU", "Hà Tĩnh", "120-KL/TW"))
+            reader.refresh()  # a new snapshot: both files are there already
+            assert reader.totals().to_dict() == {
+                "files": 2,
+                "failed": 0,
+                "documents": 2,
+                "references": 4,
+                "mentions": 4,
+            }
+        assert [row[0] for row in dump(s)["files"]] == ["/c/a.txt", "/c/c.txt"]
+
+
 def test_subgraph_keeps_issues_about_the_documents_asked_about(db: Path) -> None:
     """`show` of 25-NQ/TW must list a plan that cites it as "25-NQ/TU" even when that
     plan is not linked to it; a trace keeps only what the shown documents say."""
     tw = known_row(Known("25-NQ/TW", "party", "NQ", "TW", id="25-NQ/TW"), None)
     issue = ("discrepancy", "file:/c/a.txt", "25-NQ/TU", "25-NQ/TU is really 25-NQ/TW", "25-NQ/TW", "", "/c/a.txt")
-    with Store.open_writer(db) as s:
+    with open_writer(db) as s:
         s.replace_derived(Derived(nodes=[tw], issues=[(*issue, 9, "Nghị quyết 25-NQ/TU", None)]), "k1")
         assert s.subgraph_rows(["25-NQ/TW"]).issues == []
         about = s.subgraph_rows(["25-NQ/TW"], about=["25-NQ/TW"]).issues
@@ -393,7 +491,7 @@ def test_subgraph_links_and_evidence_come_in_key_order_within_the_selection(db: 
         for s, t, _ in links
         for seq in range(2)
     ]
-    with Store.open_writer(db) as s:
+    with open_writer(db) as s:
         s.replace_derived(Derived(links=links, evidence=evidence), "k1")
         rows = s.subgraph_rows(reversed(plans))
     inside = [row for row in links if row[1] != "30-CT/TW"]
@@ -412,7 +510,7 @@ def test_index_graph_reads_the_subtree_and_leaves_the_garbage_collector_as_it_fo
     ids = ["120-KL/TW", "13-KH/DUK@Lai Châu", "62-KH/TU@Huế"]
     nodes = [known_row(Known(i.split("@")[0], id=i), None) for i in ids]
     links = [("13-KH/DUK@Lai Châu", "120-KL/TW", "implements"), ("62-KH/TU@Huế", "13-KH/DUK@Lai Châu", "cites")]
-    with Store.open_writer(db) as s:
+    with open_writer(db) as s:
         s.replace_derived(Derived(nodes=nodes, links=links), "k1")
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
@@ -423,6 +521,41 @@ def test_index_graph_reads_the_subtree_and_leaves_the_garbage_collector_as_it_fo
         (gc.enable if was else gc.disable)()
     assert sorted(n.id for n in graph.nodes()) == sorted(ids)
     assert sorted((lk.source, lk.target) for lk in graph.links()) == sorted(lk[:2] for lk in links)
+
+
+def plain_reach(links: list[tuple[str, str]], start: str, direction: str, depth: int | None) -> set[str]:
+    """Breadth-first over the links in Python: what the recursive query must find."""
+    step: dict[str, set[str]] = {}
+    for source, target in links:
+        near, far = (source, target) if direction == "up" else (target, source)
+        step.setdefault(near, set()).add(far)
+    seen, frontier, level = {start}, {start}, 0
+    while frontier and (depth is None or level < depth):
+        frontier = {n for f in frontier for n in step.get(f, ())} - seen
+        seen |= frontier
+        level += 1
+    return seen
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(
+    links=st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)), max_size=40, unique=True),
+    start=st.integers(0, 15),
+    depth=st.one_of(st.none(), st.integers(0, 4)),
+)
+def test_recursive_reach_is_a_breadth_first_walk(db: Path, links, start: int, depth: int | None) -> None:
+    """Store.reach, a recursive CTE on both backends (cycles, self-links and depth limits
+    included), against a plain walk; and neighbours, one link either way."""
+    name = "{}-KH/TU@Huế".format
+    edges = [(name(a), name(b)) for a, b in links]
+    with open_writer(db) as s:
+        s.replace_derived(Derived(links=[(a, b, "cites") for a, b in edges]), "k")
+    with open_reader(db) as r:
+        for direction in ("up", "down"):
+            assert r.reach(name(start), direction, depth) == plain_reach(edges, name(start), direction, depth)
+        assert r.neighbours(name(start)) == plain_reach(edges, name(start), "up", 1) | plain_reach(
+            edges, name(start), "down", 1
+        )
 
 
 def test_each_row_type_is_its_table_in_column_order(db: Path) -> None:
@@ -438,11 +571,11 @@ def test_each_row_type_is_its_table_in_column_order(db: Path) -> None:
         "problems": (rows.ProblemRow, ("file_id",)),
         **{table: (row_type, ()) for table, row_type in rows.DERIVED_TABLES.items()},
     }
-    with Store.open_writer(db) as s:
+    with open_writer(db) as s:
         for table, (row_type, keys) in tables.items():
-            names = [r[1] for r in s.con.execute(f"PRAGMA table_info({table})")]
+            names = table_columns(s, table)
             if table == "issues":
                 keys = ("seq",)  # its row number, assigned on insert
             assert tuple(names) == (*keys, *row_type._fields), table
-        files = [r[1] for r in s.con.execute("PRAGMA table_info(files)")]
+        files = table_columns(s, "files")
         assert files[1:-1] == [c.strip() for c in rows.FILE_COLUMNS.split(",")]

@@ -5,10 +5,11 @@ same SQL (index.postgres_sql translates it), so both backends give the same answ
 It overrides only what a server does differently:
 
 - Opening: `--db postgresql://user@host/dbname` (or $QCDC_DB). The schema version lives
-  in `qcdc_schema`; migrations are index.schema's, translated, run under an advisory lock
-  in one transaction. Credentials come from the URL, PGPASSFILE or PGPASSWORD (libpq);
+  in `qcdc_schema`; migrations are index.schema's, translated, then the server's own
+  (schema.PG_MIGRATIONS, counted in `qcdc_schema.pg_revision`), run under an advisory
+  lock in one transaction. Credentials come from the URL, PGPASSFILE or PGPASSWORD (libpq);
   messages show the URL without its password.
-- Readers read in ONE repeatable-read transaction (one snapshot, as SQLite readers do);
+- Readers read in ONE read-only, repeatable-read transaction (one snapshot, as SQLite's);
   MVCC means they never block an ingest, and an ingest never blocks them.
 - Concurrent ingests are allowed (no ingest lock). Each file is its own transaction,
   under an advisory lock on its path, so two ingests of one file write one after the
@@ -30,9 +31,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from qcdc_cli.errors import StoreError
 from qcdc_cli.index import postgres_sql as sql
+from qcdc_cli.index import schema
 from qcdc_cli.index.dburl import UrlPath, redact
-from qcdc_cli.index.rows import DERIVED_TABLES, FILE_COLUMNS, columns, path_label
-from qcdc_cli.index.schema import MIGRATIONS, SCHEMA_VERSION
+from qcdc_cli.index.rows import DERIVED_TABLES, FILE_COLUMNS, columns, path_label, path_of, path_param
 from qcdc_cli.index.store import (
     _INSERT_DOCUMENT,
     _INSERT_MENTION,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     import psycopg
 
     from qcdc_cli.index.corpus import FileRows, Quotes, StoredCorpus
-    from qcdc_cli.index.rows import Derived, FileRecord
+    from qcdc_cli.index.rows import Derived, FileRecord, KnownFile
 
 # advisory lock keys: (namespace, what); one database holds one index, so no more is needed
 _NS = 0x71CDC
@@ -57,21 +58,35 @@ _INGEST = 3
 
 _SET_META = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 _SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS qcdc_schema(version INTEGER NOT NULL)"
+_REVISION_COLUMN = "ALTER TABLE qcdc_schema ADD COLUMN IF NOT EXISTS pg_revision INTEGER NOT NULL DEFAULT 0"
+# a reader's one snapshot, in which nothing can be written (temporary tables aside)
+_BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+# the id selections of Store._select, made before a read-only transaction (which cannot
+# create them) and kept for the session
+_TEMP_TABLES = ("sel", "selp")
 
 
 def _param(value: Any) -> Any:
-    # a file name that is not UTF-8 reaches SQLite as bytes (rows.path_param); a text
-    # column on PostgreSQL keeps its \xNN label instead
+    # a file name that is not UTF-8 reaches SQLite as bytes (rows.path_param); the text
+    # column files.path on PostgreSQL holds its \xNN label (the bytes: files.path_bytes,
+    # bound as a memoryview, which passes here unchanged)
     if isinstance(value, bytes):
         return path_label(value.decode("utf-8", "surrogateescape"))
     return value
 
 
+def _raw_name(path: str) -> memoryview | None:
+    """files.path_bytes of `path`: its exact bytes when the name is not UTF-8, else None."""
+    value = path_param(path)
+    return memoryview(value) if isinstance(value, bytes) else None
+
+
 _FILE_ID = "(SELECT id FROM files WHERE path = ?)"
 _DOCUMENT_ID = f"(SELECT id FROM documents WHERE file_id = {_FILE_ID} AND segment = ?)"
 _UPSERT_FILE = (
-    f"INSERT INTO files({FILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,"
+    f"INSERT INTO files({FILE_COLUMNS}, path_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT(path) DO UPDATE SET path_bytes = excluded.path_bytes,"
+    " size = excluded.size, mtime_ns = excluded.mtime_ns,"
     " sha256 = excluded.sha256, encoding = excluded.encoding, status = excluded.status,"
     " error = excluded.error, extractor = excluded.extractor, ingested_at = excluded.ingested_at"
 )
@@ -149,43 +164,63 @@ def connect(url: str) -> psycopg.Connection[Any]:
         raise StoreError(f"{redact(url)}: cannot connect to the index: {_scrub(str(e), url)}") from None
 
 
-def _version(con: PgConnection) -> int:
-    row = con.execute("SELECT to_regclass('qcdc_schema') IS NOT NULL").fetchone()
+def _version(con: PgConnection) -> tuple[int, int]:
+    """(schema version, PostgreSQL revision) of the database: (0, 0) when it holds no index."""
+    row = con.execute(
+        "SELECT to_regclass('qcdc_schema') IS NOT NULL, EXISTS (SELECT 1 FROM pg_attribute"
+        " WHERE attrelid = to_regclass('qcdc_schema') AND attname = 'pg_revision' AND NOT attisdropped)"
+    ).fetchone()
     if not row or not row[0]:
-        return 0
-    row = con.execute("SELECT max(version) FROM qcdc_schema").fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+        return 0, 0
+    revision = "max(pg_revision)" if row[1] else "0"
+    row = con.execute(f"SELECT max(version), {revision} FROM qcdc_schema").fetchone()
+    return (int(row[0]), int(row[1])) if row and row[0] is not None else (0, 0)
 
 
-def _check_version(version: int, label: str, writing: bool) -> None:
-    if version > SCHEMA_VERSION:
+def _check_version(found: tuple[int, int], label: str, writing: bool) -> None:
+    version, revision = found
+    if found > (schema.SCHEMA_VERSION, schema.PG_REVISION):
+        said = f"{version}" if version > schema.SCHEMA_VERSION else f"{version} (PostgreSQL revision {revision})"
+        known = f"{schema.SCHEMA_VERSION}" + ("" if version > schema.SCHEMA_VERSION else f", {schema.PG_REVISION}")
         raise StoreError(
-            f"{label}: index schema version {version} is newer than this qcdc knows "
-            f"({SCHEMA_VERSION}); upgrade qcdc" + (" or use another --db" if writing else "")
+            f"{label}: index schema version {said} is newer than this qcdc knows "
+            f"({known}); upgrade qcdc" + (" or use another --db" if writing else "")
         )
     if version == 0 and not writing:
         raise StoreError(f"{label}: no index here; run `qcdc ingest FOLDER --db {label}` first")
-    if version < SCHEMA_VERSION and not writing:
+    if found < (schema.SCHEMA_VERSION, schema.PG_REVISION) and not writing:
+        said = f"{version}" if version < schema.SCHEMA_VERSION else f"{version} (PostgreSQL revision {revision})"
         raise StoreError(
-            f"{label}: index schema version {version} is older than {SCHEMA_VERSION};"
-            " run `qcdc ingest` once to upgrade it"
+            f"{label}: index schema version {said} is older than {schema.SCHEMA_VERSION}"
+            + ("" if version < schema.SCHEMA_VERSION else f" (revision {schema.PG_REVISION})")
+            + "; run `qcdc ingest` once to upgrade it"
         )
 
 
 def _migrate(con: PgConnection, label: str) -> None:
-    """Bring the database to SCHEMA_VERSION in one transaction, one migrator at a time."""
+    """Bring the database to schema.SCHEMA_VERSION, then schema.PG_REVISION, in one
+    transaction, one migrator at a time."""
     _check_version(_version(con), label, writing=True)
     con.execute("BEGIN")
     try:
         con.execute("SELECT pg_advisory_xact_lock(?, ?)", (_NS, _MIGRATE))
         con.execute(_SCHEMA_TABLE)
-        version = _version(con)  # again, under the lock: another qcdc may have migrated
-        for step in range(version, SCHEMA_VERSION):
-            for statement in sql.statements(MIGRATIONS[step]):
-                con.execute(statement)
-        if version < SCHEMA_VERSION:
+        found = _version(con)  # again, under the lock: another qcdc may have migrated
+        _check_version(found, label, writing=True)
+        version, revision = found
+        if found != (schema.SCHEMA_VERSION, schema.PG_REVISION):  # (no table lock when current)
+            for step in range(version, schema.SCHEMA_VERSION):
+                for statement in sql.statements(schema.MIGRATIONS[step]):
+                    con.execute(statement)
+            con.execute(_REVISION_COLUMN)
+            for step in range(revision, schema.PG_REVISION):
+                for statement in sql.statements(schema.PG_MIGRATIONS[step]):
+                    con.execute(statement)
             con.execute("DELETE FROM qcdc_schema")
-            con.execute("INSERT INTO qcdc_schema(version) VALUES (?)", (SCHEMA_VERSION,))
+            con.execute(
+                "INSERT INTO qcdc_schema(version, pg_revision) VALUES (?, ?)",
+                (schema.SCHEMA_VERSION, schema.PG_REVISION),
+            )
         con.execute("INSERT INTO meta(key, value) VALUES ('changes', '0') ON CONFLICT(key) DO NOTHING")
         con.execute("COMMIT")
     except BaseException:
@@ -217,7 +252,10 @@ class PgStore(Store):
                 con.execute("SET synchronous_commit = off")
             else:
                 _check_version(_version(con), label, writing=False)
-                con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            for table in _TEMP_TABLES:
+                con.execute(f'CREATE TEMP TABLE {table}(id TEXT COLLATE "C" PRIMARY KEY)')
+            if not writable:
+                con.execute(_BEGIN_READ)
         except psycopg.Error as e:
             raw.close()
             raise StoreError(f"{label}: cannot open the index: {_scrub(str(e), url)}") from None
@@ -231,7 +269,7 @@ class PgStore(Store):
     def refresh(self) -> None:
         if not self.writable:
             self.pg.execute("ROLLBACK")
-            self.pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            self.pg.execute(_BEGIN_READ)
 
     def close(self) -> None:
         self.pg.close()
@@ -285,12 +323,12 @@ class PgStore(Store):
     def replace_file(self, record: FileRecord, rows: FileRows | None) -> None:
         """One transaction, sent as one pipeline: ids are found by subquery (path, segment)
         rather than read back, so the file costs one round trip to the server, not a dozen."""
-        path = _param(record.path)
+        path = path_label(record.path)
         try:
             with self.pg.raw.pipeline():
                 self.pg.execute("BEGIN")
                 self._lock_path(record.path)
-                self.pg.execute(_UPSERT_FILE, record.row())
+                self.pg.execute(_UPSERT_FILE, (*record.row(), _raw_name(record.path)))
                 self.pg.execute(f"DELETE FROM documents WHERE file_id = {_FILE_ID}", (path,))
                 self.pg.execute(f"DELETE FROM problems WHERE file_id = {_FILE_ID}", (path,))
                 for doc in rows.documents if rows is not None else ():
@@ -313,23 +351,34 @@ class PgStore(Store):
         for record, rows in items:
             self.replace_file(record, rows)
 
+    def known_files(self) -> dict[str, KnownFile]:
+        """Store.known_files, with a name that is not UTF-8 given back as the walk spells it
+        (from its bytes, files.path_bytes), so the next ingest finds that file unchanged."""
+        known = super().known_files()
+        for label, raw in self.pg.execute("SELECT path, path_bytes FROM files WHERE path_bytes IS NOT NULL"):
+            if label in known:
+                known[path_of(bytes(raw))] = known.pop(label)
+        return known
+
     def update_stat(self, path: str, size: int, mtime_ns: int) -> None:
         with self.transaction():
             self._lock_path(path)
-            self.pg.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path))
+            self.pg.execute(
+                "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path_label(path))
+            )
 
     def remove_files(self, paths: Iterable[str]) -> int:
         removed = 0
         with self.transaction():
             for path in paths:
                 self._lock_path(path)
-                removed += self.pg.execute("DELETE FROM files WHERE path = ?", (path,)).rowcount
+                removed += self.pg.execute("DELETE FROM files WHERE path = ?", (path_label(path),)).rowcount
             self._changed()
         return removed
 
     def _lock_path(self, path: str) -> None:
         """Writers of one file take turns (held until commit)."""
-        self.pg.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (_param(path),))
+        self.pg.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (path_label(path),))
 
     def _changed(self) -> None:
         # last statement before the commit: the row lock on the counter is held briefly
@@ -351,7 +400,8 @@ class PgStore(Store):
 
     def replace_derived(self, derived: Derived, key: str) -> None:
         """Swap in a new derivation in one transaction (COPY, readers keep the old one until
-        the commit); current (not stale) only if no file changed since its snapshot."""
+        the commit); current (not stale) only if no file changed since its snapshot (rows
+        made without `load_corpus`, as SQLite takes them: current, the caller's word)."""
         with self.transaction():
             for table, row_type in DERIVED_TABLES.items():
                 self.pg.execute(f"DELETE FROM {table}")
@@ -361,7 +411,7 @@ class PgStore(Store):
             # the other order can deadlock with an ingest's first file
             self.pg.execute("SELECT value FROM meta WHERE key = 'derived_stale' FOR UPDATE")
             row = self.pg.execute("SELECT value FROM meta WHERE key = 'changes' FOR UPDATE").fetchone()
-            current = row is not None and self._snapshot_changes == int(row[0])
+            current = self._snapshot_changes is None or (row is not None and self._snapshot_changes == int(row[0]))
             self.pg.execute(_SET_META, ("derived_stale", "0" if current else "1"))
         self._snapshot_changes = None
 
@@ -384,10 +434,11 @@ class PgStore(Store):
         return {row[0] for row in self.pg.execute(statement, (start, depth))}
 
     def _select(self, ids: Iterable[str], table: str = "sel") -> None:
-        """A temporary table of ids, filled by COPY and analysed when large (plans)."""
-        self.pg.execute(f'CREATE TEMP TABLE IF NOT EXISTS {table}(id TEXT COLLATE "C" PRIMARY KEY)')
+        """A temporary table of ids (made at connect: _TEMP_TABLES), filled by COPY and
+        analysed every time (under a millisecond): autovacuum never sees temporary
+        tables, and unanalysed the planner takes 10 ids for 1,360 and scans all of
+        `nodes` instead of looking them up (70 ms at 255,000 nodes, 1 ms analysed)."""
         self.pg.execute(f"DELETE FROM pg_temp.{table}")
         unique = sorted(set(ids))
         self.pg.copy(f"pg_temp.{table}", "id", ((i,) for i in unique))
-        if len(unique) > 1000:
-            self.pg.execute(f"ANALYZE pg_temp.{table}")
+        self.pg.execute(f"ANALYZE pg_temp.{table}")

@@ -4,13 +4,16 @@ PostgreSQL server, or back) without reading a document again.
 Every table is copied with its ids, in one write transaction on DST (a failed copy
 leaves DST empty), from one snapshot of SRC (an ingest may be writing to it). Rows read
 back in insertion order (mentions, reported relations, issues) keep that order, so the
-copy answers every question as SRC does. DST must be empty: a copy never merges.
+copy answers every question as SRC does. DST must be empty: a copy never merges. A file
+name that is not UTF-8 keeps its exact bytes both ways (SQLite: files.path itself; a
+server: files.path_bytes beside its \\xNN label), so an ingest after the copy finds it
+unchanged.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,27 @@ TABLES: tuple[tuple[str, str, str], ...] = (
 _IDENTITIES = (("files", "id"), ("documents", "id"), ("issues", "seq"))
 
 
+def _files_out(rows: Iterable[Sequence[Any]], from_server: bool) -> Iterator[list[Any]]:
+    """files rows of SRC with each name as SQLite holds it: bytes when not UTF-8 (a
+    server's rows end in path_bytes, dropped here)."""
+    for row in rows:
+        out = list(row)
+        if from_server:
+            raw = out.pop()
+            if raw is not None:
+                out[1] = bytes(raw)
+        yield out
+
+
+def _files_in(rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
+    """files rows for a server: the name as its label, its bytes in path_bytes."""
+    from qcdc_cli.index.postgres import _param
+
+    for row in rows:
+        name = row[1]
+        yield [_param(v) for v in row] + [name if isinstance(name, bytes) else None]
+
+
 def copy_index(source: Path, target: Path) -> Totals:
     """Copy the index at `source` into the empty index at `target` (created if needed)."""
     from qcdc_cli.index.postgres import PgStore, _param
@@ -57,8 +81,14 @@ def copy_index(source: Path, target: Path) -> Totals:
                 raise StoreError(f"{dst.path}: not empty; copy into a new database or file")
         with dst.transaction():
             for table, names, order in TABLES:
-                rows: Iterable[Sequence[Any]] = src.con.execute(f"SELECT {names} FROM {table} ORDER BY {order}")
-                if isinstance(dst, PgStore):
+                files = table == "files"
+                extra = ", path_bytes" if files and isinstance(src, PgStore) else ""
+                rows: Iterable[Sequence[Any]] = src.con.execute(f"SELECT {names}{extra} FROM {table} ORDER BY {order}")
+                if files:
+                    rows = _files_out(rows, from_server=bool(extra))
+                if isinstance(dst, PgStore) and files:
+                    dst.pg.copy(table, f"{names}, path_bytes", _files_in(rows))
+                elif isinstance(dst, PgStore):
                     dst.pg.copy(table, re.sub(r"\bend\b", '"end"', names), ([_param(v) for v in r] for r in rows))
                 else:
                     marks = ", ".join("?" * len(names.split(",")))
@@ -74,4 +104,6 @@ def copy_index(source: Path, target: Path) -> Totals:
                         f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
                         f" coalesce((SELECT max({column}) FROM {table}), 0) + 1, false)"
                     )
+        if isinstance(dst, PgStore):  # planner statistics now, not when autovacuum comes by
+            dst.pg.execute("ANALYZE")
         return dst.totals()

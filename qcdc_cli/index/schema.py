@@ -220,6 +220,19 @@ CREATE INDEX resolutions_target ON resolutions(target);
 MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# PostgreSQL only (index.postgres), run after MIGRATIONS: PG_MIGRATIONS[i] takes an index
+# on a server from revision i to i + 1 (qcdc_schema.pg_revision), for what a server needs
+# and an SQLite file does not. The SQLite schema version does not move.
+_PG_R1 = """
+-- the exact bytes of a file name that is not valid UTF-8 (NULL for every other name):
+-- SQLite keeps them in files.path itself (a BLOB in a TEXT column); a server's text
+-- column cannot, so files.path holds the name's \\xNN label and this the name
+ALTER TABLE files ADD COLUMN path_bytes BYTEA;
+CREATE INDEX files_path_bytes ON files(path) WHERE path_bytes IS NOT NULL;
+"""
+PG_MIGRATIONS: tuple[str, ...] = (_PG_R1,)
+PG_REVISION = len(PG_MIGRATIONS)
+
 
 def configure(con: sqlite3.Connection) -> None:
     con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
