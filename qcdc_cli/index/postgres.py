@@ -62,8 +62,9 @@ _REVISION_COLUMN = "ALTER TABLE qcdc_schema ADD COLUMN IF NOT EXISTS pg_revision
 # a reader's one snapshot, in which nothing can be written (temporary tables aside)
 _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 # the id selections of Store._select, made before a read-only transaction (which cannot
-# create them) and kept for the session
-_TEMP_TABLES = ("sel", "selp")
+# create them) and kept for the session; every table name a caller passes to _select
+# (index.derived's thin trace uses "sela" and "selS", which PostgreSQL folds to "sels")
+_TEMP_TABLES = ("sel", "selp", "sela", "sels")
 
 
 def _param(value: Any) -> Any:
@@ -438,6 +439,8 @@ class PgStore(Store):
         analysed every time (under a millisecond): autovacuum never sees temporary
         tables, and unanalysed the planner takes 10 ids for 1,360 and scans all of
         `nodes` instead of looking them up (70 ms at 255,000 nodes, 1 ms analysed)."""
+        if table.lower() not in _TEMP_TABLES:
+            raise ValueError(f"no temporary table {table!r} is made at connect (postgres._TEMP_TABLES)")
         self.pg.execute(f"DELETE FROM pg_temp.{table}")
         unique = sorted(set(ids))
         self.pg.copy(f"pg_temp.{table}", "id", ((i,) for i in unique))
