@@ -4,14 +4,16 @@ built from the stored extractions, as `qcdc ingest` does after any change.
     python benchmarks/bench_resolve.py /tmp/bench/i10k.sqlite [--repeat 3]
 
 Prints each run's seconds for Catalog.build and build_graph (the first run pays for the
-gazetteer and the caches). Build the index with gen_corpus.py and `qcdc ingest`; to compare
-two versions, run this script under each (PYTHONPATH) on indexes ingested by each.
+gazetteer and the caches) and the process's peak memory so far (max RSS). Build the
+index with gen_corpus.py and `qcdc ingest`; to compare two versions, run this script
+under each (PYTHONPATH) on indexes ingested by each.
 Nothing here is a pass/fail test; it prints what it measured.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import time
 from pathlib import Path
 
@@ -40,7 +42,11 @@ def main() -> None:
         build_graph(catalog, registry, None, quotes)
         done = time.perf_counter()
         known = len(catalog.entries)
-        print(f"run {run}: catalog {built - started:.2f} s, graph {done - built:.2f} s, {known:,} documents")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
+        print(
+            f"run {run}: catalog {built - started:.2f} s, graph {done - built:.2f} s,"
+            f" {known:,} documents, peak {peak} MB"
+        )
 
 
 if __name__ == "__main__":

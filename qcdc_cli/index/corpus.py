@@ -122,6 +122,9 @@ def load_corpus(con: sqlite3.Connection, file_ids: Sequence[int] | None = None) 
     files: dict[int, tuple[str, Extraction, list[int]]] = {}
     doc_of: dict[int, tuple[Extraction, int, str]] = {}
     quotes: Quotes = {}
+    # one string object per distinct text (a cited number, an issuer, a cue, the line
+    # several mentions stand in): a 100,000-file corpus repeats them hundreds of thousands
+    # of times
     shared: dict[Any, Any] = {}
     share = shared.setdefault
     rows = q(
@@ -129,7 +132,7 @@ def load_corpus(con: sqlite3.Connection, file_ids: Sequence[int] | None = None) 
         " FROM documents d JOIN files f ON f.id = d.file_id" + where + " ORDER BY f.path, d.segment"
     )
     for doc_id, file_id, stored_path, *fields in rows:
-        doc = DocumentRow(*fields)
+        doc = DocumentRow(*(share(v, v) if type(v) is str else v for v in fields))
         entry = files.get(file_id)
         if entry is None:
             path = path_label(path_of(stored_path))
@@ -143,7 +146,7 @@ def load_corpus(con: sqlite3.Connection, file_ids: Sequence[int] | None = None) 
     merged: dict[tuple[int, str], Reference] = {}  # one Reference per (file, number)
     for doc_id, *fields in q(f"SELECT document_id, {columns(RefRow)} FROM refs{only} ORDER BY document_id, number"):
         extraction = doc_of[doc_id][0]
-        ref = reference(RefRow(*fields))
+        ref = reference(RefRow(*(share(v, v) if type(v) is str else v for v in fields)))
         by_key[(doc_id, ref.number)] = ref
         key = (id(extraction), ref.number)
         first = merged.get(key)
@@ -156,8 +159,6 @@ def load_corpus(con: sqlite3.Connection, file_ids: Sequence[int] | None = None) 
             by_key[(doc_id, ref.number)] = first
     for doc_id, *fields in q(f"SELECT document_id, {columns(MentionRow)} FROM mentions{only} ORDER BY rowid"):
         _, index, path = doc_of[doc_id]
-        # one string object per distinct text (an issuer, a cue, the line several
-        # mentions stand in): a 100,000-file corpus repeats them hundreds of thousands of times
         m = MentionRow(*(share(v, v) if type(v) is str else v for v in fields))
         by_key[(doc_id, m.number)].mentions.append(mention(m, index))
         if m.evidence:
@@ -165,5 +166,7 @@ def load_corpus(con: sqlite3.Connection, file_ids: Sequence[int] | None = None) 
     for doc_id, *fields in q(
         f"SELECT document_id, {columns(ReportedRow)} FROM reported_relations{only} ORDER BY rowid"
     ):
-        doc_of[doc_id][0].reported_relations.append(reported(ReportedRow(*fields)))
+        doc_of[doc_id][0].reported_relations.append(
+            reported(ReportedRow(*(share(v, v) if type(v) is str else v for v in fields)))
+        )
     return list(files.values()), quotes

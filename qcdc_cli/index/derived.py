@@ -97,10 +97,15 @@ def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived
     from qcdc_cli.lineage.graph import build_graph
     from qcdc_cli.resolve.resolve import Catalog, Known, loose
 
+    # Each stage drops what the next ones no longer read (cyclic gc is off: `del` and
+    # reference counting free it), so the rows are made in the memory the corpus held:
+    # peak memory is what a 100,000-file ingest is bounded by.
     corpus, quotes = store.load_corpus()
     ids = {(path, i): doc_id for path, _, doc_ids in corpus for i, doc_id in enumerate(doc_ids)}
     catalog = Catalog.build(registry, vocab, [(path, ex) for path, ex, _ in corpus])
+    del corpus  # the catalog's units hold what is still read of it
     graph = build_graph(catalog, registry, None, quotes)
+    del quotes
     out = Derived()
     document_of: dict[str, int] = {}
     for unit in catalog.units:
@@ -108,6 +113,8 @@ def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived
         document_of.setdefault(catalog.document_of(unit).id, doc_id)
         context = catalog.context_of(unit)
         out.resolutions.extend(resolution_row(catalog, ref, context, doc_id) for ref in unit.references)
+    del ids
+    catalog.drop_corpus()  # every reference is resolved: the units and answers go
     known_ids = set()
     for k in catalog.entries:
         known_ids.add(k.id)
@@ -120,6 +127,7 @@ def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived
             out.nodes.append(known_row(bare, None))
             if node.number:
                 out.node_keys.append(NodeKeyRow(loose(node.number), node.id))
+    del catalog, known_ids, document_of
     for link in graph.links():
         out.links.append(LinkRow(link.source, link.target, link.relation))
         for seq, ev in enumerate(link.evidence):
@@ -142,6 +150,7 @@ def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived
         )
     for path, spans in graph.speakers.items():
         out.speakers.extend(SpeakerRow(path, first_line, ident) for first_line, ident in spans)
+    del graph
     # in primary-key order: SQLite then appends to each table's B-tree instead of
     # inserting all over it (issues keep their order: it numbers them)
     out.nodes.sort(key=lambda row: row[:2])

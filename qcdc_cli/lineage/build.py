@@ -118,4 +118,7 @@ def quote(text: str, start: int, end: int, limit: int = 220) -> str:
 
 
 def _squeeze(s: str) -> str:
-    return " ".join(s.split())
+    # `s` itself when already on one line: evidence then shares the index's one string
+    # per line instead of a copy per mention (a fifth of a 100,000-file graph's memory)
+    squeezed = " ".join(s.split())
+    return s if squeezed == s else squeezed

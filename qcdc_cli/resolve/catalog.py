@@ -269,6 +269,14 @@ class KnownDocuments:
             into.origin = other.origin
         return into
 
+    def drop_corpus(self) -> None:
+        """Forget the corpus documents read and the answers remembered, keeping the
+        entries: a whole-index derivation has no more use for them once every reference
+        is resolved, and at 100,000 files they are half of what it holds."""
+        self.units = []
+        self._unit_docs = {}
+        self._resolved = {}
+
     def finish(self) -> None:
         """Give every entry its id (see the module docstring); call after the last add."""
         self._changed()
