@@ -53,6 +53,7 @@ sys.stderr.write(json.dumps([usage.ru_maxrss, os.waitstatus_to_exitcode(status)]
 def measure(cmd: list[str]) -> tuple[float, int, str, int, str]:
     """(seconds, peak RSS in MB, stdout, exit code, how the index was derived)."""
     env = {**os.environ, "QCDC_DEBUG_DERIVE": "1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once, not per run
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *cmd], capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - started

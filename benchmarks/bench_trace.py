@@ -135,7 +135,9 @@ def processes(argv: list[str]) -> None:
             runs = int(next(args))
         elif arg == "--base":
             base = next(args)
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "PYTHONPATH")}
+    # bytecode caching on, as for an installed package (a PYTHONDONTWRITEBYTECODE shell would
+    # time the compiling of every module edited since its .pyc was written)
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
     qcdc = [sys.executable, "-m", "qcdc_cli"]
     db = str(Path(db).resolve())
     base = str(Path(base).resolve()) if base else None
