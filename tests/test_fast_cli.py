@@ -300,3 +300,53 @@ def test_a_body_that_raises_ends_as_under_typer(
     fast = ending(lambda: _fast.run_body("check", kwargs))
     typer = ending(lambda: run_app(app, ["check", str(REPO / DRAFT)]))
     assert fast == typer
+
+
+# ---------------------------------------------------------------- dataclass code
+
+
+_METHODS = """
+import dataclasses, importlib, marshal, sys
+from qcdc_cli.cli._dataclass_code import cached
+
+def methods():
+    found = {}
+    for name in sys.argv[3:]:
+        module = importlib.import_module(name)
+        for cls in vars(module).values():
+            if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == name:
+                for attr in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__lt__"):
+                    code = getattr(getattr(cls, attr, None), "__code__", None)
+                    if code is not None and code.co_filename == "<string>":
+                        found[f"{name}.{cls.__qualname__}.{attr}"] = code
+    return found
+
+if sys.argv[2] == "plain":
+    found = methods()
+else:
+    with cached(sys.argv[2]):
+        found = methods()
+    assert "exec" not in vars(dataclasses)
+with open(sys.argv[1], "wb") as f:
+    f.write(marshal.dumps(found))
+"""
+
+
+def test_dataclasses_built_from_cached_code_are_the_ones_compiled(tmp_path: Path) -> None:
+    """The stages' dataclasses, built with and without cli._dataclass_code (cold, then
+    warm from the file), get the same generated methods (fresh interpreters each)."""
+    import marshal
+
+    from qcdc_cli.cli._dataclass_code import cache_path
+
+    names = ["qcdc_cli.models", "qcdc_cli.knowledge.schema", "qcdc_cli.lint.draft", "qcdc_cli.resolve.known"]
+    folder = str(tmp_path / "cache")
+    found = []
+    for run, mode in enumerate(["plain", folder, folder]):
+        out = tmp_path / f"run{run}"
+        subprocess.run([sys.executable, "-c", _METHODS, str(out), mode, *names], cwd=REPO, check=True, timeout=120)
+        found.append(marshal.loads(out.read_bytes()))
+        if run == 1:
+            assert Path(cache_path(folder)).stat().st_size > 1000
+    assert len(found[0]) > 50
+    assert found[0] == found[1] == found[2]

@@ -73,12 +73,14 @@ def run(
 
         sys.stdout.write(render_github(reports, chosen_lang))
     else:
-        import shutil
-
         from qcdc_cli.render.diagnostics import render_text
 
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        width = shutil.get_terminal_size().columns if color else None
+        width = None
+        if color:
+            import shutil  # on a terminal only: shutil brings bz2 and lzma (~4 ms)
+
+            width = shutil.get_terminal_size().columns
         sys.stdout.write(render_text(reports, chosen_lang, color=color, width=width))
     sys.stdout.flush()
 

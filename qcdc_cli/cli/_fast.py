@@ -448,12 +448,14 @@ def run_body(name: str, kwargs: dict[str, Any]) -> None:
     import importlib
 
     from qcdc_cli.cli._console import error
+    from qcdc_cli.cli._dataclass_code import cached
     from qcdc_cli.errors import QcdcError
 
     body = importlib.import_module(BODIES[name])
     try:
         try:
-            code = body.run(**kwargs)
+            with cached(cache_folder(os.environ)):  # the stages' dataclasses, compiled before
+                code = body.run(**kwargs)
         except EOFError:  # click: a blank line and "Aborted!"
             sys.stderr.write("\n")
             sys.stderr.flush()
