@@ -350,3 +350,12 @@ def test_dataclasses_built_from_cached_code_are_the_ones_compiled(tmp_path: Path
             assert Path(cache_path(folder)).stat().st_size > 1000
     assert len(found[0]) > 50
     assert found[0] == found[1] == found[2]
+
+
+@given(data=st.binary(max_size=5000))
+def test_the_builtin_sha256_is_hashlib_s(data: bytes) -> None:
+    import hashlib
+
+    from qcdc_cli.codehash import sha256
+
+    assert sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
