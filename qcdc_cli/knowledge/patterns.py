@@ -65,10 +65,13 @@ def _rebuild(data: tuple[Any, ...]) -> regex.Pattern[str]:
     return pattern
 
 
+_UNCACHEABLE = int(regex.LOCALE | regex.DEBUG)  # an int: flag arithmetic on enums is slow
+
+
 def _cacheable(flags: int) -> bool:
     # LOCALE patterns depend on the locale of the run, DEBUG prints while compiling, and
     # the key assumes the default VERSION0 syntax (qcdc never changes it).
-    return not int(flags) & (regex.LOCALE | regex.DEBUG) and regex.DEFAULT_VERSION == regex.VERSION0
+    return not int(flags) & _UNCACHEABLE and regex.DEFAULT_VERSION == regex.VERSION0
 
 
 def _remember(key: Key, pattern: regex.Pattern[str]) -> None:
