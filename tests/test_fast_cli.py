@@ -307,7 +307,7 @@ def test_a_body_that_raises_ends_as_under_typer(
 
 _METHODS = """
 import dataclasses, importlib, marshal, sys
-from qcdc_cli.cli._dataclass_code import cached
+from qcdc_cli.cli._compiled import dataclass_code
 
 def methods():
     found = {}
@@ -324,7 +324,7 @@ def methods():
 if sys.argv[2] == "plain":
     found = methods()
 else:
-    with cached(sys.argv[2]):
+    with dataclass_code(sys.argv[2]):
         found = methods()
     assert "exec" not in vars(dataclasses)
 with open(sys.argv[1], "wb") as f:
@@ -337,7 +337,7 @@ def test_dataclasses_built_from_cached_code_are_the_ones_compiled(tmp_path: Path
     warm from the file), get the same generated methods (fresh interpreters each)."""
     import marshal
 
-    from qcdc_cli.cli._dataclass_code import cache_path
+    from qcdc_cli.cli._compiled import cache_path
 
     names = ["qcdc_cli.models", "qcdc_cli.knowledge.schema", "qcdc_cli.lint.draft", "qcdc_cli.resolve.known"]
     folder = str(tmp_path / "cache")
@@ -359,3 +359,42 @@ def test_the_builtin_sha256_is_hashlib_s(data: bytes) -> None:
     from qcdc_cli.codehash import sha256
 
     assert sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
+
+
+_PATTERNS = """
+import re, sys
+from qcdc_cli.cli._compiled import re_patterns
+
+def built_in_a_function(text):
+    return re.compile(re.escape(text) + "x")
+
+with re_patterns(sys.argv[1]):
+    import qcdc_cli.terminal, qcdc_cli.lint.text_rules, qcdc_cli.read.layout, json.decoder
+    built_in_a_function("words of a document")
+    re.compile("[[a]")  # warns (a nested set): never kept
+"""
+
+
+def test_stdlib_patterns_from_the_cache_are_the_ones_compiled(tmp_path: Path) -> None:
+    """Module-level `re` patterns are kept, and rebuilt they equal a fresh compile (Pattern
+    equality compares the compiled code); run-time and warning patterns are not kept."""
+    import _sre  # type: ignore[import-not-found,unused-ignore]
+    import re
+
+    from qcdc_cli.cli._compiled import cache_path, read
+
+    folder = str(tmp_path / "cache")
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", _PATTERNS, folder], cwd=REPO, check=True, timeout=120)
+    kept = read(cache_path(folder, "re"), "re")
+    if sys.version_info[:2] != (3, 11):
+        assert kept == {}
+        return
+    assert len(kept) > 10
+    for (pattern, flags), args in kept.items():
+        assert _sre.compile(pattern, *args) == re._compiler.compile(pattern, flags)  # type: ignore[attr-defined]
+        assert "document" not in pattern
+        assert pattern != "[[a]"
+    from qcdc_cli import terminal
+
+    assert (terminal._UNSAFE.pattern, terminal._UNSAFE.flags & ~re.UNICODE) in {(p, f & ~re.UNICODE) for p, f in kept}

@@ -200,9 +200,9 @@ def _update(path: str, key: str, section: str, name: str, value: Any) -> None:
     data = _read(path, key)
     data[section][name] = value
     data["key"] = key
-    body = marshal.dumps(data)
     folder = os.path.dirname(path)
     try:
+        body = marshal.dumps(data)
         os.makedirs(folder, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".cli-", suffix=".tmp", dir=folder)
         try:
@@ -213,8 +213,8 @@ def _update(path: str, key: str, section: str, name: str, value: Any) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-    except OSError:
-        pass  # a folder that cannot be written only means no fast path
+    except (OSError, ValueError):  # unwritable folder, or a value marshal refuses
+        pass  # only means no fast path
 
 
 # ---------------------------------------------------------------- help screens
@@ -447,14 +447,14 @@ def run_body(name: str, kwargs: dict[str, Any]) -> None:
     """Run the command's body and exit as Typer's standalone main and cli.run_app do."""
     import importlib
 
+    from qcdc_cli.cli._compiled import cached
     from qcdc_cli.cli._console import error
-    from qcdc_cli.cli._dataclass_code import cached
     from qcdc_cli.errors import QcdcError
 
     body = importlib.import_module(BODIES[name])
     try:
         try:
-            with cached(cache_folder(os.environ)):  # the stages' dataclasses, compiled before
+            with cached(cache_folder(os.environ)):  # what the stdlib compiled before
                 code = body.run(**kwargs)
         except EOFError:  # click: a blank line and "Aborted!"
             sys.stderr.write("\n")
