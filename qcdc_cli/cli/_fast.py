@@ -66,8 +66,9 @@ def attempt(args: list[str], make_spec: Callable[[str], dict[str, Any] | None]) 
     """Answer `args` and exit, or return what the Typer run should record (None: nothing).
 
     `make_spec` (cli.make_spec) makes a command's spec from Typer on a miss."""
-    if not _enabled(os.environ):
-        return None
+    name = args[0] if args else ""
+    if not (is_help(args) or name in BODIES) or not _enabled(os.environ):
+        return None  # trace, ingest, ...: Typer, at no cost here
     path, key = _cache_file()
     if path is None:
         return None
@@ -78,7 +79,6 @@ def attempt(args: list[str], make_spec: Callable[[str], dict[str, Any] | None]) 
         if text is None:
             return _HelpMiss(path, key, hkey)
         _answer_help(text)
-    name = args[0] if args else ""
     if name in BODIES:
         spec = data["spec"].get(name)
         if spec is None:
