@@ -398,3 +398,15 @@ def test_stdlib_patterns_from_the_cache_are_the_ones_compiled(tmp_path: Path) ->
     from qcdc_cli import terminal
 
     assert (terminal._UNSAFE.pattern, terminal._UNSAFE.flags & ~re.UNICODE) in {(p, f & ~re.UNICODE) for p, f in kept}
+
+
+def test_a_spec_the_code_cannot_read_goes_to_typer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    probe = tmp_path / "probe"
+    args = ["check", DRAFT, "-f", "json"]
+    expected = _qcdc(args, tmp_path / "c0", probe, QCDC_FAST="0")
+    monkeypatch.setenv("QCDC_CACHE_DIR", str(tmp_path / "c"))
+    path, key = _fast._cache_file()
+    assert path is not None
+    _fast._update(path, key, "spec", "check", {"options": "not a list"})
+    assert _qcdc(args, tmp_path / "c", probe) == expected
+    assert _paths(probe)[-1] == "typer"

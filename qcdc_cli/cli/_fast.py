@@ -84,7 +84,10 @@ def attempt(args: list[str], make_spec: Callable[[str], dict[str, Any] | None]) 
         if spec is None:
             return _SpecMiss(path, key, name, make_spec)
         if spec:
-            kwargs = parse(spec, args[1:])
+            try:
+                kwargs = parse(spec, args[1:])
+            except Exception:  # a spec this code cannot read: Typer answers
+                kwargs = None
             if kwargs is not None:
                 run_body(name, kwargs)
     return None
@@ -451,11 +454,10 @@ def run_body(name: str, kwargs: dict[str, Any]) -> None:
     from qcdc_cli.cli._console import error
     from qcdc_cli.errors import QcdcError
 
-    body = importlib.import_module(BODIES[name])
     try:
         try:
             with cached(cache_folder(os.environ)):  # what the stdlib compiled before
-                code = body.run(**kwargs)
+                code = importlib.import_module(BODIES[name]).run(**kwargs)
         except EOFError:  # click: a blank line and "Aborted!"
             sys.stderr.write("\n")
             sys.stderr.flush()
