@@ -1,7 +1,7 @@
 """Answers `qcdc` gives without importing Typer, from what Typer answered before.
 
-Importing Typer costs ~5x a bare `python -c pass`, more than a help screen or a one-file
-`check` may take in all. So `main()` first tries two fast paths, both served from one
+Importing Typer costs ~6x a bare `python -c pass`, more than a help screen takes in all
+and half a one-file `check`. So `main()` first tries two fast paths, both served from one
 cache file that the Typer path filled:
 
 - help screens (`qcdc --help`, `qcdc check -h`, ...): the text Typer printed for the same
@@ -15,12 +15,13 @@ cache file that the Typer path filled:
 Anything else goes to Typer, which answers as always (errors included): an option or
 form the spec does not take (`-fjson`, `--help`, unknown options), a missing value, a
 choice Typer would refuse, a path it would refuse, a callback that raises, shell
-completion or QCDC_DEBUG in the environment, a command whose parameters the spec cannot
-describe (cli.make_spec). tests/test_fast_cli.py checks the parse against Typer's on random argv.
+completion or QCDC_DEBUG in the environment, Windows (where Typer expands wildcards), a
+command whose parameters the spec cannot describe (cli.make_spec). tests/test_fast_cli.py
+checks the parse against Typer's on random argv.
 
-The cache file is keyed by the Python version and by the path, size and mtime (ns) of
-every module of qcdc_cli and of typer: the test Python applies to its own .pyc files,
-to the nanosecond. A missing, damaged (checksum), foreign or stale file is a miss: the
+The cache file is keyed by the Python version and by the path, size and mtime of every
+module of qcdc_cli and of typer (the test Python applies to its own .pyc files, here to
+the nanosecond). A missing, damaged (checksum), foreign or stale file is a miss: the
 Typer path answers and rewrites it. QCDC_FAST=0 turns the fast paths off.
 """
 
@@ -95,6 +96,8 @@ def attempt(args: list[str], make_spec: Callable[[str], dict[str, Any] | None]) 
 
 def _enabled(environ: Any) -> bool:
     if environ.get("QCDC_FAST", "1") in ("0", "") or environ.get("QCDC_DEBUG"):
+        return False
+    if os.name == "nt":  # Typer expands wildcards in argv there: the fast parse does not
         return False
     # shell completion (click's _PROG_COMPLETE, Typer's _TYPER_COMPLETE_*) is Typer's
     return not any(name.endswith("_COMPLETE") or name.startswith("_TYPER") for name in environ)
