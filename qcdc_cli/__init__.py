@@ -9,8 +9,6 @@ read, knowledge, extract, resolve, lineage, lint, index, app, render, cli.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 __version__ = "0.1.0"
 
 __all__ = [
@@ -24,7 +22,10 @@ __all__ = [
     "read_document",
 ]
 
+TYPE_CHECKING = False  # not typing's: `import typing` alone is a tenth of `qcdc --help`
 if TYPE_CHECKING:
+    from typing import Any
+
     from qcdc_cli.api import Coverage, Finding, Index, Trace, check_text, extract_text, read_document
 
 

@@ -20,7 +20,6 @@ did nothing would be worse than a failed run.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,6 +134,8 @@ def parse_config(table: Any, path: Path, where: str = "") -> Config:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    import tomllib  # here: most runs find no configuration file, and tomllib takes ~10 ms
+
     try:
         with path.open("rb") as f:
             return tomllib.load(f)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     import typer
     from rich.console import Console
 
@@ -71,6 +73,30 @@ def default_lang(environ: Mapping[str, str]) -> str:
         if value:
             return "vi" if value.lower().startswith("vi") else "en"
     return "en"
+
+
+def choose_lang(option: Any, configured: str | None = None) -> str:
+    """--lang, else the configuration's lang (`configured`, or [tool.qcdc] lang found from
+    the working directory), else the locale; the choice also applies to errors.
+
+    `option` is the --lang value: a string or a `Lang` member (a StrEnum)."""
+    global LANG
+    import os
+
+    if option:
+        lang = str(getattr(option, "value", option))
+    else:
+        if configured is None:
+            from qcdc_cli.config import load_config
+            from qcdc_cli.errors import ConfigError
+
+            try:
+                configured = load_config().lang
+            except ConfigError:
+                configured = None  # a broken file is check's business (it reads it again)
+        lang = configured or default_lang(os.environ)
+    LANG = lang
+    return lang
 
 
 def error(message: str) -> None:

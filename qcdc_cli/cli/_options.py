@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
-from qcdc_cli.cli._console import default_lang
+from qcdc_cli.cli._console import choose_lang, default_lang
+
+__all__ = ["choose_lang", "default_lang"]  # re-exported: the commands import them from here
 
 # -h as well as --help, on every command and subcommand (inherited by click contexts).
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -27,29 +29,6 @@ LangOption = Annotated[
         "else the locale: LANG=vi_VN... gives vi).",
     ),
 ]
-
-
-def choose_lang(option: Lang | str | None, configured: str | None = None) -> str:
-    """--lang, else the configuration's lang (`configured`, or [tool.qcdc] lang found from
-    the working directory), else the locale; the choice also applies to errors."""
-    import os
-
-    from qcdc_cli.cli import _console
-
-    if option:
-        lang = str(option.value if isinstance(option, Lang) else option)
-    else:
-        if configured is None:
-            from qcdc_cli.config import load_config
-            from qcdc_cli.errors import ConfigError
-
-            try:
-                configured = load_config().lang
-            except ConfigError:
-                configured = None  # a broken file is check's business (it reads it again)
-        lang = configured or default_lang(os.environ)
-    _console.LANG = lang
-    return lang
 
 
 class TextOrJson(enum.StrEnum):

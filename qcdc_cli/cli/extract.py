@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qcdc_cli.cli._options import LangOption, RegistryOption, choose_lang
+from qcdc_cli.cli._options import LangOption, RegistryOption
 
 
 class ExtractFormat(enum.StrEnum):
@@ -34,33 +34,8 @@ def extract(
     error on stderr and the others are still processed; the exit code is 2 when no file
     could be read, 1 when some could not, 0 otherwise.
     """
-    chosen_lang = choose_lang(lang)
-    from qcdc_cli.app.pipeline import expand_paths, extract_paths
-    from qcdc_cli.cli._console import error, print_json, stdout_console
-    from qcdc_cli.knowledge.registry import load_vocabulary
+    from qcdc_cli.cli._extract_body import run
 
-    vocab = load_vocabulary(registry or ())
-    files = expand_paths(paths)
-    results = []
-    failed = 0
-    for path, outcome in extract_paths(files, vocab):
-        if isinstance(outcome, Exception):
-            error(str(outcome))
-            failed += 1
-            continue
-        if output_format is ExtractFormat.json:
-            results.append({"path": path, **outcome.fields()})
-            continue
-        results.append({"path": path, **outcome.to_dict()})
-        if output_format is ExtractFormat.jsonl:
-            print_json(results[-1], indent=None)
-    if output_format is ExtractFormat.json:
-        print_json(results)
-    elif output_format is ExtractFormat.text:
-        from qcdc_cli.render.extraction import render_extractions
-
-        render_extractions(results, stdout_console(), chosen_lang)
-    if failed and not results:
-        raise typer.Exit(2)
-    if failed:
-        raise typer.Exit(1)
+    code = run(paths=paths, output_format=output_format.value, registry=registry, lang=lang.value if lang else None)
+    if code:
+        raise typer.Exit(code)

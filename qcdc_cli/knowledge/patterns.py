@@ -65,10 +65,13 @@ def _rebuild(data: tuple[Any, ...]) -> regex.Pattern[str]:
     return pattern
 
 
+_UNCACHEABLE = int(regex.LOCALE | regex.DEBUG)  # an int: flag arithmetic on enums is slow
+
+
 def _cacheable(flags: int) -> bool:
     # LOCALE patterns depend on the locale of the run, DEBUG prints while compiling, and
     # the key assumes the default VERSION0 syntax (qcdc never changes it).
-    return not int(flags) & (regex.LOCALE | regex.DEBUG) and regex.DEFAULT_VERSION == regex.VERSION0
+    return not int(flags) & _UNCACHEABLE and regex.DEFAULT_VERSION == regex.VERSION0
 
 
 def _remember(key: Key, pattern: regex.Pattern[str]) -> None:
@@ -111,14 +114,15 @@ def _load() -> dict[Key, tuple[Any, ...]]:
 
 def _read(path: str) -> dict[Key, tuple[Any, ...]]:
     """The file's entries; {} when it is missing, damaged or written by other versions."""
-    import hashlib
     import marshal
+
+    from qcdc_cli.codehash import sha256
 
     try:
         with open(path, "rb") as f:
             raw = f.read()
         head, digest, body = raw.split(b"\n", 2)
-        if head + b"\n" != _version_line() or hashlib.sha256(body).hexdigest().encode() != digest:
+        if head + b"\n" != _version_line() or sha256(body).hexdigest().encode() != digest:
             return {}
         entries = marshal.loads(body)
         return entries if isinstance(entries, dict) else {}
@@ -132,9 +136,10 @@ def save() -> None:
     global _new
     if not _new or _path is None or _stored is None:
         return
-    import hashlib
     import marshal
     import tempfile
+
+    from qcdc_cli.codehash import sha256
 
     _new = False
     keep = _stored if len(_stored) <= _MAX_ENTRIES else {k: v for k, v in _stored.items() if k in _used}
@@ -146,7 +151,7 @@ def save() -> None:
         fd, tmp = tempfile.mkstemp(prefix=".patterns-", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(_version_line() + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+                f.write(_version_line() + sha256(body).hexdigest().encode() + b"\n" + body)
             os.replace(tmp, _path)
         except BaseException:
             with contextlib.suppress(OSError):

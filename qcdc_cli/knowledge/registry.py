@@ -13,7 +13,6 @@ they cost more than the whole check of a draft.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qcdc_cli.codehash import PACKAGE_DIR, code_digest
+from qcdc_cli.codehash import PACKAGE_DIR, code_digest, sha256
 from qcdc_cli.errors import RegistryError
 from qcdc_cli.knowledge.schema import Registry, validate
 
@@ -254,7 +253,7 @@ def _cache_key(contents: Sequence[bytes]) -> str:
     """
     from qcdc_cli import __version__
 
-    h = hashlib.sha256(f"qcdc {__version__} cache {_CACHE_FORMAT}\n".encode())
+    h = sha256(f"qcdc {__version__} cache {_CACHE_FORMAT}\n".encode())
     h.update(code_digest(*_CACHED_CODE).encode())
     for raw in contents:
         h.update(b"file %d\n" % len(raw))

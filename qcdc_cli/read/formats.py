@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import replace
 
 from qcdc_cli.errors import InputError
@@ -33,6 +32,8 @@ def sniff(data: bytes, name: str = "") -> str:
     if at == 0 or (at > 0 and b"%%EOF" in data[-2048:]):  # ... but a text may quote "%PDF-"
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
+        import zipfile  # only for a zip archive (~5 ms to import)
+
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())

@@ -12,7 +12,6 @@ there is no map at all (the fast path, `is_normalized` runs at ~800 MB/s).
 
 from __future__ import annotations
 
-import html
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -71,6 +70,8 @@ def _replacement(piece: str) -> str:
     if piece[0] == "&" and ";" in piece:
         semicolon = piece.index(";")
         entity, marks = piece[: semicolon + 1], piece[semicolon + 1 :]
+        import html  # only for a text with an entity (html and its tables: ~3 ms to import)
+
         decoded = html.unescape(entity)
         if decoded == entity:  # not an entity: the ";" carries the marks that follow it
             return entity[:-1] + unicodedata.normalize("NFC", ";" + marks)

@@ -13,7 +13,6 @@ verbatim because their serializer escapes control characters.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -222,7 +221,9 @@ def _fingerprint(path: str, g: Diagnostic, occurrence: int) -> str:
     """Stable across runs and line moves: rule, file, what it is about, which occurrence."""
     about = g.key or g.text or g.code
     raw = f"{g.code}\x00{path}\x00{about}\x00{occurrence}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+    from qcdc_cli.codehash import sha256
+
+    return sha256(raw.encode()).hexdigest()[:32]
 
 
 def to_sarif(

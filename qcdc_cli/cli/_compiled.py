@@ -1,0 +1,208 @@
+"""What the standard library compiles at import, kept across runs for the fast path.
+
+Two things a one-file `qcdc check` otherwise compiles again on every start, together
+about a quarter of its run on Python 3.11:
+
+- dataclass methods: `@dataclass` writes the source of each class's `__init__`,
+  `__repr__`, `__eq__`, ... and compiles it (~50 classes). What `compile` returns
+  depends only on that text and the interpreter, so the code objects are kept and
+  given to `exec` instead of the text (by binding the name `exec` in the dataclasses
+  module, which its `_create_fn` calls, for the block only);
+- stdlib `re` patterns compiled by modules' top-level code (~40): `re` keeps compiled
+  patterns in `re._cache`; the arguments `re._compiler.compile` hands to `_sre.compile`
+  are kept and the cache is filled from them before the run (Python 3.11 only, whose
+  `re` works this way; a pattern that warns while compiling is never kept).
+
+Both come out the same as compiled (tests/test_fast_cli.py compares them). The files
+(marshal, as in `__pycache__`) are trusted like Python's own `__pycache__`: they live in
+the user's cache folder, keyed by the interpreter; a damaged, truncated or foreign file
+fails its checksum or version line and is ignored, then rewritten. Used by cli._fast
+around a command's run only; QCDC_FAST=0 turns it off with the fast path.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
+
+_FORMAT = 1
+_MAX_ENTRIES = 2000  # ~1 KB each; beyond this, a rewrite keeps only the entries this run used
+
+
+def _version_line(what: str) -> bytes:
+    return f"qcdc {what} {_FORMAT} python {sys.version} optimize {sys.flags.optimize}".encode()
+
+
+def cache_path(folder: str, what: str = "dataclasses") -> str:
+    return os.path.join(folder, f"{what}-{sys.implementation.cache_tag or 'python'}.marshal")
+
+
+def read(path: str, what: str = "dataclasses") -> dict[Any, Any]:
+    """The file's entries; {} when missing, damaged or foreign."""
+    import marshal
+    import zlib
+
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+        head, checksum, body = raw.split(b"\n", 2)
+        if head != _version_line(what) or checksum != b"%08x" % zlib.crc32(body):
+            return {}
+        entries = marshal.loads(body)
+        return entries if isinstance(entries, dict) else {}
+    except Exception:  # any damage at all: compile again and rewrite
+        return {}
+
+
+def write(path: str, entries: dict[Any, Any], what: str = "dataclasses") -> None:
+    """Atomically; a folder that cannot be written only means no cache."""
+    import marshal
+    import tempfile
+    import zlib
+
+    folder = os.path.dirname(path)
+    try:
+        body = marshal.dumps(entries)
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{what}-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(_version_line(what) + b"\n" + b"%08x" % zlib.crc32(body) + b"\n" + body)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except (OSError, ValueError):  # unwritable folder, or a value marshal refuses: no cache
+        pass
+
+
+@contextlib.contextmanager
+def cached(folder: str | None) -> Iterator[None]:
+    """Within the block, dataclass methods and stdlib patterns come from `folder`."""
+    with dataclass_code(folder), re_patterns(folder):
+        yield
+
+
+@contextlib.contextmanager
+def dataclass_code(folder: str | None) -> Iterator[None]:
+    """Within the block, dataclasses compile each method source once per cache folder."""
+    import dataclasses
+
+    if folder is None or "exec" in vars(dataclasses):  # no folder, or already inside
+        yield
+        return
+    path = cache_path(folder)
+    stored = read(path)
+    used: dict[str, Any] = {}
+    new = False
+
+    def cached_exec(source: Any, globals: Any = None, locals: Any = None) -> None:
+        nonlocal new
+        if not isinstance(source, str):
+            return builtins.exec(source, globals, locals)
+        code = stored.get(source)
+        if code is None:
+            # what exec(source) compiles: file "<string>", no __future__ flags of ours
+            code = compile(source, "<string>", "exec", dont_inherit=True)
+            new = True
+        used[source] = code
+        return builtins.exec(code, globals, locals)
+
+    dataclasses.exec = cached_exec  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        del dataclasses.exec  # type: ignore[attr-defined]
+        if new:
+            keep = {**stored, **used} if len(stored) + len(used) <= _MAX_ENTRIES else used
+            write(path, keep)
+
+
+# re._cache keys: (type, pattern, flags); kept: str patterns without these flags
+_RE_SKIP = 128 | 1  # re.DEBUG, re.TEMPLATE (TEMPLATE warns when compiled)
+
+
+@contextlib.contextmanager
+def re_patterns(folder: str | None) -> Iterator[None]:
+    """Within the block, `re` finds the patterns compiled in earlier runs in its cache.
+
+    Only patterns compiled by a module's top-level code are kept (constants of the code,
+    or built from the registry at import): never one a function builds at run time,
+    which could hold words of a document."""
+    import re
+
+    cache = getattr(re, "_cache", None)
+    original = getattr(re, "_compile", None)
+    if folder is None or sys.version_info[:2] != (3, 11) or not isinstance(cache, dict) or original is None:
+        yield
+        return
+    import _sre  # type: ignore[import-not-found,unused-ignore]
+
+    path = cache_path(folder, "re")
+    stored = read(path, "re")
+    for (pattern, flags), args in stored.items():
+        key = (str, pattern, flags)
+        if key not in cache:
+            with contextlib.suppress(Exception):  # not this interpreter's: re compiles it
+                cache[key] = _sre.compile(pattern, *args)
+    at_import: dict[tuple[str, int], Any] = {}
+    own = os.path.dirname(re.__file__) + os.sep
+
+    def compile_and_note(pattern: Any, flags: Any) -> Any:
+        compiled = original(pattern, flags)
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename.startswith(own):
+            frame = frame.f_back  # type: ignore[assignment]
+        if frame is not None and frame.f_code.co_name == "<module>" and isinstance(pattern, str):
+            key = (pattern, int(flags))
+            if key not in stored and not key[1] & _RE_SKIP:
+                at_import[key] = compiled
+        return compiled
+
+    re._compile = compile_and_note  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        re._compile = original  # type: ignore[attr-defined]
+        found = {key: args for key, p in at_import.items() if (args := _arguments(key[0], key[1], p)) is not None}
+        if found:
+            write(path, {**stored, **found} if len(stored) + len(found) <= _MAX_ENTRIES else found, "re")
+
+
+def _arguments(pattern: str, flags: int, compiled: Any) -> tuple[Any, ...] | None:
+    """What `re._compiler.compile(pattern, flags)` passes to `_sre.compile` after the
+    pattern; None when compiling warns or the result is not `compiled`."""
+    import _sre  # type: ignore[import-not-found,unused-ignore]
+    import warnings
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            parsed = _parser.parse(pattern, flags)
+            code = _compiler._code(parsed, flags)
+        if caught:
+            return None
+        groupindex = parsed.state.groupdict
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, i in groupindex.items():
+            indexgroup[i] = name
+        # plain ints: the opcodes are int subclasses, which marshal does not write
+        args = (
+            int(flags | parsed.state.flags),
+            [int(op) for op in code],
+            int(parsed.state.groups - 1),
+            dict(groupindex),
+            tuple(indexgroup),
+        )
+        return args if _sre.compile(pattern, *args) == compiled else None
+    except Exception:
+        return None
