@@ -31,6 +31,7 @@ from qcdc_cli.index import queries
 from qcdc_cli.index.bulk import write_derived, write_files
 from qcdc_cli.index.corpus import FileRows, Quotes, StoredCorpus, load_corpus
 from qcdc_cli.index.dburl import as_target
+from qcdc_cli.index.lean import link_evidence
 from qcdc_cli.index.rows import (
     FILE_COLUMNS,
     NODE_COLUMNS,
@@ -475,11 +476,14 @@ class Store:
         )
         return {ident} | {row[0] for row in rows}
 
-    def subgraph_rows(self, ids: Iterable[str], about: Iterable[str] = ()) -> Subgraph:
+    def subgraph_rows(
+        self, ids: Iterable[str], about: Iterable[str] = (), elided: dict[tuple[str, str], int] | None = None
+    ) -> Subgraph:
         """The nodes `ids`, the links among them with their evidence, the issues their
         citations raise (and, for the documents `about`, the issues anyone raises about
         them: how `show` says a document is cited wrongly) and the speakers of the files
-        their evidence quotes."""
+        their evidence quotes. With `elided` (a dict to fill), of each link's evidence only
+        what a text view prints (index.lean), `elided` getting how many rows were left out."""
         about = list(about)
         self._select(ids)
         q = self.con.execute
@@ -490,11 +494,8 @@ class Store:
             "FROM temp.sel a CROSS JOIN {0} x ON x.source = a.id"
             " WHERE EXISTS (SELECT 1 FROM temp.sel b WHERE b.id = x.target)"
         )
-        evidence = q(
-            "SELECT x.source, x.target, x.path, x.line, x.text, x.registry "
-            + inside.format("evidence")
-            + " ORDER BY a.id, x.target, x.seq"  # a.id = x.source: the scan order, no sort
-        ).fetchall()
+        nodes = self._nodes("id IN (SELECT id FROM temp.sel) ORDER BY id")
+        evidence = link_evidence(self, inside, nodes, elided)
         paths = sorted({row[2] for row in evidence if row[2]})
         # what the documents shown say; not every issue any document raises about a hub
         # like 30-CT/TW (thousands in a national corpus)
@@ -510,7 +511,7 @@ class Store:
         paths += sorted({row.path for row in issues if row.path})
         self._select(paths, table="selp")
         return Subgraph(
-            nodes=self._nodes("id IN (SELECT id FROM temp.sel) ORDER BY id"),
+            nodes=nodes,
             links=[
                 LinkRow(*r)
                 for r in q(f"SELECT {columns(LinkRow, 'x')} " + inside.format("links") + " ORDER BY a.id, x.target")

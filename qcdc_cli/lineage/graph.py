@@ -65,6 +65,9 @@ class LineageGraph:
         # from a file holding two documents (13-KH/ĐUK + the text of 120-KL/TW) is
         # attributed to the right one
         self.speakers: dict[str, list[tuple[int, str]]] = {}
+        # evidence rows a store left out of each link (index.derived.index_graph(lean=True):
+        # a text view prints a link's first two and how many more)
+        self.elided: dict[tuple[str, str], int] = {}
 
     # ---- building
 
@@ -260,6 +263,7 @@ class LineageGraph:
             if issue.source in keep or issue.target in keep:
                 out.add_issue(issue)
         out.speakers = {p: list(v) for p, v in self.speakers.items()}
+        out.elided = self.elided
         return out
 
     def _view(self, ids: Iterable[str], relations: Sequence[str] | None = None) -> LineageGraph:
@@ -280,6 +284,7 @@ class LineageGraph:
         out._issue_keys = {(i.kind, i.source, i.number, i.message) for i in out.issues}
         out._evidence_seen = {}
         out.speakers = self.speakers
+        out.elided = self.elided
         return out
 
     def as_of(self, day: str, keep: str | None = None) -> LineageGraph:
@@ -359,6 +364,7 @@ class LineageGraph:
             issues=sorted(view.issues, key=lambda i: (i.source, i.number, i.message)),
             truncated=truncated,
             speakers=view.speakers,
+            elided={k: self.elided[k] for k in all_links if k in self.elided} if self.elided else {},
         )
 
     def _own_first(self, link: Link) -> Link:

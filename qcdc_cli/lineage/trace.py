@@ -64,6 +64,7 @@ class Trace:
     issues: list[Issue] = field(default_factory=list)
     truncated: bool = False  # the depth limit hid documents
     speakers: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    elided: dict[tuple[str, str], int] = field(default_factory=dict)  # LineageGraph.elided of its links
     _by_id: dict[str, DocNode] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def node(self, ident: str) -> DocNode:
@@ -74,6 +75,10 @@ class Trace:
 
     def said_by(self, evidence: Evidence) -> str | None:
         return said_by(self.speakers, evidence)
+
+    def evidence_count(self, link: Link) -> int:
+        """How much evidence `link` has, rows a store left out included."""
+        return len(link.evidence) + self.elided.get((link.source, link.target), 0)
 
 
 def _repoint(tree: TreeNode, links: Mapping[tuple[str, str], Link]) -> None:

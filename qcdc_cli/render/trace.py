@@ -130,8 +130,9 @@ def _edge_label(
     for ev in link.evidence[:MAX_EVIDENCE]:
         label.append("\n")
         label.append_text(evidence_line(ev, link, _speaker(trace, ev), lang))
-    if len(link.evidence) > MAX_EVIDENCE:
-        label.append("\n  " + msg("trace.more_evidence", lang, n=len(link.evidence) - MAX_EVIDENCE), style="dim")
+    count = trace.evidence_count(link)
+    if count > MAX_EVIDENCE:
+        label.append("\n  " + msg("trace.more_evidence", lang, n=count - MAX_EVIDENCE), style="dim")
     if tree.mark != "repeat":
         for issue in _issues_about(trace.issues, tree.id):
             label.append("\n")
