@@ -68,6 +68,9 @@ class LineageGraph:
         # evidence rows a store left out of each link (index.derived.index_graph(lean=True):
         # a text view prints a link's first two and how many more)
         self.elided: dict[tuple[str, str], int] = {}
+        # the shortcut decisions of traces, by relations: another trace of the same graph
+        # (`trace` after the `shown` of index.derived's thin read) asks the same questions
+        self._cuts: dict[tuple[str, ...] | None, _Shortcuts] = {}
 
     # ---- building
 
@@ -103,7 +106,9 @@ class LineageGraph:
         """Give a graph read thinly (index.derived: bare nodes, links with one piece of
         evidence) the full rows of some documents and links: each replaces what the graph
         has (a link keeps its ends and relation, takes all its evidence, as `add_link`
-        would order it); issues and speakers are added as `from_links` adds them."""
+        would order it); issues and speakers are added as `from_links` adds them. A link
+        refined is stated by a text when it was (index.derived reads the text's evidence
+        first), so the shortcut decisions of traces so far stand."""
         for node in nodes:
             if node.id in self._nodes:
                 self._nodes[node.id] = node
@@ -125,6 +130,7 @@ class LineageGraph:
 
     def add_node(self, node: DocNode) -> None:
         """Add a document; a second description of it fills what the first lacks."""
+        self._cuts.clear()
         old = self._nodes.get(node.id)
         if old is not None:
             for name in DocNode.__slots__:
@@ -141,6 +147,7 @@ class LineageGraph:
         wins, and every piece of evidence is kept once."""
         if link.source == link.target:
             return
+        self._cuts.clear()
         for end in (link.source, link.target):
             if end not in self._nodes:
                 self.add_node(_bare_node(end))
@@ -285,6 +292,7 @@ class LineageGraph:
         out._evidence_seen = {}
         out.speakers = self.speakers
         out.elided = self.elided
+        out._cuts = {}
         return out
 
     def as_of(self, day: str, keep: str | None = None) -> LineageGraph:
@@ -330,7 +338,7 @@ class LineageGraph:
         allowed = set(relations) if relations is not None else None
         # the tree is grown in the whole graph: what is above (below) a document of the
         # part above (below) `ident` is in that part too, so nothing else is read
-        cut: Container[tuple[str, str]] = _Shortcuts(self._succ, relations) if fold else set()
+        cut: Container[tuple[str, str]] = self._shortcuts(relations) if fold else set()
         for way in ("up", "down"):
             if direction not in (way, "both"):
                 continue
@@ -366,6 +374,13 @@ class LineageGraph:
             speakers=view.speakers,
             elided={k: self.elided[k] for k in all_links if k in self.elided} if self.elided else {},
         )
+
+    def _shortcuts(self, relations: Sequence[str] | None) -> _Shortcuts:
+        key = None if relations is None else tuple(relations)
+        found = self._cuts.get(key)
+        if found is None:
+            found = self._cuts[key] = _Shortcuts(self._succ, relations)
+        return found
 
     def _own_first(self, link: Link) -> Link:
         """The link with the citing document's own lines first, then what other

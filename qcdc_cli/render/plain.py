@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 # rich.control.strip_control_codes: the characters rich's Text drops
 _STRIPPED = {7: None, 8: None, 11: None, 12: None, 13: None}
+_CONTROL = re.compile("[\x07\x08\x0b\x0c\x0d]")  # found at C speed: most texts have none
 _TRAILING_SPACE = re.compile(r"\s+$")  # rich.text._re_whitespace
 _WORD = re.compile(r"\s*\S+\s*")  # rich._wrap.re_word
 # Characters one cell wide for rich whatever their neighbours (Latin with Vietnamese
@@ -53,7 +54,7 @@ class Styled:
     __slots__ = ("plain", "spans", "style")
 
     def __init__(self, text: str = "", style: str = "") -> None:
-        self.plain = text.translate(_STRIPPED)
+        self.plain = text.translate(_STRIPPED) if _CONTROL.search(text) else text
         self.style = style
         self.spans: list[tuple[int, int, str]] = []
 
@@ -61,7 +62,8 @@ class Styled:
         return len(self.plain)
 
     def append(self, text: str, style: str | None = None) -> Styled:
-        text = text.translate(_STRIPPED)
+        if _CONTROL.search(text):
+            text = text.translate(_STRIPPED)
         if text:
             if style:
                 start = len(self.plain)
@@ -124,18 +126,44 @@ class _CannotMimic(Exception):
     pass
 
 
+_LAST_SPACE = re.compile(r".*\s", re.DOTALL)  # matched up to a limit: ends after its last space
+_SPACES = re.compile(r"\s*")
+_NON_SPACES = re.compile(r"\S*")
+
+
+def _past(run: re.Pattern[str], text: str, pos: int) -> int:
+    """Where the run of `run` (a pattern that matches the empty string) at `pos` ends."""
+    found = run.match(text, pos)
+    assert found is not None
+    return found.end()
+
+
 def divide_simple(text: str, width: int) -> list[int]:
-    """rich._wrap.divide_line(text, width, fold=True) for a line of one-cell characters
-    (`SIMPLE_RANGES`), where a cell is a character: the same breaks, without measuring."""
+    r"""rich._wrap.divide_line(text, width, fold=True) for a line of one-cell characters
+    (`SIMPLE_RANGES`), where a cell is a character: the same breaks, without measuring.
+
+    rich takes the words (`\s*\S+\s*`, contiguous) one by one and breaks before the
+    first whose end without its spaces lies past `width` cells from the line's start:
+    the word holding the line's first cell past the limit, or the next one when that
+    cell is a space. Found here with a few regex calls a line, not a step a word."""
     breaks: list[int] = []
-    offset = 0
-    for word_match in _WORD.finditer(text):  # the words are contiguous: as rich's loop
-        start = word_match.start()
-        word = word_match.group()
-        length = len(word.rstrip())
-        if width - offset >= length:
-            offset += len(word)
-        elif length > width:  # folded across lines
+    size = len(text)
+    line = 0  # where the line being filled starts
+    while line + width < size:
+        limit = line + width
+        after = _past(_SPACES, text, limit)
+        if after == limit:  # a word runs over the limit: it starts after the line's last space
+            last = _LAST_SPACE.match(text, line, limit)
+            start = last.end() if last is not None else line
+        elif after == size:  # only spaces left
+            break
+        else:
+            start = after
+        stem = _past(_NON_SPACES, text, start)  # the word's end without its spaces
+        if _SPACES.fullmatch(text, 0, start) is not None:
+            start = 0  # the first word holds the spaces the text starts with
+        if stem - start > width:  # longer than a line: folded across lines
+            word = text[start : _past(_SPACES, text, stem)]
             pieces = [word[i : i + width] for i in range(0, len(word), width)]
             for piece in pieces[:-1]:
                 if start:
@@ -143,10 +171,9 @@ def divide_simple(text: str, width: int) -> list[int]:
                 start += len(piece)
             if start:
                 breaks.append(start)
-            offset = len(pieces[-1])
-        elif offset and start:
+        else:
             breaks.append(start)
-            offset = len(word)
+        line = start
     return breaks
 
 
