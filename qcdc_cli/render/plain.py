@@ -112,7 +112,42 @@ class Branch:
         return root
 
 
-Part = Styled | Branch
+class Grid:
+    """Rows of a label and a value (rich's Table.grid(padding=(0, 2)), labels bold): the
+    facts `show` lists. Laid out by rich itself, even without a terminal: a dozen rows."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[Styled, Styled]] = []
+
+    def add_row(self, label: Styled, value: Styled) -> None:
+        self.rows.append((label, value))
+
+    def to_rich(self) -> Any:
+        from rich.table import Table
+
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold")
+        table.add_column()
+        for label, value in self.rows:
+            table.add_row(label.to_rich(), value.to_rich())
+        return table
+
+    def lines(self, width: int) -> list[str]:
+        """What rich prints of it on a console `width` cells wide that is not a terminal."""
+        import io
+
+        from rich.console import Console
+
+        out = io.StringIO()
+        Console(file=out, width=width, emoji=False, highlight=False, markup=False, soft_wrap=False).print(
+            self.to_rich()
+        )
+        return out.getvalue().split("\n")[:-1]
+
+
+Part = Styled | Branch | Grid
 
 
 def to_rich(parts: Sequence[Part]) -> RenderableType:
@@ -211,6 +246,9 @@ def lay_out(parts: Iterable[Part], width: int) -> str | None:
         for part in parts:
             if isinstance(part, Styled):
                 lines.extend(wrap(part.plain, width))
+                continue
+            if isinstance(part, Grid):
+                lines.extend(part.lines(width))
                 continue
             # rich.tree.Tree: the root unindented, each level four cells further in
             stack: list[tuple[Branch, str, str]] = [(part, "", "")]
