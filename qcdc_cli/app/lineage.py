@@ -59,6 +59,7 @@ def lineage(
     as_of: str | None = None,
     shown: Callable[[LineageGraph, str], Iterable[str]] | None = None,
     lean: bool = False,
+    evidence: bool = True,
 ) -> Lineage:
     """The lineage around `document` (with `as_of`, an ISO day: as it stood that day).
     From an index alone, only the documents the typed number can mean and the part of
@@ -67,7 +68,8 @@ def lineage(
     resolved together. `shown`: for a trace of limited depth, what it shows of a graph
     from the document picked (index.derived.index_graph reads the rest thinly). `lean`:
     the answer is for a text view, which prints a link's first pieces of evidence and
-    counts the rest (index_graph(lean=True) reads only those)."""
+    counts the rest (index_graph(lean=True) reads only those). Not `evidence`: an
+    answer that prints none (`coverage`), so an index is read without it."""
     paths = list(corpus or ())
     db_path = index_path(db, bool(paths))
     notes: list[str] = []
@@ -81,7 +83,9 @@ def lineage(
                 catalog = index_catalog(store, document, registry or ())
                 known = pick(catalog, document, province, year, where=where, as_of=as_of)
                 # as_of filters the whole graph: it is read whole then
-                graph = index_graph(store, known.id, scope, depth, shown=shown if as_of is None else None, lean=lean)
+                graph = index_graph(
+                    store, known.id, scope, depth, shown=shown if as_of is None else None, lean=lean, evidence=evidence
+                )
                 found = Lineage(catalog, known, graph, notes=notes)
                 return _as_of(found, as_of)
     catalog, graph, errors = load(paths, registry, db_path)

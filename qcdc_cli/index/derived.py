@@ -229,6 +229,7 @@ def index_graph(
     *,
     shown: Callable[[LineageGraph, str], Iterable[str]] | None = None,
     lean: bool = False,
+    evidence: bool = True,
 ) -> LineageGraph:
     """The part of the indexed lineage graph around `ident`: everything above it (`up`),
     below it (`down`), both, or one link away (`near`), with evidence and the issues its
@@ -250,6 +251,7 @@ def index_graph(
     (its source's own lines first) and how many more: of each link's evidence only what
     it can print is read (Store.subgraph_rows' `elided`), the rest counted in
     `LineageGraph.elided`. A commune plan's trace reads 3,523 rows of a hub link for two.
+    Not `evidence`: links without evidence, no speakers (`coverage` counts documents).
     """
     # a hub's subtree is ~100,000 nodes and a million objects that all live to the end:
     # cyclic collections walking them again and again took a third of the time
@@ -265,9 +267,10 @@ def index_graph(
                     if scope in (way, "both"):
                         ids |= store.reach(ident, way, None if depth is None else depth + 1)
             elided: dict[tuple[str, str], int] | None = {} if lean else None
-            if shown is not None and depth is not None and scope in ("up", "down", "both"):
+            if shown is not None and depth is not None and scope in ("up", "down", "both") and evidence:
                 return _thin_graph(store, ids, ident, shown, elided)
-            rows = store.subgraph_rows(ids, about=[ident] if scope != "all" else (), elided=elided)
+            about = [ident] if scope != "all" else []
+            rows = store.subgraph_rows(ids, about=about, elided=elided, with_evidence=evidence)
         graph = _graph(rows)
         graph.elided = elided or {}
         return graph

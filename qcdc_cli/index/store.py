@@ -477,13 +477,18 @@ class Store:
         return {ident} | {row[0] for row in rows}
 
     def subgraph_rows(
-        self, ids: Iterable[str], about: Iterable[str] = (), elided: dict[tuple[str, str], int] | None = None
+        self,
+        ids: Iterable[str],
+        about: Iterable[str] = (),
+        elided: dict[tuple[str, str], int] | None = None,
+        with_evidence: bool = True,
     ) -> Subgraph:
         """The nodes `ids`, the links among them with their evidence, the issues their
         citations raise (and, for the documents `about`, the issues anyone raises about
         them: how `show` says a document is cited wrongly) and the speakers of the files
         their evidence quotes. With `elided` (a dict to fill), of each link's evidence only
-        what a text view prints (index.lean), `elided` getting how many rows were left out."""
+        what a text view prints (index.lean), `elided` getting how many rows were left out;
+        not `with_evidence`, none (`coverage` counts documents)."""
         about = list(about)
         self._select(ids)
         q = self.con.execute
@@ -495,7 +500,7 @@ class Store:
             " WHERE EXISTS (SELECT 1 FROM temp.sel b WHERE b.id = x.target)"
         )
         nodes = self._nodes("id IN (SELECT id FROM temp.sel) ORDER BY id")
-        evidence = link_evidence(self, inside, nodes, elided)
+        evidence = link_evidence(self, inside, nodes, elided) if with_evidence else []
         paths = sorted({row[2] for row in evidence if row[2]})
         # what the documents shown say; not every issue any document raises about a hub
         # like 30-CT/TW (thousands in a national corpus)

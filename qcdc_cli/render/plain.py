@@ -6,7 +6,8 @@ segment machinery than the question itself. The renderers build `Styled` lines a
 `Branch` trees (the subset of rich's Text and Tree they use, with the same spans);
 `to_rich` turns them into rich objects for a terminal (colours), `lay_out` writes the
 same characters rich writes when there is no terminal: the same word wrapping (rich's
-own `divide_line`, the only piece of rich imported here), the same tree guides.
+own `divide_line`, the only piece of rich imported here, and only for a line with
+characters other than `SIMPLE_RANGES`), the same tree guides.
 `lay_out` returns None for what it does not mimic (tabs, widths too narrow to wrap in):
 the caller then prints with rich. tests/test_trace_plain.py compares both on random
 trees and texts.
@@ -215,8 +216,6 @@ def divide_simple(text: str, width: int) -> list[int]:
 def lay_out(parts: Iterable[Part], width: int) -> str | None:
     """The characters rich prints for `parts` on a console `width` cells wide that is not
     a terminal (no colour), or None where this does not mimic rich (then print with it)."""
-    from rich._wrap import divide_line
-    from rich.cells import cell_len, set_cell_size
 
     def wrap(plain: str, room: int) -> list[str]:
         """rich.text.Text.wrap, justify "default", overflow "fold"."""
@@ -225,6 +224,9 @@ def lay_out(parts: Iterable[Part], width: int) -> str | None:
         out = []
         for line in plain.split("\n"):
             simple = _SIMPLE.fullmatch(line) is not None
+            if not simple:  # rich measures it (imported only then: most traces never need it)
+                from rich._wrap import divide_line
+                from rich.cells import cell_len, set_cell_size
             if len(line) <= room and (simple or cell_len(line) <= room):  # fits: no break, nothing to strip
                 out.append(line)
                 continue
@@ -236,6 +238,8 @@ def lay_out(parts: Iterable[Part], width: int) -> str | None:
                     if space is not None:
                         piece = piece[: len(piece) - min(len(space.group()), len(piece) - room)]
                 if (len(piece) if simple else cell_len(piece)) > room:  # Text.truncate
+                    from rich.cells import set_cell_size
+
                     piece = set_cell_size(piece, room)
                 out.append(piece)
         return out
