@@ -342,22 +342,17 @@ def _thin_graph(
     of evidence; in full, only the documents the trace shows and the links among them;
     the issues `subgraph_rows` reads that the trace keeps (raised by a shown document,
     about one, or about `ident`), in their one order."""
-    from qcdc_cli.index.rows import IssueRow, LinkRow, Subgraph, columns
+    from qcdc_cli.index.rows import IssueRow, Subgraph, columns
+    from qcdc_cli.lineage.graph import LineageGraph
+    from qcdc_cli.models import Evidence, Link
 
-    links = _skeleton(store, ids)
-    graph = _graph(
-        Subgraph(
-            nodes=[],
-            links=[LinkRow(*r[:3]) for r in links],
-            evidence=[(s, t, p, line, text, reg) for s, t, _, p, line, text, reg, seq in links if seq is not None],
-            issues=[],
-            speakers=[],
-        )
+    graph = LineageGraph.from_unique_links(
+        Link(s, t, rel, [Evidence(p, line, text, reg)] if seq is not None else [])
+        for s, t, rel, p, line, text, reg, seq in _skeleton(store, ids)
     )
     inside = (set(shown(graph, ident)) & ids) | {ident} if ident in graph else {ident}  # no link: none to show
     rows = store.subgraph_rows(inside, about=[ident], elided=elided)
-    store._select(inside, table="selS")
-    store._select(ids, table="sela")
+    store._select(inside, table="selS")  # temp.sela holds `ids` still (_skeleton)
     issues = [
         IssueRow(*r)
         for r in store.con.execute(

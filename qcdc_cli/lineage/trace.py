@@ -120,12 +120,23 @@ class _Shortcuts:
         found = self._known.get(edge)
         if found is None:
             u, w = edge
-            up = self.parents(u)
+            up = self._up.get(u)
+            if up is None:
+                up = self.parents(u)
             first_stated = _stated(self._succ[u][w])
-            above = [self.above(v) for v, stated in up.items() if v != w and (stated or not first_stated)]
-            # on a cycle, a path back through `u` does not count: search, avoiding it
-            cyclic = any(u in a for a in above)
-            found = self._other_path(u, w, first_stated) if cyclic else any(w in a for a in above)
+            cyclic = found = False
+            for v, stated in up.items():
+                if v == w or not (stated or not first_stated):
+                    continue
+                above = self._above.get(v)
+                if above is None:
+                    above = self.above(v)
+                if u in above:  # on a cycle, a path back through `u` does not count: search, avoiding it
+                    cyclic = True
+                    break
+                found = found or w in above
+            if cyclic:
+                found = self._other_path(u, w, first_stated)
             self._known[(u, w)] = found
         return found
 
@@ -163,7 +174,10 @@ class _Shortcuts:
 
 def _stated(link: Link) -> bool:
     """Does a text state this link (not only the registry)?"""
-    return any(ev.registry is None for ev in link.evidence)
+    for ev in link.evidence:  # noqa: SIM110 (a loop: any() with a generator costs twice as much)
+        if ev.registry is None:
+            return True
+    return False
 
 
 def _longer_path(next_of: Callable[[str], Iterable[str]], u: str, w: str, first_ok: Callable[[str], bool]) -> bool:
