@@ -149,3 +149,18 @@ def test_documents_speak_only_in_files_they_were_read_from(generated_index, samp
     """The premise of the lean read: a speakers row names one of its document's paths."""
     for db in (generated_index, samples_index):
         assert speakers_outside_their_paths(db) == []
+
+
+def test_the_derive_key_hashes_the_registry_as_model_dump_json(tmp_path):
+    """index.derived._registry_json (the key every trace checks) is model_dump_json's text:
+    the bundled registry, and one with a document retitled and given an alias."""
+    from dataclasses import replace
+
+    from qcdc_cli.index.derived import _registry_json
+    from qcdc_cli.knowledge.registry import load_registry
+
+    registry = load_registry()
+    assert _registry_json(registry) == registry.model_dump_json()
+    first = registry.documents[0]
+    other = replace(registry, documents=[replace(first, title="x\u00a0“ơ”", aliases=["Z-1"]), *registry.documents[1:]])
+    assert _registry_json(other) == other.model_dump_json() != registry.model_dump_json()

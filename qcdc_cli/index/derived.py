@@ -58,10 +58,43 @@ Scope = str  # "up", "down", "both" (what `trace` shows), "near" (one link eithe
 
 
 def derive_key(registry: Registry) -> str:
-    """What derived tables depend on besides the files: the registry and the resolver."""
-    h = hashlib.sha256(registry.model_dump_json().encode())
+    """What derived tables depend on besides the files: the registry and the resolver.
+    The registry is hashed as its `model_dump_json()` (`_registry_json`: the same text)."""
+    h = hashlib.sha256(_registry_json(registry).encode())
     h.update(code_digest(*DERIVE_CODE).encode())
     return h.hexdigest()[:16]
+
+
+def _registry_json(registry: Registry) -> str:
+    """`registry.model_dump_json()`, built with each record type's field names looked up
+    once (every trace asks for the key: knowledge.schema's generic walk took 5 ms of it).
+    tests/test_trace_lean.py compares both."""
+    import json
+
+    return json.dumps(_plain(registry), ensure_ascii=False, separators=(",", ":"))
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _plain(value: object) -> object:
+    """knowledge.schema._plain(value, exclude_defaults=False)."""
+    kind = type(value)
+    try:
+        names = _FIELD_NAMES[kind]
+    except KeyError:
+        import dataclasses
+
+        names = _FIELD_NAMES[kind] = (
+            tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+        )
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 # ---------------------------------------------------------------------------------------
