@@ -30,6 +30,7 @@ from qcdc_cli.index.rows import (
     known_from_row,
     known_row,
 )
+from qcdc_cli.models import Evidence
 
 if TYPE_CHECKING:
     from qcdc_cli.index.incremental import ChangeLog
@@ -343,25 +344,25 @@ def _objects(rows: Subgraph) -> tuple[list[DocNode], list[Link], list[Issue], di
     return nodes, [Link(s, t, rel, evidence.get((s, t), [])) for s, t, rel in rows.links], issues, speakers
 
 
-_SkeletonRow = tuple[str, str, str, str | None, int | None, str | None, str | None, int | None]
-
-
-def _skeleton(store: Store, ids: set[str]) -> list[_SkeletonRow]:
-    """The links among `ids` (source, target, relation), each with one piece of evidence
-    (path, line, text, registry, seq: a text's when one states the link, else the
-    registry's; seq None for a link without evidence), in `subgraph_rows` order."""
+def _skeleton(store: Store, ids: set[str]) -> list[tuple[str, str, str, int, int]]:
+    """The links among `ids`, in `subgraph_rows` order, as (source, target, relation,
+    whether it has evidence, whether a text states it): all a trace asks of a link it
+    does not show (lineage.trace._stated)."""
     store._select(ids, table="sela")
-    return [
-        tuple(r)
-        for r in store.con.execute(
-            "SELECT x.source, x.target, x.relation, v.path, v.line, v.text, v.registry, v.seq"
-            " FROM temp.sela a CROSS JOIN links x ON x.source = a.id"
-            # evidence is stored in add_link's order, a text's before the registry's: seq 0
-            " LEFT JOIN evidence v ON v.source = x.source AND v.target = x.target AND v.seq = 0"
-            " WHERE EXISTS (SELECT 1 FROM temp.sela b WHERE b.id = x.target)"
-            " ORDER BY a.id, x.target"
-        )
-    ]
+    return store.con.execute(
+        "SELECT x.source, x.target, x.relation, v.seq IS NOT NULL, v.registry IS NULL AND v.seq IS NOT NULL"
+        " FROM temp.sela a CROSS JOIN links x ON x.source = a.id"
+        # evidence is stored in add_link's order, a text's before the registry's: seq 0
+        " LEFT JOIN evidence v ON v.source = x.source AND v.target = x.target AND v.seq = 0"
+        " WHERE EXISTS (SELECT 1 FROM temp.sela b WHERE b.id = x.target)"
+        " ORDER BY a.id, x.target"
+    ).fetchall()
+
+
+# the evidence of a skeleton's link (one piece, as `_stated` reads it): replaced by the
+# link's rows when the trace shows it (`refine`); never printed
+_SAID = Evidence()
+_REGISTERED = Evidence(registry="(registry)")
 
 
 def _thin_graph(
@@ -377,11 +378,11 @@ def _thin_graph(
     about one, or about `ident`), in their one order."""
     from qcdc_cli.index.rows import IssueRow, Subgraph, columns
     from qcdc_cli.lineage.graph import LineageGraph
-    from qcdc_cli.models import Evidence, Link
+    from qcdc_cli.models import Link
 
     graph = LineageGraph.from_unique_links(
-        Link(s, t, rel, [Evidence(p, line, text, reg)] if seq is not None else [])
-        for s, t, rel, p, line, text, reg, seq in _skeleton(store, ids)
+        Link(s, t, rel, [_SAID if said else _REGISTERED] if evidence else [])
+        for s, t, rel, evidence, said in _skeleton(store, ids)
     )
     inside = (set(shown(graph, ident)) & ids) | {ident} if ident in graph else {ident}  # no link: none to show
     rows = store.subgraph_rows(inside, about=[ident], elided=elided)
