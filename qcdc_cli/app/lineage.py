@@ -120,8 +120,7 @@ def _stored_resolution_usable(
     is resolved again; a large one answers as resolved, and `notes` says so. An ingest
     stopped before resolving leaves the previous resolution: used, with a note."""
     from qcdc_cli.index.backend import open_reader
-    from qcdc_cli.index.derived import derive_key
-    from qcdc_cli.index.queries import document_count
+    from qcdc_cli.index.derived import derive_key, document_count
     from qcdc_cli.knowledge.registry import load_registry
 
     if store is None:
@@ -149,7 +148,7 @@ def _stored_resolution_usable(
 def _describe_index(db_path: Path, documents: int | None = None) -> str:
     if documents is None:
         from qcdc_cli.index.backend import open_reader
-        from qcdc_cli.index.queries import document_count
+        from qcdc_cli.index.derived import document_count
 
         with open_reader(db_path) as store:
             documents = document_count(store.con)

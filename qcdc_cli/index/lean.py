@@ -18,6 +18,7 @@ LEAN_FIRST = 8
 LEAN_SHOWN = 2
 
 
+Elided = dict[tuple[str, str], int]  # evidence rows left out of each link
 EvidenceRows = list[tuple[str, str, str | None, int | None, str | None, str | None]]
 
 

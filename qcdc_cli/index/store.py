@@ -24,14 +24,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.errors import StoreError
-from qcdc_cli.index import queries
 from qcdc_cli.index.bulk import write_derived, write_files
 from qcdc_cli.index.corpus import FileRows, Quotes, StoredCorpus, load_corpus
 from qcdc_cli.index.dburl import as_target
-from qcdc_cli.index.lean import link_evidence
+from qcdc_cli.index.lean import Elided, link_evidence
 from qcdc_cli.index.rows import (
     FILE_COLUMNS,
     NODE_COLUMNS,
@@ -384,16 +383,16 @@ class Store:
     # ---- whole-index questions (index.queries)
 
     def totals(self) -> queries.Totals:
-        return queries.totals(self.con)
+        return _queries().totals(self.con)
 
     def unresolved_count(self) -> int:
-        return queries.unresolved_count(self.con)
+        return _queries().unresolved_count(self.con)
 
     def stats(self) -> queries.Stats:
-        return queries.stats(self.con, stale=self.derived_state()[0])
+        return _queries().stats(self.con, stale=self.derived_state()[0])
 
     def unresolved(self, limit: int | None = None, citers: int | None = None) -> list[queries.UnresolvedDocument]:
-        return queries.unresolved(self.con, limit, citers)
+        return _queries().unresolved(self.con, limit, citers)
 
     # ---- derived: what resolution makes of the whole corpus
 
@@ -477,18 +476,13 @@ class Store:
         return {ident} | {row[0] for row in rows}
 
     def subgraph_rows(
-        self,
-        ids: Iterable[str],
-        about: Iterable[str] = (),
-        elided: dict[tuple[str, str], int] | None = None,
-        with_evidence: bool = True,
+        self, ids: Iterable[str], about: Iterable[str] = (), elided: Elided | None = None, evidence: bool = True
     ) -> Subgraph:
         """The nodes `ids`, the links among them with their evidence, the issues their
         citations raise (and, for the documents `about`, the issues anyone raises about
         them: how `show` says a document is cited wrongly) and the speakers of the files
-        their evidence quotes. With `elided` (a dict to fill), of each link's evidence only
-        what a text view prints (index.lean), `elided` getting how many rows were left out;
-        not `with_evidence`, none (`coverage` counts documents)."""
+        their evidence quotes; with `elided` (filled with what is left out), the evidence
+        a text view prints (index.lean); not `evidence`, none (`coverage` counts documents)."""
         about = list(about)
         self._select(ids)
         q = self.con.execute
@@ -500,8 +494,8 @@ class Store:
             " WHERE EXISTS (SELECT 1 FROM temp.sel b WHERE b.id = x.target)"
         )
         nodes = self._nodes("id IN (SELECT id FROM temp.sel) ORDER BY id")
-        evidence = link_evidence(self, inside, nodes, elided) if with_evidence else []
-        paths = sorted({row[2] for row in evidence if row[2]})
+        said = link_evidence(self, inside, nodes, elided) if evidence else []
+        paths = sorted({row[2] for row in said if row[2]})
         # what the documents shown say; not every issue any document raises about a hub
         # like 30-CT/TW (thousands in a national corpus)
         issues = [
@@ -521,7 +515,7 @@ class Store:
                 LinkRow(*r)
                 for r in q(f"SELECT {columns(LinkRow, 'x')} " + inside.format("links") + " ORDER BY a.id, x.target")
             ],
-            evidence=evidence,
+            evidence=said,
             issues=issues,
             speakers=[
                 SpeakerRow(*r)
@@ -537,6 +531,12 @@ class Store:
         self.con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table}(id TEXT PRIMARY KEY) WITHOUT ROWID")
         self.con.execute(f"DELETE FROM temp.{table}")
         self.con.executemany(f"INSERT OR IGNORE INTO temp.{table}(id) VALUES (?)", ((i,) for i in ids))
+
+
+def _queries() -> Any:
+    from qcdc_cli.index import queries  # imported only when asked: not by a trace
+
+    return queries
 
 
 # (device, inode, probe) -> a descriptor of that database, for the ingest lock; never closed
@@ -592,6 +592,7 @@ def _cannot_write_beside(path: Path, e: sqlite3.OperationalError) -> bool:
 
 
 if TYPE_CHECKING:
+    from qcdc_cli.index import queries
     from qcdc_cli.index.api import IndexWriter
 
     def _implements_the_interface(store: Store) -> IndexWriter:
