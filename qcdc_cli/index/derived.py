@@ -294,6 +294,7 @@ def index_graph(
     (its source's own lines first) and how many more: of each link's evidence only what
     it can print is read (Store.subgraph_rows' `elided`), the rest counted in
     `LineageGraph.elided`. A commune plan's trace reads 3,523 rows of a hub link for two.
+    With `near` (`show`), only the links to and from `ident` then: all `show` prints.
     Not `evidence`: links without evidence, no speakers (`coverage` counts documents).
     """
     # a hub's subtree is ~100,000 nodes and a million objects that all live to the end:
@@ -313,7 +314,8 @@ def index_graph(
             if shown is not None and depth is not None and scope in ("up", "down", "both") and evidence:
                 return _thin_graph(store, ids, ident, shown, elided)
             about = [ident] if scope != "all" else []
-            rows = store.subgraph_rows(ids, about=about, elided=elided, evidence=evidence)
+            star = ident if lean and scope == "near" else None  # `show` prints the document's own links
+            rows = store.subgraph_rows(ids, about=about, elided=elided, evidence=evidence, star=star)
         graph = _graph(rows)
         graph.elided = elided or {}
         return graph

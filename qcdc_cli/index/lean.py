@@ -1,12 +1,16 @@
-"""What a text view prints of a link's evidence, read without the rest (Store.subgraph_rows
-with `elided`): a trace prints each link's first two pieces of evidence, its citing
-document's own lines first, and how many more. A hub link reported by every plan below
-it has thousands of rows (3,523 for two printed in a commune plan's trace).
+"""The rows of a part of the lineage graph (Store.subgraph_rows), and of them only what a
+text view prints when asked: a trace prints each link's first two pieces of evidence,
+its citing document's own lines first, and how many more; a hub link reported by every
+plan below it has thousands of rows (3,523 for two printed in a commune plan's trace).
+`show` prints only the document's own links; `coverage` no evidence.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
+
+from qcdc_cli.index.rows import IssueRow, LinkRow, SpeakerRow, Subgraph, columns
 
 if TYPE_CHECKING:
     from qcdc_cli.index.rows import NodeRow
@@ -22,21 +26,81 @@ Elided = dict[tuple[str, str], int]  # evidence rows left out of each link
 EvidenceRows = list[tuple[str, str, str | None, int | None, str | None, str | None]]
 
 
+def read_subgraph(
+    store: Store,
+    ids: Iterable[str],
+    about: Iterable[str] = (),
+    elided: Elided | None = None,
+    evidence: bool = True,
+    star: str | None = None,
+) -> Subgraph:
+    """Store.subgraph_rows. With `elided` (a dict to fill with how many rows of each link
+    were left out), of each link's evidence what a text view prints; not `evidence`, none
+    (`coverage` counts documents); with `star` (a document of `ids`), only the links to
+    and from it (`show`), the other documents without theirs."""
+    about = list(about)
+    store._select(ids)
+    q = store.con.execute
+    literal = "'" + star.replace("'", "''") + "'" if star is not None else ""
+
+    def inside(table: str) -> str:
+        # from each selected source along its primary key, then keep selected targets: with a
+        # plain "source IN sel AND target IN sel" SQLite looks up every pair of ids (6 s for
+        # 5,000 ids); EXISTS keeps the target test out of the index lookup (20 ms)
+        join = (
+            f"FROM temp.sel a CROSS JOIN {table} x ON x.source = a.id"
+            " WHERE EXISTS (SELECT 1 FROM temp.sel b WHERE b.id = x.target)"
+        )
+        return join + (f" AND (x.source = {literal} OR x.target = {literal})" if star is not None else "")
+
+    nodes = store._nodes("id IN (SELECT id FROM temp.sel) ORDER BY id")
+    said = link_evidence(store, inside, nodes, elided) if evidence else []
+    paths = sorted({row[2] for row in said if row[2]})
+    # what the documents shown say; not every issue any document raises about a hub
+    # like 30-CT/TW (thousands in a national corpus)
+    issues = [
+        IssueRow(*r)
+        for r in q(
+            f"SELECT {columns(IssueRow)} FROM issues"
+            " WHERE source IN (SELECT id FROM temp.sel)"
+            f" OR target IN ({', '.join('?' * len(about))}) ORDER BY seq",
+            about,
+        )
+    ]
+    paths += sorted({row.path for row in issues if row.path})
+    store._select(paths, table="selp")
+    return Subgraph(
+        nodes=nodes,
+        links=[
+            LinkRow(*r) for r in q(f"SELECT {columns(LinkRow, 'x')} " + inside("links") + " ORDER BY a.id, x.target")
+        ],
+        evidence=said,
+        issues=issues,
+        speakers=[
+            SpeakerRow(*r)
+            for r in q(
+                f"SELECT {columns(SpeakerRow)} FROM speakers WHERE path IN (SELECT id FROM temp.selp)"
+                " ORDER BY path, first_line"
+            )
+        ],
+    )
+
+
 def link_evidence(
-    store: Store, inside: str, nodes: list[NodeRow], elided: dict[tuple[str, str], int] | None
+    store: Store, inside: Callable[[str], str], nodes: list[NodeRow], elided: Elided | None
 ) -> EvidenceRows:
-    """The evidence of the links `inside` (Store.subgraph_rows' join) in link and seq
+    """The evidence of the links `inside` (read_subgraph's join) in link and seq
     order: all of it, or with `elided`, what a text view prints (lean_evidence)."""
     if elided is not None:
         return lean_evidence(store, inside, nodes, elided)
     return store.con.execute(
         "SELECT x.source, x.target, x.path, x.line, x.text, x.registry "
-        + inside.format("evidence")
+        + inside("evidence")
         + " ORDER BY a.id, x.target, x.seq"  # a.id = x.source: the scan order, no sort
     ).fetchall()
 
 
-def lean_evidence(store: Store, inside: str, nodes: list[NodeRow], elided: dict[tuple[str, str], int]) -> EvidenceRows:
+def lean_evidence(store: Store, inside: Callable[[str], str], nodes: list[NodeRow], elided: Elided) -> EvidenceRows:
     """subgraph_rows' evidence with `elided`. A row is its citing document's own when
     the document's text says it (lineage.trace.said_by), and a document speaks only in
     files it was read from (speakers rows ⊆ nodes.paths: tests/test_trace_lean.py), so
@@ -51,16 +115,14 @@ def lean_evidence(store: Store, inside: str, nodes: list[NodeRow], elided: dict[
     q = store.con.execute
     rows = q(
         "SELECT x.source, x.target, x.path, x.line, x.text, x.registry, x.seq "
-        + inside.format("evidence")
+        + inside("evidence")
         + f" AND (x.seq < {LEAN_FIRST} OR EXISTS (SELECT 1 FROM temp.selo o WHERE o.id = x.source || ? || x.path))"
         " ORDER BY a.id, x.target, x.seq",
         ("\n",),
     ).fetchall()
     totals = {
         (s, t): n
-        for s, t, n in q(
-            "SELECT x.source, x.target, count(*) " + inside.format("evidence") + " GROUP BY x.source, x.target"
-        )
+        for s, t, n in q("SELECT x.source, x.target, count(*) " + inside("evidence") + " GROUP BY x.source, x.target")
     }
     by_link: dict[tuple[str, str], list[tuple]] = {}
     for row in rows:

@@ -30,24 +30,20 @@ from qcdc_cli.errors import StoreError
 from qcdc_cli.index.bulk import write_derived, write_files
 from qcdc_cli.index.corpus import FileRows, Quotes, StoredCorpus, load_corpus
 from qcdc_cli.index.dburl import as_target
-from qcdc_cli.index.lean import Elided, link_evidence
+from qcdc_cli.index.lean import Elided, read_subgraph
 from qcdc_cli.index.rows import (
     FILE_COLUMNS,
     NODE_COLUMNS,
     Derived,
     DocumentRow,
     FileRecord,
-    IssueRow,
     KnownFile,
-    LinkRow,
     MentionRow,
     NodeRow,
     ProblemRow,
     RefRow,
     ReportedRow,
-    SpeakerRow,
     Subgraph,
-    columns,
     insert_sql,
     path_of,
     path_param,
@@ -476,55 +472,18 @@ class Store:
         return {ident} | {row[0] for row in rows}
 
     def subgraph_rows(
-        self, ids: Iterable[str], about: Iterable[str] = (), elided: Elided | None = None, evidence: bool = True
+        self,
+        ids: Iterable[str],
+        about: Iterable[str] = (),
+        elided: Elided | None = None,
+        evidence: bool = True,
+        star: str | None = None,
     ) -> Subgraph:
         """The nodes `ids`, the links among them with their evidence, the issues their
         citations raise (and, for the documents `about`, the issues anyone raises about
         them: how `show` says a document is cited wrongly) and the speakers of the files
-        their evidence quotes; with `elided` (filled with what is left out), the evidence
-        a text view prints (index.lean); not `evidence`, none (`coverage` counts documents)."""
-        about = list(about)
-        self._select(ids)
-        q = self.con.execute
-        # from each selected source along its primary key, then keep selected targets: with a
-        # plain "source IN sel AND target IN sel" SQLite looks up every pair of ids (6 s for
-        # 5,000 ids); EXISTS keeps the target test out of the index lookup (20 ms)
-        inside = (
-            "FROM temp.sel a CROSS JOIN {0} x ON x.source = a.id"
-            " WHERE EXISTS (SELECT 1 FROM temp.sel b WHERE b.id = x.target)"
-        )
-        nodes = self._nodes("id IN (SELECT id FROM temp.sel) ORDER BY id")
-        said = link_evidence(self, inside, nodes, elided) if evidence else []
-        paths = sorted({row[2] for row in said if row[2]})
-        # what the documents shown say; not every issue any document raises about a hub
-        # like 30-CT/TW (thousands in a national corpus)
-        issues = [
-            IssueRow(*r)
-            for r in q(
-                f"SELECT {columns(IssueRow)} FROM issues"
-                " WHERE source IN (SELECT id FROM temp.sel)"
-                f" OR target IN ({', '.join('?' * len(about))}) ORDER BY seq",
-                about,
-            )
-        ]
-        paths += sorted({row.path for row in issues if row.path})
-        self._select(paths, table="selp")
-        return Subgraph(
-            nodes=nodes,
-            links=[
-                LinkRow(*r)
-                for r in q(f"SELECT {columns(LinkRow, 'x')} " + inside.format("links") + " ORDER BY a.id, x.target")
-            ],
-            evidence=said,
-            issues=issues,
-            speakers=[
-                SpeakerRow(*r)
-                for r in q(
-                    f"SELECT {columns(SpeakerRow)} FROM speakers WHERE path IN (SELECT id FROM temp.selp)"
-                    " ORDER BY path, first_line"
-                )
-            ],
-        )
+        their evidence quotes (index.lean.read_subgraph)."""
+        return read_subgraph(self, ids, about, elided, evidence, star)
 
     def _select(self, ids: Iterable[str], table: str = "sel") -> None:
         """Fill a temporary table with ids: joins against it beat long IN (...) lists."""
