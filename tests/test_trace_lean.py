@@ -164,3 +164,47 @@ def test_the_derive_key_hashes_the_registry_as_model_dump_json(tmp_path):
     first = registry.documents[0]
     other = replace(registry, documents=[replace(first, title="x\u00a0“ơ”", aliases=["Z-1"]), *registry.documents[1:]])
     assert _registry_json(other) == other.model_dump_json() != registry.model_dump_json()
+
+
+def test_hidden_counts_without_sorting_are_the_sorted_ones():
+    """lineage.trace._tree counts the links hidden at the depth limit from the unordered
+    adjacency: the same marks and counts as from the ordered, filtered links."""
+    from functools import partial
+
+    from qcdc_cli.lineage.graph import LineageGraph, _links_of
+    from qcdc_cli.lineage.trace import _Shortcuts, _tree
+    from qcdc_cli.models import DocNode, Evidence, Link
+
+    def walk(tree):
+        yield tree.id, tree.mark, tree.hidden, tree.via and (tree.via.source, tree.via.target)
+        for child in tree.children:
+            yield from walk(child)
+
+    relations = ["implements", "implements", "guides", "continues", "cites", "based_on"]
+    checked = 0
+    for seed in range(300):
+        rng = random.Random(seed)
+        n = rng.randint(2, 14)
+        ids = [f"{i}-KH/TU" for i in range(n)]
+        links = [
+            Link(
+                ids[u],
+                ids[v],
+                rng.choice(relations),
+                [Evidence(registry="R") if rng.random() < 0.2 else Evidence("f", 1)],
+            )
+            for _ in range(rng.randint(1, 4 * n))
+            for u, v in [rng.sample(range(n), 2)]
+        ]
+        graph = LineageGraph.from_links([DocNode(i, i) for i in ids], links)
+        for way in ("up", "down"):
+            root = rng.choice(ids)
+            depth = rng.choice([1, 2, 3])
+            chosen = rng.choice([None, ["implements"], ["implements", "cites", "guides"]])
+            cut = _Shortcuts(graph._succ, chosen) if rng.random() < 0.8 else set()
+            adjacency = graph._succ if way == "up" else graph._pred
+            fast = _tree(graph, root, way, depth, cut, chosen, partial(_links_of, adjacency))
+            plain = _tree(graph, root, way, depth, cut, chosen)
+            assert list(walk(fast)) == list(walk(plain)), seed
+            checked += any(hidden for _, _, hidden, _ in walk(plain))
+    assert checked > 100  # depth limits did hide links

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from qcdc_cli.models import DocNode, Evidence, Link, relation_rank
@@ -360,7 +361,8 @@ class LineageGraph:
         for way in ("up", "down"):
             if direction not in (way, "both"):
                 continue
-            tree = _tree(self, ident, way, depth, cut, relations)
+            adjacency = self._succ if way == "up" else self._pred
+            tree = _tree(self, ident, way, depth, cut, relations, partial(_links_of, adjacency))
             trees[way] = tree
             ids = _tree_ids(tree)
             shown |= ids
@@ -419,6 +421,10 @@ class LineageGraph:
             return link
         rest = [ev for ev in link.evidence if not own(ev)]
         return Link(link.source, link.target, link.relation, first + rest)
+
+
+def _links_of(adjacency: Mapping[str, Mapping[str, Link]], ident: str) -> Iterable[Link]:
+    return adjacency[ident].values()
 
 
 def _ordered(links: list[Link], relations: Sequence[str] | None, other: Callable[[Link], str]) -> list[Link]:

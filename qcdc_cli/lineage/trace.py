@@ -213,11 +213,25 @@ def _tree(
     depth: int | None,
     cut: Container[tuple[str, str]],
     relations: Sequence[str] | None = None,
+    unordered: Callable[[str], Iterable[Link]] | None = None,
 ) -> TreeNode:
+    """The tree `direction` of `root`. `unordered`: a node's links that way in any order,
+    to count those hidden at the depth limit without sorting them (a hub's level below
+    holds thousands)."""
     expanded: set[str] = set()
+    allowed = None if relations is None else set(relations)
 
     def grow(node: TreeNode, chain: frozenset[str], level: int) -> None:
         expanded.add(node.id)
+        if depth is not None and level >= depth and unordered is not None:
+            hidden = 0
+            for lk in unordered(node.id):
+                if (allowed is None or lk.relation in allowed) and (lk.source, lk.target) not in cut:
+                    hidden += 1
+            node.hidden = hidden
+            if hidden:
+                node.mark = "depth"
+            return
         step = graph.parents(node.id, relations) if direction == "up" else graph.children(node.id, relations)
         step = [lk for lk in step if (lk.source, lk.target) not in cut]
         if depth is not None and level >= depth:
