@@ -13,7 +13,8 @@ Prints seconds per stage and the ratio of each trace to a bare
 With `--processes INDEX`, whole `qcdc trace`/`show`/`coverage` processes over an index
 (stdout to a file, as a script reads it), each run interleaved with `python -c pass`
 in the same loop so a loaded machine moves both; prints the median wall time, the
-ratio to `python -c pass` and peak memory. `--base DIR` also times the qcdc of another
+ratio to `python -c pass`, peak memory and the median CPU time (user + system). `--base DIR`
+also times the qcdc of another
 checkout (a source tree, put first on PYTHONPATH) in the same loop: its ratio to this one.
 
     .venv/bin/python benchmarks/bench_trace.py --processes /path/index.sqlite [--runs 7] [--base DIR]
@@ -107,8 +108,9 @@ PROCESS_COMMANDS = [
 ]
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one process, its stdout to a file."""
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MB, CPU seconds: user + system) of one process, its
+    stdout to a file. CPU time moves less than wall time on a loaded machine."""
     import os
     import subprocess
     import tempfile
@@ -119,7 +121,7 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
         pid = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd="/").pid
         _, _, usage = os.wait4(pid, 0)
         took = time.perf_counter() - start
-    return took, usage.ru_maxrss / 1024
+    return took, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def processes(argv: list[str]) -> None:
@@ -144,20 +146,26 @@ def processes(argv: list[str]) -> None:
     print(f"{runs} runs, interleaved; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
     for label, command in PROCESS_COMMANDS:
         times: dict[str, list[float]] = {"pass": [], "this": [], "base": []}
+        cpu: dict[str, list[float]] = {"this": [], "base": []}
         peak = 0.0
         for _ in range(runs):
             times["pass"].append(run_once([sys.executable, "-c", "pass"], env)[0])
-            took, rss = run_once([*qcdc, *command, "--db", db], env)
+            took, rss, used = run_once([*qcdc, *command, "--db", db], env)
             times["this"].append(took)
+            cpu["this"].append(used)
             peak = max(peak, rss)
             if base:
-                times["base"].append(run_once([*qcdc, *command, "--db", db], {**env, "PYTHONPATH": base})[0])
+                took, _, used = run_once([*qcdc, *command, "--db", db], {**env, "PYTHONPATH": base})
+                times["base"].append(took)
+                cpu["base"].append(used)
         bare, this = statistics.median(times["pass"]), statistics.median(times["this"])
         line = f"{label:<38} {this * 1000:7.0f} ms  {this / bare:5.1f}x python -c pass ({bare * 1000:.0f} ms)"
-        line += f"  {peak:4.0f} MB"
+        line += f"  {peak:4.0f} MB  CPU {statistics.median(cpu['this']) * 1000:5.0f} ms"
         if base:
             before = statistics.median(times["base"])
             line += f"  base {before * 1000:5.0f} ms: this/base {this / before:.2f}"
+            spent = statistics.median(cpu["base"])
+            line += f"; CPU base {spent * 1000:5.0f} ms: this/base {statistics.median(cpu['this']) / spent:.2f}"
         print(line, flush=True)
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
 

@@ -25,7 +25,9 @@ def coverage_report(
     from qcdc_cli.app.lineage import lineage
     from qcdc_cli.app.pipeline import COVERAGE_RELATIONS, coverage_of
 
-    found = lineage(document, province=province, year=year, scope="down", registry=registry, db=db, as_of=as_of)
+    found = lineage(  # coverage_of reads documents and relations, no evidence
+        document, province=province, year=year, scope="down", registry=registry, db=db, as_of=as_of, evidence=False
+    )
     known, graph = found.known, found.graph
     provinces = found.catalog.vocab.provinces
     units = [

@@ -58,13 +58,18 @@ def lineage(
     db: Path | None = None,
     as_of: str | None = None,
     shown: Callable[[LineageGraph, str], Iterable[str]] | None = None,
+    lean: bool = False,
+    evidence: bool = True,
 ) -> Lineage:
     """The lineage around `document` (with `as_of`, an ISO day: as it stood that day).
     From an index alone, only the documents the typed number can mean and the part of
     the graph `scope` reaches are read (a trace of one plan in a 100,000-document index
     stays well under a second). With --corpus, texts join the index and everything is
     resolved together. `shown`: for a trace of limited depth, what it shows of a graph
-    from the document picked (index.derived.index_graph reads the rest thinly)."""
+    from the document picked (index.derived.index_graph reads the rest thinly). `lean`:
+    the answer is for a text view, which prints a link's first pieces of evidence and
+    counts the rest (index_graph(lean=True) reads only those). Not `evidence`: an
+    answer that prints none (`coverage`), so an index is read without it."""
     paths = list(corpus or ())
     db_path = index_path(db, bool(paths))
     notes: list[str] = []
@@ -78,7 +83,9 @@ def lineage(
                 catalog = index_catalog(store, document, registry or ())
                 known = pick(catalog, document, province, year, where=where, as_of=as_of)
                 # as_of filters the whole graph: it is read whole then
-                graph = index_graph(store, known.id, scope, depth, shown=shown if as_of is None else None)
+                graph = index_graph(
+                    store, known.id, scope, depth, shown=shown if as_of is None else None, lean=lean, evidence=evidence
+                )
                 found = Lineage(catalog, known, graph, notes=notes)
                 return _as_of(found, as_of)
     catalog, graph, errors = load(paths, registry, db_path)
@@ -113,8 +120,7 @@ def _stored_resolution_usable(
     is resolved again; a large one answers as resolved, and `notes` says so. An ingest
     stopped before resolving leaves the previous resolution: used, with a note."""
     from qcdc_cli.index.backend import open_reader
-    from qcdc_cli.index.derived import derive_key
-    from qcdc_cli.index.queries import document_count
+    from qcdc_cli.index.derived import derive_key, document_count
     from qcdc_cli.knowledge.registry import load_registry
 
     if store is None:
@@ -142,7 +148,7 @@ def _stored_resolution_usable(
 def _describe_index(db_path: Path, documents: int | None = None) -> str:
     if documents is None:
         from qcdc_cli.index.backend import open_reader
-        from qcdc_cli.index.queries import document_count
+        from qcdc_cli.index.derived import document_count
 
         with open_reader(db_path) as store:
             documents = document_count(store.con)

@@ -165,12 +165,13 @@ def coverage_of(
     """
     names = set(units)
     below = graph.reach(root, "down", relations) - {root}
+    reached = below | {root}  # once: a set built per document made this quadratic
     documents: list[dict[str, Any]] = []
     for ident in sorted(below):
         node = graph.node(ident)
         if not node.in_corpus:
             continue
-        via = sorted(lk.target for lk in graph.parents(ident, relations) if lk.target in below | {root})
+        via = sorted(lk.target for lk in graph.parents(ident, relations) if lk.target in reached)
         documents.append(
             {
                 "id": node.id,

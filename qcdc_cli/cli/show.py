@@ -50,7 +50,15 @@ def show(
     chosen_lang = choose_lang(lang)
 
     found = lineage(
-        document, province=province, year=year, scope="near", corpus=corpus, registry=registry, db=db, as_of=as_of
+        document,
+        province=province,
+        year=year,
+        scope="near",
+        corpus=corpus,
+        registry=registry,
+        db=db,
+        as_of=as_of,
+        lean=output_format is ShowFormat.text,
     )
 
     report(found)
@@ -82,13 +90,22 @@ def show(
         )
         sys.stdout.write(page)
     else:
-        from qcdc_cli.cli._console import stdout_console
-        from qcdc_cli.render.trace import render_show
+        import sys
+
+        from qcdc_cli.cli.trace import plain_width
+        from qcdc_cli.render.plain import to_rich
+        from qcdc_cli.render.trace import show_parts, show_text
 
         ends = {lk.target for lk in cites} | {lk.source for lk in cited_by}
         nodes = {i: graph.node(i) for i in ends}
-        view = render_show(
-            known, cites, cited_by, issues, nodes, graph.speakers, found.catalog.vocab.type_names, chosen_lang
-        )
-        stdout_console().print(view)
+        names = found.catalog.vocab.type_names
+        parts = show_parts(known, cites, cited_by, issues, nodes, graph.speakers, names, chosen_lang, graph.elided)
+        width = plain_width()
+        text = show_text(parts, width) if width is not None else None
+        if text is not None:
+            sys.stdout.write(text)
+        else:
+            from qcdc_cli.cli._console import stdout_console
+
+            stdout_console().print(to_rich(parts))
     exit_if_unreadable(found)

@@ -101,6 +101,7 @@ def trace(
         db=db,
         as_of=as_of,
         shown=shown if depth is not None else None,
+        lean=output_format is TraceFormat.text and not summary,
     )
     report(found)
     result = found.graph.trace(found.known.id, direction, depth=depth, relations=relation, fold=not no_fold)

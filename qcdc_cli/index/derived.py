@@ -30,8 +30,11 @@ from qcdc_cli.index.rows import (
     known_from_row,
     known_row,
 )
+from qcdc_cli.models import Evidence
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from qcdc_cli.index.incremental import ChangeLog
     from qcdc_cli.index.rows import Subgraph
     from qcdc_cli.index.store import Store
@@ -58,10 +61,43 @@ Scope = str  # "up", "down", "both" (what `trace` shows), "near" (one link eithe
 
 
 def derive_key(registry: Registry) -> str:
-    """What derived tables depend on besides the files: the registry and the resolver."""
-    h = hashlib.sha256(registry.model_dump_json().encode())
+    """What derived tables depend on besides the files: the registry and the resolver.
+    The registry is hashed as its `model_dump_json()` (`_registry_json`: the same text)."""
+    h = hashlib.sha256(_registry_json(registry).encode())
     h.update(code_digest(*DERIVE_CODE).encode())
     return h.hexdigest()[:16]
+
+
+def _registry_json(registry: Registry) -> str:
+    """`registry.model_dump_json()`, built with each record type's field names looked up
+    once (every trace asks for the key: knowledge.schema's generic walk took 5 ms of it).
+    tests/test_trace_lean.py compares both."""
+    import json
+
+    return json.dumps(_plain(registry), ensure_ascii=False, separators=(",", ":"))
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _plain(value: object) -> object:
+    """knowledge.schema._plain(value, exclude_defaults=False)."""
+    kind = type(value)
+    try:
+        names = _FIELD_NAMES[kind]
+    except KeyError:
+        import dataclasses
+
+        names = _FIELD_NAMES[kind] = (
+            tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+        )
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 # ---------------------------------------------------------------------------------------
@@ -164,6 +200,13 @@ def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived
 # reading, a piece at a time
 
 
+def document_count(con: sqlite3.Connection) -> int:
+    """How many documents the index holds: what `trace` and `show` say of an index, without
+    the other totals (counting the failed files scans every file row: 40 ms at 100,000);
+    here, not in index.queries, which a trace does not import."""
+    return int(con.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+
 @contextmanager
 def _reading(source: Path | Store) -> Iterator[Store]:
     """The store to read: `source` itself, or a reader opened on the path for this call."""
@@ -228,6 +271,8 @@ def index_graph(
     depth: int | None = None,
     *,
     shown: Callable[[LineageGraph, str], Iterable[str]] | None = None,
+    lean: bool = False,
+    evidence: bool = True,
 ) -> LineageGraph:
     """The part of the indexed lineage graph around `ident`: everything above it (`up`),
     below it (`down`), both, or one link away (`near`), with evidence and the issues its
@@ -244,6 +289,13 @@ def index_graph(
     trace returns the same answer from this graph; the graph itself is thinner (no
     `as_of` on it). 120-KL/TW --down --depth 1 over 100,000 documents: 711 documents
     and their links read in full, not 4,520.
+
+    `lean`: for a text view (render.trace), which prints each link's first evidence
+    (its source's own lines first) and how many more: of each link's evidence only what
+    it can print is read (Store.subgraph_rows' `elided`), the rest counted in
+    `LineageGraph.elided`. A commune plan's trace reads 3,523 rows of a hub link for two.
+    With `near` (`show`), only the links to and from `ident` then: all `show` prints.
+    Not `evidence`: links without evidence, no speakers (`coverage` counts documents).
     """
     # a hub's subtree is ~100,000 nodes and a million objects that all live to the end:
     # cyclic collections walking them again and again took a third of the time
@@ -258,10 +310,15 @@ def index_graph(
                 for way in ("up", "down"):
                     if scope in (way, "both"):
                         ids |= store.reach(ident, way, None if depth is None else depth + 1)
-            if shown is not None and depth is not None and scope in ("up", "down", "both"):
-                return _thin_graph(store, ids, ident, shown)
-            rows = store.subgraph_rows(ids, about=[ident] if scope != "all" else ())
-        return _graph(rows)
+            elided: dict[tuple[str, str], int] | None = {} if lean else None
+            if shown is not None and depth is not None and scope in ("up", "down", "both") and evidence:
+                return _thin_graph(store, ids, ident, shown, elided)
+            about = [ident] if scope != "all" else []
+            star = ident if lean and scope == "near" else None  # `show` prints the document's own links
+            rows = store.subgraph_rows(ids, about=about, elided=elided, evidence=evidence, star=star)
+        graph = _graph(rows)
+        graph.elided = elided or {}
+        return graph
 
 
 def _graph(rows: Subgraph) -> LineageGraph:
@@ -298,50 +355,49 @@ def _objects(rows: Subgraph) -> tuple[list[DocNode], list[Link], list[Issue], di
     return nodes, [Link(s, t, rel, evidence.get((s, t), [])) for s, t, rel in rows.links], issues, speakers
 
 
-_SkeletonRow = tuple[str, str, str, str | None, int | None, str | None, str | None, int | None]
-
-
-def _skeleton(store: Store, ids: set[str]) -> list[_SkeletonRow]:
-    """The links among `ids` (source, target, relation), each with one piece of evidence
-    (path, line, text, registry, seq: a text's when one states the link, else the
-    registry's; seq None for a link without evidence), in `subgraph_rows` order."""
+def _skeleton(store: Store, ids: set[str]) -> list[tuple[str, str, str, int, int]]:
+    """The links among `ids`, in `subgraph_rows` order, as (source, target, relation,
+    whether it has evidence, whether a text states it): all a trace asks of a link it
+    does not show (lineage.trace._stated)."""
     store._select(ids, table="sela")
-    return [
-        tuple(r)
-        for r in store.con.execute(
-            "SELECT x.source, x.target, x.relation, v.path, v.line, v.text, v.registry, v.seq"
-            " FROM temp.sela a CROSS JOIN links x ON x.source = a.id"
-            # evidence is stored in add_link's order, a text's before the registry's: seq 0
-            " LEFT JOIN evidence v ON v.source = x.source AND v.target = x.target AND v.seq = 0"
-            " WHERE EXISTS (SELECT 1 FROM temp.sela b WHERE b.id = x.target)"
-            " ORDER BY a.id, x.target"
-        )
-    ]
+    return store.con.execute(
+        "SELECT x.source, x.target, x.relation, v.seq IS NOT NULL, v.registry IS NULL AND v.seq IS NOT NULL"
+        " FROM temp.sela a CROSS JOIN links x ON x.source = a.id"
+        # evidence is stored in add_link's order, a text's before the registry's: seq 0
+        " LEFT JOIN evidence v ON v.source = x.source AND v.target = x.target AND v.seq = 0"
+        " WHERE EXISTS (SELECT 1 FROM temp.sela b WHERE b.id = x.target)"
+        " ORDER BY a.id, x.target"
+    ).fetchall()
+
+
+# the evidence of a skeleton's link (one piece, as `_stated` reads it): replaced by the
+# link's rows when the trace shows it (`refine`); never printed
+_SAID = Evidence()
+_REGISTERED = Evidence(registry="(registry)")
 
 
 def _thin_graph(
-    store: Store, ids: set[str], ident: str, shown: Callable[[LineageGraph, str], Iterable[str]]
+    store: Store,
+    ids: set[str],
+    ident: str,
+    shown: Callable[[LineageGraph, str], Iterable[str]],
+    elided: dict[tuple[str, str], int] | None = None,
 ) -> LineageGraph:
     """The graph of `ids` a trace needs (index_graph's `shown`): every link, with one piece
     of evidence; in full, only the documents the trace shows and the links among them;
     the issues `subgraph_rows` reads that the trace keeps (raised by a shown document,
     about one, or about `ident`), in their one order."""
-    from qcdc_cli.index.rows import IssueRow, LinkRow, Subgraph, columns
+    from qcdc_cli.index.rows import IssueRow, Subgraph, columns
+    from qcdc_cli.lineage.graph import LineageGraph
+    from qcdc_cli.models import Link
 
-    links = _skeleton(store, ids)
-    graph = _graph(
-        Subgraph(
-            nodes=[],
-            links=[LinkRow(*r[:3]) for r in links],
-            evidence=[(s, t, p, line, text, reg) for s, t, _, p, line, text, reg, seq in links if seq is not None],
-            issues=[],
-            speakers=[],
-        )
+    graph = LineageGraph.from_unique_links(
+        Link(s, t, rel, [_SAID if said else _REGISTERED] if evidence else [])
+        for s, t, rel, evidence, said in _skeleton(store, ids)
     )
     inside = (set(shown(graph, ident)) & ids) | {ident} if ident in graph else {ident}  # no link: none to show
-    rows = store.subgraph_rows(inside, about=[ident])
-    store._select(inside, table="selS")
-    store._select(ids, table="sela")
+    rows = store.subgraph_rows(inside, about=[ident], elided=elided)
+    store._select(inside, table="selS")  # temp.sela holds `ids` still (_skeleton)
     issues = [
         IssueRow(*r)
         for r in store.con.execute(
@@ -353,4 +409,5 @@ def _thin_graph(
         )
     ]
     graph.refine(*_objects(Subgraph(rows.nodes, rows.links, rows.evidence, issues, rows.speakers)))
+    graph.elided = elided or {}
     return graph

@@ -64,7 +64,7 @@ _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 # the id selections of Store._select, made before a read-only transaction (which cannot
 # create them) and kept for the session; every table name a caller passes to _select
 # (index.derived's thin trace uses "sela" and "selS", which PostgreSQL folds to "sels")
-_TEMP_TABLES = ("sel", "selp", "sela", "sels")
+_TEMP_TABLES = ("sel", "selp", "sela", "sels", "selo")
 
 
 def _param(value: Any) -> Any:

@@ -109,12 +109,6 @@ def totals(con: sqlite3.Connection) -> Totals:
     )
 
 
-def document_count(con: sqlite3.Connection) -> int:
-    """How many documents the index holds: what `trace` and `show` say of an index, without
-    the other totals (counting the failed files scans every file row: 40 ms at 100,000)."""
-    return int(con.execute("SELECT count(*) FROM documents").fetchone()[0])
-
-
 def unresolved_count(con: sqlite3.Connection) -> int:
     """Documents cited but neither in the corpus nor in the registry (scoped ids)."""
     return int(

@@ -24,30 +24,26 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.errors import StoreError
-from qcdc_cli.index import queries
 from qcdc_cli.index.bulk import write_derived, write_files
 from qcdc_cli.index.corpus import FileRows, Quotes, StoredCorpus, load_corpus
 from qcdc_cli.index.dburl import as_target
+from qcdc_cli.index.lean import Elided, read_subgraph
 from qcdc_cli.index.rows import (
     FILE_COLUMNS,
     NODE_COLUMNS,
     Derived,
     DocumentRow,
     FileRecord,
-    IssueRow,
     KnownFile,
-    LinkRow,
     MentionRow,
     NodeRow,
     ProblemRow,
     RefRow,
     ReportedRow,
-    SpeakerRow,
     Subgraph,
-    columns,
     insert_sql,
     path_of,
     path_param,
@@ -383,16 +379,16 @@ class Store:
     # ---- whole-index questions (index.queries)
 
     def totals(self) -> queries.Totals:
-        return queries.totals(self.con)
+        return _queries().totals(self.con)
 
     def unresolved_count(self) -> int:
-        return queries.unresolved_count(self.con)
+        return _queries().unresolved_count(self.con)
 
     def stats(self) -> queries.Stats:
-        return queries.stats(self.con, stale=self.derived_state()[0])
+        return _queries().stats(self.con, stale=self.derived_state()[0])
 
     def unresolved(self, limit: int | None = None, citers: int | None = None) -> list[queries.UnresolvedDocument]:
-        return queries.unresolved(self.con, limit, citers)
+        return _queries().unresolved(self.con, limit, citers)
 
     # ---- derived: what resolution makes of the whole corpus
 
@@ -475,62 +471,31 @@ class Store:
         )
         return {ident} | {row[0] for row in rows}
 
-    def subgraph_rows(self, ids: Iterable[str], about: Iterable[str] = ()) -> Subgraph:
+    def subgraph_rows(
+        self,
+        ids: Iterable[str],
+        about: Iterable[str] = (),
+        elided: Elided | None = None,
+        evidence: bool = True,
+        star: str | None = None,
+    ) -> Subgraph:
         """The nodes `ids`, the links among them with their evidence, the issues their
         citations raise (and, for the documents `about`, the issues anyone raises about
         them: how `show` says a document is cited wrongly) and the speakers of the files
-        their evidence quotes."""
-        about = list(about)
-        self._select(ids)
-        q = self.con.execute
-        # from each selected source along its primary key, then keep selected targets: with a
-        # plain "source IN sel AND target IN sel" SQLite looks up every pair of ids (6 s for
-        # 5,000 ids); EXISTS keeps the target test out of the index lookup (20 ms)
-        inside = (
-            "FROM temp.sel a CROSS JOIN {0} x ON x.source = a.id"
-            " WHERE EXISTS (SELECT 1 FROM temp.sel b WHERE b.id = x.target)"
-        )
-        evidence = q(
-            "SELECT x.source, x.target, x.path, x.line, x.text, x.registry "
-            + inside.format("evidence")
-            + " ORDER BY a.id, x.target, x.seq"  # a.id = x.source: the scan order, no sort
-        ).fetchall()
-        paths = sorted({row[2] for row in evidence if row[2]})
-        # what the documents shown say; not every issue any document raises about a hub
-        # like 30-CT/TW (thousands in a national corpus)
-        issues = [
-            IssueRow(*r)
-            for r in q(
-                f"SELECT {columns(IssueRow)} FROM issues"
-                " WHERE source IN (SELECT id FROM temp.sel)"
-                f" OR target IN ({', '.join('?' * len(about))}) ORDER BY seq",
-                about,
-            )
-        ]
-        paths += sorted({row.path for row in issues if row.path})
-        self._select(paths, table="selp")
-        return Subgraph(
-            nodes=self._nodes("id IN (SELECT id FROM temp.sel) ORDER BY id"),
-            links=[
-                LinkRow(*r)
-                for r in q(f"SELECT {columns(LinkRow, 'x')} " + inside.format("links") + " ORDER BY a.id, x.target")
-            ],
-            evidence=evidence,
-            issues=issues,
-            speakers=[
-                SpeakerRow(*r)
-                for r in q(
-                    f"SELECT {columns(SpeakerRow)} FROM speakers WHERE path IN (SELECT id FROM temp.selp)"
-                    " ORDER BY path, first_line"
-                )
-            ],
-        )
+        their evidence quotes (index.lean.read_subgraph)."""
+        return read_subgraph(self, ids, about, elided, evidence, star)
 
     def _select(self, ids: Iterable[str], table: str = "sel") -> None:
         """Fill a temporary table with ids: joins against it beat long IN (...) lists."""
         self.con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table}(id TEXT PRIMARY KEY) WITHOUT ROWID")
         self.con.execute(f"DELETE FROM temp.{table}")
         self.con.executemany(f"INSERT OR IGNORE INTO temp.{table}(id) VALUES (?)", ((i,) for i in ids))
+
+
+def _queries() -> Any:
+    from qcdc_cli.index import queries  # imported only when asked: not by a trace
+
+    return queries
 
 
 # (device, inode, probe) -> a descriptor of that database, for the ingest lock; never closed
@@ -586,6 +551,7 @@ def _cannot_write_beside(path: Path, e: sqlite3.OperationalError) -> bool:
 
 
 if TYPE_CHECKING:
+    from qcdc_cli.index import queries
     from qcdc_cli.index.api import IndexWriter
 
     def _implements_the_interface(store: Store) -> IndexWriter:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from qcdc_cli.models import DocNode, Evidence, Link, relation_rank
@@ -65,6 +66,12 @@ class LineageGraph:
         # from a file holding two documents (13-KH/ĐUK + the text of 120-KL/TW) is
         # attributed to the right one
         self.speakers: dict[str, list[tuple[int, str]]] = {}
+        # evidence rows a store left out of each link (index.derived.index_graph(lean=True):
+        # a text view prints a link's first two and how many more)
+        self.elided: dict[tuple[str, str], int] = {}
+        # the shortcut decisions of traces, by relations: another trace of the same graph
+        # (`trace` after the `shown` of index.derived's thin read) asks the same questions
+        self._cuts: dict[tuple[str, ...] | None, _Shortcuts] = {}
 
     # ---- building
 
@@ -90,6 +97,24 @@ class LineageGraph:
             graph.add_issue(issue)
         return graph
 
+    @classmethod
+    def from_unique_links(cls, links: Iterable[Link]) -> LineageGraph:
+        """A graph of links as a store holds them (index.derived's skeleton): each pair of
+        documents once, never a document to itself, evidence as `add_link` keeps it
+        (unique, in its order); a bare node for each end. Added without merging: what
+        `from_links` would make of them, at a fraction of the cost."""
+        graph = cls()
+        nodes, succ, pred = graph._nodes, graph._succ, graph._pred
+        for link in links:
+            source, target = link.source, link.target
+            for end in (source, target):
+                if end not in nodes:
+                    nodes[end] = _bare_node(end)
+                    succ[end] = {}
+                    pred[end] = {}
+            succ[source][target] = pred[target][source] = link
+        return graph
+
     def refine(
         self,
         nodes: Iterable[DocNode],
@@ -100,7 +125,9 @@ class LineageGraph:
         """Give a graph read thinly (index.derived: bare nodes, links with one piece of
         evidence) the full rows of some documents and links: each replaces what the graph
         has (a link keeps its ends and relation, takes all its evidence, as `add_link`
-        would order it); issues and speakers are added as `from_links` adds them."""
+        would order it); issues and speakers are added as `from_links` adds them. A link
+        refined is stated by a text when it was (index.derived reads the text's evidence
+        first), so the shortcut decisions of traces so far stand."""
         for node in nodes:
             if node.id in self._nodes:
                 self._nodes[node.id] = node
@@ -122,6 +149,7 @@ class LineageGraph:
 
     def add_node(self, node: DocNode) -> None:
         """Add a document; a second description of it fills what the first lacks."""
+        self._cuts.clear()
         old = self._nodes.get(node.id)
         if old is not None:
             for name in DocNode.__slots__:
@@ -138,6 +166,7 @@ class LineageGraph:
         wins, and every piece of evidence is kept once."""
         if link.source == link.target:
             return
+        self._cuts.clear()
         for end in (link.source, link.target):
             if end not in self._nodes:
                 self.add_node(_bare_node(end))
@@ -260,6 +289,7 @@ class LineageGraph:
             if issue.source in keep or issue.target in keep:
                 out.add_issue(issue)
         out.speakers = {p: list(v) for p, v in self.speakers.items()}
+        out.elided = self.elided
         return out
 
     def _view(self, ids: Iterable[str], relations: Sequence[str] | None = None) -> LineageGraph:
@@ -280,6 +310,8 @@ class LineageGraph:
         out._issue_keys = {(i.kind, i.source, i.number, i.message) for i in out.issues}
         out._evidence_seen = {}
         out.speakers = self.speakers
+        out.elided = self.elided
+        out._cuts = {}
         return out
 
     def as_of(self, day: str, keep: str | None = None) -> LineageGraph:
@@ -325,11 +357,12 @@ class LineageGraph:
         allowed = set(relations) if relations is not None else None
         # the tree is grown in the whole graph: what is above (below) a document of the
         # part above (below) `ident` is in that part too, so nothing else is read
-        cut: Container[tuple[str, str]] = _Shortcuts(self._succ, relations) if fold else set()
+        cut: Container[tuple[str, str]] = self._shortcuts(relations) if fold else set()
         for way in ("up", "down"):
             if direction not in (way, "both"):
                 continue
-            tree = _tree(self, ident, way, depth, cut, relations)
+            adjacency = self._succ if way == "up" else self._pred
+            tree = _tree(self, ident, way, depth, cut, relations, partial(_links_of, adjacency))
             trees[way] = tree
             ids = _tree_ids(tree)
             shown |= ids
@@ -359,7 +392,15 @@ class LineageGraph:
             issues=sorted(view.issues, key=lambda i: (i.source, i.number, i.message)),
             truncated=truncated,
             speakers=view.speakers,
+            elided={k: self.elided[k] for k in all_links if k in self.elided} if self.elided else {},
         )
+
+    def _shortcuts(self, relations: Sequence[str] | None) -> _Shortcuts:
+        key = None if relations is None else tuple(relations)
+        found = self._cuts.get(key)
+        if found is None:
+            found = self._cuts[key] = _Shortcuts(self._succ, relations)
+        return found
 
     def _own_first(self, link: Link) -> Link:
         """The link with the citing document's own lines first, then what other
@@ -380,6 +421,10 @@ class LineageGraph:
             return link
         rest = [ev for ev in link.evidence if not own(ev)]
         return Link(link.source, link.target, link.relation, first + rest)
+
+
+def _links_of(adjacency: Mapping[str, Mapping[str, Link]], ident: str) -> Iterable[Link]:
+    return adjacency[ident].values()
 
 
 def _ordered(links: list[Link], relations: Sequence[str] | None, other: Callable[[Link], str]) -> list[Link]:

@@ -64,6 +64,7 @@ class Trace:
     issues: list[Issue] = field(default_factory=list)
     truncated: bool = False  # the depth limit hid documents
     speakers: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    elided: dict[tuple[str, str], int] = field(default_factory=dict)  # LineageGraph.elided of its links
     _by_id: dict[str, DocNode] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def node(self, ident: str) -> DocNode:
@@ -74,6 +75,10 @@ class Trace:
 
     def said_by(self, evidence: Evidence) -> str | None:
         return said_by(self.speakers, evidence)
+
+    def evidence_count(self, link: Link) -> int:
+        """How much evidence `link` has, rows a store left out included."""
+        return len(link.evidence) + self.elided.get((link.source, link.target), 0)
 
 
 def _repoint(tree: TreeNode, links: Mapping[tuple[str, str], Link]) -> None:
@@ -115,12 +120,23 @@ class _Shortcuts:
         found = self._known.get(edge)
         if found is None:
             u, w = edge
-            up = self.parents(u)
+            up = self._up.get(u)
+            if up is None:
+                up = self.parents(u)
             first_stated = _stated(self._succ[u][w])
-            above = [self.above(v) for v, stated in up.items() if v != w and (stated or not first_stated)]
-            # on a cycle, a path back through `u` does not count: search, avoiding it
-            cyclic = any(u in a for a in above)
-            found = self._other_path(u, w, first_stated) if cyclic else any(w in a for a in above)
+            cyclic = found = False
+            for v, stated in up.items():
+                if v == w or not (stated or not first_stated):
+                    continue
+                above = self._above.get(v)
+                if above is None:
+                    above = self.above(v)
+                if u in above:  # on a cycle, a path back through `u` does not count: search, avoiding it
+                    cyclic = True
+                    break
+                found = found or w in above
+            if cyclic:
+                found = self._other_path(u, w, first_stated)
             self._known[(u, w)] = found
         return found
 
@@ -158,7 +174,10 @@ class _Shortcuts:
 
 def _stated(link: Link) -> bool:
     """Does a text state this link (not only the registry)?"""
-    return any(ev.registry is None for ev in link.evidence)
+    for ev in link.evidence:  # noqa: SIM110 (a loop: any() with a generator costs twice as much)
+        if ev.registry is None:
+            return True
+    return False
 
 
 def _longer_path(next_of: Callable[[str], Iterable[str]], u: str, w: str, first_ok: Callable[[str], bool]) -> bool:
@@ -194,11 +213,25 @@ def _tree(
     depth: int | None,
     cut: Container[tuple[str, str]],
     relations: Sequence[str] | None = None,
+    unordered: Callable[[str], Iterable[Link]] | None = None,
 ) -> TreeNode:
+    """The tree `direction` of `root`. `unordered`: a node's links that way in any order,
+    to count those hidden at the depth limit without sorting them (a hub's level below
+    holds thousands)."""
     expanded: set[str] = set()
+    allowed = None if relations is None else set(relations)
 
     def grow(node: TreeNode, chain: frozenset[str], level: int) -> None:
         expanded.add(node.id)
+        if depth is not None and level >= depth and unordered is not None:
+            hidden = 0
+            for lk in unordered(node.id):
+                if (allowed is None or lk.relation in allowed) and (lk.source, lk.target) not in cut:
+                    hidden += 1
+            node.hidden = hidden
+            if hidden:
+                node.mark = "depth"
+            return
         step = graph.parents(node.id, relations) if direction == "up" else graph.children(node.id, relations)
         step = [lk for lk in step if (lk.source, lk.target) not in cut]
         if depth is not None and level >= depth:

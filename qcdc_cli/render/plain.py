@@ -6,7 +6,8 @@ segment machinery than the question itself. The renderers build `Styled` lines a
 `Branch` trees (the subset of rich's Text and Tree they use, with the same spans);
 `to_rich` turns them into rich objects for a terminal (colours), `lay_out` writes the
 same characters rich writes when there is no terminal: the same word wrapping (rich's
-own `divide_line`, the only piece of rich imported here), the same tree guides.
+own `divide_line`, the only piece of rich imported here, and only for a line with
+characters other than `SIMPLE_RANGES`), the same tree guides.
 `lay_out` returns None for what it does not mimic (tabs, widths too narrow to wrap in):
 the caller then prints with rich. tests/test_trace_plain.py compares both on random
 trees and texts.
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 # rich.control.strip_control_codes: the characters rich's Text drops
 _STRIPPED = {7: None, 8: None, 11: None, 12: None, 13: None}
+_CONTROL = re.compile("[\x07\x08\x0b\x0c\x0d]")  # found at C speed: most texts have none
 _TRAILING_SPACE = re.compile(r"\s+$")  # rich.text._re_whitespace
 _WORD = re.compile(r"\s*\S+\s*")  # rich._wrap.re_word
 # Characters one cell wide for rich whatever their neighbours (Latin with Vietnamese
@@ -53,7 +55,7 @@ class Styled:
     __slots__ = ("plain", "spans", "style")
 
     def __init__(self, text: str = "", style: str = "") -> None:
-        self.plain = text.translate(_STRIPPED)
+        self.plain = text.translate(_STRIPPED) if _CONTROL.search(text) else text
         self.style = style
         self.spans: list[tuple[int, int, str]] = []
 
@@ -61,7 +63,8 @@ class Styled:
         return len(self.plain)
 
     def append(self, text: str, style: str | None = None) -> Styled:
-        text = text.translate(_STRIPPED)
+        if _CONTROL.search(text):
+            text = text.translate(_STRIPPED)
         if text:
             if style:
                 start = len(self.plain)
@@ -110,7 +113,42 @@ class Branch:
         return root
 
 
-Part = Styled | Branch
+class Grid:
+    """Rows of a label and a value (rich's Table.grid(padding=(0, 2)), labels bold): the
+    facts `show` lists. Laid out by rich itself, even without a terminal: a dozen rows."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[Styled, Styled]] = []
+
+    def add_row(self, label: Styled, value: Styled) -> None:
+        self.rows.append((label, value))
+
+    def to_rich(self) -> Any:
+        from rich.table import Table
+
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold")
+        table.add_column()
+        for label, value in self.rows:
+            table.add_row(label.to_rich(), value.to_rich())
+        return table
+
+    def lines(self, width: int) -> list[str]:
+        """What rich prints of it on a console `width` cells wide that is not a terminal."""
+        import io
+
+        from rich.console import Console
+
+        out = io.StringIO()
+        Console(file=out, width=width, emoji=False, highlight=False, markup=False, soft_wrap=False).print(
+            self.to_rich()
+        )
+        return out.getvalue().split("\n")[:-1]
+
+
+Part = Styled | Branch | Grid
 
 
 def to_rich(parts: Sequence[Part]) -> RenderableType:
@@ -124,18 +162,44 @@ class _CannotMimic(Exception):
     pass
 
 
+_LAST_SPACE = re.compile(r".*\s", re.DOTALL)  # matched up to a limit: ends after its last space
+_SPACES = re.compile(r"\s*")
+_NON_SPACES = re.compile(r"\S*")
+
+
+def _past(run: re.Pattern[str], text: str, pos: int) -> int:
+    """Where the run of `run` (a pattern that matches the empty string) at `pos` ends."""
+    found = run.match(text, pos)
+    assert found is not None
+    return found.end()
+
+
 def divide_simple(text: str, width: int) -> list[int]:
-    """rich._wrap.divide_line(text, width, fold=True) for a line of one-cell characters
-    (`SIMPLE_RANGES`), where a cell is a character: the same breaks, without measuring."""
+    r"""rich._wrap.divide_line(text, width, fold=True) for a line of one-cell characters
+    (`SIMPLE_RANGES`), where a cell is a character: the same breaks, without measuring.
+
+    rich takes the words (`\s*\S+\s*`, contiguous) one by one and breaks before the
+    first whose end without its spaces lies past `width` cells from the line's start:
+    the word holding the line's first cell past the limit, or the next one when that
+    cell is a space. Found here with a few regex calls a line, not a step a word."""
     breaks: list[int] = []
-    offset = 0
-    for word_match in _WORD.finditer(text):  # the words are contiguous: as rich's loop
-        start = word_match.start()
-        word = word_match.group()
-        length = len(word.rstrip())
-        if width - offset >= length:
-            offset += len(word)
-        elif length > width:  # folded across lines
+    size = len(text)
+    line = 0  # where the line being filled starts
+    while line + width < size:
+        limit = line + width
+        after = _past(_SPACES, text, limit)
+        if after == limit:  # a word runs over the limit: it starts after the line's last space
+            last = _LAST_SPACE.match(text, line, limit)
+            start = last.end() if last is not None else line
+        elif after == size:  # only spaces left
+            break
+        else:
+            start = after
+        stem = _past(_NON_SPACES, text, start)  # the word's end without its spaces
+        if _SPACES.fullmatch(text, 0, start) is not None:
+            start = 0  # the first word holds the spaces the text starts with
+        if stem - start > width:  # longer than a line: folded across lines
+            word = text[start : _past(_SPACES, text, stem)]
             pieces = [word[i : i + width] for i in range(0, len(word), width)]
             for piece in pieces[:-1]:
                 if start:
@@ -143,18 +207,15 @@ def divide_simple(text: str, width: int) -> list[int]:
                 start += len(piece)
             if start:
                 breaks.append(start)
-            offset = len(pieces[-1])
-        elif offset and start:
+        else:
             breaks.append(start)
-            offset = len(word)
+        line = start
     return breaks
 
 
 def lay_out(parts: Iterable[Part], width: int) -> str | None:
     """The characters rich prints for `parts` on a console `width` cells wide that is not
     a terminal (no colour), or None where this does not mimic rich (then print with it)."""
-    from rich._wrap import divide_line
-    from rich.cells import cell_len, set_cell_size
 
     def wrap(plain: str, room: int) -> list[str]:
         """rich.text.Text.wrap, justify "default", overflow "fold"."""
@@ -163,6 +224,9 @@ def lay_out(parts: Iterable[Part], width: int) -> str | None:
         out = []
         for line in plain.split("\n"):
             simple = _SIMPLE.fullmatch(line) is not None
+            if not simple:  # rich measures it (imported only then: most traces never need it)
+                from rich._wrap import divide_line
+                from rich.cells import cell_len, set_cell_size
             if len(line) <= room and (simple or cell_len(line) <= room):  # fits: no break, nothing to strip
                 out.append(line)
                 continue
@@ -174,6 +238,8 @@ def lay_out(parts: Iterable[Part], width: int) -> str | None:
                     if space is not None:
                         piece = piece[: len(piece) - min(len(space.group()), len(piece) - room)]
                 if (len(piece) if simple else cell_len(piece)) > room:  # Text.truncate
+                    from rich.cells import set_cell_size
+
                     piece = set_cell_size(piece, room)
                 out.append(piece)
         return out
@@ -184,6 +250,9 @@ def lay_out(parts: Iterable[Part], width: int) -> str | None:
         for part in parts:
             if isinstance(part, Styled):
                 lines.extend(wrap(part.plain, width))
+                continue
+            if isinstance(part, Grid):
+                lines.extend(part.lines(width))
                 continue
             # rich.tree.Tree: the root unindented, each level four cells further in
             stack: list[tuple[Branch, str, str]] = [(part, "", "")]

@@ -6,7 +6,10 @@ characters made visible. Nothing is interpolated into a markup string.
 
 A trace is built as `render.plain` lines and trees: rich objects for a terminal
 (`render_trace`), or the same characters without rich when nothing is drawn in colour
-(`trace_text`: a trace written to a file or a pipe).
+(`trace_text`: a trace written to a file or a pipe). `show` likewise (`show_parts`,
+`render_show`, `show_text`): a hub like 120-KL/TW is cited by thousands of documents,
+13,000 lines rich took 2 s to lay out; only its table of facts is still laid out by
+rich itself (`plain.Grid`, a dozen rows).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from qcdc_cli.render.messages import msg, relation_name
-from qcdc_cli.render.plain import Branch, Part, Styled, lay_out, to_rich
+from qcdc_cli.render.plain import Branch, Grid, Part, Styled, lay_out, to_rich
 from qcdc_cli.resolve.resolve import FILE_PREFIX
 from qcdc_cli.terminal import sanitize
 
@@ -130,8 +133,9 @@ def _edge_label(
     for ev in link.evidence[:MAX_EVIDENCE]:
         label.append("\n")
         label.append_text(evidence_line(ev, link, _speaker(trace, ev), lang))
-    if len(link.evidence) > MAX_EVIDENCE:
-        label.append("\n  " + msg("trace.more_evidence", lang, n=len(link.evidence) - MAX_EVIDENCE), style="dim")
+    count = trace.evidence_count(link)
+    if count > MAX_EVIDENCE:
+        label.append("\n  " + msg("trace.more_evidence", lang, n=count - MAX_EVIDENCE), style="dim")
     if tree.mark != "repeat":
         for issue in _issues_about(trace.issues, tree.id):
             label.append("\n")
@@ -291,19 +295,28 @@ def render_show(
     speakers: Mapping[str, list[tuple[int, str]]],
     type_names: Mapping[tuple[str, str], str],
     lang: str = "en",
+    elided: Mapping[tuple[str, str], int] | None = None,
 ) -> RenderableType:
-    """Everything known about one document: metadata, where it was read, its links."""
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
+    """Everything known about one document as rich objects (`show_parts`)."""
+    return to_rich(show_parts(known, cites, cited_by, issues, nodes, speakers, type_names, lang, elided))
 
+
+def show_parts(
+    known: Known,
+    cites: list[Link],
+    cited_by: list[Link],
+    issues: list[Issue],
+    nodes: Mapping[str, DocNode],
+    speakers: Mapping[str, list[tuple[int, str]]],
+    type_names: Mapping[tuple[str, str], str],
+    lang: str = "en",
+    elided: Mapping[tuple[str, str], int] | None = None,
+) -> list[Part]:
+    """Everything known about one document: metadata, where it was read, its links.
+    `elided`: evidence rows of each link a lean read left out (LineageGraph.elided)."""
     from qcdc_cli.lineage.graph import said_by
-    from qcdc_cli.terminal import safe
 
     node = known.node()
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold")
-    facts.add_column()
     rows = [
         ("number", known.number or msg("show.no_number", lang)),
         (
@@ -324,39 +337,45 @@ def render_show(
         ("valid", _validity(known, lang)),
         ("confidence", _value("confidence", known.confidence, lang)),
     ]
+    facts = Grid()
     for name, value in rows:
         if value:
-            facts.add_row(Text(msg(f"show.{name}", lang)), safe(value))
+            facts.add_row(Styled(msg(f"show.{name}", lang)), _safe(value))
     for path in known.paths:
-        facts.add_row(Text(msg("show.read_from", lang)), safe(f"{path}:{known.line}" if known.line else path))
-    parts: list[RenderableType] = [safe(known.id, "bold underline"), facts]
+        facts.add_row(Styled(msg("show.read_from", lang)), _safe(f"{path}:{known.line}" if known.line else path))
+    parts: list[Part] = [_safe(known.id, "bold underline"), facts]
+    left_out = elided or {}
     for title, links, other in (("show.cites", cites, "target"), ("show.cited_by", cited_by, "source")):
-        parts.append(Text(msg(title, lang, n=len(links)), style="bold"))
+        parts.append(Styled(msg(title, lang, n=len(links)), style="bold"))
         if not links:
-            parts.append(Text(msg("show.nothing", lang), style="dim"))
+            parts.append(Styled(msg("show.nothing", lang), style="dim"))
         for link in links:
-            line = Text("  ")
+            line = Styled("  ")
             relation = relation_name(link.relation, lang, passive=other != "target")
             line.append(relation, style="green")
             line.append(" ")
             other_id = getattr(link, other)
             if other_id in nodes:
-                line.append_text(node_label(nodes[other_id], type_names, title=False, lang=lang).to_rich())
+                line.append_text(node_label(nodes[other_id], type_names, title=False, lang=lang))
             else:
-                line.append_text(safe(other_id))
+                line.append_text(_safe(other_id))
             for ev in link.evidence[:MAX_EVIDENCE]:
                 line.append("\n  ")
-                line.append_text(evidence_line(ev, link, said_by(speakers, ev), lang).to_rich())
-            if len(link.evidence) > MAX_EVIDENCE:
-                line.append(
-                    "\n    " + msg("trace.more_evidence", lang, n=len(link.evidence) - MAX_EVIDENCE), style="dim"
-                )
+                line.append_text(evidence_line(ev, link, said_by(speakers, ev), lang))
+            count = len(link.evidence) + left_out.get((link.source, link.target), 0)
+            if count > MAX_EVIDENCE:
+                line.append("\n    " + msg("trace.more_evidence", lang, n=count - MAX_EVIDENCE), style="dim")
             parts.append(line)
     if issues:
-        parts.append(Text(msg("trace.issues", lang), style="yellow"))
-        for issue in issues:
-            parts.append(issue_line(issue).to_rich())
-    return Group(*parts)
+        parts.append(Styled(msg("trace.issues", lang), style="yellow"))
+        parts.extend(issue_line(issue) for issue in issues)
+    return parts
+
+
+def show_text(parts: list[Part], width: int) -> str | None:
+    """The characters rich prints for `show_parts` on a console `width` cells wide that
+    is not a terminal; None when only rich can say (render_show then)."""
+    return lay_out(parts, width)
 
 
 def _value(kind: str, value: str | None, lang: str) -> str | None:
