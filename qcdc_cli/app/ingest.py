@@ -350,6 +350,9 @@ def ingest(
             summary.pruned = store.remove_files(gone)
         else:
             summary.missing = len(gone)
+        # resolution is what bounds a large ingest's memory: the walk and the plan (a few
+        # objects per file, 100,000 files) are done with, and their memory is reused
+        del walked, known, tasks, unchanged, sizes, changes, gone
         if registry is None:
             from qcdc_cli.knowledge.registry import load_registry
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qcdc_cli.codehash import code_digest
-from qcdc_cli.index.gc import without_cyclic_gc
+from qcdc_cli.index.gc import small_sqlite_cache, without_cyclic_gc
 from qcdc_cli.index.rows import (
     Derived,
     EvidenceRow,
@@ -87,7 +87,9 @@ def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str, change
         if patch(store, vocab, registry, key, changes):
             return time.perf_counter() - started
     with without_cyclic_gc():
-        store.replace_derived(derived_rows(store, vocab, registry), key)
+        with small_sqlite_cache(getattr(store, "con", None)):
+            rows = derived_rows(store, vocab, registry)
+        store.replace_derived(rows, key)
     return time.perf_counter() - started
 
 
