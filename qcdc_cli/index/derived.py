@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from qcdc_cli.knowledge.vocabulary import Vocabulary
     from qcdc_cli.lineage.graph import Issue, LineageGraph
     from qcdc_cli.models import DocNode, Link
-    from qcdc_cli.resolve.resolve import Catalog
+    from qcdc_cli.resolve.resolve import Catalog, CitingUnit
 
 # The code the derived tables depend on besides the files, as packages: every module
 # below them is hashed.
@@ -96,7 +96,8 @@ def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str, change
 def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived:
     """The rows of the derived tables for what `store` holds now."""
     from qcdc_cli.index.reresolve_base import resolution_row
-    from qcdc_cli.lineage.graph import build_graph
+    from qcdc_cli.lineage.build import corpus_links
+    from qcdc_cli.lineage.graph import LineageGraph
     from qcdc_cli.resolve.resolve import Catalog, Known, loose
 
     # Each stage drops what the next ones no longer read (cyclic gc is off: `del` and
@@ -106,17 +107,28 @@ def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived
     ids = {(path, i): doc_id for path, _, doc_ids in corpus for i, doc_id in enumerate(doc_ids)}
     catalog = Catalog.build(registry, vocab, [(path, ex) for path, ex, _ in corpus])
     del corpus  # the catalog's units hold what is still read of it
-    graph = build_graph(catalog, registry, None, quotes)
-    del quotes
     out = Derived()
     document_of: dict[str, int] = {}
-    for unit in catalog.units:
-        doc_id = ids[(unit.path, unit.segment)]
+
+    def resolutions(
+        unit: CitingUnit,
+        ids: dict[tuple[str, int], int] = ids,
+        document_of: dict[str, int] = document_of,
+        catalog: Catalog = catalog,
+    ) -> None:
+        doc_id = ids.pop((unit.path, unit.segment))  # each unit once: the dict empties
         document_of.setdefault(catalog.document_of(unit).id, doc_id)
         context = catalog.context_of(unit)
         out.resolutions.extend(resolution_row(catalog, ref, context, doc_id) for ref in unit.references)
-    del ids
-    catalog.drop_corpus()  # every reference is resolved: the units and answers go
+
+    # lineage.graph.build_graph, each unit's resolutions made beside its links and the
+    # unit let go after them: the corpus is freed as the graph grows
+    graph = LineageGraph()
+    for known in catalog.entries:
+        graph.add_node(known.node())
+    corpus_links(graph, catalog, registry, None, quotes, resolutions, drain=True)
+    del quotes, ids, resolutions
+    catalog.drop_corpus()  # every reference is resolved: the answers go
     known_ids = set()
     for k in catalog.entries:
         known_ids.add(k.id)

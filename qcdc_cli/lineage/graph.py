@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from qcdc_cli.knowledge.schema import Registry
 
-from qcdc_cli.lineage.build import quote, unit_links
+from qcdc_cli.lineage.build import corpus_links, quote
 from qcdc_cli.lineage.trace import (
     IMPLEMENTING,
     Direction,
@@ -454,14 +454,5 @@ def build_graph(
     graph = LineageGraph()
     for known in catalog.entries:
         graph.add_node(known.node())
-    for unit in catalog.units:
-        unit_links(graph, catalog, unit, (texts or {}).get(unit.path), quotes or {})
-    if registry is not None:
-        for doc in registry.documents:
-            source = catalog.by_registry_id(doc.id)
-            for rel in doc.relations:
-                target = catalog.by_registry_id(rel.target) or catalog.get(rel.target)
-                if source is None or target is None:
-                    continue
-                graph.add_link(Link(source.id, target.id, rel.type, [Evidence(registry=doc.id)]))
+    corpus_links(graph, catalog, registry, texts, quotes)
     return graph
