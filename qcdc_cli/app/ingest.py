@@ -364,7 +364,9 @@ def ingest(
                 yield Deriving(store.totals().documents, written)
                 summary.derive_seconds = derive(store, vocab, registry, dkey, log)
                 summary.derived_incrementally = log.patched
-        summary.index = {**store.totals().to_dict(), "unresolved": store.unresolved_count()}
+        # SQLite remembers the count beside the resolutions (Store.cached_unresolved_count)
+        unresolved = getattr(store, "cached_unresolved_count", store.unresolved_count)()
+        summary.index = {**store.totals().to_dict(), "unresolved": unresolved}
         summary.failed.sort()
     yield Finished(summary)
 

@@ -202,6 +202,7 @@ def patch(store: Store, vocab: Vocabulary, registry: Registry, key: str, log: Ch
         return False
 
     from qcdc_cli.index.reresolve_base import Unsafe
+    from qcdc_cli.index.store import UNRESOLVED_KEY
 
     try:
         with store.transaction() as con:
@@ -217,6 +218,7 @@ def patch(store: Store, vocab: Vocabulary, registry: Registry, key: str, log: Ch
                     raise
                 except Exception as e:  # a fault of the partial way: the whole one still answers
                     raise Unsafe(f"unexpected {type(e).__name__}: {e}") from e
+                con.execute("DELETE FROM meta WHERE key = ?", (UNRESOLVED_KEY,))  # resolutions moved
                 log.how = "re-resolved"
             for k, v in (("derived_key", key), ("derived_stale", "0")):
                 con.execute(
