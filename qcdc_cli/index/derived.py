@@ -96,8 +96,7 @@ def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str, change
 def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived:
     """The rows of the derived tables for what `store` holds now."""
     from qcdc_cli.index.reresolve_base import resolution_row
-    from qcdc_cli.lineage.build import corpus_links
-    from qcdc_cli.lineage.graph import LineageGraph
+    from qcdc_cli.lineage.graph import build_graph
     from qcdc_cli.resolve.resolve import Catalog, Known, loose
 
     # Each stage drops what the next ones no longer read (cyclic gc is off: `del` and
@@ -121,12 +120,9 @@ def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived
         context = catalog.context_of(unit)
         out.resolutions.extend(resolution_row(catalog, ref, context, doc_id) for ref in unit.references)
 
-    # lineage.graph.build_graph, each unit's resolutions made beside its links and the
-    # unit let go after them: the corpus is freed as the graph grows
-    graph = LineageGraph()
-    for known in catalog.entries:
-        graph.add_node(known.node())
-    corpus_links(graph, catalog, registry, None, quotes, resolutions, drain=True)
+    # each unit's resolutions made beside its links, and the unit let go after them:
+    # the corpus is freed as the graph grows
+    graph = build_graph(catalog, registry, None, quotes, each=resolutions, drain=True)
     del quotes, ids, resolutions
     catalog.drop_corpus()  # every reference is resolved: the answers go
     known_ids = set()

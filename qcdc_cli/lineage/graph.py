@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from qcdc_cli.knowledge.schema import Registry
+    from qcdc_cli.resolve.resolve import CitingUnit
 
 from qcdc_cli.lineage.build import corpus_links, quote
 from qcdc_cli.lineage.trace import (
@@ -444,15 +445,17 @@ def build_graph(
     registry: Registry | None = None,
     texts: Mapping[str, str] | None = None,
     quotes: Mapping[tuple[str, int], str] | None = None,
+    each: Callable[[CitingUnit], None] | None = None,
+    drain: bool = False,
 ) -> LineageGraph:
     """The lineage of everything the catalog knows.
 
     Evidence quotes the sentence a number stands in: from `texts` (path → decoded
     text), else from `quotes` ((path, mention start) → the line an index kept), else
-    the number as written.
+    the number as written. `each` and `drain`: lineage.build.corpus_links.
     """
     graph = LineageGraph()
     for known in catalog.entries:
         graph.add_node(known.node())
-    corpus_links(graph, catalog, registry, texts, quotes)
+    corpus_links(graph, catalog, registry, texts, quotes, each, drain)
     return graph
