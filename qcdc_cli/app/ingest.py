@@ -23,6 +23,7 @@ import hashlib
 import itertools
 import os
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -140,6 +141,7 @@ Event = Planned | FileDone | Deriving | Finished
 class _Task:
     path: str
     known_sha256: str | None  # skip extraction when the bytes hash to this
+    size: int = 0  # as walked
 
 
 @dataclass(slots=True)
@@ -274,11 +276,11 @@ def plan(walked: Walk, known: dict[str, KnownFile], key: str, force: bool) -> tu
     for c in walked.candidates:
         k = known.get(c.path)
         if k is None or k.status != "ok" or force or k.extractor != key:
-            tasks.append(_Task(c.path, None))
+            tasks.append(_Task(c.path, None, c.size))
         elif k.size == c.size and k.mtime_ns == c.mtime_ns:
             unchanged.append(c)
         else:
-            tasks.append(_Task(c.path, k.sha256))
+            tasks.append(_Task(c.path, k.sha256, c.size))
     return tasks, unchanged
 
 
@@ -302,19 +304,16 @@ def ingest(
         known = store.known_files()
         tasks, unchanged = plan(walked, known, key, options.force)
         summary = Summary(unchanged=len(unchanged), skipped_other=walked.skipped_other)
-        sizes = {c.path: c.size for c in walked.candidates}
         summary.failed.extend(walked.missing_args)
         changes = _Changes(store, known)
         log = ChangeLog.start(store)
-        with _executor(len(tasks), vocab, extractor, options) as run, store.batch() as batch:
-            if tasks:  # files will change, so resolution will run: load what it needs now
-                import threading
-
-                threading.Thread(target=_warm_resolution, name="qcdc-warm", daemon=True).start()
+        # with a pool, resolution's modules are loaded while the workers extract (files
+        # will change, so resolution will run)
+        with _executor(len(tasks), vocab, extractor, options, warm=True) as run, store.batch() as batch:
             # the pool forks before the caller starts a progress thread
             yield Planned(
                 to_read=len(tasks) + len(walked.failures),
-                to_read_bytes=sum(sizes[t.path] for t in tasks),
+                to_read_bytes=sum(t.size for t in tasks),
                 unchanged=len(unchanged),
                 skipped_other=sum(walked.skipped_other.values()),
             )
@@ -352,7 +351,7 @@ def ingest(
             summary.missing = len(gone)
         # resolution is what bounds a large ingest's memory: the walk and the plan (a few
         # objects per file, 100,000 files) are done with, and their memory is reused
-        del walked, known, tasks, unchanged, sizes, changes, gone
+        del walked, known, tasks, unchanged, changes, gone
         if registry is None:
             from qcdc_cli.knowledge.registry import load_registry
 
@@ -371,15 +370,40 @@ def ingest(
     yield Finished(summary)
 
 
+# Held while a thread imports: a worker forked then (the pool forks again when one dies)
+# could inherit an import lock held by a thread it does not have, and hang on it.
+_FORK_LOCK = threading.Lock()
+
+
 def _warm_resolution() -> None:
     """Import the lineage graph's modules and read the gazetteer of places (a few tenths
     of a second) while the workers extract and this process mostly waits for them: after
-    the last file, everything resolution does is the critical path."""
-    from qcdc_cli.knowledge.places import gazetteer
-    from qcdc_cli.lineage.graph import LineageGraph
+    the last file, everything resolution does is the critical path. No worker is forked
+    meanwhile (_FORK_LOCK)."""
+    with _FORK_LOCK:
+        from qcdc_cli.knowledge.places import gazetteer
+        from qcdc_cli.lineage.graph import LineageGraph
 
-    LineageGraph()
-    gazetteer()
+        LineageGraph()
+        gazetteer()
+
+
+def _guarded_pool(ctx: Any) -> Any:
+    """multiprocessing's Pool whose workers, the first ones and any it starts again
+    later, are forked only while no thread holds _FORK_LOCK."""
+    from multiprocessing.pool import Pool
+
+    class GuardedProcess(ctx.Process):  # the context's own kind (fork on Linux)
+        def start(self) -> None:
+            with _FORK_LOCK:
+                super().start()
+
+    class GuardedPool(Pool):
+        @staticmethod
+        def Process(ctx: Any, *args: Any, **kwds: Any) -> Any:  # Pool's own name
+            return GuardedProcess(*args, **kwds)
+
+    return GuardedPool
 
 
 class _Changes:
@@ -404,10 +428,10 @@ def _gone(walked: Walk, known: dict[str, KnownFile]) -> list[str]:
     """Indexed paths (as the run began) under the walked roots that the walk did not find
     and that the file system says no longer exist: a file in a folder that could not be
     listed this time is not gone, and is neither counted missing nor pruned."""
-    seen = {c.path for c in walked.candidates} | {p for p, _ in walked.failures}
+    unseen = known.keys() - {c.path for c in walked.candidates} - {p for p, _ in walked.failures}
     prefixes = tuple(r.rstrip(os.sep) + os.sep for r in walked.roots)
     roots = set(walked.roots)
-    return sorted(p for p in known if p not in seen and (p in roots or p.startswith(prefixes)) and is_gone(p))
+    return sorted(p for p in unseen if (p in roots or p.startswith(prefixes)) and is_gone(p))
 
 
 def _write(store: Store, outs: list[_Outcome], key: str, summary: Summary) -> None:
@@ -439,10 +463,12 @@ def _write(store: Store, outs: list[_Outcome], key: str, summary: Summary) -> No
 
 @contextmanager
 def _executor(
-    n_tasks: int, vocab: Vocabulary, extractor: Extractor, options: Options
+    n_tasks: int, vocab: Vocabulary, extractor: Extractor, options: Options, warm: bool = False
 ) -> Iterator[Callable[[list[_Task]], Iterator[_Outcome]]]:
     """A function from tasks to outcomes in completion order: in this process for one
-    job (or a handful of files), else over a process pool created here and now."""
+    job (or a handful of files), else over a process pool created here and now, and with
+    `warm`, resolution's modules loaded meanwhile (_warm_resolution: in this process the
+    extraction leaves no wait to fill)."""
     jobs = options.jobs or os.cpu_count() or 1
     jobs = max(1, min(jobs, n_tasks // MIN_CHUNKSIZE or 1))
     if jobs == 1:
@@ -459,5 +485,7 @@ def _executor(
     ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     chunksize = max(MIN_CHUNKSIZE, min(MAX_CHUNKSIZE, n_tasks // (jobs * 8) or 1))
     initargs = (vocab, extractor, options.max_bytes, os.getpid())
-    with ctx.Pool(jobs, initializer=_init_pool_worker, initargs=initargs) as pool:
+    with _guarded_pool(ctx)(jobs, initializer=_init_pool_worker, initargs=initargs, context=ctx) as pool:
+        if warm:
+            threading.Thread(target=_warm_resolution, name="qcdc-warm", daemon=True).start()
         yield lambda tasks: pool.imap_unordered(_process, tasks, chunksize=chunksize)
