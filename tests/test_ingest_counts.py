@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,42 @@ def test_a_count_left_by_another_derivation_is_not_believed(tmp_path: Path) -> N
     with Store.open_writer(db) as store:
         store.set_meta(UNRESOLVED_KEY, f"{key}:{real + 7}")
     assert _ingest(root, db, vocab, registry).index["unresolved"] == real + 7  # remembered, not counted
+
+
+def test_a_re_resolution_moves_the_remembered_count_without_counting_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After files are added and removed (index.reresolve), the count is brought up to
+    date from the rows that changed: the whole table is not counted, and the number is
+    the counted one."""
+    import sqlite3
+
+    from qcdc_cli.index import queries
+
+    vocab = load_vocabulary()
+    registry = load_registry(())
+    root = tmp_path / "c"
+    _generate(root, 40, 8)
+    shutil.copytree(REPO / "samples", root / "samples")
+    db = tmp_path / "i.sqlite"
+    _ingest(root, db, vocab, registry)
+    counts: list[int] = []
+    real = queries.unresolved_count
+    monkeypatch.setattr(queries, "unresolved_count", lambda con: counts.append(1) or real(con))
+    rng = random.Random(8)
+    moved = 0
+    for round_ in range(6):
+        files = _utf8_files(root)
+        if round_ % 2:
+            rng.choice(files).unlink()
+        else:
+            src = rng.choice(files)
+            shutil.copyfile(src, src.with_name(f"copy{round_}_{src.name}"))
+            _edit_own(rng, src.with_name(f"copy{round_}_{src.name}"))
+        counts.clear()
+        summary = _ingest(root, db, vocab, registry)
+        full_counts = len(counts)
+        with closing(sqlite3.connect(db)) as con:
+            assert summary.index["unresolved"] == real(con), round_
+        moved += summary.derived_incrementally and not full_counts
+    assert moved >= 3, moved
