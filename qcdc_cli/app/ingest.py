@@ -307,9 +307,10 @@ def ingest(
         summary.failed.extend(walked.missing_args)
         changes = _Changes(store, known)
         log = ChangeLog.start(store)
-        # with a pool, resolution's modules are loaded while the workers extract (files
-        # will change, so resolution will run)
-        with _executor(len(tasks), vocab, extractor, options, warm=True) as run, store.batch() as batch:
+        gone = _gone(walked, known)
+        # files will change, so resolution will run: its modules are loaded meanwhile
+        warm = bool(tasks or walked.failures or (gone and options.prune))
+        with _executor(len(tasks), vocab, extractor, options, warm) as run, store.batch() as batch:
             # the pool forks before the caller starts a progress thread
             yield Planned(
                 to_read=len(tasks) + len(walked.failures),
@@ -341,7 +342,6 @@ def ingest(
                     committed = written if batch.maybe_commit() else committed
                     yield from (FileDone(o.path, o.kind, o.size, o.error, committed) for o in group)
                 group, since = [], time.monotonic()
-        gone = _gone(walked, known)
         if options.prune:
             if gone:
                 changes.before(gone[0], "pruned")
@@ -466,12 +466,14 @@ def _executor(
     n_tasks: int, vocab: Vocabulary, extractor: Extractor, options: Options, warm: bool = False
 ) -> Iterator[Callable[[list[_Task]], Iterator[_Outcome]]]:
     """A function from tasks to outcomes in completion order: in this process for one
-    job (or a handful of files), else over a process pool created here and now, and with
-    `warm`, resolution's modules loaded meanwhile (_warm_resolution: in this process the
-    extraction leaves no wait to fill)."""
+    job (or a handful of files), else over a process pool created here and now; with
+    `warm`, resolution's modules are loaded meanwhile, in a thread (_warm_resolution),
+    once the pool has forked its workers."""
     jobs = options.jobs or os.cpu_count() or 1
     jobs = max(1, min(jobs, n_tasks // MIN_CHUNKSIZE or 1))
     if jobs == 1:
+        if warm:
+            threading.Thread(target=_warm_resolution, name="qcdc-warm", daemon=True).start()
         _init_worker(vocab, extractor, options.max_bytes)
         try:
             yield lambda tasks: map(_process, tasks)
