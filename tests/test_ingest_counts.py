@@ -1,5 +1,5 @@
 """The ingest summary's count of unresolved documents, remembered in the index
-(Store.cached_unresolved_count), is the counted one after every kind of change: text
+(index.incremental.unresolved_count), is the counted one after every kind of change: text
 patched, files added, removed, renumbered (re-resolved), failing, or derived in full."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from test_incremental import REPO, _edit_number, _edit_own, _edit_text, _generate, _ingest, _utf8_files
 
-from qcdc_cli.index.store import UNRESOLVED_KEY, Store
+from qcdc_cli.index.rows import UNRESOLVED_KEY
+from qcdc_cli.index.store import Store
 from qcdc_cli.knowledge.registry import load_registry, load_vocabulary
 
 

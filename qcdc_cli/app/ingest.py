@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.codehash import code_digest
 from qcdc_cli.index.derived import derive, derive_key
-from qcdc_cli.index.incremental import ChangeLog
+from qcdc_cli.index.incremental import ChangeLog, unresolved_count
 from qcdc_cli.read.files import DEFAULT_MAX_BYTES
 from qcdc_cli.read.walk import Candidate, Walk, is_gone, walk
 
@@ -363,8 +363,7 @@ def ingest(
                 yield Deriving(store.totals().documents, written)
                 summary.derive_seconds = derive(store, vocab, registry, dkey, log)
                 summary.derived_incrementally = log.patched
-        # SQLite remembers the count beside the resolutions (Store.cached_unresolved_count)
-        unresolved = getattr(store, "cached_unresolved_count", store.unresolved_count)()
+        unresolved = unresolved_count(store)  # remembered in the index (on SQLite)
         summary.index = {**store.totals().to_dict(), "unresolved": unresolved}
         summary.failed.sort()
     yield Finished(summary)

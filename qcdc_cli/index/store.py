@@ -34,6 +34,7 @@ from qcdc_cli.index.dburl import as_target
 from qcdc_cli.index.rows import (
     FILE_COLUMNS,
     NODE_COLUMNS,
+    UNRESOLVED_KEY,
     Derived,
     DocumentRow,
     FileRecord,
@@ -56,7 +57,6 @@ from qcdc_cli.index.schema import BUSY_TIMEOUT_MS, check_version, configure, exp
 
 DB_ENV = "QCDC_DB"
 DEFAULT_DB = Path(".qcdc") / "index.sqlite"
-UNRESOLVED_KEY = "unresolved_count"  # meta: "<derived key>:<count>" (cached_unresolved_count)
 
 
 def resolve_db_path(explicit: Path | None = None) -> Path:
@@ -388,21 +388,6 @@ class Store:
 
     def unresolved_count(self) -> int:
         return queries.unresolved_count(self.con)
-
-    def cached_unresolved_count(self) -> int:
-        """`unresolved_count`, remembered in meta under the derived tables' key: counting
-        takes a tenth of a second at 100,000 documents, each ingest's summary says it,
-        and most ingests leave the resolutions as they were. Whatever rewrites them
-        (replace_derived, index.incremental's re-resolution) forgets the number in the
-        same transaction; another version's derivation has another key."""
-        stale, key = self.derived_state()
-        said = self.get_meta(UNRESOLVED_KEY)
-        if not stale and key and said and said.startswith(key + ":"):
-            return int(said[len(key) + 1 :])
-        count = self.unresolved_count()
-        if not stale and key and self.writable:
-            self.set_meta(UNRESOLVED_KEY, f"{key}:{count}")
-        return count
 
     def stats(self) -> queries.Stats:
         return queries.stats(self.con, stale=self.derived_state()[0])
