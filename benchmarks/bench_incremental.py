@@ -1,7 +1,7 @@
 """One changed file in a big index: how long a re-ingest takes, against an unchanged one.
 
     python benchmarks/bench_incremental.py [--size 10k] [--pairs 3] [--work /tmp/qcdc-incr]
-        [--bench /work/bench] [--verify]
+        [--bench /work/bench] [--verify] [--base OLD_TREE]
 
 Uses a prebuilt index (BENCH/index-SIZE.sqlite, built by `qcdc ingest` from
 BENCH/corpus-SIZE), copied into --work, and the corpus hard-linked there (`cp -al`);
@@ -20,6 +20,12 @@ re-ingest run just before it (the ratio is what to quote on a shared machine):
 It prints the seconds, the ratio, how the index was derived (patched, re-resolved in
 part, or in full) and the peak RSS. --verify then derives a copy in full and compares
 every derived table row for row (slow at 100k).
+
+--base OLD_TREE (a checkout of other code, e.g. `git worktree add --detach /tmp/old main`)
+prepares a second copy for that code and runs every case on both, interleaved (the same
+edits, one after the other), printing both and the ratio of this checkout's times to the
+old code's, and the time of `python -c pass` in the same loop (an absolute figure is
+worth only that much on a shared machine).
 """
 
 from __future__ import annotations
@@ -50,12 +56,18 @@ sys.stderr.write(json.dumps([usage.ru_maxrss, os.waitstatus_to_exitcode(status)]
 """
 
 
-def measure(cmd: list[str]) -> tuple[float, int, str, int, str]:
-    """(seconds, peak RSS in MB, stdout, exit code, how the index was derived)."""
+def measure(cmd: list[str], code: Path | None = None) -> tuple[float, int, str, int, str]:
+    """(seconds, peak RSS in MB, stdout, exit code, how the index was derived), running
+    the qcdc of `code` (a source tree) if given, else this checkout's."""
     env = {**os.environ, "QCDC_DEBUG_DERIVE": "1"}
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once, not per run
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *cmd], capture_output=True, text=True, check=False, env=env)
+    # from "/": `python -m` looks in the current folder first, which would shadow `code`
+    proc = subprocess.run(
+        [sys.executable, "-c", _LAUNCHER, *cmd], capture_output=True, text=True, check=False, env=env, cwd="/"
+    )
     seconds = time.perf_counter() - started
     lines = proc.stderr.strip().splitlines()
     maxrss_kb, code = json.loads(lines[-1])
@@ -63,7 +75,19 @@ def measure(cmd: list[str]) -> tuple[float, int, str, int, str]:
     return seconds, maxrss_kb // 1024, proc.stdout, code, said[-1] if said else ""
 
 
-def prepare(bench: Path, size: str, work: Path) -> tuple[Path, Path]:
+def extractor_key_of(code: Path | None) -> str:
+    """What the qcdc of `code` (else this checkout's) stamps on the files it extracts."""
+    program = (
+        "from qcdc_cli.app.ingest import extractor_key;"
+        "from qcdc_cli.knowledge.registry import load_vocabulary;"
+        "print(extractor_key(load_vocabulary()))"
+    )
+    env = {**os.environ, **({"PYTHONPATH": str(code)} if code is not None else {})}
+    proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True, env=env, cwd="/")
+    return proc.stdout.strip()
+
+
+def prepare(bench: Path, size: str, work: Path, code: Path | None = None) -> tuple[Path, Path]:
     """The corpus hard-linked into `work` and the index copied with its paths moved."""
     src_root, src_db = bench / f"corpus-{size}", bench / f"index-{size}.sqlite"
     root, db = work / f"corpus-{size}", work / f"index-{size}.sqlite"
@@ -88,19 +112,17 @@ def prepare(bench: Path, size: str, work: Path) -> tuple[Path, Path]:
         # the rows were extracted by the same extraction code under another commit: mark
         # them as this one's, so the first run does not read 100,000 files again (it
         # still resolves in full once: the derived key names the resolver's code)
-        from qcdc_cli.app.ingest import extractor_key
-        from qcdc_cli.knowledge.registry import load_vocabulary
-
-        con.execute("UPDATE files SET extractor = ? WHERE status = 'ok'", (extractor_key(load_vocabulary()),))
+        con.execute("UPDATE files SET extractor = ? WHERE status = 'ok'", (extractor_key_of(code),))
     con.execute("VACUUM")
     con.close()
     print(f"  prepared {root} and {db} in {time.perf_counter() - started:.1f} s", flush=True)
     return root, db
 
 
-def run(root: Path, db: Path) -> dict:
-    seconds, peak, out, code, said = measure(qcdc("ingest", str(root), "--db", str(db), "--format", "json", "--prune"))
-    if code not in (0, 1):
+def run(root: Path, db: Path, code: Path | None = None) -> dict:
+    cmd = qcdc("ingest", str(root), "--db", str(db), "--format", "json", "--prune")
+    seconds, peak, out, status, said = measure(cmd, code)
+    if status not in (0, 1):
         raise SystemExit(f"ingest failed ({code})")
     return {"seconds": seconds, "peak": peak, "summary": json.loads(out), "how": said}
 
@@ -169,6 +191,48 @@ def verify(db: Path) -> None:
     )
 
 
+def compare(args: argparse.Namespace) -> None:
+    """Every case on this checkout and on --base, interleaved, with `python -c pass`."""
+    codes: dict[str, Path | None] = {"old": args.base, "new": None}
+    dirs = {}
+    for name, code in codes.items():
+        dirs[name] = prepare(args.bench, args.size, args.work / name, code)
+        first = run(*dirs[name], code)  # the first run resolves in full
+        print(f"  {name}: warm-up (resolves in full): {first['seconds']:.2f} s, peak {first['peak']:,} MB", flush=True)
+    edits = {name: cases(dirs[name][0]) for name in codes}
+    bare: list[float] = []
+    for label in edits["new"]:
+        got: dict[str, dict[str, list]] = {n: {"base": [], "t": [], "d": [], "how": [], "peak": []} for n in codes}
+        for i in range(args.pairs):
+            for name, code in codes.items():
+                got[name]["base"].append(run(*dirs[name], code)["seconds"])
+                edits[name][label](i)
+                r = run(*dirs[name], code)
+                for k, v in (("t", r["seconds"]), ("d", r["summary"].get("derive_seconds") or 0.0)):
+                    got[name][k].append(v)
+                got[name]["how"].append(how(r))
+                got[name]["peak"].append(r["peak"])
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "pass"], check=True)
+            bare.append(time.perf_counter() - started)
+        said = []
+        for name in codes:
+            g = got[name]
+            said.append(
+                f"{name} {statistics.median(g['t']):.2f} s (unchanged {statistics.median(g['base']):.2f},"
+                f" resolving {statistics.median(g['d']):.2f}, {'/'.join(sorted(set(g['how'])))},"
+                f" peak {max(g['peak'])} MB)"
+            )
+        changed = statistics.median(n / o for n, o in zip(got["new"]["t"], got["old"]["t"], strict=True))
+        same = statistics.median(n / o for n, o in zip(got["new"]["base"], got["old"]["base"], strict=True))
+        print(
+            f"  one file changed, {label:22} " + "; ".join(said) + f"; new/old x{changed:.2f} (unchanged x{same:.2f});"
+            f" load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+    print(f"  python -c pass: {statistics.median(bare) * 1000:.0f} ms (median of {len(bare)})", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", default="10k")
@@ -176,8 +240,13 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/qcdc-incr"))
     ap.add_argument("--bench", type=Path, default=Path("/work/bench"))
     ap.add_argument("--verify", action="store_true")
+    ap.add_argument("--base", type=Path, help="another source tree to run every case on too, interleaved")
     args = ap.parse_args()
+    args.work, args.bench = args.work.resolve(), args.bench.resolve()  # processes run from "/"
     print(f"index of {args.size} files, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}", flush=True)
+    if args.base is not None:
+        compare(args)
+        return
     root, db = prepare(args.bench, args.size, args.work)
     first = run(root, db)  # warm: page cache, and a first unchanged run
     print(f"  unchanged re-ingest (warm-up): {first['seconds']:.2f} s, {how(first)}", flush=True)

@@ -23,6 +23,7 @@ import hashlib
 import itertools
 import os
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcdc_cli.codehash import code_digest
 from qcdc_cli.index.derived import derive, derive_key
-from qcdc_cli.index.incremental import ChangeLog
+from qcdc_cli.index.incremental import ChangeLog, unresolved_count
 from qcdc_cli.read.files import DEFAULT_MAX_BYTES
 from qcdc_cli.read.walk import Candidate, Walk, is_gone, walk
 
@@ -140,6 +141,7 @@ Event = Planned | FileDone | Deriving | Finished
 class _Task:
     path: str
     known_sha256: str | None  # skip extraction when the bytes hash to this
+    size: int = 0  # as walked
 
 
 @dataclass(slots=True)
@@ -274,11 +276,11 @@ def plan(walked: Walk, known: dict[str, KnownFile], key: str, force: bool) -> tu
     for c in walked.candidates:
         k = known.get(c.path)
         if k is None or k.status != "ok" or force or k.extractor != key:
-            tasks.append(_Task(c.path, None))
+            tasks.append(_Task(c.path, None, c.size))
         elif k.size == c.size and k.mtime_ns == c.mtime_ns:
             unchanged.append(c)
         else:
-            tasks.append(_Task(c.path, k.sha256))
+            tasks.append(_Task(c.path, k.sha256, c.size))
     return tasks, unchanged
 
 
@@ -302,19 +304,17 @@ def ingest(
         known = store.known_files()
         tasks, unchanged = plan(walked, known, key, options.force)
         summary = Summary(unchanged=len(unchanged), skipped_other=walked.skipped_other)
-        sizes = {c.path: c.size for c in walked.candidates}
         summary.failed.extend(walked.missing_args)
         changes = _Changes(store, known)
         log = ChangeLog.start(store)
-        with _executor(len(tasks), vocab, extractor, options) as run, store.batch() as batch:
-            if tasks:  # files will change, so resolution will run: load what it needs now
-                import threading
-
-                threading.Thread(target=_warm_resolution, name="qcdc-warm", daemon=True).start()
+        gone = _gone(walked, known)
+        # files will change, so resolution will run: its modules are loaded meanwhile
+        warm = bool(tasks or walked.failures or (gone and options.prune))
+        with _executor(len(tasks), vocab, extractor, options, warm) as run, store.batch() as batch:
             # the pool forks before the caller starts a progress thread
             yield Planned(
                 to_read=len(tasks) + len(walked.failures),
-                to_read_bytes=sum(sizes[t.path] for t in tasks),
+                to_read_bytes=sum(t.size for t in tasks),
                 unchanged=len(unchanged),
                 skipped_other=sum(walked.skipped_other.values()),
             )
@@ -342,7 +342,6 @@ def ingest(
                     committed = written if batch.maybe_commit() else committed
                     yield from (FileDone(o.path, o.kind, o.size, o.error, committed) for o in group)
                 group, since = [], time.monotonic()
-        gone = _gone(walked, known)
         if options.prune:
             if gone:
                 changes.before(gone[0], "pruned")
@@ -350,6 +349,9 @@ def ingest(
             summary.pruned = store.remove_files(gone)
         else:
             summary.missing = len(gone)
+        # resolution is what bounds a large ingest's memory: the walk and the plan (a few
+        # objects per file, 100,000 files) are done with, and their memory is reused
+        del walked, known, tasks, unchanged, changes, gone
         if registry is None:
             from qcdc_cli.knowledge.registry import load_registry
 
@@ -361,20 +363,46 @@ def ingest(
                 yield Deriving(store.totals().documents, written)
                 summary.derive_seconds = derive(store, vocab, registry, dkey, log)
                 summary.derived_incrementally = log.patched
-        summary.index = {**store.totals().to_dict(), "unresolved": store.unresolved_count()}
+        unresolved = unresolved_count(store)  # remembered in the index (on SQLite)
+        summary.index = {**store.totals().to_dict(), "unresolved": unresolved}
         summary.failed.sort()
     yield Finished(summary)
+
+
+# Held while a thread imports: a worker forked then (the pool forks again when one dies)
+# could inherit an import lock held by a thread it does not have, and hang on it.
+_FORK_LOCK = threading.Lock()
 
 
 def _warm_resolution() -> None:
     """Import the lineage graph's modules and read the gazetteer of places (a few tenths
     of a second) while the workers extract and this process mostly waits for them: after
-    the last file, everything resolution does is the critical path."""
-    from qcdc_cli.knowledge.places import gazetteer
-    from qcdc_cli.lineage.graph import LineageGraph
+    the last file, everything resolution does is the critical path. No worker is forked
+    meanwhile (_FORK_LOCK)."""
+    with _FORK_LOCK:
+        from qcdc_cli.knowledge.places import gazetteer
+        from qcdc_cli.lineage.graph import LineageGraph
 
-    LineageGraph()
-    gazetteer()
+        LineageGraph()
+        gazetteer()
+
+
+def _guarded_pool(ctx: Any) -> Any:
+    """multiprocessing's Pool whose workers, the first ones and any it starts again
+    later, are forked only while no thread holds _FORK_LOCK."""
+    from multiprocessing.pool import Pool
+
+    class GuardedProcess(ctx.Process):  # the context's own kind (fork on Linux)
+        def start(self) -> None:
+            with _FORK_LOCK:
+                super().start()
+
+    class GuardedPool(Pool):
+        @staticmethod
+        def Process(ctx: Any, *args: Any, **kwds: Any) -> Any:  # Pool's own name
+            return GuardedProcess(*args, **kwds)
+
+    return GuardedPool
 
 
 class _Changes:
@@ -399,10 +427,10 @@ def _gone(walked: Walk, known: dict[str, KnownFile]) -> list[str]:
     """Indexed paths (as the run began) under the walked roots that the walk did not find
     and that the file system says no longer exist: a file in a folder that could not be
     listed this time is not gone, and is neither counted missing nor pruned."""
-    seen = {c.path for c in walked.candidates} | {p for p, _ in walked.failures}
+    unseen = known.keys() - {c.path for c in walked.candidates} - {p for p, _ in walked.failures}
     prefixes = tuple(r.rstrip(os.sep) + os.sep for r in walked.roots)
     roots = set(walked.roots)
-    return sorted(p for p in known if p not in seen and (p in roots or p.startswith(prefixes)) and is_gone(p))
+    return sorted(p for p in unseen if (p in roots or p.startswith(prefixes)) and is_gone(p))
 
 
 def _write(store: Store, outs: list[_Outcome], key: str, summary: Summary) -> None:
@@ -434,13 +462,17 @@ def _write(store: Store, outs: list[_Outcome], key: str, summary: Summary) -> No
 
 @contextmanager
 def _executor(
-    n_tasks: int, vocab: Vocabulary, extractor: Extractor, options: Options
+    n_tasks: int, vocab: Vocabulary, extractor: Extractor, options: Options, warm: bool = False
 ) -> Iterator[Callable[[list[_Task]], Iterator[_Outcome]]]:
     """A function from tasks to outcomes in completion order: in this process for one
-    job (or a handful of files), else over a process pool created here and now."""
+    job (or a handful of files), else over a process pool created here and now; with
+    `warm`, resolution's modules are loaded meanwhile, in a thread (_warm_resolution),
+    once the pool has forked its workers."""
     jobs = options.jobs or os.cpu_count() or 1
     jobs = max(1, min(jobs, n_tasks // MIN_CHUNKSIZE or 1))
     if jobs == 1:
+        if warm:
+            threading.Thread(target=_warm_resolution, name="qcdc-warm", daemon=True).start()
         _init_worker(vocab, extractor, options.max_bytes)
         try:
             yield lambda tasks: map(_process, tasks)
@@ -454,5 +486,7 @@ def _executor(
     ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     chunksize = max(MIN_CHUNKSIZE, min(MAX_CHUNKSIZE, n_tasks // (jobs * 8) or 1))
     initargs = (vocab, extractor, options.max_bytes, os.getpid())
-    with ctx.Pool(jobs, initializer=_init_pool_worker, initargs=initargs) as pool:
+    with _guarded_pool(ctx)(jobs, initializer=_init_pool_worker, initargs=initargs, context=ctx) as pool:
+        if warm:
+            threading.Thread(target=_warm_resolution, name="qcdc-warm", daemon=True).start()
         yield lambda tasks: pool.imap_unordered(_process, tasks, chunksize=chunksize)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qcdc_cli.codehash import code_digest
-from qcdc_cli.index.gc import without_cyclic_gc
+from qcdc_cli.index.gc import small_sqlite_cache, without_cyclic_gc
 from qcdc_cli.index.rows import (
     Derived,
     EvidenceRow,
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from qcdc_cli.knowledge.vocabulary import Vocabulary
     from qcdc_cli.lineage.graph import Issue, LineageGraph
     from qcdc_cli.models import DocNode, Link
-    from qcdc_cli.resolve.resolve import Catalog
+    from qcdc_cli.resolve.resolve import Catalog, CitingUnit
 
 # The code the derived tables depend on besides the files, as packages: every module
 # below them is hashed.
@@ -123,7 +123,9 @@ def derive(store: Store, vocab: Vocabulary, registry: Registry, key: str, change
         if patch(store, vocab, registry, key, changes):
             return time.perf_counter() - started
     with without_cyclic_gc():
-        store.replace_derived(derived_rows(store, vocab, registry), key)
+        with small_sqlite_cache(getattr(store, "con", None)):
+            rows = derived_rows(store, vocab, registry)
+        store.replace_derived(rows, key)
     return time.perf_counter() - started
 
 
@@ -140,17 +142,25 @@ def derived_rows(store: Store, vocab: Vocabulary, registry: Registry) -> Derived
     ids = {(path, i): doc_id for path, _, doc_ids in corpus for i, doc_id in enumerate(doc_ids)}
     catalog = Catalog.build(registry, vocab, [(path, ex) for path, ex, _ in corpus])
     del corpus  # the catalog's units hold what is still read of it
-    graph = build_graph(catalog, registry, None, quotes)
-    del quotes
     out = Derived()
     document_of: dict[str, int] = {}
-    for unit in catalog.units:
-        doc_id = ids[(unit.path, unit.segment)]
+
+    def resolutions(
+        unit: CitingUnit,
+        ids: dict[tuple[str, int], int] = ids,
+        document_of: dict[str, int] = document_of,
+        catalog: Catalog = catalog,
+    ) -> None:
+        doc_id = ids.pop((unit.path, unit.segment))  # each unit once: the dict empties
         document_of.setdefault(catalog.document_of(unit).id, doc_id)
         context = catalog.context_of(unit)
         out.resolutions.extend(resolution_row(catalog, ref, context, doc_id) for ref in unit.references)
-    del ids
-    catalog.drop_corpus()  # every reference is resolved: the units and answers go
+
+    # each unit's resolutions made beside its links, and the unit let go after them:
+    # the corpus is freed as the graph grows
+    graph = build_graph(catalog, registry, None, quotes, each=resolutions, drain=True)
+    del quotes, ids, resolutions
+    catalog.drop_corpus()  # every reference is resolved: the answers go
     known_ids = set()
     for k in catalog.entries:
         known_ids.add(k.id)

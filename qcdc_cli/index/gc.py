@@ -21,3 +21,23 @@ def without_cyclic_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def small_sqlite_cache(con: object, kib: int = 2000) -> Iterator[None]:
+    """A SQLite connection's page cache cut to its default size for the block (and its
+    pages given back now): a writer keeps 64 MB for its inserts, which a whole-corpus
+    read gains nothing from, while resolution holds the corpus in memory beside it.
+    Anything else (another backend's connection) is left as it is."""
+    import sqlite3
+
+    if not isinstance(con, sqlite3.Connection):
+        yield
+        return
+    (size,) = con.execute("PRAGMA cache_size").fetchone()
+    con.execute(f"PRAGMA cache_size = {-abs(kib)}")
+    con.execute("PRAGMA shrink_memory")
+    try:
+        yield
+    finally:
+        con.execute(f"PRAGMA cache_size = {int(size)}")

@@ -385,6 +385,10 @@ class ResolutionRow(NamedTuple):
 
 NODE_COLUMNS = columns(NodeRow)
 
+# meta: "<derived key>:<count>", the count of unresolved documents for those derived
+# tables (index.incremental.unresolved_count); forgotten wherever resolutions are rewritten
+UNRESOLVED_KEY = "unresolved_count"
+
 # every derived table with its row type, in the order Store.replace_derived writes them
 DERIVED_TABLES: dict[str, type[tuple[Any, ...]]] = {
     "nodes": NodeRow,

@@ -34,6 +34,7 @@ from qcdc_cli.index.lean import Elided, read_subgraph
 from qcdc_cli.index.rows import (
     FILE_COLUMNS,
     NODE_COLUMNS,
+    UNRESOLVED_KEY,
     Derived,
     DocumentRow,
     FileRecord,
@@ -405,6 +406,7 @@ class Store:
         the new one, never half of each."""
         with self.transaction() as con:
             write_derived(con, derived)
+            con.execute("DELETE FROM meta WHERE key = ?", (UNRESOLVED_KEY,))
             for k, v in (("derived_key", key), ("derived_stale", "0")):
                 con.execute(
                     "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -7,7 +7,7 @@ must be told (a discrepancy, an ambiguity) becomes an issue. The links go into a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from qcdc_cli.models import Evidence, Link
@@ -20,6 +20,7 @@ from qcdc_cli.resolve.resolve import (
 )
 
 if TYPE_CHECKING:
+    from qcdc_cli.knowledge.schema import Registry
     from qcdc_cli.models import Mention, Reference
 
 from qcdc_cli.lineage.trace import Issue
@@ -31,6 +32,44 @@ class Sink(Protocol):
     def add_link(self, link: Link) -> None: ...
     def add_issue(self, issue: Issue) -> None: ...
     def add_speaker(self, path: str, first_line: int, ident: str) -> None: ...
+
+
+def corpus_links(
+    graph: Sink,
+    catalog: Catalog,
+    registry: Registry | None = None,
+    texts: Mapping[str, str] | None = None,
+    quotes: Mapping[tuple[str, int], str] | None = None,
+    each: Callable[[CitingUnit], None] | None = None,
+    drain: bool = False,
+) -> None:
+    """The links of every corpus document the catalog read, then the registry's own
+    (lineage.graph.build_graph). `each(unit)` is called before a unit's links. With
+    `drain`, the catalog's units (and, with `quotes` a dict, their mentions' lines) are
+    let go one by one as they are linked: a whole-index derivation then frees the corpus
+    while the graph grows instead of holding both at its peak."""
+    stream: Iterator[CitingUnit] = iter(catalog.units)
+    if drain:
+        units, catalog.units = catalog.units, []
+        units.reverse()
+        stream = (units.pop() for _ in range(len(units)))
+    pop = quotes.pop if drain and isinstance(quotes, dict) else None
+    for unit in stream:
+        if each is not None:
+            each(unit)
+        unit_links(graph, catalog, unit, (texts or {}).get(unit.path), quotes or {})
+        if pop is not None:  # a mention stands in one unit: its line is read once
+            for ref in unit.references:
+                for m in ref.mentions:
+                    pop((unit.path, m.start), None)
+    if registry is not None:
+        for doc in registry.documents:
+            source = catalog.by_registry_id(doc.id)
+            for rel in doc.relations:
+                target = catalog.by_registry_id(rel.target) or catalog.get(rel.target)
+                if source is None or target is None:
+                    continue
+                graph.add_link(Link(source.id, target.id, rel.type, [Evidence(registry=doc.id)]))
 
 
 def unit_links(

@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from qcdc_cli.knowledge.schema import Registry
+    from qcdc_cli.resolve.resolve import CitingUnit
 
-from qcdc_cli.lineage.build import quote, unit_links
+from qcdc_cli.lineage.build import corpus_links, quote
 from qcdc_cli.lineage.trace import (
     IMPLEMENTING,
     Direction,
@@ -489,24 +490,17 @@ def build_graph(
     registry: Registry | None = None,
     texts: Mapping[str, str] | None = None,
     quotes: Mapping[tuple[str, int], str] | None = None,
+    each: Callable[[CitingUnit], None] | None = None,
+    drain: bool = False,
 ) -> LineageGraph:
     """The lineage of everything the catalog knows.
 
     Evidence quotes the sentence a number stands in: from `texts` (path → decoded
     text), else from `quotes` ((path, mention start) → the line an index kept), else
-    the number as written.
+    the number as written. `each` and `drain`: lineage.build.corpus_links.
     """
     graph = LineageGraph()
     for known in catalog.entries:
         graph.add_node(known.node())
-    for unit in catalog.units:
-        unit_links(graph, catalog, unit, (texts or {}).get(unit.path), quotes or {})
-    if registry is not None:
-        for doc in registry.documents:
-            source = catalog.by_registry_id(doc.id)
-            for rel in doc.relations:
-                target = catalog.by_registry_id(rel.target) or catalog.get(rel.target)
-                if source is None or target is None:
-                    continue
-                graph.add_link(Link(source.id, target.id, rel.type, [Evidence(registry=doc.id)]))
+    corpus_links(graph, catalog, registry, texts, quotes, each, drain)
     return graph
