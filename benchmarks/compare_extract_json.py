@@ -84,7 +84,8 @@ def main() -> None:
     parser.add_argument("--base", type=Path, required=True, help="the other checkout (its source root)")
     parser.add_argument("--generated", type=int, default=0, help="also compare this many generated texts")
     args = parser.parse_args()
-    ok = all([compare(folder, args.base) for folder in args.folders])
+    results = [compare(folder, args.base) for folder in args.folders]  # every folder, not the first difference
+    ok = all(results)
     if args.generated:
         with tempfile.TemporaryDirectory() as tmp:
             for i, text in enumerate(generated_texts(args.generated)):

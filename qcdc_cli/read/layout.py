@@ -27,6 +27,7 @@ _CELL_TABS = re.compile(r"\S(\t+| {6,})(?=\S)")  # a tab stop (or a wide run of 
 PAGE_NUMBER = re.compile(r"(?i)^[-–—.\s]*(trang\s*)?\d{1,4}(\s*(/|trên|of)\s*\d{1,4})?[-–—.\s]*$")
 _NEWLINE = re.compile("\n")
 _ENDS_SENTENCE = re.compile(r"[.;:!?…]['\"”’)\]]*$")
+_SENTENCE_ENDS, _CLOSERS = ".;:!?…", "'\"”’)]"  # the two sets of _ENDS_SENTENCE
 _LIST_ITEM = re.compile(r"^([-–—+•*]\s|[a-zđ]\)\s|\d{1,3}[.)]\s|[IVXLC]{1,6}\.\s|Điều\s+\d|Chương\s+[IVXLC\d])")
 
 
@@ -254,7 +255,10 @@ def paragraph_units(lines: Sequence[str], place: str, kind: str = "para") -> lis
     return [Unit(line, place, kind) for line in lines]
 
 
-_CONTINUES = re.compile(r"^[ \t]*[a-zđàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹ0-9(]")
+_CONTINUATION = r"[ \t]*[a-zđàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹ0-9(]"
+_CONTINUES = re.compile("^" + _CONTINUATION)
+# A newline whose next line starts as a wrapped line's continuation does (_CONTINUES).
+_WRAP_CANDIDATE = re.compile(r"\n(?=" + _CONTINUATION + ")")
 
 
 def join_wrapped_text(text: str) -> str:
@@ -263,9 +267,41 @@ def join_wrapped_text(text: str) -> str:
     A wrap: a line that does not end a sentence (nor a heading or cell: three words at
     least), followed by one that starts in lower case or with a digit. Each newline is
     replaced by a space (a CRLF by two), so every character keeps its offset.
+
+    The lines that can follow a wrap are found by one scan of the text (_WRAP_CANDIDATE),
+    not by a test of every line in Python: the same lines as `_wrap_cuts_by_line`.
     """
-    lines = text.split("\n")
+    return _cut(text, _wrap_cuts(text))
+
+
+def _wrap_cuts(text: str) -> list[int]:
     cuts: list[int] = []  # offsets of the newlines (and CRs) that become spaces
+    for m in _WRAP_CANDIDATE.finditer(text):
+        end = m.start()  # the newline after line a, before line b
+        b_end = text.find("\n", end + 1)
+        if _LIST_ITEM.match(text[end + 1 : b_end if b_end != -1 else len(text)].lstrip()):
+            continue
+        a = text[text.rfind("\n", 0, end) + 1 : end]
+        body = a.rstrip("\r").rstrip()
+        if len(body.split(None, 2)) >= 3 and not _ends_sentence(body):
+            if a.endswith("\r"):
+                cuts.append(end - 1)
+            cuts.append(end)
+    return cuts
+
+
+def _ends_sentence(line: str) -> bool:
+    """`_ENDS_SENTENCE.search(line)` for a line without trailing spaces, read from the end
+    (the pattern's two sets share no character)."""
+    head = line.rstrip(_CLOSERS)
+    return head != "" and head[-1] in _SENTENCE_ENDS
+
+
+def _wrap_cuts_by_line(text: str) -> list[int]:
+    """The plain definition of join_wrapped_text's cuts, line by line (kept for the test
+    that holds the fast scan to it)."""
+    lines = text.split("\n")
+    cuts: list[int] = []
     pos = 0
     for a, b in itertools.pairwise(lines):
         end = pos + len(a)
@@ -277,6 +313,11 @@ def join_wrapped_text(text: str) -> str:
                     cuts.append(end - 1)
                 cuts.append(end)
         pos = end + 1
+    return cuts
+
+
+def _cut(text: str, cuts: list[int]) -> str:
+    """`text` with the characters at `cuts` (in order) replaced by spaces."""
     if not cuts:
         return text
     parts: list[str] = []
