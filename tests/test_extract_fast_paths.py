@@ -48,7 +48,11 @@ def test_wrapped_lines_found_by_one_scan_are_those_found_line_by_line(text):
     assert join_wrapped_text(text) == _cut(text, _wrap_cuts_by_line(text))
 
 
-@given(st.lists(st.sampled_from([".", ";", ":", "!", "?", "…", "'", '"', "”", "’", ")", "]", "a", " ", "\n"]), max_size=8).map("".join))
+@given(
+    st.lists(
+        st.sampled_from([".", ";", ":", "!", "?", "…", "'", '"', "”", "’", ")", "]", "a", " ", "\n"]), max_size=8
+    ).map("".join)
+)
 def test_sentence_end_read_from_the_end_is_the_regex(line):
     body = line.rstrip()  # what the caller passes: a line stripped at its end
     assert _ends_sentence(body) == bool(_ENDS_SENTENCE.search(body))
