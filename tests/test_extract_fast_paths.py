@@ -7,6 +7,7 @@ random inputs made of the pieces that matter, so a speed-up that changes a resul
 
 from __future__ import annotations
 
+import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from qcdc_cli.read.layout import (
     _wrap_cuts_by_line,
     join_wrapped_text,
 )
+from qcdc_cli.terminal import _RAW_IN_JSON, json_bytes, json_text
 
 _NAME_PARTS = [
     "Luật", "Bộ luật", "luật", "Pháp lệnh", "Hiến pháp", "Hiến", "Lao động", "Thực hiện", "dân chủ", " năm 2013",
@@ -56,3 +58,39 @@ def test_wrapped_lines_found_by_one_scan_are_those_found_line_by_line(text):
 def test_sentence_end_read_from_the_end_is_the_regex(line):
     body = line.rstrip()  # what the caller passes: a line stripped at its end
     assert _ends_sentence(body) == bool(_ENDS_SENTENCE.search(body))
+
+
+_JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.text(st.characters(codec=None, exclude_categories=())),  # surrogates, controls, bidi
+    st.text(st.sampled_from(["a", "ệ", "\u00a0", "\u0085", "\u061c", "\u200b", "\u2028", "\u2067", "\ufeff", "“"])),
+)
+_JSON_DATA = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+@given(_JSON_DATA)
+def test_json_bytes_are_the_json_text_encoded(data):
+    raw = json_bytes(data)
+    assert raw is None or raw == json_text(data).encode("utf-8")
+    if raw is None:  # only where orjson cannot write it or an escape is needed
+        try:
+            plain = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+        except TypeError:
+            return
+        assert _RAW_IN_JSON.search(plain)
+
+
+def test_print_json_writes_the_bytes_of_the_text(capsysbinary):
+    from qcdc_cli.cli._console import print_json
+
+    for data in ({"a": "Kế hoạch số 62-KH/TU “x”", "n": [1, None]}, {"bidi": "\u202e\u200b"}, {"p": "k\udcff"}):
+        print("before", end="")  # text written first stays first
+        print_json(data)
+        assert capsysbinary.readouterr().out == b"before" + (json_text(data) + "\n").encode("utf-8", "surrogatepass")
+    assert json_bytes({"a": "Kế hoạch"}) is not None  # the fast path is the one taken
