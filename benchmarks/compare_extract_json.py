@@ -36,7 +36,8 @@ PARTS = [
     "\n1. ", "\nI. ", "| ", " |", "\n|---|---|\n", "TỈNH ỦY HUẾ\n", "ĐẢNG CỘNG SẢN VIỆT NAM\n", "KẾ HOẠCH\n",
     "UBND TỈNH HÀ TĨNH\n", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n", "Huế, ngày 5 tháng 6 năm 2019\n", "này ",
     "việc ", "kết quả ", "Điều 3. ", "ban hành ", "đã ", "Luật Thực hiện dân chủ ở cơ sở năm 2022 ", "ß", "İ",
-    "\u00a0", "\t", "  ", "&amp;", "T.Ư", "\u200b", "\ufeff", "\x85", "\u202e", "–", "-", "/", "(", ")", "“", "”", "x", "Đ", "7", "2015",
+    "\u00a0", "\t", "  ", "&amp;", "T.Ư", "\u200b", "\ufeff", "\x85", "\u202e", "–", "-", "/", "(", ")", "“", "”",
+    "x", "Đ", "7", "2015",
 ]  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qcdc_cli.extract.named import _NAMED, named_matches
+from qcdc_cli.knowledge.numbers import _GLUED_CODES, _GLUED_SO, glued_codes_matches, glued_so_places
 from qcdc_cli.read.layout import (
     _ENDS_SENTENCE,
     _cut,
@@ -94,3 +95,28 @@ def test_print_json_writes_the_bytes_of_the_text(capsysbinary):
         print_json(data)
         assert capsysbinary.readouterr().out == b"before" + (json_text(data) + "\n").encode("utf-8", "surrogatepass")
     assert json_bytes({"a": "Kế hoạch"}) is not None  # the fast path is the one taken
+
+
+_SO_PARTS = [
+    "số", "Số", "SỐ", "sỐ", "ố", "Ố", "s", " ", "\t", ":", "1492", "12", "123456", "/", "2020", "QĐTTg", "NĐCP",
+    "Qđ", "x", "Đ", "-", "\n", "5a",
+]  # fmt: skip
+
+
+_GLUED_NUMBER = st.tuples(
+    st.sampled_from(["số", "Số", "SỐ", "sỐ", "xsố", ""]),
+    st.sampled_from(["", " ", ":", " : ", "\t"]),
+    st.sampled_from(["1492", "5a", "123456", "x"]),
+    st.sampled_from(["/", " / ", "-"]),
+    st.sampled_from(["", "2020/", "2020 / "]),
+    st.sampled_from(["QĐTTg", "NĐCP", "Qđ", "QĐ-TTg", "ĐĐĐĐĐĐĐĐĐĐĐĐĐ"]),
+    st.sampled_from(["", " ", "x", "/", "1", "ố"]),
+).map("".join)
+
+
+@given(st.lists(st.one_of(st.sampled_from(_SO_PARTS), _GLUED_NUMBER), max_size=12).map("".join))
+def test_glued_number_places_are_the_scans(text):
+    assert glued_so_places(text) == [g.start() for g in _GLUED_SO.finditer(text)]
+    fields = ("n", "year", "code")
+    expected = [(m.start("n"), m.end(), m.group(*fields)) for m in _GLUED_CODES.finditer(text)]
+    assert [(m.start("n"), m.end(), m.group(*fields)) for m in glued_codes_matches(text)] == expected
