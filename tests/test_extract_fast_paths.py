@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qcdc_cli.extract.named import _NAMED, named_matches
+from qcdc_cli.extract.relations import _BREAKS, Breaks
 from qcdc_cli.knowledge.numbers import _GLUED_CODES, _GLUED_SO, glued_codes_matches, glued_so_places
 from qcdc_cli.read.layout import (
     _ENDS_SENTENCE,
@@ -120,3 +121,25 @@ def test_glued_number_places_are_the_scans(text):
     fields = ("n", "year", "code")
     expected = [(m.start("n"), m.end(), m.group(*fields)) for m in _GLUED_CODES.finditer(text)]
     assert [(m.start("n"), m.end(), m.group(*fields)) for m in glued_codes_matches(text)] == expected
+
+
+_BREAK_PARTS = [
+    ".", ";", "!", "?", ":", "\n", " ", "\t", "\r", "-", "+", "•", "*", "1", "12", "I", "V", "X", "a", ")", "Đ",
+    "\n\n", ":\n", "1.", "\nI.", "–", " " * 40, "1" * 50, "-\n" * 20, "IVX" * 10, "Kế hoạch số 1-KH/TU",
+]  # fmt: skip
+
+
+@given(
+    st.lists(st.sampled_from(_BREAK_PARTS), max_size=60).map("".join),
+    st.lists(st.tuples(st.integers(-3, 700), st.integers(-3, 700), st.booleans()), min_size=1, max_size=8),
+)
+def test_same_sentence_is_no_break_of_the_whole_text_between(text, queries):
+    """Asked on a fresh Breaks (the early-stopping scan) or after regions were scanned
+    (`between` first), the answer is the whole-text scan's."""
+    everywhere = [m.start() for m in _BREAKS.finditer(text)]
+    breaks = Breaks(text)
+    for a, b, scan_first in queries:
+        lo, hi = (a + 1, b) if a < b else (b, a + 1)
+        if scan_first:
+            breaks.between(lo - 50, hi + 50)
+        assert breaks.same_sentence(a, b) == (not any(lo <= s < hi for s in everywhere))

@@ -45,6 +45,7 @@ _BREAKS = compile_regex(r"[.;!?](?=\s|$)|:[ \t\r]*\n|\n[ \t\r]*\n|\n(?=[ \t]*(?:
 _BLOCKER = compile_regex(r"[^\P{L}IVX]")
 _BLOCKER_BEFORE = compile_regex(r"[^\P{L}IVX]", regex.REVERSE)
 _JOIN_GAP = 256  # characters: a gap this short to the last scanned region is scanned to join it
+_NEAR = 64  # characters: how far Breaks.same_sentence looks for a blocker before and after a range
 # "Điều 3. Bãi bỏ Quyết định số ..." : the cue opens the sentence, the document acts.
 _SENTENCE_START = compile_regex(r"(?:^|[.;:]\s+|\n)[ \t]*(?:(?:Điều|Khoản)[ \t]+\d+[.:]?[ \t]*)?$", regex.IGNORECASE)
 
@@ -225,8 +226,32 @@ class Breaks:
         return out
 
     def same_sentence(self, a: int, b: int) -> bool:
-        """No break strictly between a and b (for a >= b: none in [b, a])."""
-        return not (self.between(a + 1, b) if a < b else self.between(b, a + 1))
+        """No break strictly between a and b (for a >= b: none in [b, a]).
+
+        Asks only whether there is one: outside the scanned regions, a scan from just
+        after the blocker letter before the range to just after the one that ends it finds
+        what a scan of the whole text finds there, and stops at the first break in the
+        range (most pairs asked about are a sentence or more apart). Without a blocker
+        near the range (a run of digits and dashes), the regions are scanned and kept.
+        """
+        lo, hi = (a + 1, b) if a < b else (b, a + 1)
+        text = self._text
+        lo, hi = max(lo, 0), min(hi, len(text))
+        if lo >= hi:
+            return True
+        i = bisect_right(self._lo, lo) - 1
+        if i >= 0 and hi <= self._hi[i]:  # inside one scanned region
+            found = self._found[i]
+            j = bisect_left(found, lo)
+            return j == len(found) or found[j] >= hi
+        before = _BLOCKER_BEFORE.search(text, max(0, lo - _NEAR), lo)
+        after = _BLOCKER.search(text, hi - 1, hi + _NEAR)
+        if (before is None and lo > _NEAR) or (after is None and hi + _NEAR < len(text)):
+            return not self.between(lo, hi)
+        for m in _BREAKS.finditer(text, before.end() if before else 0, after.end() if after else len(text)):
+            if m.start() >= lo:
+                return m.start() >= hi
+        return True
 
     def _cover(self, lo: int, hi: int) -> None:
         text = self._text
