@@ -185,6 +185,9 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=4.0, help="size of the big text (default 4 MB)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the best is printed")
     parser.add_argument("--profile", action="store_true", help="cProfile the big text and the slowest adversarial case")
+    parser.add_argument(
+        "--corpus-only", action="store_true", help="the corpus figures only (no linearity, no adversarial)"
+    )
     args = parser.parse_args()
 
     vocab: Vocabulary = load_vocabulary()
@@ -210,6 +213,8 @@ def main() -> None:
         f"  ({t_docs / t_scan:.1f}x the scan)"
     )
 
+    if args.corpus_only:
+        return
     print("\nlinearity (time for 2x text / time for x text; 2.0 is linear):")
     half = join(docs[: len(docs) // 2])
     quarter = join(docs[: len(docs) // 4])
