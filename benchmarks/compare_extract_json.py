@@ -59,16 +59,28 @@ def generated_texts(n: int, seed: int = 20261203) -> list[str]:
     return out
 
 
-def run(argv: list[str], env: dict[str, str]) -> tuple[int, bytes, bytes]:
-    done = subprocess.run(argv, capture_output=True, env=env, check=False)
+def run(source: Path, folder: Path) -> tuple[int, bytes, bytes]:
+    """`qcdc extract --format json folder` of the checkout at `source`: `python -m` puts
+    the working directory first on sys.path, so the command runs from there."""
+    env = {**os.environ, "PYTHONPATH": str(source), "PYTHONDONTWRITEBYTECODE": "1"}
+    argv = [sys.executable, "-m", "qcdc_cli", "extract", "--format", "json", str(folder.resolve())]
+    done = subprocess.run(argv, capture_output=True, env=env, cwd=source, check=False)
     return done.returncode, done.stdout, done.stderr
 
 
+def imported_from(source: Path) -> Path:
+    """Where the qcdc_cli that `run(source, ...)` runs is read from."""
+    env = {**os.environ, "PYTHONPATH": str(source), "PYTHONDONTWRITEBYTECODE": "1"}
+    argv = [sys.executable, "-c", "import qcdc_cli; print(qcdc_cli.__file__)"]
+    out = subprocess.run(argv, capture_output=True, env=env, cwd=source, check=True, text=True).stdout
+    return Path(out.strip()).parent.parent
+
+
 def compare(folder: Path, base: Path) -> bool:
-    env = dict(os.environ)
-    here = run([sys.executable, "-m", "qcdc_cli", "extract", "--format", "json", str(folder)], env)
-    base_env = {**env, "PYTHONPATH": str(base), "PYTHONDONTWRITEBYTECODE": "1"}
-    there = run([sys.executable, "-m", "qcdc_cli", "extract", "--format", "json", str(folder)], base_env)
+    here = run(ROOT, folder)
+    there = run(base.resolve(), folder)
+    for source, result in ((ROOT, here), (base, there)):
+        assert result[0] in (0, 1, 2), f"{source}: {result[2].decode(errors='replace')[-2000:]}"
     same = here == there
     files = sum(1 for p in folder.rglob("*") if p.is_file())
     digest = hashlib.sha256(here[1]).hexdigest()[:16]
@@ -85,6 +97,8 @@ def main() -> None:
     parser.add_argument("--base", type=Path, required=True, help="the other checkout (its source root)")
     parser.add_argument("--generated", type=int, default=0, help="also compare this many generated texts")
     args = parser.parse_args()
+    for source in (ROOT, args.base.resolve()):  # each command runs the code it names
+        assert imported_from(source) == source, f"{source} runs {imported_from(source)}"
     results = [compare(folder, args.base) for folder in args.folders]  # every folder, not the first difference
     ok = all(results)
     if args.generated:
