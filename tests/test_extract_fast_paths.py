@@ -7,12 +7,15 @@ random inputs made of the pieces that matter, so a speed-up that changes a resul
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
 from qcdc_cli.extract.named import _NAMED, named_matches
-from qcdc_cli.extract.relations import _BREAKS, Breaks
+from qcdc_cli.extract.relations import _BREAKS, Breaks, Ranges
+from qcdc_cli.extract.text import extract_text
 from qcdc_cli.knowledge.numbers import _GLUED_CODES, _GLUED_SO, glued_codes_matches, glued_so_places
 from qcdc_cli.read.layout import (
     _ENDS_SENTENCE,
@@ -143,3 +146,47 @@ def test_same_sentence_is_no_break_of_the_whole_text_between(text, queries):
         if scan_first:
             breaks.between(lo - 50, hi + 50)
         assert breaks.same_sentence(a, b) == (not any(lo <= s < hi for s in everywhere))
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=6),
+    st.integers(-5, 70),
+    st.integers(-5, 70),
+)
+def test_ranges_meet_a_span_when_a_position_of_it_is_inside(ranges, lo, hi):
+    r = Ranges(ranges)
+    assert r.meets(lo, hi) == any(p in r for p in range(lo, hi))
+
+
+_NAMED_LINE = st.tuples(
+    st.sampled_from(["Căn cứ ", "Thực hiện ", "Bãi bỏ ", "Theo ", "", "x ", "Điều 1. Thực hiện ", "- "]),
+    st.sampled_from(
+        [
+            "Luật Tổ chức chính quyền địa phương",
+            "Hiến pháp",
+            "Bộ luật Lao động",
+            "Luật Đất đai",
+            "Luật Thực hiện dân chủ ở cơ sở",
+            "Nghị quyết số 12-NQ/TW",
+            "Pháp lệnh Dân số",
+        ]
+    ),
+    st.sampled_from(["", " năm 2013", " ngày 19 tháng 6 năm 2015", " số 10/2022/QH15", " của Quốc hội"]),
+    st.sampled_from([";\n", ",\n", ".\n", " ", "; ", " và ", "\nQUYẾT ĐỊNH:\n", "\n\n" + "x " * 40]),
+).map("".join)
+_NAMED_HEADERS = [
+    "",
+    "ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\nSố: 5/QĐ-UBND\nQUYẾT ĐỊNH\nVề việc ban hành quy chế\n",
+    "TỈNH ỦY HUẾ\nSố 5-KH/TU\nKẾ HOẠCH\nthực hiện công tác\n",
+    "TỈNH ỦY HUẾ\nSố 5-KH/TU\nKẾ HOẠCH\nthực hiện ",
+]  # the title (preamble) goes on: fmt: skip
+
+
+@given(st.sampled_from(_NAMED_HEADERS), st.lists(_NAMED_LINE, max_size=8).map("".join))
+def test_named_references_skip_the_cue_search_only_where_it_cannot_count(vocab, header, lines):
+    """A name's cue counts only when it starts in the preamble: where no preamble meets its
+    window the search is skipped; the result is the one with the search everywhere."""
+    text = header + lines
+    fast = extract_text(text, vocab).named_references
+    with patch.object(Ranges, "meets", lambda self, lo, hi: True):
+        assert extract_text(text, vocab).named_references == fast

@@ -16,7 +16,7 @@ import regex
 from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match
 from qcdc_cli.extract.mentions import Patterns
 from qcdc_cli.extract.preamble import Clause
-from qcdc_cli.extract.relations import Breaks, Clauses, Ranges, cue_before
+from qcdc_cli.extract.relations import Breaks, Clauses, Ranges, cue_before, cue_window_start
 from qcdc_cli.knowledge.patterns import compile_regex
 from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.models import NamedReference, relation_rank
@@ -120,7 +120,8 @@ def _relation(
 ) -> tuple[str, str | None]:
     """The relation the governing cue states: the cue right before the name, or the cue of
     the opening clause the name is one object of ("Căn cứ Luật A ngày ...; Luật B ...")."""
-    cue = cue_before(text, start, pats)
+    # the cue counts only where it starts in the preamble: no preamble in its window, no search
+    cue = cue_before(text, start, pats) if preamble.meets(cue_window_start(start, pats), start) else None
     if cue is not None and breaks.same_sentence(cue.start, start) and cue.start in preamble:
         gap = text[cue.end : start]
         if not gap.strip() or len(gap) < 40:

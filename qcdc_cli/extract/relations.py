@@ -92,13 +92,19 @@ def cue_before(text: str, pos: int, pats: Patterns) -> _Cue | None:
     Searched in a bounded window per number rather than over the whole text: cue words
     ("thực hiện") are everywhere, numbers are rare, so this keeps extraction linear and fast.
     """
-    lo = max(0, pos - CUE_GAP - pats.longest_cue)
+    lo = cue_window_start(pos, pats)
     candidates = [m for m in _cue_matches(text, lo, pos, pats) if pos - m.end() <= CUE_GAP]
     for found in reversed(candidates):
         cue = _valid_cue(text, found, pats)
         if cue is not None and not _is_type_word_of(text, cue, pos, pats):
             return cue
     return None
+
+
+def cue_window_start(pos: int, pats: Patterns) -> int:
+    """Where the window cue_before searches for the cue of a number at `pos` starts: the
+    cue it returns starts in [cue_window_start(pos), pos)."""
+    return max(0, pos - CUE_GAP - pats.longest_cue)
 
 
 def _is_type_word_of(text: str, cue: _Cue, pos: int, pats: Patterns) -> bool:
@@ -188,6 +194,11 @@ class Ranges:
     def __contains__(self, pos: int) -> bool:
         i = bisect_right(self._starts, pos) - 1
         return i >= 0 and pos < self._ends[i]
+
+    def meets(self, lo: int, hi: int) -> bool:
+        """Whether some position in [lo, hi) is inside (the ranges are disjoint, in order)."""
+        j = bisect_right(self._ends, lo)  # the first range that ends after lo
+        return lo < hi and j < len(self._starts) and self._starts[j] < hi
 
 
 class Breaks:
