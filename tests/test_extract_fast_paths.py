@@ -7,6 +7,7 @@ random inputs made of the pieces that matter, so a speed-up that changes a resul
 
 from __future__ import annotations
 
+import re
 from unittest.mock import patch
 
 import orjson
@@ -21,6 +22,7 @@ from qcdc_cli.read.layout import (
     _ENDS_SENTENCE,
     _cut,
     _ends_sentence,
+    _newline_offsets,
     _wrap_cuts,
     _wrap_cuts_by_line,
     join_wrapped_text,
@@ -190,3 +192,8 @@ def test_named_references_skip_the_cue_search_only_where_it_cannot_count(vocab, 
     fast = extract_text(text, vocab).named_references
     with patch.object(Ranges, "meets", lambda self, lo, hi: True):
         assert extract_text(text, vocab).named_references == fast
+
+
+@given(st.text(st.sampled_from(["\n", "a", "ệ", "\r", " "]), max_size=30), st.integers(-1, 2))
+def test_newline_offsets_are_the_scans(text, shift):
+    assert _newline_offsets(text, shift) == [m.start() + shift for m in re.finditer("\n", text)]

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _CELL_TABS = re.compile(r"\S(\t+| {6,})(?=\S)")  # a tab stop (or a wide run of spaces) between two columns
 PAGE_NUMBER = re.compile(r"(?i)^[-–—.\s]*(trang\s*)?\d{1,4}(\s*(/|trên|of)\s*\d{1,4})?[-–—.\s]*$")
-_NEWLINE = re.compile("\n")
+
 _ENDS_SENTENCE = re.compile(r"[.;:!?…]['\"”’)\]]*$")
 _SENTENCE_ENDS, _CLOSERS = ".;:!?…", "'\"”’)]"  # the two sets of _ENDS_SENTENCE
 _LIST_ITEM = re.compile(r"^([-–—+•*]\s|[a-zđ]\)\s|\d{1,3}[.)]\s|[IVXLC]{1,6}\.\s|Điều\s+\d|Chương\s+[IVXLC\d])")
@@ -330,14 +331,27 @@ def _cut(text: str, cuts: list[int]) -> str:
     return "".join(parts)
 
 
+def _newline_offsets(text: str, shift: int) -> list[int]:
+    """The offset of every newline in `text`, plus `shift`: `[m.start() + shift for m in
+    re.finditer("\\n", text)]` from C-level calls (split, map, accumulate), ~3x faster."""
+    if "\n" not in text:
+        return []
+    ends = accumulate(map(_PLUS_ONE, map(len, text.split("\n")[:-1])), initial=shift - 1)
+    next(ends)  # the initial value
+    return list(ends)
+
+
+_PLUS_ONE = (1).__add__
+
+
 def remap_lines(extraction: Extraction, original: str, joined: str) -> Extraction:
     """Line numbers of an extraction made from `joined` (join_wrapped_text of `original`)
     put back on `original`'s lines: offsets agree, so a mention's line and column come
     from its start; a line number elsewhere becomes the original line its logical line starts on."""
     if joined == original:
         return extraction
-    starts = [0] + [m.end() for m in _NEWLINE.finditer(joined)]  # logical line starts
-    breaks = [m.start() for m in _NEWLINE.finditer(original)]
+    starts = [0, *_newline_offsets(joined, 1)]  # logical line starts
+    breaks = _newline_offsets(original, 0)
 
     def original_line(offset: int) -> int:
         return bisect.bisect_left(breaks, offset) + 1
