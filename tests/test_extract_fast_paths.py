@@ -14,7 +14,8 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qcdc_cli.extract.named import _NAMED, named_matches
+from qcdc_cli.extract.header import _PORTAL_YEAR, portal_year_at
+from qcdc_cli.extract.named import _NAMED, _NUMBER_AFTER, named_matches, number_follows
 from qcdc_cli.extract.relations import _BREAKS, Breaks, Ranges
 from qcdc_cli.extract.text import extract_text
 from qcdc_cli.knowledge.numbers import _GLUED_CODES, _GLUED_SO, glued_codes_matches, glued_so_places
@@ -197,3 +198,18 @@ def test_named_references_skip_the_cue_search_only_where_it_cannot_count(vocab, 
 @given(st.text(st.sampled_from(["\n", "a", "ệ", "\r", " "]), max_size=30), st.integers(-1, 2))
 def test_newline_offsets_are_the_scans(text, shift):
     assert _newline_offsets(text, shift) == [m.start() + shift for m in re.finditer("\n", text)]
+
+
+_AFTER_NAME_PARTS = [
+    " ", "\t", ",", ":", "số", "Số", "SỐ", "so", "SO", "sỐ", "1", "năm", "Năm", "2015", "1999", "20155", "x", "\n",
+    " năm 2015", " năm 20155", "  năm\t1999x", " năm 1899", ", số 1", " số: 2", " so :: 3", ",, số 4",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_AFTER_NAME_PARTS), max_size=12).map("".join), st.integers(0, 3))
+def test_bounded_windows_match_what_the_unbounded_patterns_match(text, pos):
+    """The regex module scans to the end of the text for a pattern's literal before an
+    unbounded `match`; the bounded windows give the same answers."""
+    pos = min(pos, len(text))
+    assert portal_year_at(text, pos) == (_PORTAL_YEAR.match(text, pos) is not None)
+    assert number_follows(text, pos) == (_NUMBER_AFTER.match(text, pos) is not None)

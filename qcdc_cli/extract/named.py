@@ -35,6 +35,20 @@ _NAMED = compile_regex(
 # Every _NAMED match starts with one of these (the pattern is case-sensitive).
 _NAMED_FIRST = ("Bộ luật", "Luật", "Pháp lệnh", "Hiến pháp")
 _NUMBER_AFTER = compile_regex(r"[ \t]*,?[ \t]*(?:số|so)[ \t]*:?[ \t]*\d", regex.IGNORECASE)
+_LEAD = compile_regex(r"[ \t]*,?[ \t]*")  # what _NUMBER_AFTER takes before "số"
+_TAIL = compile_regex(r"[ \t:]*")
+
+
+def number_follows(text: str, pos: int) -> bool:
+    """Whether `_NUMBER_AFTER.match(text, pos)` matches, read in the window it can reach:
+    its "số" starts where the greedy lead ends, its digit where the run of spaces and
+    colons after it ends. Unbounded, the regex module looks for "số" from `pos` to the end
+    of the text before trying: quadratic over a long text of names without a number."""
+    j = _LEAD.match(text, pos).end()  # type: ignore[union-attr]
+    k = _TAIL.match(text, min(len(text), j + 2)).end()  # type: ignore[union-attr]
+    return _NUMBER_AFTER.match(text, pos, min(len(text), k + 1)) is not None
+
+
 _LIST_BEFORE = compile_regex(r"(?:[;,:\n]|(?<!\p{L})(?:và|cùng))[ \t*_]*(?:(?:[-+•–]|\d{1,2}[.)])[ \t]*)?$")
 
 
@@ -53,7 +67,7 @@ def find_named(
     in_clause = Clauses(clauses)
     found: dict[str, NamedReference] = {}
     for m in named_matches(text):
-        if _NUMBER_AFTER.match(text, m.end()):
+        if number_follows(text, m.end()):
             continue  # "Luật ... số 10/2022/QH15": read as the number
         name = " ".join(m["name"].split()).rstrip(",")
         if name == "Hiến pháp" and not m["year"] and not m["y"] and not m["wy"]:
