@@ -141,7 +141,7 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     '"1-V/I " repeated (no letter but I, V, X)': _repeat("1-V/I "),
     "heading, then blank lines": _heading_then_blank_lines,
     "signature line repeated": _repeat("KT. CHỦ TỊCH\nKế hoạch số 5-KH/TU\n"),
-    '"Căn cứ Luật Đất đai; " repeated (names, no number)': _repeat("Căn cứ Luật Đất đai; "),
+    '"Căn cứ Luật Đất đai; " (names only)': _repeat("Căn cứ Luật Đất đai; "),
     "spaces between two listed numbers": lambda size: "Thực hiện Kế hoạch số 1-KH/TU" + " " * (size - 40) + "2-KH/TU",
 }
 
