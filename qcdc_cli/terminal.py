@@ -75,12 +75,13 @@ def json_text(data: Any, indent: int | None = 2) -> str:
 
 # _CONTROLS outside the surrogates (which orjson refuses), as UTF-8 bytes, by lead byte:
 # each pattern opens with a literal byte, which the re module finds at memchr speed.
+# Each with its lead byte, tested first with `in` (memchr speed; most are absent).
 _RAW_IN_JSON_BYTES = (
-    re.compile(b"\x7f"),
-    re.compile(b"\xc2[\x80-\x9f]"),  # U+0080-U+009F
-    re.compile(b"\xd8\x9c"),  # U+061C
-    re.compile(b"\xe2(?:\x80[\x8b-\x8f\xa8-\xae]|\x81[\xa6-\xa9])"),  # U+200B-F, U+2028-E, U+2066-9
-    re.compile(b"\xef\xbb\xbf"),  # U+FEFF
+    (b"\x7f", re.compile(b"\x7f")),
+    (b"\xc2", re.compile(b"\xc2[\x80-\x9f]")),  # U+0080-U+009F
+    (b"\xd8", re.compile(b"\xd8\x9c")),  # U+061C
+    (b"\xe2", re.compile(b"\xe2(?:\x80[\x8b-\x8f\xa8-\xae]|\x81[\xa6-\xa9])")),  # U+200B-F, U+2028-E, U+2066-9
+    (b"\xef", re.compile(b"\xef\xbb\xbf")),  # U+FEFF
 )
 
 
@@ -96,7 +97,7 @@ def json_bytes(data: Any) -> bytes | None:
         raw = orjson.dumps(data, option=orjson.OPT_INDENT_2)
     except TypeError:  # orjson.JSONEncodeError
         return None
-    if any(p.search(raw) for p in _RAW_IN_JSON_BYTES):
+    if any(lead in raw and p.search(raw) for lead, p in _RAW_IN_JSON_BYTES):
         return None
     return raw
 
