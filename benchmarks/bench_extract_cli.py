@@ -37,10 +37,12 @@ print(n)
 """
 
 
-def cpu_of(argv: list[str]) -> float:
-    """User+sys CPU seconds of one child process run to completion, output discarded."""
+def cpu_of(argv: list[str], cwd: Path) -> float:
+    """User+sys CPU seconds of one child process run to completion, output discarded. Run
+    in `cwd` (the corpus's folder): `python -m` puts its working directory first on
+    sys.path, which would otherwise make `--qcdc "python -m qcdc_cli"` run this checkout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(argv, stdout=subprocess.DEVNULL, check=True)
+    subprocess.run(argv, stdout=subprocess.DEVNULL, check=True, cwd=cwd)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -76,7 +78,10 @@ def main() -> None:
             commands["other qcdc"] = [*shlex.split(args.qcdc), "extract", "--format", "json", str(folder)]
         env_note = f"{size / MB:.1f} MB in {len(list(folder.iterdir()))} files, best of {args.repeat}, CPU s"
         print(f"# {env_note}; python {sys.version.split()[0]}, {os.cpu_count()} cores")
-        best = {name: min(cpu_of(argv) for _ in range(args.repeat)) for name, argv in commands.items()}
+        best = {name: float("inf") for name in commands}
+        for _ in range(args.repeat):  # interleaved: a change in the machine's load hits every command
+            for name, argv in commands.items():
+                best[name] = min(best[name], cpu_of(argv, folder))
     scan = best["bare regex scan"]
     for name, seconds in best.items():
         ratio = scan / seconds

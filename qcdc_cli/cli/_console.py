@@ -142,10 +142,30 @@ def _debug() -> bool:
 
 def print_json(data: Any, indent: int | None = 2) -> None:
     """JSON on stdout, with the characters a terminal would act on escaped."""
-    from qcdc_cli.terminal import json_text
+    from qcdc_cli.terminal import json_bytes, json_text
 
+    raw = json_bytes(data) if indent == 2 and _utf8_buffer() else None
+    if raw is not None:  # the same bytes the text layer would write, without the round trip
+        sys.stdout.flush()
+        sys.stdout.buffer.write(raw + b"\n")
+        return
     sys.stdout.write(json_text(data, indent))
     sys.stdout.write("\n")
+
+
+def _utf8_buffer() -> bool:
+    """Whether stdout is a text layer over bytes that writes UTF-8 and "\n" as is (a
+    newline is translated to os.linesep at most)."""
+    import codecs
+    import os
+
+    encoding = getattr(sys.stdout, "encoding", None)
+    return (
+        os.linesep == "\n"
+        and hasattr(sys.stdout, "buffer")
+        and isinstance(encoding, str)
+        and codecs.lookup(encoding).name == "utf-8"
+    )
 
 
 def report(found: Lineage) -> None:

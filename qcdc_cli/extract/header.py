@@ -384,7 +384,7 @@ def _is_own_number(
         return "title" if n.start < title_end and _body_follows(text, lines, line_no) else None
     if (
         n.start < title_end
-        and _PORTAL_YEAR.match(text, n.end)
+        and portal_year_at(text, n.end)
         and _name_before_line_start(text, line_start, n.start, type_words)
         and _body_follows(text, lines, line_no)
     ):
@@ -416,6 +416,23 @@ def _content_lines_end(text: str, head: list[tuple[int, int]], count: int) -> in
 
 
 _PORTAL_YEAR = compile_regex(r"[ \t]+năm[ \t]+(?:19|20)\d\d(?!\d)")
+_BLANKS = compile_regex(r"[ \t]*")
+
+
+def portal_year_at(text: str, pos: int) -> bool:
+    """Whether `_PORTAL_YEAR.match(text, pos)` matches, read in the window it can reach.
+
+    Unbounded, the regex module looks for "năm" from `pos` to the end of the text before
+    trying: one number after another on a long line without it took quadratic time (a
+    megabyte of "1-KH/TU " took 30 s). The window ends one character past the year.
+    """
+    j = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]
+    if j == pos or not text.startswith("năm", j):
+        return False
+    k = _BLANKS.match(text, j + 3).end()  # type: ignore[union-attr]
+    return _PORTAL_YEAR.match(text, pos, min(len(text), k + 5)) is not None
+
+
 _LINE_LEAD = compile_regex(r"[\s*_#>]*")
 
 

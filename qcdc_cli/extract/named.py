@@ -9,12 +9,14 @@ reference with its year. "Luật ... số 10/2022/QH15" names both and is read a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import regex
 
 from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match
 from qcdc_cli.extract.mentions import Patterns
 from qcdc_cli.extract.preamble import Clause
-from qcdc_cli.extract.relations import Breaks, Clauses, Ranges, cue_before
+from qcdc_cli.extract.relations import Breaks, Clauses, Ranges, cue_before, cue_window_start
 from qcdc_cli.knowledge.patterns import compile_regex
 from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
 from qcdc_cli.models import NamedReference, relation_rank
@@ -30,7 +32,23 @@ _NAMED = compile_regex(
     rf"(?:[ \t]+(?!(?:{_STOP})(?!\p{{L}}))\p{{L}}+){{0,10}}|Hiến pháp)"
     r"(?:[ \t]+năm[ \t]+(?P<year>(?:19|20)\d\d)(?!\d)|\s+ngày\s+" + DATE_PATTERN + ")?"
 )
+# Every _NAMED match starts with one of these (the pattern is case-sensitive).
+_NAMED_FIRST = ("Bộ luật", "Luật", "Pháp lệnh", "Hiến pháp")
 _NUMBER_AFTER = compile_regex(r"[ \t]*,?[ \t]*(?:số|so)[ \t]*:?[ \t]*\d", regex.IGNORECASE)
+_LEAD = compile_regex(r"[ \t]*,?[ \t]*")  # what _NUMBER_AFTER takes before "số"
+_TAIL = compile_regex(r"[ \t:]*")
+
+
+def number_follows(text: str, pos: int) -> bool:
+    """Whether `_NUMBER_AFTER.match(text, pos)` matches, read in the window it can reach:
+    its "số" starts where the greedy lead ends, its digit where the run of spaces and
+    colons after it ends. Unbounded, the regex module looks for "số" from `pos` to the end
+    of the text before trying: quadratic over a long text of names without a number."""
+    j = _LEAD.match(text, pos).end()  # type: ignore[union-attr]
+    k = _TAIL.match(text, min(len(text), j + 2)).end()  # type: ignore[union-attr]
+    return _NUMBER_AFTER.match(text, pos, min(len(text), k + 1)) is not None
+
+
 _LIST_BEFORE = compile_regex(r"(?:[;,:\n]|(?<!\p{L})(?:và|cùng))[ \t*_]*(?:(?:[-+•–]|\d{1,2}[.)])[ \t]*)?$")
 
 
@@ -48,8 +66,8 @@ def find_named(
         return []
     in_clause = Clauses(clauses)
     found: dict[str, NamedReference] = {}
-    for m in _NAMED.finditer(text):
-        if _NUMBER_AFTER.match(text, m.end()):
+    for m in named_matches(text):
+        if number_follows(text, m.end()):
             continue  # "Luật ... số 10/2022/QH15": read as the number
         name = " ".join(m["name"].split()).rstrip(",")
         if name == "Hiến pháp" and not m["year"] and not m["y"] and not m["wy"]:
@@ -76,6 +94,30 @@ def find_named(
     return list(found.values())
 
 
+def named_matches(text: str) -> Iterator[regex.Match[str]]:
+    """`_NAMED.finditer(text)`, tried only where a name's first word is.
+
+    The scan with the lookbehind in front costs about as much as the number scan itself;
+    str.find of the four first words and an anchored try at each leaves a fraction of it.
+    A try at a place finds what the scan finds there, and the next try starts at or after
+    the end of the last match, as the scan's does.
+    """
+    starts: set[int] = set()
+    for word in _NAMED_FIRST:
+        i = text.find(word)
+        while i != -1:
+            starts.add(i)
+            i = text.find(word, i + 1)
+    end = 0
+    for i in sorted(starts):
+        if i < end:
+            continue
+        m = _NAMED.match(text, i)
+        if m is not None:
+            yield m
+            end = m.end()
+
+
 def _known_prefix(name: str, vocab: Vocabulary) -> tuple[str, tuple[str, str | None] | None]:
     """The longest leading part of `name` that is a registry title, with its entry: "Luật
     Thực hiện dân chủ ở cơ sở tại địa phương" is "Luật Thực hiện dân chủ ở cơ sở"."""
@@ -92,7 +134,8 @@ def _relation(
 ) -> tuple[str, str | None]:
     """The relation the governing cue states: the cue right before the name, or the cue of
     the opening clause the name is one object of ("Căn cứ Luật A ngày ...; Luật B ...")."""
-    cue = cue_before(text, start, pats)
+    # the cue counts only where it starts in the preamble: no preamble in its window, no search
+    cue = cue_before(text, start, pats) if preamble.meets(cue_window_start(start, pats), start) else None
     if cue is not None and breaks.same_sentence(cue.start, start) and cue.start in preamble:
         gap = text[cue.end : start]
         if not gap.strip() or len(gap) < 40:

@@ -45,6 +45,7 @@ _BREAKS = compile_regex(r"[.;!?](?=\s|$)|:[ \t\r]*\n|\n[ \t\r]*\n|\n(?=[ \t]*(?:
 _BLOCKER = compile_regex(r"[^\P{L}IVX]")
 _BLOCKER_BEFORE = compile_regex(r"[^\P{L}IVX]", regex.REVERSE)
 _JOIN_GAP = 256  # characters: a gap this short to the last scanned region is scanned to join it
+_NEAR = 64  # characters: how far Breaks.same_sentence looks for a blocker before and after a range
 # "Điều 3. Bãi bỏ Quyết định số ..." : the cue opens the sentence, the document acts.
 _SENTENCE_START = compile_regex(r"(?:^|[.;:]\s+|\n)[ \t]*(?:(?:Điều|Khoản)[ \t]+\d+[.:]?[ \t]*)?$", regex.IGNORECASE)
 
@@ -91,13 +92,19 @@ def cue_before(text: str, pos: int, pats: Patterns) -> _Cue | None:
     Searched in a bounded window per number rather than over the whole text: cue words
     ("thực hiện") are everywhere, numbers are rare, so this keeps extraction linear and fast.
     """
-    lo = max(0, pos - CUE_GAP - pats.longest_cue)
+    lo = cue_window_start(pos, pats)
     candidates = [m for m in _cue_matches(text, lo, pos, pats) if pos - m.end() <= CUE_GAP]
     for found in reversed(candidates):
         cue = _valid_cue(text, found, pats)
         if cue is not None and not _is_type_word_of(text, cue, pos, pats):
             return cue
     return None
+
+
+def cue_window_start(pos: int, pats: Patterns) -> int:
+    """Where the window cue_before searches for the cue of a number at `pos` starts: the
+    cue it returns starts in [cue_window_start(pos), pos)."""
+    return max(0, pos - CUE_GAP - pats.longest_cue)
 
 
 def _is_type_word_of(text: str, cue: _Cue, pos: int, pats: Patterns) -> bool:
@@ -188,6 +195,11 @@ class Ranges:
         i = bisect_right(self._starts, pos) - 1
         return i >= 0 and pos < self._ends[i]
 
+    def meets(self, lo: int, hi: int) -> bool:
+        """Whether some position in [lo, hi) is inside (the ranges are disjoint, in order)."""
+        j = bisect_right(self._ends, lo)  # the first range that ends after lo
+        return lo < hi and j < len(self._starts) and self._starts[j] < hi
+
 
 class Breaks:
     """Sentence breaks (starts of _BREAKS matches), found only around the places asked about.
@@ -225,8 +237,32 @@ class Breaks:
         return out
 
     def same_sentence(self, a: int, b: int) -> bool:
-        """No break strictly between a and b (for a >= b: none in [b, a])."""
-        return not (self.between(a + 1, b) if a < b else self.between(b, a + 1))
+        """No break strictly between a and b (for a >= b: none in [b, a]).
+
+        Asks only whether there is one: outside the scanned regions, a scan from just
+        after the blocker letter before the range to just after the one that ends it finds
+        what a scan of the whole text finds there, and stops at the first break in the
+        range (most pairs asked about are a sentence or more apart). Without a blocker
+        near the range (a run of digits and dashes), the regions are scanned and kept.
+        """
+        lo, hi = (a + 1, b) if a < b else (b, a + 1)
+        text = self._text
+        lo, hi = max(lo, 0), min(hi, len(text))
+        if lo >= hi:
+            return True
+        i = bisect_right(self._lo, lo) - 1
+        if i >= 0 and hi <= self._hi[i]:  # inside one scanned region
+            found = self._found[i]
+            j = bisect_left(found, lo)
+            return j == len(found) or found[j] >= hi
+        before = _BLOCKER_BEFORE.search(text, max(0, lo - _NEAR), lo)
+        after = _BLOCKER.search(text, hi - 1, hi + _NEAR)
+        if (before is None and lo > _NEAR) or (after is None and hi + _NEAR < len(text)):
+            return not self.between(lo, hi)
+        for m in _BREAKS.finditer(text, before.end() if before else 0, after.end() if after else len(text)):
+            if m.start() >= lo:
+                return m.start() >= hi
+        return True
 
     def _cover(self, lo: int, hi: int) -> None:
         text = self._text
