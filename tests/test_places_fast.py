@@ -1,0 +1,73 @@
+"""The fast paths of knowledge/places.py against their plain versions: the province scan
+of a body (`body_matches` against `finditer`) and the gazetteer's keys made in bulk
+(against `unit_key`/`loose_key` one name at a time)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qcdc_cli.knowledge import places
+from qcdc_cli.knowledge.registry import load_vocabulary
+
+_VOCAB = load_vocabulary()
+_BODY = places._body_regex(_VOCAB)
+
+
+def _strip(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _spellings(name: str) -> list[str]:
+    """A name as texts write it: as is, capitals, lower case, without diacritics, with
+    "Ð" (U+00D0) for "Đ", decomposed, wrapped across a line."""
+    out = [name, name.upper(), name.lower(), _strip(name), _strip(name).upper()]
+    out += [s.replace("Đ", "\u00d0").replace("đ", "\u00f0") for s in out[:2]]
+    out += [unicodedata.normalize("NFD", name), name.replace(" ", "\n", 1), name.replace(" ", "  ")]
+    return out
+
+
+_NAMES = sorted({s for p in _VOCAB.provinces for n in (*p.names, *p.places) for s in _spellings(n)})
+_CUES = sorted(
+    {s for cue in ("tỉnh", "Tỉnh", "thành phố", "Thành phố", "Tỉnh ủy", "Tỉnh uỷ", "Thành ủy", "TP", "TP.", "Tp.")
+     for s in _spellings(cue)}
+    | {"tỉn", "Thành", "thành  phố", "T", "t", "TPP"}
+)
+_PROSE = ["trên địa bàn", "hòa bình", "Hòa Bình", "ban hành", "chỉnh", "x", "A", "ỉnh", "hành", "phố", "ủy", "Đ", "ð"]
+_GLUE = ["", " ", "  ", "\t", "\n", ", ", ".", "(", ")", "\u0301", "-"]
+_piece = st.one_of(st.sampled_from(_NAMES), st.sampled_from(_CUES), st.sampled_from(_PROSE), st.sampled_from(_GLUE))
+_texts = st.lists(_piece, max_size=40).map("".join)
+
+
+def _plain_scan(text: str) -> list[tuple[tuple[int, int], str, str]]:
+    return [(m.span(), m[0], m["name"]) for m in _BODY.finditer(text)]
+
+
+def _fast_scan(text: str) -> list[tuple[tuple[int, int], str, str]]:
+    return [(m.span(), m[0], m["name"]) for m in places.body_matches(_BODY, text)]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_texts)
+def test_body_matches_are_finditer(text: str) -> None:
+    assert _fast_scan(text) == _plain_scan(text)
+    plain = places._plain(text)
+    assert _fast_scan(plain) == _plain_scan(plain)
+
+
+def test_body_matches_finds_something() -> None:
+    """The comparison above is not vacuous: names after a cue are found, glued ones not."""
+    text = "trên địa bàn tỉnh Tuyên Quang, Thành phố Hà Nội; TP. Hồ Chí Minh và xtỉnh Lai Châu"
+    assert [m["name"] for m in places.body_matches(_BODY, text)] == ["Tuyên Quang", "Hà Nội", "Hồ Chí Minh"]
+    assert _fast_scan(text) == _plain_scan(text)
+
+
+def test_body_starts_cover_the_pattern() -> None:
+    """Each alternative of the pattern's opening group begins with one of `_BODY_STARTS`."""
+    opening = _BODY.pattern.split("(?:", 1)[1].split(")", 1)[0]
+    for alternative in opening.split("|"):
+        literal = alternative.replace("\\.?", "").replace("\\", "")
+        assert literal.startswith(places._BODY_STARTS), alternative
