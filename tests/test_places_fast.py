@@ -32,8 +32,11 @@ def _spellings(name: str) -> list[str]:
 
 _NAMES = sorted({s for p in _VOCAB.provinces for n in (*p.names, *p.places) for s in _spellings(n)})
 _CUES = sorted(
-    {s for cue in ("tỉnh", "Tỉnh", "thành phố", "Thành phố", "Tỉnh ủy", "Tỉnh uỷ", "Thành ủy", "TP", "TP.", "Tp.")
-     for s in _spellings(cue)}
+    {
+        s
+        for cue in ("tỉnh", "Tỉnh", "thành phố", "Thành phố", "Tỉnh ủy", "Tỉnh uỷ", "Thành ủy", "TP", "TP.", "Tp.")
+        for s in _spellings(cue)
+    }
     | {"tỉn", "Thành", "thành  phố", "T", "t", "TPP"}
 )
 _PROSE = ["trên địa bàn", "hòa bình", "Hòa Bình", "ban hành", "chỉnh", "x", "A", "ỉnh", "hành", "phố", "ủy", "Đ", "ð"]
