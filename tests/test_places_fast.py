@@ -74,3 +74,33 @@ def test_body_starts_cover_the_pattern() -> None:
     for alternative in opening.split("|"):
         literal = alternative.replace("\\.?", "").replace("\\", "")
         assert literal.startswith(places._BODY_STARTS), alternative
+
+
+_LETTERS = (
+    "aAđĐðÐoOuUyYhHnN .\t" + "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b" + "òóỏõọÒÓỎÕỌùúủũụÙÚỦŨỤỳýỷỹỵỲÝỶỸỴàÀơƠưƯ"
+)
+_names = st.lists(st.text(alphabet=_LETTERS, max_size=12), min_size=1, max_size=30)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_names)
+def test_many_keys_are_the_keys_one_at_a_time(names: list[str]) -> None:
+    assert places.many_keys(names) == [(places.unit_key(n), places.loose_key(n)) for n in names]
+
+
+def test_many_keys_with_a_newline_in_a_name() -> None:
+    names = ["Tam Đường", "Hoà\nBình", "Thuỷ"]
+    assert places.many_keys(names) == [(places.unit_key(n), places.loose_key(n)) for n in names]
+
+
+def test_gazetteer_is_the_table_filed_one_unit_at_a_time() -> None:
+    from importlib.resources import files
+
+    text = files("qcdc_cli.knowledge").joinpath(places._TABLE).read_text(encoding="utf-8")
+    plain = places.Gazetteer()
+    for unit in places._parse_table(text):
+        plain.add(unit)
+    fast = places.gazetteer()
+    assert len(fast.by_key) > 5000
+    assert list(fast.by_key.items()) == list(plain.by_key.items())
+    assert list(fast.by_loose.items()) == list(plain.by_loose.items())
