@@ -104,3 +104,21 @@ def test_gazetteer_is_the_table_filed_one_unit_at_a_time() -> None:
     assert len(fast.by_key) > 5000
     assert list(fast.by_key.items()) == list(plain.by_key.items())
     assert list(fast.by_loose.items()) == list(plain.by_loose.items())
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from([places.DISTRICT_KINDS, places.COMMUNE_KINDS]),
+    st.lists(
+        st.sampled_from(
+            ["Thị", "trấn", "xã", "Xã", "Phường", "Huyện", "Quận", "Thành", "phố", "Thị xã", " ", "", "Bản Hon"]
+        )
+    ).map(" ".join),
+)
+def test_split_kind_is_the_longest_kind_first(kinds: tuple[str, ...], full: str) -> None:
+    expected = ("", full)
+    for kind in sorted(kinds, key=len, reverse=True):
+        if full.startswith(kind + " "):
+            expected = (kind, full[len(kind) + 1 :])
+            break
+    assert places._split_kind(full, kinds) == expected

@@ -202,15 +202,16 @@ class Unit:
 
 
 def _split_kind(full: str, kinds: tuple[str, ...]) -> tuple[str, str]:
-    for kind in _longest_first(kinds):
-        if full.startswith(kind + " "):
-            return kind, full[len(kind) + 1 :]
+    for kind, prefix in _prefixes(kinds):
+        if full.startswith(prefix):
+            return kind, full[len(prefix) :]
     return "", full
 
 
 @cache
-def _longest_first(kinds: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(sorted(kinds, key=len, reverse=True))
+def _prefixes(kinds: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each kind and the prefix it is written as, longest first (sorted once, not per name)."""
+    return tuple((kind, kind + " ") for kind in sorted(kinds, key=len, reverse=True))
 
 
 @dataclass(slots=True)
