@@ -43,6 +43,37 @@ def _body_regex(vocab: Vocabulary) -> regex.Pattern[str]:
     )
 
 
+# Every match of `_body_regex` starts with one of these (its alternatives, those that
+# begin with another dropped). The pattern opens with a look-behind, so `regex` finds no
+# literal to skip ahead with and tries it at every position of a whole document;
+# `str.find` of these words and one anchored match at each hit finds the same matches.
+_BODY_STARTS = ("tỉnh", "Tỉnh", "thành phố", "Thành phố", "Thành ủy", "TP")
+
+
+def body_matches(pattern: regex.Pattern[str], body: str) -> list[regex.Match[str]]:
+    """`pattern.finditer(body)` for `_body_regex`, tried only where one of `_BODY_STARTS`
+    begins: the same matches, in the same order (tests/test_places_fast.py)."""
+    starts: list[int] = []
+    for word in _BODY_STARTS:
+        at = body.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = body.find(word, at + 1)
+    if not starts:
+        return []
+    starts.sort()
+    found: list[regex.Match[str]] = []
+    end = 0
+    for at in starts:
+        if at < end:  # inside the previous match: finditer goes on from its end
+            continue
+        m = pattern.match(body, at)  # the look-behind still sees the text before `at`
+        if m is not None:
+            found.append(m)
+            end = m.end()
+    return found
+
+
 def _in_force(p: ProvinceInfo, date: str | None) -> bool:
     if date is None:
         return True
@@ -104,7 +135,7 @@ def find_province(
     below = province_of_body(issuer_lines, date, vocab)
     if below is not None:
         return _pick(by_name.get(fold(below), []), date, vocab) or below
-    counts = Counter(fold(m["name"]) for m in _body_regex(vocab).finditer(body))
+    counts = Counter(fold(m["name"]) for m in body_matches(_body_regex(vocab), body))
     if counts:
         return _pick(by_name[counts.most_common(1)[0][0]], date, vocab)
     return None
@@ -171,10 +202,16 @@ class Unit:
 
 
 def _split_kind(full: str, kinds: tuple[str, ...]) -> tuple[str, str]:
-    for kind in sorted(kinds, key=len, reverse=True):
-        if full.startswith(kind + " "):
-            return kind, full[len(kind) + 1 :]
+    for kind, prefix in _prefixes(kinds):
+        if full.startswith(prefix):
+            return kind, full[len(prefix) :]
     return "", full
+
+
+@cache
+def _prefixes(kinds: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each kind and the prefix it is written as, longest first (sorted once, not per name)."""
+    return tuple((kind, kind + " ") for kind in sorted(kinds, key=len, reverse=True))
 
 
 @dataclass(slots=True)
@@ -197,13 +234,26 @@ class Gazetteer:
         return self.by_key.get((level, unit_key(name))) or self.by_loose.get((level, loose_key(name)), [])
 
 
-@cache
-def gazetteer() -> Gazetteer:
-    """The bundled table, read once (about 13,000 communes: a few milliseconds)."""
-    from importlib.resources import files
+def many_keys(names: list[str]) -> list[tuple[str, str]]:
+    """`(unit_key(n), loose_key(n))` of each name, each step run once over all the names
+    joined by newlines (none has one; each step acts within a line: NFC, NFD and case
+    mapping never join across a newline, the tone pairs hold none), not ~8,000 times per
+    step: most of the gazetteer's load time (tests/test_places_fast.py)."""
+    joined = "\n".join(names)
+    if joined.count("\n") != len(names) - 1:  # a name with a newline: one at a time
+        return [(unit_key(n), loose_key(n)) for n in names]
+    key = fold(joined.replace("\u00d0", "Đ").replace("\u00f0", "đ"))  # as `_TONES`; translate is slower
+    for old, new in _TONE_PAIRS:
+        key = key.replace(old, new)
+    keys = [" ".join(k.split()) for k in key.replace(".", ". ").split("\n")]
+    decomposed = unicodedata.normalize("NFD", "\n".join(keys).replace("Đ", "D"))
+    for mark in [ch for ch in set(decomposed) if unicodedata.combining(ch)]:
+        decomposed = decomposed.replace(mark, "")
+    return list(zip(keys, decomposed.split("\n"), strict=True))
 
-    table = Gazetteer()
-    text = files("qcdc_cli.knowledge").joinpath(_TABLE).read_text(encoding="utf-8")
+
+def _parse_table(text: str) -> list[Unit]:
+    units: list[Unit] = []
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
@@ -211,10 +261,27 @@ def gazetteer() -> Gazetteer:
         district = None
         if district_full:
             kind, district = _split_kind(district_full, DISTRICT_KINDS)
-            table.add(Unit("district", province, district, district, kind))
+            units.append(Unit("district", province, district, district, kind))
         for commune in communes.split("|") if communes else ():
             kind, name = _split_kind(commune, COMMUNE_KINDS)
-            table.add(Unit("commune", province, district, name, kind, after_2025=tag == "N"))
+            units.append(Unit("commune", province, district, name, kind, after_2025=tag == "N"))
+    return units
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The bundled table, read once (about 13,000 communes: a few tens of milliseconds)."""
+    from importlib.resources import files
+
+    table = Gazetteer()
+    units = _parse_table(files("qcdc_cli.knowledge").joinpath(_TABLE).read_text(encoding="utf-8"))
+    names = list(dict.fromkeys(u.name for u in units))
+    keys = dict(zip(names, many_keys(names), strict=True))
+    by_key, by_loose = table.by_key, table.by_loose
+    for unit in units:  # `table.add` with the keys made above, inlined
+        key, loose = keys[unit.name]
+        by_key.setdefault((unit.level, key), []).append(unit)
+        by_loose.setdefault((unit.level, loose), []).append(unit)
     return table
 
 
