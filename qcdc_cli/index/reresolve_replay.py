@@ -1,6 +1,6 @@
 """index.reresolve's catalogs and replay: the entries of the affected classes built as
 `Catalog.build` builds them, the stored entries read back with their ids, and the
-citations touching those classes replayed as lineage.build.unit_links replays them,
+citations touching those classes replayed by lineage.build.unit_links itself,
 with the place each issue is raised at (so a patch can number issues as a full
 derivation does)."""
 
@@ -223,61 +223,45 @@ class _Sink:
 def _replay(sink: _Sink, cat: Catalog, unit: CitingUnit, quotes: Quotes, classes: set[str] | None) -> list[int]:
     """lineage.build.unit_links for the citations of `unit` touching `classes` (all with
     None); returns the indexes of the references replayed."""
-    from qcdc_cli.lineage.build import _mention_evidence, _squeeze, _target
-    from qcdc_cli.models import Evidence, Link
-    from qcdc_cli.resolve.resolve import reference_for
+    from qcdc_cli.lineage.build import unit_links
 
-    me = cat.document_of(unit)
-    ctx = cat.context_of(unit)
-    done = []
-    for i, written_ref in enumerate(unit.references):
-        if classes is not None:
-            cs = ref_classes(written_ref)
-            if not cs & classes:
-                continue
-            if not cs <= classes:
-                raise Unsafe("a repaired number in another class")
-        done.append(i)
-        sink.at((unit.path, unit.segment, i, 0))
-        ref = cat.readable(written_ref)
-        if ref is None:
-            continue
-        strongest = [m for m in ref.mentions if m.relation == ref.relation] or ref.mentions
-        evidence = [_mention_evidence(unit.path, m, None, quotes) for m in strongest]
-        target = _target(sink, cat, me, ref, ctx, evidence[0] if evidence else None)
-        if target is not None:
-            sink.add_link(Link(me.id, target.id, ref.relation, evidence))
     n = len(unit.references)
-    for j, rel in enumerate(unit.reported):
+    done: list[int] = []
+
+    def keep(i: int) -> bool:
         if classes is not None:
-            ends = [reported_classes(n, unit) for n in (rel.source, rel.target)]
-            if not any(cs & classes for cs in ends):
-                continue
-            if any(cs & classes and not cs <= classes for cs in ends):
-                raise Unsafe("a reported number that reads in two classes")
-        said = Evidence(path=unit.path, line=rel.line, text=_squeeze(rel.text))
-        sink.at((unit.path, unit.segment, n + j, 0))
-        source = _target(sink, cat, me, reference_for(rel.source, unit.references), ctx, said)
-        sink.at((unit.path, unit.segment, n + j, 1))
-        target = _target(sink, cat, me, reference_for(rel.target, unit.references), ctx, said)
-        if source is not None and target is not None:
-            sink.add_link(Link(source.id, target.id, rel.relation, [said]))
+            if i < n:
+                cs = ref_classes(unit.references[i])
+                if not cs & classes:
+                    return False
+                if not cs <= classes:
+                    raise Unsafe("a repaired number in another class")
+            else:
+                rel = unit.reported[i - n]
+                ends = [reported_classes(number, unit) for number in (rel.source, rel.target)]
+                if not any(cs & classes for cs in ends):
+                    return False
+                if any(cs & classes and not cs <= classes for cs in ends):
+                    raise Unsafe("a reported number that reads in two classes")
+        if i < n:
+            done.append(i)
+        return True
+
+    def at(i: int, end: int) -> None:
+        sink.at((unit.path, unit.segment, i, end))
+
+    unit_links(sink, cat, unit, None, quotes, keep, at)
     return done
 
 
 def _registry_links(sink: _Sink, cat: Catalog, registry: Registry, classes: set[str]) -> None:
     """graph.build_graph's registry links with an end in `classes`."""
-    from qcdc_cli.models import Evidence, Link
+    from qcdc_cli.lineage.build import registry_links
 
-    for doc in registry.documents:
-        source = cat.by_registry_id(doc.id)
-        for rel in doc.relations:
-            target = cat.by_registry_id(rel.target) or cat.get(rel.target)
-            if source is None or target is None:
-                continue
-            if not ({number_class(k.number, k.system) for k in (source, target) if k.number} & classes):
-                continue
-            sink.add_link(Link(source.id, target.id, rel.type, [Evidence(registry=doc.id)]))
+    def keep(source: Known, target: Known) -> bool:
+        return bool({number_class(k.number, k.system) for k in (source, target) if k.number} & classes)
+
+    registry_links(sink, cat, registry, keep)
 
 
 def _registry_ends(registry: Registry, classes: set[str]) -> set[str]:

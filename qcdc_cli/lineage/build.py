@@ -63,13 +63,23 @@ def corpus_links(
                 for m in ref.mentions:
                     pop((unit.path, m.start), None)
     if registry is not None:
-        for doc in registry.documents:
-            source = catalog.by_registry_id(doc.id)
-            for rel in doc.relations:
-                target = catalog.by_registry_id(rel.target) or catalog.get(rel.target)
-                if source is None or target is None:
-                    continue
-                graph.add_link(Link(source.id, target.id, rel.type, [Evidence(registry=doc.id)]))
+        registry_links(graph, catalog, registry)
+
+
+def registry_links(
+    graph: Sink, catalog: Catalog, registry: Registry, keep: Callable[[Known, Known], bool] | None = None
+) -> None:
+    """The registry's own links between documents the catalog knows; with `keep`, only
+    those whose (source, target) it keeps (index.reresolve replays a few classes)."""
+    for doc in registry.documents:
+        source = catalog.by_registry_id(doc.id)
+        for rel in doc.relations:
+            target = catalog.by_registry_id(rel.target) or catalog.get(rel.target)
+            if source is None or target is None:
+                continue
+            if keep is not None and not keep(source, target):
+                continue
+            graph.add_link(Link(source.id, target.id, rel.type, [Evidence(registry=doc.id)]))
 
 
 def unit_links(
@@ -78,11 +88,23 @@ def unit_links(
     unit: CitingUnit,
     text: str | None,
     quotes: Mapping[tuple[str, int], str],
+    keep: Callable[[int], bool] | None = None,
+    at: Callable[[int, int], None] | None = None,
 ) -> None:
+    """The links and issues of one unit's citations. A citation's slot is its index
+    among the unit's references, then len(references) + its index among the reported
+    relations. For index.reresolve, which replays only some citations and numbers
+    issues by where they were raised: `keep(slot)` says whether to replay a citation
+    (it may raise), `at(slot, end)` is called before each resolution (end 1: a reported
+    relation's target)."""
     me = catalog.document_of(unit)
     graph.add_speaker(unit.path, 1 if unit.segment == 0 else (unit.info.line or 1), me.id)
     ctx = catalog.context_of(unit)
-    for written_ref in unit.references:
+    for i, written_ref in enumerate(unit.references):
+        if keep is not None and not keep(i):
+            continue
+        if at is not None:
+            at(i, 0)
         ref = catalog.readable(written_ref)  # a malformed number, as repaired
         if ref is None:
             continue
@@ -91,9 +113,15 @@ def unit_links(
         target = _target(graph, catalog, me, ref, ctx, evidence[0] if evidence else None)
         if target is not None:
             graph.add_link(Link(me.id, target.id, ref.relation, evidence))
-    for rel in unit.reported:
+    for i, rel in enumerate(unit.reported, len(unit.references)):
+        if keep is not None and not keep(i):
+            continue
         said = Evidence(path=unit.path, line=rel.line, text=_squeeze(rel.text))
+        if at is not None:
+            at(i, 0)
         source = _target(graph, catalog, me, reference_for(rel.source, unit.references), ctx, said)
+        if at is not None:
+            at(i, 1)
         target = _target(graph, catalog, me, reference_for(rel.target, unit.references), ctx, said)
         if source is not None and target is not None:
             graph.add_link(Link(source.id, target.id, rel.relation, [said]))
