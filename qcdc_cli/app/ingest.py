@@ -389,7 +389,7 @@ def ingest(
         with store.derive_lock():  # PostgreSQL: concurrent ingests derive one at a time
             stale, old_key = store.derived_state()
             if stale or old_key != dkey:
-                yield Deriving(store.document_count(), written)
+                yield Deriving(store.totals().documents, written)
                 summary.derive_seconds = derive(store, vocab, registry, dkey, log)
                 summary.derived_incrementally = log.patched
         unresolved = unresolved_count(store)  # remembered in the index (on SQLite)

@@ -408,12 +408,6 @@ class Store:
     def totals(self) -> queries.Totals:
         return _queries().totals(self.con)
 
-    def document_count(self) -> int:
-        """`totals().documents` alone (what an ingest says before resolving): the other
-        counts read every page of refs, mentions and files, which the summary's totals
-        read again after resolution."""
-        return int(self.con.execute("SELECT count(*) FROM documents").fetchone()[0])
-
     def unresolved_count(self) -> int:
         return _queries().unresolved_count(self.con)
 
