@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,11 +269,40 @@ def extractor_key(vocab: Vocabulary) -> str:
     return f"{__version__}+{h.hexdigest()[:16]}"
 
 
-def plan(walked: Walk, known: dict[str, KnownFile], key: str, force: bool) -> tuple[list[_Task], list[Candidate]]:
-    """Which files to open, and which are unchanged (same size and mtime, same extractor)."""
+MAX_KNOWN_AT = 5_000  # files changed past this: every files row is read whole, in one query
+
+
+def _known(store: Store, walked: Walk, key: str, force: bool) -> tuple[dict[str, KnownFile], set[Any], list[str]]:
+    """(files rows by path, the (path, size, mtime_ns) of the unchanged files, the gone
+    ones: `_gone`). On SQLite (Store.known_stats) only the rows of files that are not
+    unchanged are read whole: what changed or is new, what failed, what is gone; `plan`
+    finds the rest in `same`."""
+    import sqlite3
+
+    if force or not isinstance(getattr(store, "con", None), sqlite3.Connection):
+        known = store.known_files()
+        return known, set(), _gone(walked, known.keys())
+    same, indexed = store.known_stats(key)
+    gone = _gone(walked, indexed)
+    want = [c.path for c in walked.candidates if c not in same]
+    want += [p for p, _ in walked.failures]
+    want += gone
+    if len(want) > MAX_KNOWN_AT:
+        return store.known_files(), set(), gone
+    return store.known_files_at(want), same, gone
+
+
+def plan(
+    walked: Walk, known: dict[str, KnownFile], key: str, force: bool, same: Container[tuple[Any, ...]] = ()
+) -> tuple[list[_Task], list[Candidate]]:
+    """Which files to open, and which are unchanged (same size and mtime, same extractor:
+    `same` holds those, as `_known` found them; `known` the rows of the others)."""
     tasks: list[_Task] = []
     unchanged: list[Candidate] = []
     for c in walked.candidates:
+        if c in same:
+            unchanged.append(c)
+            continue
         k = known.get(c.path)
         if k is None or k.status != "ok" or force or k.extractor != key:
             tasks.append(_Task(c.path, None, c.size))
@@ -301,13 +330,13 @@ def ingest(
     key = extractor_key(vocab)
     with store.ingest_lock():
         walked = walk(os.path.abspath(p) for p in paths)
-        known = store.known_files()
-        tasks, unchanged = plan(walked, known, key, options.force)
+        known, same, gone = _known(store, walked, key, options.force)
+        tasks, unchanged = plan(walked, known, key, options.force, same)
+        del same
         summary = Summary(unchanged=len(unchanged), skipped_other=walked.skipped_other)
         summary.failed.extend(walked.missing_args)
         changes = _Changes(store, known)
         log = ChangeLog.start(store)
-        gone = _gone(walked, known)
         # files will change, so resolution will run: its modules are loaded meanwhile
         warm = bool(tasks or walked.failures or (gone and options.prune))
         with _executor(len(tasks), vocab, extractor, options, warm) as run, store.batch() as batch:
@@ -423,11 +452,11 @@ class _Changes:
         self.marked = True
 
 
-def _gone(walked: Walk, known: dict[str, KnownFile]) -> list[str]:
+def _gone(walked: Walk, known: Collection[str]) -> list[str]:
     """Indexed paths (as the run began) under the walked roots that the walk did not find
     and that the file system says no longer exist: a file in a folder that could not be
     listed this time is not gone, and is neither counted missing nor pruned."""
-    unseen = known.keys() - {c.path for c in walked.candidates} - {p for p, _ in walked.failures}
+    unseen = set(known) - {c.path for c in walked.candidates} - {p for p, _ in walked.failures}
     prefixes = tuple(r.rstrip(os.sep) + os.sep for r in walked.roots)
     roots = set(walked.roots)
     return sorted(p for p in unseen if (p in roots or p.startswith(prefixes)) and is_gone(p))

@@ -95,7 +95,11 @@ def _citing_docs(con: sqlite3.Connection, classes: set[str]) -> set[int]:
     from qcdc_cli.models import Reference
 
     docs: set[int] = set()
-    ranges = _ranges(classes)
+    # each serial's two ranges ("30-" to "30." and "30/" to "300") read as one, "30-" to
+    # "300": half the comparisons in the scans below; the few numbers between ("30.x")
+    # are dropped by class like any other
+    two = _ranges(classes)  # per spelling: (s-, s.), (s/, s0)
+    ranges = [(two[i][0], two[i + 1][1]) for i in range(0, len(two), 2)]
     cols = "document_id, number, system, type, malformed, suggestion"
     rows = []
     for lo, hi in ranges:
@@ -105,14 +109,24 @@ def _citing_docs(con: sqlite3.Connection, classes: set[str]) -> set[int]:
     rows += con.execute(
         f"SELECT {cols} FROM refs WHERE suggestion IS NOT NULL AND (" + where.replace("x", "suggestion") + ")", args
     ).fetchall()
-    for doc, number, system, type_, malformed, suggestion in rows:
-        ref = Reference(number, system, type_, "", malformed=bool(malformed), suggestion=suggestion)
-        if ref_classes(ref) & classes:
+    # a hub number is cited by thousands of documents in a few spellings: each spelling
+    # is read once
+    hit: dict[tuple[Any, ...], bool] = {}
+    for doc, *spelling in rows:
+        if doc in docs:
+            continue
+        key = tuple(spelling)
+        found = hit.get(key)
+        if found is None:
+            number, system, type_, malformed, suggestion = spelling
+            ref = Reference(number, system, type_, "", malformed=bool(malformed), suggestion=suggestion)
+            found = hit[key] = bool(ref_classes(ref) & classes)
+        if found:
             docs.add(doc)
     sql = "SELECT document_id, source, target FROM reported_relations WHERE " + where.replace("x", "source")
     sql += " OR " + where.replace("x", "target")
     for doc, source, target in con.execute(sql, args + args):
-        if doc not in docs and {number_class(source), number_class(target)} & classes:
+        if doc not in docs and (number_class(source) in classes or number_class(target) in classes):
             docs.add(doc)
     return docs
 
