@@ -182,6 +182,7 @@ def _first_after(text: str, pos: int, end: int, skip: str) -> str:
 _DATE_FIRST = frozenset("bkn")  # "ban hành", "ký", "ngày"; also "(", ":", spaces, digits
 _ORG_FIRST = frozenset("chbtqủuđvs")  # "của" and the first letters of _ORG_HEAD
 _TERM_FIRST = frozenset("k")  # "khóa"
+_ORG_DATE_FIRST = frozenset("cC")  # "của", the only start of _AFTER_ORG_DATE after " \t,"
 
 
 def _may_start_date(c: str) -> bool:
@@ -192,15 +193,12 @@ def _read_after(text: str, m: RawMention) -> None:
     """Date, issuer and term written right after a number."""
     window_end = min(len(text), m.end + LOOKAHEAD)
     pos = m.end
-    dm = (
-        _AFTER_DATE.match(text, pos, window_end)
-        if _may_start_date(_first_after(text, pos, window_end, " \t,"))
-        else None
-    )
+    first = _first_after(text, pos, window_end, " \t,")
+    dm = _AFTER_DATE.match(text, pos, window_end) if _may_start_date(first) else None
     if dm:
         m.date = date_from_match(dm)
         pos = dm.end()
-    elif _NGAY.search(text, pos, window_end):  # "của <org> ngày <date>" needs a "ngày"
+    elif first in _ORG_DATE_FIRST and _NGAY.search(text, pos, window_end):  # "của <org> ngày <date>"
         om = _AFTER_ORG_DATE.match(text, pos, window_end)
         if om and not _VE.search(om["org"]):
             m.date = date_from_match(om)
