@@ -51,6 +51,28 @@ _AFTER_ORG = compile_regex(
     rf"|(?P<org2>{_NOT_BAN_HANH}(?:{_ORG_HEAD})[^\n,;:()“”\"0-9]{{0,100}}?)){_ORG_STOP}",
     regex.IGNORECASE,
 )
+# `_AFTER_ORG` with the same matches in fewer steps (tests/test_after_org_fast.py): the
+# spaces, ")" and "," before the body taken whole (a body starts with a letter, so giving
+# them back never helps), and the body's letters other than " ", "\t" and "." taken a run
+# at a time (the stop can only match before one of those or at the end). The run has no
+# 100-character bound: a longer body is matched again with `_AFTER_ORG` (`_after_org`).
+_ORG_RUN = r"(?>[^\n,;:()“”\"0-9 \t.]++|[^\n,;:()“”\"0-9])*?"
+_AFTER_ORG_FAST = compile_regex(
+    rf"[ \t]*+\)?+[ \t]*+,?+[ \t]*+(?:(?:của)[ \t]++(?P<org>\p{{Lu}}{_ORG_RUN})"
+    rf"|(?P<org2>{_NOT_BAN_HANH}(?:{_ORG_HEAD}){_ORG_RUN})){_ORG_STOP}",
+    regex.IGNORECASE,
+)
+
+
+def _after_org(text: str, pos: int, end: int) -> regex.Match[str] | None:
+    """`_AFTER_ORG.match(text, pos, end)`, through `_AFTER_ORG_FAST` where the body it
+    finds is within the 100 characters `_AFTER_ORG` allows."""
+    om = _AFTER_ORG_FAST.match(text, pos, end)
+    if om is not None and len(om["org"] or om["org2"]) > 100:
+        return _AFTER_ORG.match(text, pos, end)
+    return om
+
+
 _TERM = compile_regex(r"[ \t]*,?[ \t]*\(?[ \t]*(?:khóa|khoá)[ \t]+(?P<term>[IVXL]+)\b[ \t]*\)?", regex.IGNORECASE)
 _TERM_IN_ORG = compile_regex(r"[ \t]*\(?(?:khóa|khoá)[ \t]+(?P<term>[IVXL]+)\)?$", regex.IGNORECASE)
 
@@ -160,6 +182,7 @@ def _first_after(text: str, pos: int, end: int, skip: str) -> str:
 _DATE_FIRST = frozenset("bkn")  # "ban hành", "ký", "ngày"; also "(", ":", spaces, digits
 _ORG_FIRST = frozenset("chbtqủuđvs")  # "của" and the first letters of _ORG_HEAD
 _TERM_FIRST = frozenset("k")  # "khóa"
+_ORG_DATE_FIRST = frozenset("cC")  # "của", the only start of _AFTER_ORG_DATE after " \t,"
 
 
 def _may_start_date(c: str) -> bool:
@@ -170,15 +193,12 @@ def _read_after(text: str, m: RawMention) -> None:
     """Date, issuer and term written right after a number."""
     window_end = min(len(text), m.end + LOOKAHEAD)
     pos = m.end
-    dm = (
-        _AFTER_DATE.match(text, pos, window_end)
-        if _may_start_date(_first_after(text, pos, window_end, " \t,"))
-        else None
-    )
+    first = _first_after(text, pos, window_end, " \t,")
+    dm = _AFTER_DATE.match(text, pos, window_end) if _may_start_date(first) else None
     if dm:
         m.date = date_from_match(dm)
         pos = dm.end()
-    elif _NGAY.search(text, pos, window_end):  # "của <org> ngày <date>" needs a "ngày"
+    elif first in _ORG_DATE_FIRST and _NGAY.search(text, pos, window_end):  # "của <org> ngày <date>"
         om = _AFTER_ORG_DATE.match(text, pos, window_end)
         if om and not _VE.search(om["org"]):
             m.date = date_from_match(om)
@@ -190,7 +210,7 @@ def _read_after(text: str, m: RawMention) -> None:
             m.date = english_date(em)
             pos = em.end()
     if m.issuer is None and _first_after(text, pos, window_end, " \t),").casefold() in _ORG_FIRST:
-        om = _AFTER_ORG.match(text, pos, window_end)
+        om = _after_org(text, pos, window_end)
         if om:
             org = om["org"] or om["org2"]
             m.issuer = _clean_org(org, m)

@@ -270,19 +270,65 @@ def _parse_table(text: str) -> list[Unit]:
 
 @cache
 def gazetteer() -> Gazetteer:
-    """The bundled table, read once (about 13,000 communes: a few tens of milliseconds)."""
+    """The bundled table, read once (about 13,000 communes: a few tens of milliseconds),
+    every unit made; extraction asks `lazy_gazetteer` instead (warmed here too)."""
+    lazy = lazy_gazetteer()
+    table = Gazetteer()
+    made: dict[int, Unit] = {}  # one Unit per row, in both maps, as `Gazetteer.add` files it
+
+    def units(rows: list[_Row]) -> list[Unit]:
+        return [made.get(id(row)) or made.setdefault(id(row), Unit(*row)) for row in rows]
+
+    table.by_key = {k: units(rows) for k, rows in lazy.by_key.items()}
+    table.by_loose = {k: units(rows) for k, rows in lazy.by_loose.items()}
+    return table
+
+
+_Row = tuple[str, str, str | None, str, str, bool]  # a Unit's fields, in order
+
+
+class _LazyUnits:
+    """`gazetteer().keyed`, filed as plain tuples and made Units only for the keys asked:
+    a run asks a handful of keys, and making all ~14,000 Units was half the table's load."""
+
+    def __init__(self, text: str) -> None:
+        rows: list[_Row] = []
+        for line in text.splitlines():  # as `_parse_table`
+            if not line or line.startswith("#"):
+                continue
+            tag, province, district_full, communes = line.split("\t")
+            district = None
+            if district_full:
+                kind, district = _split_kind(district_full, DISTRICT_KINDS)
+                rows.append(("district", province, district, district, kind, False))
+            for commune in communes.split("|") if communes else ():
+                kind, name = _split_kind(commune, COMMUNE_KINDS)
+                rows.append(("commune", province, district, name, kind, tag == "N"))
+        names = list(dict.fromkeys(row[3] for row in rows))
+        keys = dict(zip(names, many_keys(names), strict=True))
+        self.by_key: dict[tuple[str, str], list[_Row]] = {}
+        self.by_loose: dict[tuple[str, str], list[_Row]] = {}
+        for row in rows:
+            key, loose = keys[row[3]]
+            self.by_key.setdefault((row[0], key), []).append(row)
+            self.by_loose.setdefault((row[0], loose), []).append(row)
+        self.made: dict[tuple[str, str, bool], list[Unit]] = {}
+
+    def keyed(self, level: str, key: str, loose: bool) -> list[Unit]:
+        """Units of `level` whose `unit_key` (or, `loose`, `loose_key`) is `key`."""
+        made = self.made.get((level, key, loose))
+        if made is None:
+            rows = (self.by_loose if loose else self.by_key).get((level, key), [])
+            made = self.made[(level, key, loose)] = [Unit(*row) for row in rows]
+        return made
+
+
+@cache
+def lazy_gazetteer() -> _LazyUnits:
+    """The bundled table for `keyed` lookups (what extraction asks), read once."""
     from importlib.resources import files
 
-    table = Gazetteer()
-    units = _parse_table(files("qcdc_cli.knowledge").joinpath(_TABLE).read_text(encoding="utf-8"))
-    names = list(dict.fromkeys(u.name for u in units))
-    keys = dict(zip(names, many_keys(names), strict=True))
-    by_key, by_loose = table.by_key, table.by_loose
-    for unit in units:  # `table.add` with the keys made above, inlined
-        key, loose = keys[unit.name]
-        by_key.setdefault((unit.level, key), []).append(unit)
-        by_loose.setdefault((unit.level, loose), []).append(unit)
-    return table
+    return _LazyUnits(files("qcdc_cli.knowledge").joinpath(_TABLE).read_text(encoding="utf-8"))
 
 
 # What a body's name says of its level: "HUYỆN ỦY" a district committee, "ĐẢNG ỦY XÃ" a
@@ -396,7 +442,7 @@ def _named(
         if word in _STOP_WORDS:
             break
         words.append(word)
-    table = gazetteer()
+    table = lazy_gazetteer()
     for n in range(len(words), 0, -1):
         name = " ".join(words[:n])
         if level == "district" and "Thành phố" in kinds and _is_province(name, vocab):
