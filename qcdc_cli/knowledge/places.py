@@ -252,8 +252,9 @@ def many_keys(names: list[str]) -> list[tuple[str, str]]:
     return list(zip(keys, decomposed.split("\n"), strict=True))
 
 
-def _parse_table(text: str) -> list[Unit]:
-    units: list[Unit] = []
+def _table_rows(text: str) -> list[_Row]:
+    """The bundled table's units as plain tuples (a Unit's fields, in order)."""
+    rows: list[_Row] = []
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
@@ -261,11 +262,15 @@ def _parse_table(text: str) -> list[Unit]:
         district = None
         if district_full:
             kind, district = _split_kind(district_full, DISTRICT_KINDS)
-            units.append(Unit("district", province, district, district, kind))
+            rows.append(("district", province, district, district, kind, False))
         for commune in communes.split("|") if communes else ():
             kind, name = _split_kind(commune, COMMUNE_KINDS)
-            units.append(Unit("commune", province, district, name, kind, after_2025=tag == "N"))
-    return units
+            rows.append(("commune", province, district, name, kind, tag == "N"))
+    return rows
+
+
+def _parse_table(text: str) -> list[Unit]:
+    return [Unit(*row) for row in _table_rows(text)]
 
 
 @cache
@@ -292,18 +297,7 @@ class _LazyUnits:
     a run asks a handful of keys, and making all ~14,000 Units was half the table's load."""
 
     def __init__(self, text: str) -> None:
-        rows: list[_Row] = []
-        for line in text.splitlines():  # as `_parse_table`
-            if not line or line.startswith("#"):
-                continue
-            tag, province, district_full, communes = line.split("\t")
-            district = None
-            if district_full:
-                kind, district = _split_kind(district_full, DISTRICT_KINDS)
-                rows.append(("district", province, district, district, kind, False))
-            for commune in communes.split("|") if communes else ():
-                kind, name = _split_kind(commune, COMMUNE_KINDS)
-                rows.append(("commune", province, district, name, kind, tag == "N"))
+        rows = _table_rows(text)
         names = list(dict.fromkeys(row[3] for row in rows))
         keys = dict(zip(names, many_keys(names), strict=True))
         self.by_key: dict[tuple[str, str], list[_Row]] = {}
