@@ -118,20 +118,30 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> None:
 
     try:
         app(args=args, standalone_mode=True)
-    except QcdcError as e:
-        for message in getattr(e, "messages", None) or [str(e)]:
-            error(message)
-        sys.exit(e.exit_code)
     except SystemExit:
         raise
     except KeyboardInterrupt:
         error("interrupted")  # translated by error()
         sys.exit(130)
-    except Exception as e:  # a bug: say so, exit 2 so CI does not read it as findings
-        error(f"internal error: {type(e).__name__}: {e}")
-        if _debug():
+    except Exception as e:
+        code = report_failure(e)
+        if _debug() and not isinstance(e, QcdcError):
             raise
-        sys.exit(2)
+        sys.exit(code)
+
+
+def report_failure(e: Exception) -> int:
+    """Say what ended a command and return its exit code: an expected failure's own
+    messages and code, or a bug as one "internal error" line and 2, so CI does not read
+    it as findings (the Typer path and the fast path end runs alike)."""
+    from qcdc_cli.errors import QcdcError
+
+    if isinstance(e, QcdcError):
+        for message in getattr(e, "messages", None) or [str(e)]:
+            error(message)
+        return e.exit_code
+    error(f"internal error: {type(e).__name__}: {e}")
+    return 2
 
 
 def _debug() -> bool:

@@ -454,8 +454,7 @@ def run_body(name: str, kwargs: dict[str, Any]) -> None:
     import importlib
 
     from qcdc_cli.cli._compiled import cached
-    from qcdc_cli.cli._console import error
-    from qcdc_cli.errors import QcdcError
+    from qcdc_cli.cli._console import report_failure
 
     try:
         try:
@@ -472,15 +471,10 @@ def run_body(name: str, kwargs: dict[str, Any]) -> None:
         except OSError as e:
             _os_error(e)
             raise
-    except QcdcError as e:
-        for message in getattr(e, "messages", None) or [str(e)]:
-            error(message)
-        sys.exit(e.exit_code)
     except SystemExit:
         raise
-    except Exception as e:  # a bug: as run_app says it (QCDC_DEBUG takes the Typer path)
-        error(f"internal error: {type(e).__name__}: {e}")
-        sys.exit(2)
+    except Exception as e:  # as run_app ends it (QCDC_DEBUG takes the Typer path)
+        sys.exit(report_failure(e))
     sys.exit(code)
 
 
