@@ -253,6 +253,15 @@ def test_a_cache_written_for_other_code_is_a_miss(tmp_path: Path) -> None:
     assert _fast._read(path, key + "\nqcdc_cli/x.py 1 2") == {"help": {}, "spec": {}}
 
 
+def test_help_entries_are_capped_newest_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_fast, "MAX_ENTRIES", 3)
+    key = _fast.code_key()
+    path = str(tmp_path / "cli.marshal")
+    for width in ("80", "100", "120", "80", "140"):  # 80 seen again: it becomes the newest
+        _fast._update(path, key, "help", width, f"help at {width}")
+    assert list(_fast._read(path, key)["help"]) == ["120", "80", "140"]
+
+
 def test_the_code_key_sees_every_module(tmp_path: Path) -> None:
     key = _fast.code_key()
     for module in ("qcdc_cli/cli/check.py", "qcdc_cli/cli/_options.py", "typer/main.py", "typer/_click/core.py"):

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 _FORMAT = 1
+# help screens kept per section: one per argv, terminal size and environment seen, so a
+# user who resizes the terminal often would otherwise grow the file every run reads
+MAX_ENTRIES = 200
 # the commands with a fast run: name -> the module whose `run` the Typer command calls
 BODIES = {"check": "qcdc_cli.cli._check_body", "extract": "qcdc_cli.cli._extract_body"}
 HELP_FLAGS = ("--help", "-h")
@@ -204,7 +207,11 @@ def _update(path: str, key: str, section: str, name: str, value: Any) -> None:
     import zlib
 
     data = _read(path, key)
-    data[section][name] = value
+    entries = data[section]
+    entries.pop(name, None)
+    entries[name] = value  # the newest last; the oldest dropped past the cap
+    while len(entries) > MAX_ENTRIES:
+        del entries[next(iter(entries))]
     data["key"] = key
     folder = os.path.dirname(path)
     try:
