@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 import regex
 
-from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match, iso_date
+from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match, group_numbers, iso_date
 from qcdc_cli.knowledge.numbers import NumberMatch
 from qcdc_cli.knowledge.patterns import compile_regex
 from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
@@ -68,9 +68,19 @@ def _after_org(text: str, pos: int, end: int) -> regex.Match[str] | None:
     """`_AFTER_ORG.match(text, pos, end)`, through `_AFTER_ORG_FAST` where the body it
     finds is within the 100 characters `_AFTER_ORG` allows."""
     om = _AFTER_ORG_FAST.match(text, pos, end)
-    if om is not None and len(om["org"] or om["org2"]) > 100:
+    if om is not None and len(_org_of(om)) > 100:
         return _AFTER_ORG.match(text, pos, end)
     return om
+
+
+_ORG_GROUPS: dict[regex.Pattern[str], tuple[int, ...]] = {}
+
+
+def _org_of(om: regex.Match[str]) -> str:
+    """`om["org"] or om["org2"]` of an `_AFTER_ORG` or `_AFTER_ORG_FAST` match (by number:
+    see dates.group_numbers)."""
+    org, org2 = group_numbers(om.re, ("org", "org2"), _ORG_GROUPS)
+    return om[org] or om[org2]
 
 
 _TERM = compile_regex(r"[ \t]*,?[ \t]*\(?[ \t]*(?:khóa|khoá)[ \t]+(?P<term>[IVXL]+)\b[ \t]*\)?", regex.IGNORECASE)
@@ -110,6 +120,7 @@ def patterns(vocab: Vocabulary) -> Patterns:
     type_word_before = compile_regex(
         rf"(?<!\p{{L}})(?P<tw>{words_alt})(?:[ \t]+(?:số|so))?[\s:]*$", regex.IGNORECASE | regex.REVERSE
     )
+    assert type_word_before.groupindex == {"tw": 1}, "find_mentions reads the type word as group 1"
     shared_before = compile_regex(
         rf"(?:(?<!\p{{L}})(?P<tw>{words_alt})[ \t]+(?:số[ \t]*:?[ \t]*)?|(?<!\p{{L}})số[ \t]*:?[ \t]*)"
         rf"(?P<list>(?:[0-9]{{1,5}}[a-z]?{_SHARED_SEPARATOR})+)$",
@@ -212,7 +223,7 @@ def _read_after(text: str, m: RawMention) -> None:
     if m.issuer is None and _first_after(text, pos, window_end, " \t),").casefold() in _ORG_FIRST:
         om = _after_org(text, pos, window_end)
         if om:
-            org = om["org"] or om["org2"]
+            org = _org_of(om)
             m.issuer = _clean_org(org, m)
             pos = om.end()
     tm = (
@@ -262,7 +273,7 @@ def find_mentions(text: str, numbers: list[NumberMatch], pats: Patterns) -> list
         # anchored at the end: "$" elsewhere only before a final newline, and [\s:]* takes that
         tw = pats.type_word_before.match(before)
         if tw:
-            main.type_word = _tidy_word(tw["tw"])
+            main.type_word = _tidy_word(tw[1])  # the pattern's one group, "tw"
         _read_after(text, main)
         if main.issuer and _PROVINCIAL_COMMITTEE.match(main.issuer) and is_written_tu(text, found):
             main.doc = as_provincial(found.doc)  # "13-NQ/TƯ của Tỉnh ủy": the province's own committee
