@@ -134,14 +134,24 @@ def _cue_matches(text: str, lo: int, hi: int, pats: Patterns) -> list[regex.Matc
     folded = window.casefold()
     if len(folded) != len(window):
         return list(pats.cues.finditer(text, lo, hi))
+    out: list[regex.Match[str]] = []
+    after = 0  # matches do not overlap: the next one starts at or after the last one's end
+    if pats.first_words_scan is not None:  # one scan: the same tries (mentions._first_words_scan)
+        for place in pats.first_words_scan.finditer(folded):
+            i = place.start()
+            if i < after:
+                continue
+            m = cues_starting(pats, (place.group(),)).match(text, lo + i, hi)
+            if m is not None:
+                out.append(m)
+                after = m.end() - lo
+        return out
     tries: dict[int, tuple[str, ...]] = {}
     for word in pats.cue_first_words:
         i = folded.find(word)
         while i != -1:
             tries[i] = (*tries.get(i, ()), word)
             i = folded.find(word, i + 1)
-    out: list[regex.Match[str]] = []
-    after = 0  # matches do not overlap: the next one starts at or after the last one's end
     for i in sorted(tries):
         if i < after:
             continue
