@@ -16,12 +16,13 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qcdc_cli.extract import mentions, preamble
-from qcdc_cli.extract.dates import DATE_RE, date_from_match
+from qcdc_cli.extract import mentions, named, preamble
+from qcdc_cli.extract.dates import DATE_RE, date_from_match, group_numbers
 from qcdc_cli.extract.mentions import SAFE_FOLDED, _first_words_scan
 from qcdc_cli.extract.mentions import patterns as _patterns
 from qcdc_cli.extract.relations import _BREAKS, _SURE_BREAK, Breaks, _cue_matches
 from qcdc_cli.knowledge.numbers import _GROUPS, _number_after_so, number_regex, scanner_groups
+from qcdc_cli.models import Mention
 
 _ALL = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000)
 
@@ -189,3 +190,23 @@ def test_cues_found_by_one_scan_are_the_find_loops_and_the_scans(vocab, text, lo
     fast = [m.span() for m in _cue_matches(text, lo, hi, pats)]
     assert fast == [m.span() for m in _cues_by_find_loop(text, lo, hi, pats)]
     assert fast == [m.span() for m in pats.cues.finditer(text, lo, hi)]
+
+
+_NAMED_PARTS = [
+    "Luật", "Bộ luật", "Hiến pháp", "Pháp lệnh", "Lao động", " năm 2013", "ngày 19 tháng 6 năm 2015", " ngày 1/7/2016",
+    " số 10/2022/QH15", "Tổ chức chính quyền địa phương", "và", " ", "\n", ",", "x", "1",
+]  # fmt: skip
+
+
+@given(_text(_NAMED_PARTS, 20))
+def test_named_groups_by_number_are_the_groups_by_name(text):
+    for m in named._NAMED.finditer(text):
+        assert m.group(*group_numbers(m.re, named._GROUPS, named._GROUP_NUMBERS)) == m.group(*named._GROUPS)
+
+
+def test_mentions_are_made_in_the_field_order_of_mention():
+    """text._group passes a Mention's fields by position."""
+    assert [f.name for f in dataclasses.fields(Mention)] == [
+        "as_written", "start", "end", "line", "column", "relation", "cue", "date", "type_word", "issuer", "term",
+        "segment", "malformed", "suggestion",
+    ]  # fmt: skip
