@@ -21,7 +21,7 @@ from qcdc_cli.extract.dates import DATE_RE, date_from_match, group_numbers
 from qcdc_cli.extract.mentions import SAFE_FOLDED, _first_words_scan
 from qcdc_cli.extract.mentions import patterns as _patterns
 from qcdc_cli.extract.relations import _BREAKS, _SURE_BREAK, Breaks, _cue_matches
-from qcdc_cli.knowledge.numbers import _GROUPS, _number_after_so, number_regex, scanner_groups
+from qcdc_cli.knowledge.numbers import _GROUPS, _canonical, _number_after_so, number_regex, scanner_groups
 from qcdc_cli.models import Mention
 
 _ALL = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000)
@@ -45,6 +45,14 @@ def test_scanner_groups_by_number_are_the_groups_by_name(text):
     for pattern in (number_regex(), _number_after_so()):
         for m in pattern.finditer(text):
             assert scanner_groups(m) == m.group(*_GROUPS)
+
+
+@given(st.lists(_text(_NUMBER_PARTS, 6), min_size=1, max_size=6))
+def test_cached_canonical_numbers_are_the_ones_made_anew(vocab, texts):
+    for text in texts * 2:  # each text twice: the second reads the cache
+        for m in number_regex().finditer(text):
+            groups = scanner_groups(m)
+            assert _canonical(groups, vocab) == _canonical.__wrapped__(groups, vocab)
 
 
 _AFTER_PARTS = [

@@ -181,6 +181,7 @@ def parse_match(m: regex.Match[str], text: str, vocab: Vocabulary) -> NumberMatc
     return NumberMatch(start, end, doc, malformed, suggestion, unknown)
 
 
+@lru_cache(maxsize=4096)  # a text cites the same numbers again and again; DocNumber is frozen
 def _canonical(
     groups: tuple[str | None, ...], vocab: Vocabulary
 ) -> tuple[DocNumber, bool, str | None, tuple[str, ...]]:
