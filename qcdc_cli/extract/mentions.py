@@ -111,6 +111,7 @@ class Patterns:
     cues_by_first: dict[tuple[str, ...], regex.Pattern[str]]  # `cues` cut to the cues of those words
     cue_relation_written: dict[str, str | None]  # cache of _cue_relation
     first_words_scan: re.Pattern[str] | None  # see _first_words_scan
+    cue_of_word: dict[str, regex.Pattern[str]]  # cues_starting(pats, (word,)), kept by word
 
 
 # Lower-case letters whose every casefold preimage is a letter (\p{L}): checked over all
@@ -169,6 +170,7 @@ def patterns(vocab: Vocabulary) -> Patterns:
         {},
         {},
         _first_words_scan(first_words),
+        {},
     )
 
 

@@ -137,11 +137,16 @@ def _cue_matches(text: str, lo: int, hi: int, pats: Patterns) -> list[regex.Matc
     out: list[regex.Match[str]] = []
     after = 0  # matches do not overlap: the next one starts at or after the last one's end
     if pats.first_words_scan is not None:  # one scan: the same tries (mentions._first_words_scan)
+        of_word = pats.cue_of_word
         for place in pats.first_words_scan.finditer(folded):
             i = place.start()
             if i < after:
                 continue
-            m = cues_starting(pats, (place.group(),)).match(text, lo + i, hi)
+            word = place.group()
+            pattern = of_word.get(word)
+            if pattern is None:
+                pattern = of_word[word] = cues_starting(pats, (word,))
+            m = pattern.match(text, lo + i, hi)
             if m is not None:
                 out.append(m)
                 after = m.end() - lo
