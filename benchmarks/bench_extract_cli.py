@@ -77,11 +77,13 @@ def main() -> None:
         if args.qcdc:
             commands["other qcdc"] = [*shlex.split(args.qcdc), "extract", "--format", "json", str(folder)]
         env_note = f"{size / MB:.1f} MB in {len(list(folder.iterdir()))} files, best of {args.repeat}, CPU s"
-        print(f"# {env_note}; python {sys.version.split()[0]}, {os.cpu_count()} cores")
+        load = "/".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"# {env_note}; python {sys.version.split()[0]}, {os.cpu_count()} cores; load average {load}")
         best = {name: float("inf") for name in commands}
         for _ in range(args.repeat):  # interleaved: a change in the machine's load hits every command
             for name, argv in commands.items():
                 best[name] = min(best[name], cpu_of(argv, folder))
+    print(f"# load average after: {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
     scan = best["bare regex scan"]
     for name, seconds in best.items():
         ratio = scan / seconds

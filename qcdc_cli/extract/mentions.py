@@ -8,12 +8,13 @@ phrases compiled here are used by relations.py.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import regex
 
-from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match, iso_date
+from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match, group_numbers, iso_date
 from qcdc_cli.knowledge.numbers import NumberMatch
 from qcdc_cli.knowledge.patterns import compile_regex
 from qcdc_cli.knowledge.vocabulary import Vocabulary, fold
@@ -68,9 +69,19 @@ def _after_org(text: str, pos: int, end: int) -> regex.Match[str] | None:
     """`_AFTER_ORG.match(text, pos, end)`, through `_AFTER_ORG_FAST` where the body it
     finds is within the 100 characters `_AFTER_ORG` allows."""
     om = _AFTER_ORG_FAST.match(text, pos, end)
-    if om is not None and len(om["org"] or om["org2"]) > 100:
+    if om is not None and len(_org_of(om)) > 100:
         return _AFTER_ORG.match(text, pos, end)
     return om
+
+
+_ORG_GROUPS: dict[regex.Pattern[str], tuple[int, ...]] = {}
+
+
+def _org_of(om: regex.Match[str]) -> str:
+    """`om["org"] or om["org2"]` of an `_AFTER_ORG` or `_AFTER_ORG_FAST` match (by number:
+    see dates.group_numbers)."""
+    org, org2 = group_numbers(om.re, ("org", "org2"), _ORG_GROUPS)
+    return om[org] or om[org2]
 
 
 _TERM = compile_regex(r"[ \t]*,?[ \t]*\(?[ \t]*(?:khóa|khoá)[ \t]+(?P<term>[IVXL]+)\b[ \t]*\)?", regex.IGNORECASE)
@@ -99,6 +110,27 @@ class Patterns:
     cue_first_words: tuple[str, ...]  # casefolded; every cue match starts with one of them
     cues_by_first: dict[tuple[str, ...], regex.Pattern[str]]  # `cues` cut to the cues of those words
     cue_relation_written: dict[str, str | None]  # cache of _cue_relation
+    first_words_scan: re.Pattern[str] | None  # see _first_words_scan
+    cue_of_word: dict[str, regex.Pattern[str]]  # cues_starting(pats, (word,)), kept by word
+
+
+# Lower-case letters whose every casefold preimage is a letter (\p{L}): checked over all
+# of Unicode by tests/test_extract_speed_paths.py.
+SAFE_FOLDED = frozenset("abcdefghijklmnopqrstuvwxyzàáâãèéêìíòóôõùúýăđĩũơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+
+
+def _first_words_scan(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    r"""One scan for the cue first words in a casefolded window, instead of a str.find
+    loop per word (relations._cue_matches). It finds the same places but those inside
+    another word found before (non-overlapping): where no word is a prefix of another and
+    every letter of the words is in SAFE_FOLDED, a place it skips follows a letter of the
+    text, where no cue can start (the cues start with (?<!\p{L})), and each place holds
+    one word. None (the find loop) for words outside that."""
+    if not words or any(c not in SAFE_FOLDED for w in words for c in w):
+        return None
+    if any(a != b and b.startswith(a) for a in words for b in words):
+        return None
+    return re.compile("|".join(re.escape(w) for w in words))
 
 
 @cache
@@ -110,6 +142,7 @@ def patterns(vocab: Vocabulary) -> Patterns:
     type_word_before = compile_regex(
         rf"(?<!\p{{L}})(?P<tw>{words_alt})(?:[ \t]+(?:số|so))?[\s:]*$", regex.IGNORECASE | regex.REVERSE
     )
+    assert type_word_before.groupindex == {"tw": 1}, "find_mentions reads the type word as group 1"
     shared_before = compile_regex(
         rf"(?:(?<!\p{{L}})(?P<tw>{words_alt})[ \t]+(?:số[ \t]*:?[ \t]*)?|(?<!\p{{L}})số[ \t]*:?[ \t]*)"
         rf"(?P<list>(?:[0-9]{{1,5}}[a-z]?{_SHARED_SEPARATOR})+)$",
@@ -122,6 +155,7 @@ def patterns(vocab: Vocabulary) -> Patterns:
     name_before = compile_regex(rf"(?<!\p{{L}})(?:{words_alt})[ \t]+$", regex.IGNORECASE | regex.REVERSE)
     type_word_after = compile_regex(rf"\s+(?:(?:các|có hiệu quả|tốt)\s+)?(?:{words_alt})(?!\p{{L}})", regex.IGNORECASE)
     longest = max((len(c) for c, _ in vocab.cues), default=0) + 10
+    first_words = tuple(sorted({first for first, _ in cue_parts}))
     return Patterns(
         type_word_before,
         shared_before,
@@ -132,8 +166,10 @@ def patterns(vocab: Vocabulary) -> Patterns:
         type_word_after,
         longest,
         cue_parts,
-        tuple(sorted({first for first, _ in cue_parts})),
+        first_words,
         {},
+        {},
+        _first_words_scan(first_words),
         {},
     )
 
@@ -212,7 +248,7 @@ def _read_after(text: str, m: RawMention) -> None:
     if m.issuer is None and _first_after(text, pos, window_end, " \t),").casefold() in _ORG_FIRST:
         om = _after_org(text, pos, window_end)
         if om:
-            org = om["org"] or om["org2"]
+            org = _org_of(om)
             m.issuer = _clean_org(org, m)
             pos = om.end()
     tm = (
@@ -262,7 +298,7 @@ def find_mentions(text: str, numbers: list[NumberMatch], pats: Patterns) -> list
         # anchored at the end: "$" elsewhere only before a final newline, and [\s:]* takes that
         tw = pats.type_word_before.match(before)
         if tw:
-            main.type_word = _tidy_word(tw["tw"])
+            main.type_word = _tidy_word(tw[1])  # the pattern's one group, "tw"
         _read_after(text, main)
         if main.issuer and _PROVINCIAL_COMMITTEE.match(main.issuer) and is_written_tu(text, found):
             main.doc = as_provincial(found.doc)  # "13-NQ/TƯ của Tỉnh ủy": the province's own committee

@@ -10,10 +10,11 @@ reference with its year. "Luật ... số 10/2022/QH15" names both and is read a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 import regex
 
-from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match
+from qcdc_cli.extract.dates import DATE_PATTERN, date_from_match, group_numbers
 from qcdc_cli.extract.mentions import Patterns
 from qcdc_cli.extract.preamble import Clause
 from qcdc_cli.extract.relations import Breaks, Clauses, Ranges, cue_before, cue_window_start
@@ -69,11 +70,12 @@ def find_named(
     for m in named_matches(text):
         if number_follows(text, m.end()):
             continue  # "Luật ... số 10/2022/QH15": read as the number
-        name = " ".join(m["name"].split()).rstrip(",")
-        if name == "Hiến pháp" and not m["year"] and not m["y"] and not m["wy"]:
+        written, m_year, m_y, m_wy, m_d, m_wd = m.group(*group_numbers(m.re, _GROUPS, _GROUP_NUMBERS))
+        name = " ".join(written.split()).rstrip(",")
+        if name == "Hiến pháp" and not m_year and not m_y and not m_wy:
             continue  # the word, not the document
-        date = date_from_match(m) if m["d"] or m["wd"] else None
-        year = int(m["year"]) if m["year"] else int(date[:4]) if date else None
+        date = date_from_match(m) if m_d or m_wd else None
+        year = int(m_year) if m_year else int(date[:4]) if date else None
         relation, cue = _relation(text, m.start(), pats, preamble, in_clause, breaks)
         name, known = _known_prefix(name, vocab)
         ref = NamedReference(
@@ -92,6 +94,10 @@ def find_named(
         elif relation_rank(relation) < relation_rank(old.relation):
             old.relation, old.cue = relation, cue
     return list(found.values())
+
+
+_GROUPS = ("name", "year", "y", "wy", "d", "wd")  # read by number: see dates.group_numbers
+_GROUP_NUMBERS: dict[regex.Pattern[str], tuple[int, ...]] = {}
 
 
 def named_matches(text: str) -> Iterator[regex.Match[str]]:
@@ -118,6 +124,7 @@ def named_matches(text: str) -> Iterator[regex.Match[str]]:
             end = m.end()
 
 
+@lru_cache(maxsize=1024)  # a text names the same laws again and again
 def _known_prefix(name: str, vocab: Vocabulary) -> tuple[str, tuple[str, str | None] | None]:
     """The longest leading part of `name` that is a registry title, with its entry: "Luật
     Thực hiện dân chủ ở cơ sở tại địa phương" is "Luật Thực hiện dân chủ ở cơ sở"."""

@@ -10,6 +10,8 @@ states, so that every object it lists takes that relation (relations.py).
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import regex
@@ -94,8 +96,9 @@ def is_boilerplate(line: str) -> bool:
 
 def _is_upper_heading(line: str) -> bool:
     """ "QUYẾT ĐỊNH:", "QUYẾT NGHỊ:": the end of the opening, not a wrapped line."""
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 4 and not _LOWER.search(line)
+    if _LOWER.search(line):  # first: most lines have a small letter early, and it ends the search
+        return False
+    return sum(1 for c in line if c.isalpha()) >= 4
 
 
 def read_opening(text: str, lines: list[tuple[int, int]], *, stop_early: bool) -> Opening:
@@ -146,10 +149,37 @@ def read_opening(text: str, lines: list[tuple[int, int]], *, stop_early: bool) -
     return out
 
 
+_CAN_CU = "căn cứ"  # what every _BASIS_HEADING match holds, casefolded (no other letter folds to these)
+
+
+def basis_heading_candidates(text: str, lines: list[tuple[int, int]]) -> Sequence[int]:
+    """Indices of the lines (consecutive, in order) that may match _BASIS_HEADING, in order:
+    those holding "căn cứ" once casefolded, found with one casefold and str.find over the
+    whole region instead of a slice and a regex try per line. Where casefolding changes the
+    region's length, offsets would shift: every line is a candidate."""
+    if not lines:
+        return ()
+    lo = lines[0][0]
+    region = text[lo : lines[-1][1]]
+    folded = region.casefold()
+    if len(folded) != len(region):
+        return range(len(lines))
+    starts = [ls for ls, _ in lines]
+    out: list[int] = []
+    p = folded.find(_CAN_CU)
+    while p != -1:
+        i = bisect_right(starts, lo + p) - 1
+        if i >= 0 and (not out or out[-1] != i):
+            out.append(i)
+        p = folded.find(_CAN_CU, p + 1)
+    return out
+
+
 def basis_section(text: str, lines: list[tuple[int, int]]) -> Opening | None:
     """A section that lists the document's basis: "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH" (or a line
     "Căn cứ:") and its items, up to the next roman-numeral section or capitals heading."""
-    for i, (ls, le) in enumerate(lines):
+    for i in basis_heading_candidates(text, lines):
+        ls, le = lines[i]
         heading = text[ls:le]
         found = _BASIS_HEADING.match(heading)
         if not found or not (

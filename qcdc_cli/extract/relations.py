@@ -42,6 +42,12 @@ _SELF_SUBJECT = compile_regex(r"(?<!\p{L})này(?!\p{L})[^.;\n]{0,120}$", regex.I
 _BREAKS = compile_regex(r"[.;!?](?=\s|$)|:[ \t\r]*\n|\n[ \t\r]*\n|\n(?=[ \t]*(?:[-+•*]|\d+[.)]|[IVX]+[.\-–)]))")
 # A character no _BREAKS match consumes and no lookahead of it reads past: a letter, but
 # not I, V or X (roman numerals open list items).
+# Every break starts with one of these; and where the first two alternatives of _BREAKS
+# match, the whole-text scan finds a break (no match of _BREAKS takes in a character of
+# ".;!?:" it does not start with, so the scan always tries there): Breaks.same_sentence
+# answers from these two searches when it can, and scans for the rest.
+_BREAK_CHAR = compile_regex(r"[.;!?:\n]")
+_SURE_BREAK = compile_regex(r"[.;!?](?=\s|$)|:[ \t\r]*\n")
 _BLOCKER = compile_regex(r"[^\P{L}IVX]")
 _BLOCKER_BEFORE = compile_regex(r"[^\P{L}IVX]", regex.REVERSE)
 _JOIN_GAP = 256  # characters: a gap this short to the last scanned region is scanned to join it
@@ -128,14 +134,29 @@ def _cue_matches(text: str, lo: int, hi: int, pats: Patterns) -> list[regex.Matc
     folded = window.casefold()
     if len(folded) != len(window):
         return list(pats.cues.finditer(text, lo, hi))
+    out: list[regex.Match[str]] = []
+    after = 0  # matches do not overlap: the next one starts at or after the last one's end
+    if pats.first_words_scan is not None:  # one scan: the same tries (mentions._first_words_scan)
+        of_word = pats.cue_of_word
+        for place in pats.first_words_scan.finditer(folded):
+            i = place.start()
+            if i < after:
+                continue
+            word = place.group()
+            pattern = of_word.get(word)
+            if pattern is None:
+                pattern = of_word[word] = cues_starting(pats, (word,))
+            m = pattern.match(text, lo + i, hi)
+            if m is not None:
+                out.append(m)
+                after = m.end() - lo
+        return out
     tries: dict[int, tuple[str, ...]] = {}
     for word in pats.cue_first_words:
         i = folded.find(word)
         while i != -1:
             tries[i] = (*tries.get(i, ()), word)
             i = folded.find(word, i + 1)
-    out: list[regex.Match[str]] = []
-    after = 0  # matches do not overlap: the next one starts at or after the last one's end
     for i in sorted(tries):
         if i < after:
             continue
@@ -239,7 +260,8 @@ class Breaks:
     def same_sentence(self, a: int, b: int) -> bool:
         """No break strictly between a and b (for a >= b: none in [b, a]).
 
-        Asks only whether there is one: outside the scanned regions, a scan from just
+        Asks only whether there is one: a range with no break character, or with a sure
+        break (_SURE_BREAK), is answered at once. Otherwise, outside the scanned regions, a scan from just
         after the blocker letter before the range to just after the one that ends it finds
         what a scan of the whole text finds there, and stops at the first break in the
         range (most pairs asked about are a sentence or more apart). Without a blocker
@@ -255,6 +277,18 @@ class Breaks:
             found = self._found[i]
             j = bisect_left(found, lo)
             return j == len(found) or found[j] >= hi
+        first = _BREAK_CHAR.search(text, lo, hi)
+        if first is None:
+            return True  # every break starts with one of these characters
+        # read one past hi for the lookahead (a match found at hi itself is out of the range)
+        sure = _SURE_BREAK.search(text, first.start(), min(hi + 1, len(text)))
+        if sure is not None and sure.start() < hi:
+            return False
+        return self._scan(lo, hi)
+
+    def _scan(self, lo: int, hi: int) -> bool:
+        """`same_sentence` where the range holds a break character but no sure break."""
+        text = self._text
         before = _BLOCKER_BEFORE.search(text, max(0, lo - _NEAR), lo)
         after = _BLOCKER.search(text, hi - 1, hi + _NEAR)
         if (before is None and lo > _NEAR) or (after is None and hi + _NEAR < len(text)):
