@@ -10,7 +10,7 @@ about a quarter of its run on Python 3.11:
   module, which its `_create_fn` calls, for the block only); so are the docstrings
   dataclasses writes for classes without one (from `inspect.signature`, so `inspect`,
   a tenth of a check, is not imported: `_import_dataclasses`, `_Signatures`);
-- stdlib `re` patterns compiled by modules' top-level code (~40): `re` keeps compiled
+- stdlib `re` patterns of the code (~50, see `re_patterns`): `re` keeps compiled
   patterns in `re._cache`; the arguments `re._compiler.compile` hands to `_sre.compile`
   are kept and the cache is filled from them before the run (Python 3.11 only, whose
   `re` works this way; a pattern that warns while compiling is never kept).
@@ -89,7 +89,7 @@ def write(path: str, entries: dict[Any, Any], what: str = "dataclasses") -> None
 @contextlib.contextmanager
 def cached(folder: str | None) -> Iterator[None]:
     """Within the block, dataclass methods and stdlib patterns come from `folder`."""
-    with dataclass_code(folder), re_patterns(folder):
+    with re_patterns(folder), dataclass_code(folder):
         yield
 
 
@@ -256,15 +256,23 @@ def signature_key(cls: Any) -> tuple[Any, ...] | None:
 
 # re._cache keys: (type, pattern, flags); kept: str patterns without these flags
 _RE_SKIP = 128 | 1  # re.DEBUG, re.TEMPLATE (TEMPLATE warns when compiled)
+# functions whose patterns are made from the registry (or the class), never a document:
+# (module, function) -> why
+KEPT_BUILDERS = {
+    ("qcdc_cli.resolve.catalog", "_names_pattern"): "the province names of the registry (~4 ms)",
+    ("qcdc_cli.lint.text_rules", "_opening_cue"): "the registry's `implements` cues",
+    ("string", "__init_subclass__"): "a string.Template class's pattern",
+}
 
 
 @contextlib.contextmanager
 def re_patterns(folder: str | None) -> Iterator[None]:
     """Within the block, `re` finds the patterns compiled in earlier runs in its cache.
 
-    Only patterns compiled by a module's top-level code are kept (constants of the code,
-    or built from the registry at import): never one a function builds at run time,
-    which could hold words of a document."""
+    Only patterns of the code are kept: compiled by a module's top-level code, literal
+    constants of the function that compiles them, or made by a function of
+    KEPT_BUILDERS; never one a function builds otherwise, which could hold words of a
+    document."""
     import re
 
     cache = getattr(re, "_cache", None)
@@ -281,18 +289,21 @@ def re_patterns(folder: str | None) -> Iterator[None]:
         if key not in cache:
             with contextlib.suppress(Exception):  # not this interpreter's: re compiles it
                 cache[key] = _sre.compile(pattern, *args)
-    at_import: dict[tuple[str, int], Any] = {}
+    kept: dict[tuple[Any, int], Any] = {}
     own = os.path.dirname(re.__file__) + os.sep
 
     def compile_and_note(pattern: Any, flags: Any) -> Any:
         compiled = original(pattern, flags)
+        if type(pattern) is not str:
+            return compiled
+        key = (pattern, int(flags))
+        if key in stored or key in kept or key[1] & _RE_SKIP:
+            return compiled
         frame = sys._getframe(1)
         while frame is not None and frame.f_code.co_filename.startswith(own):
             frame = frame.f_back  # type: ignore[assignment]
-        if frame is not None and frame.f_code.co_name == "<module>" and isinstance(pattern, str):
-            key = (pattern, int(flags))
-            if key not in stored and not key[1] & _RE_SKIP:
-                at_import[key] = compiled
+        if frame is not None and _of_the_code(pattern, frame):
+            kept[key] = compiled
         return compiled
 
     re._compile = compile_and_note  # type: ignore[attr-defined]
@@ -300,9 +311,16 @@ def re_patterns(folder: str | None) -> Iterator[None]:
         yield
     finally:
         re._compile = original  # type: ignore[attr-defined]
-        found = {key: args for key, p in at_import.items() if (args := _arguments(key[0], key[1], p)) is not None}
+        found = {key: args for key, p in kept.items() if (args := _arguments(key[0], key[1], p)) is not None}
         if found:
             write(path, {**stored, **found} if len(stored) + len(found) <= _MAX_ENTRIES else found, "re")
+
+
+def _of_the_code(pattern: Any, frame: Any) -> bool:
+    code = frame.f_code
+    if code.co_name == "<module>" or any(c is pattern for c in code.co_consts):
+        return True
+    return (frame.f_globals.get("__name__"), code.co_name) in KEPT_BUILDERS
 
 
 def _arguments(pattern: str, flags: int, compiled: Any) -> tuple[Any, ...] | None:
