@@ -14,7 +14,6 @@ the files' `os.stat` (see "the fast copy") spares even the hashing and the JSON.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Sequence
 from functools import cache
@@ -283,6 +282,8 @@ def _cache_file(key: str) -> Path | None:
 
 def _read_plain(path: Path, key: str) -> Any:
     """The file's registry as `model_dump()` gave it; None unless it is `key`'s."""
+    import json  # not on a warm run: the fast copy answers
+
     try:
         with path.open("rb") as f:
             data = json.load(f)
@@ -305,6 +306,7 @@ def _write_cache(key: str, registry: Registry) -> None:
     path = _cache_file(key)
     if path is None:
         return
+    import json
     import tempfile
 
     body = json.dumps({"key": key, "registry": registry.model_dump()}, ensure_ascii=False)
