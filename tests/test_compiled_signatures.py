@@ -29,20 +29,16 @@ from qcdc_cli.cli._compiled import _Signatures, signature_key
 
 NAMES = ["a", "b", "self", "path"]
 TYPES = ["str", "int", "str | None", "list[str]", "Any"]
-DEFAULTS = [dataclasses.MISSING, None, 0, 1, "", "x", 1.5, (), "None", "0"]
+DEFAULTS = [None, 0, 1, "", "x", 1.5, (), "None", "0"]
 
 
 @st.composite
 def specs(draw: st.DrawFn) -> tuple[Any, ...]:
     names = draw(st.lists(st.sampled_from(NAMES), unique=True, max_size=3))
     fields = []
-    seen_default = False
-    for name in names:
+    for name in names:  # `_make` gives a default to a plain field after one with
         kind = draw(st.sampled_from(["plain", "default", "factory"]))
-        if seen_default and kind == "plain":
-            kind = "default"  # dataclasses: no field without a default after one with
-        fields.append((name, draw(st.sampled_from(TYPES)), kind, draw(st.sampled_from(DEFAULTS[1:]))))
-        seen_default = seen_default or kind != "plain"
+        fields.append((name, draw(st.sampled_from(TYPES)), kind, draw(st.sampled_from(DEFAULTS))))
     return (draw(st.sampled_from(["C", "D"])), tuple(fields), draw(st.booleans()), draw(st.booleans()))
 
 
@@ -50,7 +46,11 @@ def _make(spec: tuple[Any, ...]) -> type:
     """A dataclass as a module with `from __future__ import annotations` writes it."""
     name, fields, kw_only, slots = spec
     made = []
+    seen_default = False
     for field_name, annotation, kind, default in fields:
+        if seen_default and kind == "plain":
+            kind = "default"  # dataclasses: no field without a default after one with
+        seen_default = seen_default or kind != "plain"
         if kind == "plain":
             made.append((field_name, annotation))
         elif kind == "default":
@@ -80,7 +80,7 @@ def neighbours(draw: st.DrawFn) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     if what == "type":
         annotation = draw(st.sampled_from(TYPES))
     elif what == "default":
-        default = draw(st.sampled_from(DEFAULTS[1:]))
+        default = draw(st.sampled_from(DEFAULTS))
     else:
         kind = draw(st.sampled_from(["default", "factory"]))
     changed = (*fields[:i], (field_name, annotation, kind, default), *fields[i + 1 :])
