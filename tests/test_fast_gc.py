@@ -1,6 +1,6 @@
 """A fast `check`/`extract` run makes the cycle collector's young generation larger
-(cli._fast.YOUNG) while it runs, and gives the threshold back whatever happens: Typer
-answering instead, or the body's exit."""
+(cli._fast.YOUNG) while it runs, and freezes what it made when it exits (the process
+ends); when Typer answers instead, nothing is frozen and the threshold is given back."""
 
 from __future__ import annotations
 
@@ -35,14 +35,20 @@ def test_the_body_runs_with_the_larger_young_generation(spec_cached: None, monke
 
     monkeypatch.setattr(_check_body, "run", body)
     before = gc.get_threshold()
-    with pytest.raises(SystemExit) as done:
-        _fast.attempt(["check", DRAFT], make_spec)
-    assert done.value.code == 0
-    assert seen == [(_fast.YOUNG, *before[1:])]
-    assert gc.get_threshold() == before
+    try:
+        with pytest.raises(SystemExit) as done:
+            _fast.attempt(["check", DRAFT], make_spec)
+        assert done.value.code == 0
+        assert seen == [(_fast.YOUNG, *before[1:])]
+        assert gc.get_freeze_count() > 0  # what the run made, for the way out
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
 
 
 def test_a_run_typer_answers_keeps_the_threshold(spec_cached: None) -> None:
     before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
     assert _fast.attempt(["check", "-fjson", DRAFT], make_spec) is None  # not the fast parse's
     assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == frozen
