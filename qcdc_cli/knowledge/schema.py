@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -67,6 +66,8 @@ class _Record:
         return _plain(self, exclude_defaults)  # type: ignore[no-any-return,unused-ignore]
 
     def model_dump_json(self) -> str:
+        import json  # here: `qcdc check` and `extract` load records without it
+
         return json.dumps(self.model_dump(), ensure_ascii=False, separators=(",", ":"))
 
     def model_copy(self, *, update: dict[str, Any] | None = None) -> Any:

@@ -242,7 +242,8 @@ def _paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _opening_cue(vocab: Vocabulary) -> re.Pattern[str]:
-    cues = sorted({fold(c) for c, rel in vocab.cues if rel == "implements"}, key=len, reverse=True)
+    # longest first; then by text, so the pattern is the same in every run (kept compiled)
+    cues = sorted({fold(c) for c, rel in vocab.cues if rel == "implements"}, key=lambda c: (-len(c), c))
     return re.compile("(?:" + "|".join(re.escape(c) for c in cues) + r")(?=\s)") if cues else re.compile(r"(?!)")
 
 
