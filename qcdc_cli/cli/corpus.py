@@ -153,9 +153,9 @@ def coverage(
 
     Exit codes: 0 shown, 1 the number is unknown or ambiguous, 2 usage or input errors.
     """
-    from qcdc_cli.cli._show_body import run_coverage
+    from qcdc_cli.cli._coverage_body import run
 
-    run_coverage(
+    run(
         document=document,
         db=db,
         output_format=output_format.value,
