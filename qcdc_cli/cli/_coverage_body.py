@@ -21,37 +21,6 @@ def run(
     registry: list[Path] | None,
     lang: str | None,
 ) -> None:
-    """`_run` without cyclic garbage collection: the answer's objects all live to the
-    end of the run (the collector walked them 5 to 80 times a run, 6 to 20 ms)."""
-    from qcdc_cli.index.gc import without_cyclic_gc
-
-    with without_cyclic_gc():
-        _run(
-            document=document,
-            db=db,
-            output_format=output_format,
-            province=province,
-            year=year,
-            relation=relation,
-            as_of=as_of,
-            show_all=show_all,
-            registry=registry,
-            lang=lang,
-        )
-
-
-def _run(
-    document: str,
-    db: Path | None,
-    output_format: str,
-    province: str | None,
-    year: int | None,
-    relation: list[str] | None,
-    as_of: str | None,
-    show_all: bool,
-    registry: list[Path] | None,
-    lang: str | None,
-) -> None:
     """`qcdc coverage`: which provinces and units act on the directive, printed."""
     import datetime as dt
 

@@ -79,6 +79,11 @@ def attempt(args: list[str], make_spec: Callable[[str], dict[str, Any] | None]) 
 
         lineage_kwargs = parse_lineage(name, args[1:])
         if lineage_kwargs is not None:
+            import gc
+
+            # a run that ends the process: what it builds lives to the end, so a cyclic
+            # collection only walks it (and re-enabled, once at the end, all of it)
+            gc.disable()
             run_body(name, lineage_kwargs, LINEAGE_BODIES[name])
     if not (is_help(args) or name in BODIES) or not _enabled(os.environ):
         return None  # trace, ingest, ...: Typer, at no cost here

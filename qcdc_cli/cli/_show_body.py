@@ -20,35 +20,6 @@ def run(
     lang: str | None,
     as_of: str | None,
 ) -> None:
-    """`_run` without cyclic garbage collection: the answer's objects all live to the
-    end of the run (the collector walked them 5 to 80 times a run, 6 to 20 ms)."""
-    from qcdc_cli.index.gc import without_cyclic_gc
-
-    with without_cyclic_gc():
-        _run(
-            document=document,
-            output_format=output_format,
-            corpus=corpus,
-            province=province,
-            year=year,
-            db=db,
-            registry=registry,
-            lang=lang,
-            as_of=as_of,
-        )
-
-
-def _run(
-    document: str,
-    output_format: str,
-    corpus: list[Path] | None,
-    province: str | None,
-    year: int | None,
-    db: Path | None,
-    registry: list[Path] | None,
-    lang: str | None,
-    as_of: str | None,
-) -> None:
     """`qcdc show`: the document, its links both ways and their evidence, printed."""
     import sys
 
