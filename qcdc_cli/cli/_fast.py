@@ -11,6 +11,8 @@ cache file that the Typer path filled:
   made from the click command Typer builds (option strings, types, choices, defaults,
   callbacks), then the same function Typer's command calls (`cli._check_body.run`,
   `cli._extract_body.run`), with Typer's handling of exits, ^C and closed pipes.
+- plain `trace`, `show` and `coverage` runs (an ID, `--db`, a direction, `--depth`):
+  parsed by cli._fast_lineage without the cache, then run as above (`LINEAGE`).
 
 Anything else goes to Typer, which answers as always (errors included): an option or
 form the spec does not take (`-fjson`, `--help`, unknown options), a missing value, a
