@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qcdc_cli.codehash import code_digest
+from qcdc_cli.codehash import stat_digest
 from qcdc_cli.index.derived import derive, derive_key
 from qcdc_cli.index.incremental import ChangeLog, unresolved_count
 from qcdc_cli.read.files import DEFAULT_MAX_BYTES
@@ -264,7 +264,7 @@ def extractor_key(vocab: Vocabulary) -> str:
     from qcdc_cli import __version__
 
     h = hashlib.sha256(__version__.encode())
-    h.update(code_digest(*EXTRACTOR_CODE).encode())
+    h.update(stat_digest(*EXTRACTOR_CODE).encode())  # code_digest, kept under the files' stats
     h.update(repr(vocab).encode())
     return f"{__version__}+{h.hexdigest()[:16]}"
 

@@ -11,6 +11,8 @@ cache file that the Typer path filled:
   made from the click command Typer builds (option strings, types, choices, defaults,
   callbacks), then the same function Typer's command calls (`cli._check_body.run`,
   `cli._extract_body.run`), with Typer's handling of exits, ^C and closed pipes.
+- plain `trace`, `show` and `coverage` runs (an ID, `--db`, a direction, `--depth`):
+  parsed by cli._fast_lineage without the cache, then run as above (`LINEAGE`).
 
 Anything else goes to Typer, which answers as always (errors included): an option or
 form the spec does not take (`-fjson`, `--help`, unknown options), a missing value, a
@@ -42,6 +44,8 @@ _FORMAT = 1
 MAX_ENTRIES = 200
 # the commands with a fast run: name -> the module whose `run` the Typer command calls
 BODIES = {"check": "qcdc_cli.cli._check_body", "extract": "qcdc_cli.cli._extract_body"}
+# plain runs of these parsed by cli._fast_lineage (no cache, no spec: a fixed few forms)
+LINEAGE = ("trace", "show", "coverage")
 HELP_FLAGS = ("--help", "-h")
 # what a help screen may depend on besides argv and the terminal (click, typer, rich, gettext)
 _ENV = (
@@ -71,6 +75,18 @@ def attempt(args: list[str], make_spec: Callable[[str], dict[str, Any] | None]) 
 
     `make_spec` (cli.make_spec) makes a command's spec from Typer on a miss."""
     name = args[0] if args else ""
+    if name in LINEAGE and not is_help(args) and _enabled(os.environ):  # trace, show, coverage
+        from qcdc_cli.cli._fast_lineage import BODIES as LINEAGE_BODIES
+        from qcdc_cli.cli._fast_lineage import parse as parse_lineage
+
+        lineage_kwargs = parse_lineage(name, args[1:])
+        if lineage_kwargs is not None:
+            import gc
+
+            # a run that ends the process: what it builds lives to the end, so a cyclic
+            # collection only walks it (and re-enabled, once at the end, all of it)
+            gc.disable()
+            run_body(name, lineage_kwargs, LINEAGE_BODIES[name])
     if not (is_help(args) or name in BODIES) or not _enabled(os.environ):
         return None  # trace, ingest, ...: Typer, at no cost here
     path, key = _cache_file()
@@ -475,8 +491,9 @@ def _callback(name: str, value: Any) -> Any:
         return _REFUSED
 
 
-def run_body(name: str, kwargs: dict[str, Any]) -> None:
-    """Run the command's body and exit as Typer's standalone main and cli.run_app do."""
+def run_body(name: str, kwargs: dict[str, Any], module: str | None = None) -> None:
+    """Run the command's body (`module`'s `run`, by default BODIES') and exit as Typer's
+    standalone main and cli.run_app do."""
     import importlib
 
     from qcdc_cli.cli._compiled import cached
@@ -485,7 +502,7 @@ def run_body(name: str, kwargs: dict[str, Any]) -> None:
     try:
         try:
             with cached(cache_folder(os.environ)):  # what the stdlib compiled before
-                code = importlib.import_module(BODIES[name]).run(**kwargs)
+                code = importlib.import_module(module or BODIES[name]).run(**kwargs)
         except EOFError:  # click: a blank line and "Aborted!"
             sys.stderr.write("\n")
             sys.stderr.flush()

@@ -153,32 +153,20 @@ def coverage(
 
     Exit codes: 0 shown, 1 the number is unknown or ambiguous, 2 usage or input errors.
     """
-    import datetime as dt
+    from qcdc_cli.cli._coverage_body import run
 
-    chosen_lang = choose_lang(lang)
-    from qcdc_cli.app.coverage import coverage_report
-    from qcdc_cli.cli._console import print_json, report, stdout_console
-    from qcdc_cli.index.store import resolve_db_path
-
-    db_path = resolve_db_path(db)
-    when = as_of or dt.date.today().isoformat()
-    result, found = coverage_report(
-        document, db_path, registry or (), as_of=when, province=province, year=year, relations=relation
+    run(
+        document=document,
+        db=db,
+        output_format=output_format.value,
+        province=province,
+        year=year,
+        relation=relation,
+        as_of=as_of,
+        show_all=show_all,
+        registry=registry,
+        lang=lang,
     )
-    report(found)
-    if output_format is CoverageFormat.json:
-        print_json(result)
-        return
-    if output_format is CoverageFormat.html:
-        import sys
-
-        from qcdc_cli.render.html import coverage_page
-
-        sys.stdout.write(coverage_page(result, chosen_lang))
-        return
-    from qcdc_cli.render.reports import render_coverage
-
-    render_coverage(result, stdout_console(), show_all, chosen_lang)
 
 
 HTML_LIMIT = 2_000  # documents drawn in one `export -f html` page

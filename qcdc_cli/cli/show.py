@@ -14,7 +14,6 @@ from qcdc_cli.cli._options import (
     ProvinceOption,
     RegistryOption,
     YearOption,
-    choose_lang,
 )
 from qcdc_cli.cli._options import LineageIndexOption as DbOption
 
@@ -44,68 +43,16 @@ def show(
 
     Exit codes: 0 shown, 1 the number is unknown or ambiguous, 2 usage or input errors.
     """
-    from qcdc_cli.app.lineage import lineage
-    from qcdc_cli.cli._console import exit_if_unreadable, report
+    from qcdc_cli.cli._show_body import run
 
-    chosen_lang = choose_lang(lang)
-
-    found = lineage(
-        document,
+    run(
+        document=document,
+        output_format=output_format.value,
+        corpus=corpus,
         province=province,
         year=year,
-        scope="near",
-        corpus=corpus,
-        registry=registry,
         db=db,
+        registry=registry,
+        lang=lang,
         as_of=as_of,
-        lean=output_format is ShowFormat.text,
     )
-
-    report(found)
-    known, graph = found.known, found.graph
-    cites = graph.parents(known.id)
-    cited_by = graph.children(known.id)
-    issues = [i for i in graph.issues if known.id in (i.source, i.target)]
-    if output_format is ShowFormat.json:
-        import sys
-
-        from qcdc_cli.render.graph_export import show_dict, to_json
-
-        sys.stdout.write(to_json(show_dict(known, cites, cited_by, issues)))
-    elif output_format is ShowFormat.html:
-        import sys
-
-        from qcdc_cli.render.html import level_by_issuer, lineage_page
-
-        ends = {lk.target for lk in cites} | {lk.source for lk in cited_by} | {known.id}
-        page = lineage_page(
-            known.id,
-            known.title or "",
-            [graph.node(i) for i in sorted(ends)],
-            [*cites, *cited_by],
-            level_by_issuer(found.catalog.vocab),
-            target=known.id,
-            issues=issues,
-            lang=chosen_lang,
-        )
-        sys.stdout.write(page)
-    else:
-        import sys
-
-        from qcdc_cli.cli.trace import plain_width
-        from qcdc_cli.render.plain import to_rich
-        from qcdc_cli.render.trace import show_parts, show_text
-
-        ends = {lk.target for lk in cites} | {lk.source for lk in cited_by}
-        nodes = {i: graph.node(i) for i in ends}
-        names = found.catalog.vocab.type_names
-        parts = show_parts(known, cites, cited_by, issues, nodes, graph.speakers, names, chosen_lang, graph.elided)
-        width = plain_width()
-        text = show_text(parts, width) if width is not None else None
-        if text is not None:
-            sys.stdout.write(text)
-        else:
-            from qcdc_cli.cli._console import stdout_console
-
-            stdout_console().print(to_rich(parts))
-    exit_if_unreadable(found)

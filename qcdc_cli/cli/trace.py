@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated
 
 import typer
 
@@ -18,9 +18,9 @@ from qcdc_cli.cli._options import (
     relation_choices,
 )
 from qcdc_cli.cli._options import LineageIndexOption as DbOption
+from qcdc_cli.cli._trace_body import plain_width
 
-if TYPE_CHECKING:
-    from qcdc_cli.lineage.graph import LineageGraph
+__all__ = ["plain_width", "trace"]  # plain_width: see _trace_body
 
 
 class TraceFormat(enum.StrEnum):
@@ -77,99 +77,26 @@ def trace(
     Exit codes: 0 traced, 1 the number is unknown or ambiguous (or some files could not
     be read), 2 usage or input errors.
     """
-    from qcdc_cli.app.lineage import lineage
-    from qcdc_cli.cli._console import exit_if_unreadable, report
-
-    chosen_lang = choose_lang(lang)
-
     if up + down + both > 1:
+        choose_lang(lang)  # the run's language, as for any error
         raise typer.BadParameter("give at most one of --up, --down, --both")
-    direction: Literal["up", "down", "both"] = "down" if down else "both" if both else "up"
+    from qcdc_cli.cli._trace_body import run
 
-    def shown(graph: LineageGraph, ident: str) -> list[str]:
-        """What this trace shows of `graph`: with a depth, the index reads only that in full."""
-        return [n.id for n in graph.trace(ident, direction, depth=depth, relations=relation, fold=not no_fold).nodes]
-
-    found = lineage(
-        document,
+    run(
+        document=document,
+        up=up,
+        down=down,
+        both=both,
+        depth=depth,
+        output_format=output_format.value,
+        corpus=corpus,
         province=province,
         year=year,
-        scope=direction,
-        depth=depth,
-        corpus=corpus,
-        registry=registry,
+        relation=relation,
+        summary=summary,
+        no_fold=no_fold,
         db=db,
+        registry=registry,
+        lang=lang,
         as_of=as_of,
-        shown=shown if depth is not None else None,
-        lean=output_format is TraceFormat.text and not summary,
     )
-    report(found)
-    result = found.graph.trace(found.known.id, direction, depth=depth, relations=relation, fold=not no_fold)
-
-    import sys
-
-    if summary and output_format is TraceFormat.text:
-        from qcdc_cli.cli._console import stdout_console
-        from qcdc_cli.render.html import level_by_issuer, summary_counts
-        from qcdc_cli.render.trace import render_summary
-
-        counts = summary_counts(result.nodes, result.links, level_by_issuer(found.catalog.vocab))
-        stdout_console().print(render_summary(result, counts, chosen_lang))
-    elif output_format is TraceFormat.text:
-        from qcdc_cli.render.trace import render_trace, trace_text
-
-        names = found.catalog.vocab.type_names
-        width = plain_width()
-        text = trace_text(result, names, chosen_lang, width) if width is not None else None
-        if text is not None:
-            sys.stdout.write(text)
-        else:
-            from qcdc_cli.cli._console import stdout_console
-
-            stdout_console().print(render_trace(result, names, chosen_lang))
-    elif output_format is TraceFormat.html:
-        from qcdc_cli.render.html import level_by_issuer, lineage_page
-
-        node = result.node(result.target)
-        sys.stdout.write(
-            lineage_page(
-                node.id,
-                node.title or "",
-                result.nodes,
-                result.links,
-                level_by_issuer(found.catalog.vocab),
-                target=result.target,
-                issues=result.issues,
-                lang=chosen_lang,
-            )
-        )
-    else:
-        from qcdc_cli.render import graph_export
-
-        sys.stdout.write(graph_export.TRACE_WRITERS[output_format.value](result))
-    exit_if_unreadable(found)
-
-
-def plain_width() -> int | None:
-    """The width `_console.stdout_console` lays results out at when they are plain text:
-    stdout not a terminal, no colour forced, no width rich would guess from a terminal
-    elsewhere; None when rich must decide (a terminal: colours, its own width)."""
-    import os
-    import sys
-
-    from qcdc_cli.cli._console import PIPED_WIDTH
-
-    environ = os.environ
-    if sys.platform == "win32" or any(environ.get(name) for name in ("FORCE_COLOR", "TTY_COMPATIBLE")):
-        return None
-    if not (sys.stdout.encoding or "utf-8").lower().startswith("utf"):
-        return None  # rich draws ASCII guides
-    try:
-        if sys.stdout.isatty():
-            return None
-    except ValueError:
-        return None
-    columns = environ.get("COLUMNS")
-    if not columns:
-        return PIPED_WIDTH
-    return int(columns) if columns.isdigit() else None

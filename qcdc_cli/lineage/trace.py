@@ -11,7 +11,7 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from qcdc_cli.models import DocNode, Evidence, Link
+from qcdc_cli.models import DocNode, Evidence, Link, relation_rank
 
 
 class _Steps(Protocol):
@@ -220,20 +220,35 @@ def _tree(
     holds thousands)."""
     expanded: set[str] = set()
     allowed = None if relations is None else set(relations)
+    is_cut = cut.__contains__  # called, not `in`: tens of thousands of times for a hub
 
     def grow(node: TreeNode, chain: frozenset[str], level: int) -> None:
         expanded.add(node.id)
         if depth is not None and level >= depth and unordered is not None:
             hidden = 0
             for lk in unordered(node.id):
-                if (allowed is None or lk.relation in allowed) and (lk.source, lk.target) not in cut:
+                if (allowed is None or lk.relation in allowed) and not is_cut((lk.source, lk.target)):
                     hidden += 1
             node.hidden = hidden
             if hidden:
                 node.mark = "depth"
             return
-        step = graph.parents(node.id, relations) if direction == "up" else graph.children(node.id, relations)
-        step = [lk for lk in step if (lk.source, lk.target) not in cut]
+        if unordered is not None:
+            # the links kept, then sorted as graph.parents/children sort them (each other
+            # end once: the same order as sorting all and dropping the cut ones after;
+            # tests/test_trace_order.py)
+            kept = [
+                lk
+                for lk in unordered(node.id)
+                if (allowed is None or lk.relation in allowed) and not is_cut((lk.source, lk.target))
+            ]
+            if direction == "up":
+                step = sorted(kept, key=lambda lk: (relation_rank(lk.relation), lk.target))
+            else:
+                step = sorted(kept, key=lambda lk: (relation_rank(lk.relation), lk.source))
+        else:
+            step = graph.parents(node.id, relations) if direction == "up" else graph.children(node.id, relations)
+            step = [lk for lk in step if not is_cut((lk.source, lk.target))]
         if depth is not None and level >= depth:
             node.hidden = len(step)
             if step:

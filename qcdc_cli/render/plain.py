@@ -42,6 +42,12 @@ SIMPLE_RANGES = (
     (0x26A0, 0x26A0),
 )
 _SIMPLE = re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in SIMPLE_RANGES) + "]*")
+# Combining diacritics (Vietnamese typed decomposed: "ệ" as e + U+0302 + U+0323), no
+# cell wide for rich: a line of simple characters and these is at most as many cells as
+# characters, so one no longer than the room fits without rich measuring it (a trace of
+# 120-KL/TW quotes a few such texts; tests/test_trace_plain.py checks the widths).
+COMBINING_RANGES = ((0x300, 0x36F),)
+_MARKED = re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in (*SIMPLE_RANGES, *COMBINING_RANGES)) + "]*")
 
 # rich.tree.Tree.TREE_GUIDES[0]: space, continue, fork, end
 _SPACE, _CONTINUE, _FORK, _END = "    ", "│   ", "├── ", "└── "
@@ -224,6 +230,9 @@ def lay_out(parts: Iterable[Part], width: int) -> str | None:
         out = []
         for line in plain.split("\n"):
             simple = _SIMPLE.fullmatch(line) is not None
+            if not simple and len(line) <= room and _MARKED.fullmatch(line) is not None:
+                out.append(line)  # fits, as below: no character of it is wider than one cell
+                continue
             if not simple:  # rich measures it (imported only then: most traces never need it)
                 from rich._wrap import divide_line
                 from rich.cells import cell_len, set_cell_size
