@@ -1,4 +1,4 @@
-"""A fast `check`/`extract` run makes the cycle collector's young generation larger
+"""A fast run (check, extract, trace, show, coverage) makes the cycle collector's young generation larger
 (cli._fast.YOUNG) while it runs, and freezes what it made when it exits (the process
 ends); when Typer answers instead, nothing is frozen and the threshold is given back."""
 
@@ -52,3 +52,28 @@ def test_a_run_typer_answers_keeps_the_threshold(spec_cached: None) -> None:
     assert _fast.attempt(["check", "-fjson", DRAFT], make_spec) is None  # not the fast parse's
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == frozen
+
+
+def test_a_lineage_run_takes_the_same_collector(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qcdc_cli.cli import _trace_body
+
+    seen: list[tuple[int, ...]] = []
+
+    def body(**kwargs: Any) -> int:
+        seen.append(gc.get_threshold())
+        return 0
+
+    monkeypatch.delenv("QCDC_FAST", raising=False)
+    monkeypatch.delenv("QCDC_DEBUG", raising=False)
+    monkeypatch.setattr(_trace_body, "run", body)
+    before = gc.get_threshold()
+    try:
+        with pytest.raises(SystemExit) as done:
+            _fast.attempt(["trace", "13-KH/ĐUK", "--db", str(tmp_path / "i.sqlite")], make_spec)
+        assert done.value.code == 0
+        assert seen == [(_fast.YOUNG, *before[1:])]
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == before
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

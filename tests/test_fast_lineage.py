@@ -131,8 +131,8 @@ try:
     main()
 finally:
     with open(os.environ["PROBE_OUT"], "a") as f:
-        import gc  # the fast path leaves the cyclic collector off: the process ends with the run
-        f.write("typer\\n" if "typer" in sys.modules else "fast\\n" if not gc.isenabled() else "fast, gc on\\n")
+        import gc  # the fast path froze what the run made: the process ends with the run
+        f.write("typer\\n" if "typer" in sys.modules else "fast\\n" if gc.get_freeze_count() else "fast, not frozen\\n")
 """
 
 

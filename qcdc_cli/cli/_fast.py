@@ -81,12 +81,8 @@ def attempt(args: list[str], make_spec: Callable[[str], dict[str, Any] | None]) 
 
         lineage_kwargs = parse_lineage(name, args[1:])
         if lineage_kwargs is not None:
-            import gc
-
-            # a run that ends the process: what it builds lives to the end, so a cyclic
-            # collection only walks it (and re-enabled, once at the end, all of it)
-            gc.disable()
-            run_body(name, lineage_kwargs, LINEAGE_BODIES[name])
+            with _OneShotCollector():
+                run_body(name, lineage_kwargs, LINEAGE_BODIES[name])  # exits
     if not (is_help(args) or name in BODIES) or not _enabled(os.environ):
         return None  # trace, ingest, ...: Typer, at no cost here
     path, key = _cache_file()
@@ -104,20 +100,13 @@ def attempt(args: list[str], make_spec: Callable[[str], dict[str, Any] | None]) 
         if spec is None:
             return _SpecMiss(path, key, name, make_spec)
         if spec:
-            import gc
-
-            threshold = gc.get_threshold()
-            gc.set_threshold(YOUNG, *threshold[1:])
             try:
                 kwargs = parse(spec, args[1:])
             except Exception:  # a spec this code cannot read: Typer answers
                 kwargs = None
             if kwargs is not None:
-                try:
+                with _OneShotCollector():
                     run_body(name, kwargs)  # exits
-                finally:  # the process ends: see YOUNG
-                    gc.freeze()
-            gc.set_threshold(*threshold)
     return None
 
 
@@ -130,6 +119,24 @@ def attempt(args: list[str], make_spec: Callable[[str], dict[str, Any] | None]) 
 # once more (~5 ms) for the rare cycle left, whose memory the exit frees anyway; the
 # standard streams are flushed and atexit handlers run as always.
 YOUNG = 30_000
+
+
+class _OneShotCollector:
+    """The collector as a run that ends the process wants it (see YOUNG); the threshold is
+    given back if the body returns instead of exiting (only under a test's monkeypatch)."""
+
+    def __enter__(self) -> None:
+        import gc
+
+        self.threshold = gc.get_threshold()
+        gc.set_threshold(YOUNG, *self.threshold[1:])
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
+        import gc
+
+        if kind is SystemExit:
+            gc.freeze()  # the process ends: see YOUNG
+        gc.set_threshold(*self.threshold)
 
 
 def _enabled(environ: Any) -> bool:
