@@ -76,3 +76,37 @@ def test_the_fast_comparison_decides_as_the_plain_one(tmp_path: Path, vocab, see
             tasks, unchanged, gone, _ = got
             assert len(tasks) + len(unchanged) == len(walk([root]).candidates)
             assert force or (tasks and unchanged and gone)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_one_root_finds_what_is_gone_as_the_plain_comparison(tmp_path: Path, vocab, seed: int) -> None:
+    """An index of one folder walked again (what `_known` answers without comparing
+    every indexed path with the walk when the counts say nothing is gone): random
+    touches, edits, removals, additions and failed rows, each alone or together, and a
+    folder that stands where an indexed file was."""
+    rng = random.Random(seed)
+    root = tmp_path / "c"
+    files = write_corpus(root, 30)
+    db = tmp_path / "i.sqlite"
+    with Store.open_writer(db) as store:
+        list(ingest([root], store, vocab, Options(jobs=1), extractor=fake_extract))
+    key = extractor_key(vocab)
+    if seed % 2:
+        for p in rng.sample(files, 3):
+            os.utime(p, ns=(0, os.stat(p).st_mtime_ns + 1_000_000_000))
+    if seed % 3 == 0:
+        (root / f"new-{seed}.txt").write_text("Số 9-KH/TU\nmới\n", encoding="utf-8")
+    removed = rng.sample(files, seed % 4)
+    for p in removed:
+        p.unlink()
+    if seed == 5:
+        removed[0].mkdir()  # a folder where a file was: walked, not gone
+    if seed >= 6:
+        con = sqlite3.connect(db)
+        with con:
+            con.execute("UPDATE files SET status = 'failed', error = 'x' WHERE id = 1")
+        con.close()
+    with Store.open_writer(db) as store:
+        for force in (False, True):
+            assert _fast(store, root, key, force) == _plain(store, root, key, force)
+        assert len(_fast(store, root, key, False)[2]) == len(removed) - (seed == 5)

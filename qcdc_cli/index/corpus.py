@@ -127,12 +127,21 @@ def load_corpus(con: sqlite3.Connection, file_ids: Sequence[int] | None = None) 
     # of times
     shared: dict[Any, Any] = {}
     share = shared.setdefault
+
+    def row(kind: Any, fields: list[Any]) -> Any:
+        return kind(*(share(v, v) if type(v) is str else v for v in fields))
+
+    if file_ids is not None:  # a few hundred files (an incremental derivation): not worth it
+
+        def row(kind: Any, fields: list[Any]) -> Any:
+            return tuple.__new__(kind, fields)
+
     rows = q(
         f"SELECT d.id, d.file_id, f.path, {columns(DocumentRow, 'd')}"
         " FROM documents d JOIN files f ON f.id = d.file_id" + where + " ORDER BY f.path, d.segment"
     )
     for doc_id, file_id, stored_path, *fields in rows:
-        doc = DocumentRow(*(share(v, v) if type(v) is str else v for v in fields))
+        doc = row(DocumentRow, fields)
         entry = files.get(file_id)
         if entry is None:
             path = path_label(path_of(stored_path))
@@ -146,7 +155,7 @@ def load_corpus(con: sqlite3.Connection, file_ids: Sequence[int] | None = None) 
     merged: dict[tuple[int, str], Reference] = {}  # one Reference per (file, number)
     for doc_id, *fields in q(f"SELECT document_id, {columns(RefRow)} FROM refs{only} ORDER BY document_id, number"):
         extraction = doc_of[doc_id][0]
-        ref = reference(RefRow(*(share(v, v) if type(v) is str else v for v in fields)))
+        ref = reference(row(RefRow, fields))
         by_key[(doc_id, ref.number)] = ref
         key = (id(extraction), ref.number)
         first = merged.get(key)
@@ -159,14 +168,12 @@ def load_corpus(con: sqlite3.Connection, file_ids: Sequence[int] | None = None) 
             by_key[(doc_id, ref.number)] = first
     for doc_id, *fields in q(f"SELECT document_id, {columns(MentionRow)} FROM mentions{only} ORDER BY rowid"):
         _, index, path = doc_of[doc_id]
-        m = MentionRow(*(share(v, v) if type(v) is str else v for v in fields))
+        m = row(MentionRow, fields)
         by_key[(doc_id, m.number)].mentions.append(mention(m, index))
         if m.evidence:
             quotes[(path, m.start)] = m.evidence
     for doc_id, *fields in q(
         f"SELECT document_id, {columns(ReportedRow)} FROM reported_relations{only} ORDER BY rowid"
     ):
-        doc_of[doc_id][0].reported_relations.append(
-            reported(ReportedRow(*(share(v, v) if type(v) is str else v for v in fields)))
-        )
+        doc_of[doc_id][0].reported_relations.append(reported(row(ReportedRow, fields)))
     return list(files.values()), quotes

@@ -112,21 +112,33 @@ def _citing_docs(con: sqlite3.Connection, classes: set[str]) -> set[int]:
     # a hub number is cited by thousands of documents in a few spellings: each spelling
     # is read once
     hit: dict[tuple[Any, ...], bool] = {}
-    for doc, *spelling in rows:
+    for row in rows:
+        doc = row[0]
         if doc in docs:
             continue
-        key = tuple(spelling)
+        key = row[1:]
         found = hit.get(key)
         if found is None:
-            number, system, type_, malformed, suggestion = spelling
+            number, system, type_, malformed, suggestion = key
             ref = Reference(number, system, type_, "", malformed=bool(malformed), suggestion=suggestion)
             found = hit[key] = bool(ref_classes(ref) & classes)
         if found:
             docs.add(doc)
+    # (through schema.LOOKUP_INDEXES where the index has them); each number read once
     sql = "SELECT document_id, source, target FROM reported_relations WHERE " + where.replace("x", "source")
     sql += " OR " + where.replace("x", "target")
+    mine: dict[str, bool] = {}
     for doc, source, target in con.execute(sql, args + args):
-        if doc not in docs and (number_class(source) in classes or number_class(target) in classes):
+        if doc in docs:
+            continue
+        a = mine.get(source)
+        if a is None:
+            a = mine[source] = number_class(source) in classes
+        if not a:
+            a = mine.get(target)
+            if a is None:
+                a = mine[target] = number_class(target) in classes
+        if a:
             docs.add(doc)
     return docs
 

@@ -32,6 +32,9 @@ class Unsafe(Exception):
 
 _CLASSES: dict[tuple[str, str | None, str | None], str] = {}  # asked for every citation replayed
 _FAMILIES: dict[tuple[str, str], str] = {}  # (system, type) -> the family likely readings compare
+# a citation's classes by what they depend on: a hub number is cited thousands of times
+# in a few spellings, and each replay asks for every citation of the documents it loads
+_REF_CLASSES: dict[tuple[Any, ...], frozenset[str]] = {}
 
 
 def set_families(vocab: Vocabulary) -> None:
@@ -40,6 +43,7 @@ def set_families(vocab: Vocabulary) -> None:
         _FAMILIES.clear()
         _FAMILIES.update(vocab.type_families)
         _CLASSES.clear()
+        _REF_CLASSES.clear()
 
 
 def number_class(number: str, system: str | None = None, type_: str | None = None) -> str:
@@ -60,9 +64,19 @@ def number_class(number: str, system: str | None = None, type_: str | None = Non
     return found
 
 
-def ref_classes(ref: Reference) -> set[str]:
+def ref_classes(ref: Reference) -> frozenset[str]:
     """Every class a citation's resolution can look in: its number as written and as
     repaired, read as the number reads and as the citation types it."""
+    key = (ref.number, ref.suggestion, ref.system, ref.type, bool(ref.malformed))
+    found = _REF_CLASSES.get(key)
+    if found is None:
+        found = _REF_CLASSES[key] = frozenset(_ref_classes(ref))
+        if len(_REF_CLASSES) > 1_000_000:
+            _REF_CLASSES.clear()
+    return found
+
+
+def _ref_classes(ref: Reference) -> set[str]:
     out = set()
     for number in (ref.number, ref.suggestion):
         if number:

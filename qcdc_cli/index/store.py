@@ -49,7 +49,7 @@ from qcdc_cli.index.rows import (
     path_of,
     path_param,
 )
-from qcdc_cli.index.schema import BUSY_TIMEOUT_MS, check_version, configure, explain, migrate
+from qcdc_cli.index.schema import BUSY_TIMEOUT_MS, add_lookup_indexes, check_version, configure, explain, migrate
 
 DB_ENV = "QCDC_DB"
 DEFAULT_DB = Path(".qcdc") / "index.sqlite"
@@ -125,6 +125,7 @@ class Store:
                 con.execute("PRAGMA synchronous = NORMAL")
                 con.execute("PRAGMA cache_size = -65536")  # 64 MB while ingesting (§7.1)
                 migrate(con, path)
+                add_lookup_indexes(con)
             except BaseException:
                 con.close()
                 raise
