@@ -95,26 +95,7 @@ def stat_digest(*units: str, root: Path = PACKAGE_DIR, folder: Path | None = Non
     except (OSError, ValueError, UnicodeError):  # missing or damaged: hashed again
         pass
     digest = digest_files(root, files)
-    _write_atomic(cached, f"{key} {digest}\n")
+    from qcdc_cli.cachefile import write_atomic
+
+    write_atomic(cached, f"{key} {digest}\n".encode("ascii"), ".code-")
     return digest
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file; an unwritable folder is only a miss."""
-    import contextlib
-    import os
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".code-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as f:
-                f.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except OSError:
-        pass

@@ -16,7 +16,14 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "qcdc_cli"
 
 # Shared modules: values and helpers every stage may use; they import only each other.
-SHARED = ("qcdc_cli.errors", "qcdc_cli.models", "qcdc_cli.terminal", "qcdc_cli.codehash", "qcdc_cli.config")
+SHARED = (
+    "qcdc_cli.errors",
+    "qcdc_cli.models",
+    "qcdc_cli.terminal",
+    "qcdc_cli.codehash",
+    "qcdc_cli.config",
+    "qcdc_cli.cachefile",
+)
 # Each package, in data-flow order, with what it may import besides SHARED and itself.
 ALLOWED: dict[str, tuple[str, ...]] = {
     "qcdc_cli.knowledge": (),

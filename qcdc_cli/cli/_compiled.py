@@ -66,24 +66,15 @@ def read(path: str, what: str = "dataclasses") -> dict[Any, Any]:
 def write(path: str, entries: dict[Any, Any], what: str = "dataclasses") -> None:
     """Atomically; a folder that cannot be written only means no cache."""
     import marshal
-    import tempfile
     import zlib
 
-    folder = os.path.dirname(path)
+    from qcdc_cli.cachefile import write_atomic
+
     try:
         body = marshal.dumps(entries)
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{what}-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(_version_line(what) + b"\n" + b"%08x" % zlib.crc32(body) + b"\n" + body)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except (OSError, ValueError):  # unwritable folder, or a value marshal refuses: no cache
-        pass
+    except ValueError:  # a value marshal refuses: no cache
+        return
+    write_atomic(path, _version_line(what) + b"\n" + b"%08x" % zlib.crc32(body) + b"\n" + body, f".{what}-")
 
 
 @contextlib.contextmanager

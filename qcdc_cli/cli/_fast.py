@@ -243,10 +243,10 @@ def _read(path: str, key: str) -> dict[str, Any]:
 
 def _update(path: str, key: str, section: str, name: str, value: Any) -> None:
     """Add one entry (read again first: another run may have added others); atomic."""
-    import contextlib
     import marshal
-    import tempfile
     import zlib
+
+    from qcdc_cli.cachefile import write_atomic
 
     data = _read(path, key)
     entries = data[section]
@@ -255,21 +255,11 @@ def _update(path: str, key: str, section: str, name: str, value: Any) -> None:
     while len(entries) > MAX_ENTRIES:
         del entries[next(iter(entries))]
     data["key"] = key
-    folder = os.path.dirname(path)
     try:
         body = marshal.dumps(data)
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".cli-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(b"qcdc cli %d %08x\n" % (_FORMAT, zlib.crc32(body)) + body)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except (OSError, ValueError):  # unwritable folder, or a value marshal refuses
-        pass  # only means no fast path
+    except ValueError:  # a value marshal refuses: only means no fast path
+        return
+    write_atomic(path, b"qcdc cli %d %08x\n" % (_FORMAT, zlib.crc32(body)) + body, ".cli-")
 
 
 # ---------------------------------------------------------------- help screens

@@ -16,7 +16,6 @@ entries are written once, at exit, atomically. `QCDC_PATTERN_CACHE=0` turns it o
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from typing import Any
@@ -137,25 +136,15 @@ def save() -> None:
     if not _new or _path is None or _stored is None:
         return
     import marshal
-    import tempfile
 
+    from qcdc_cli.cachefile import write_atomic
     from qcdc_cli.codehash import sha256
 
     _new = False
     keep = _stored if len(_stored) <= _MAX_ENTRIES else {k: v for k, v in _stored.items() if k in _used}
     body = marshal.dumps(keep)
-    folder = os.path.dirname(_path)
-    if not os.path.isdir(folder):  # gone (a test's temporary folder) or never made: the
-        return  # registry cache creates it on a first run, this file follows on the next
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".patterns-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(_version_line() + sha256(body).hexdigest().encode() + b"\n" + body)
-            os.replace(tmp, _path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except OSError:
-        pass
+    # not made here if gone (a test's temporary folder) or never made: the registry cache
+    # creates it on a first run, this file follows on the next
+    write_atomic(
+        _path, _version_line() + sha256(body).hexdigest().encode() + b"\n" + body, ".patterns-", make_folder=False
+    )

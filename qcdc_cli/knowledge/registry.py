@@ -307,23 +307,13 @@ def _write_cache(key: str, registry: Registry) -> None:
     if path is None:
         return
     import json
-    import tempfile
+
+    from qcdc_cli.cachefile import write_atomic
 
     body = json.dumps({"key": key, "registry": registry.model_dump()}, ensure_ascii=False)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".registry-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(body)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        _prune(path)
-    except OSError:
-        pass
+    if write_atomic(path, body.encode("utf-8"), ".registry-"):
+        with contextlib.suppress(OSError):
+            _prune(path)
 
 
 _CACHE_KEPT_DAYS = 30
@@ -439,22 +429,17 @@ def _write_fast(fast: str, stats: list[Any], json_path: str, json_stat: tuple[in
     """Atomically; a folder that cannot be written, or data marshal refuses, only
     means no copy."""
     import marshal
-    import tempfile
     import zlib
+
+    from qcdc_cli.cachefile import write_atomic
 
     try:
         body = marshal.dumps({"stats": stats, "json": json_path, "json stat": json_stat, "registry": plain})
-        fd, tmp = tempfile.mkstemp(prefix=".registry-", suffix=".tmp", dir=os.path.dirname(fast))
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(_fast_head() + b"\n" + b"%08x" % zlib.crc32(body) + b"\n" + body)
-            os.replace(tmp, fast)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except (OSError, ValueError):
-        pass
+    except ValueError:
+        return
+    write_atomic(
+        fast, _fast_head() + b"\n" + b"%08x" % zlib.crc32(body) + b"\n" + body, ".registry-", make_folder=False
+    )
 
 
 def load_vocabulary(extra: Sequence[Path] = ()) -> Vocabulary:
