@@ -30,9 +30,9 @@ PRODUCERS = {
 }
 
 
-# Where a cache lives and how its key is computed, and how an error names a file on the
-# terminal (errors -> terminal); they never shape the cached result.
-KEYING = {"qcdc_cli", "qcdc_cli.codehash", "qcdc_cli.config", "qcdc_cli.terminal"}
+# Where a cache lives, how its key is computed and its file written, and how an error
+# names a file on the terminal (errors -> terminal); they never shape the cached result.
+KEYING = {"qcdc_cli", "qcdc_cli.codehash", "qcdc_cli.config", "qcdc_cli.cachefile", "qcdc_cli.terminal"}
 
 
 def closure(roots: tuple[str, ...]) -> set[str]:
