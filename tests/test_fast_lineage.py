@@ -186,3 +186,35 @@ def test_the_fast_path_answers_as_typer_does(args: list[str], samples_index: Pat
 
 def test_the_hook_in_fast_hands_these_commands_over() -> None:
     assert set(_fast.LINEAGE) == set(_fast_lineage.BODIES)
+
+
+_REGEX_PROBE = """
+import os, sys
+from qcdc_cli.cli import main
+sys.argv = ["qcdc", *sys.argv[1:]]
+try:
+    main()
+finally:
+    with open(os.environ["PROBE_OUT"], "w") as f:
+        f.write("regex" if "regex" in sys.modules else "no regex")
+"""
+
+
+@pytest.mark.parametrize("args", [["trace", "30-CT/TW", "--down"], ["show", "30-CT/TW"]], ids=" ".join)
+def test_a_warm_lineage_run_makes_no_pattern(args: list[str], samples_index: Path, tmp_path: Path) -> None:
+    """Places and the pattern cache import `regex` only when a pattern is made (~15 ms
+    of a trace otherwise); the first run validates the registry, which makes some."""
+    probe = tmp_path / "probe"
+    env = {**os.environ, **CLI_ENV, "QCDC_CACHE_DIR": str(tmp_path / "cache"), "PROBE_OUT": str(probe)}
+    seen = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _REGEX_PROBE, *args, "--db", str(samples_index)],
+            cwd=REPO,
+            capture_output=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        seen.append(probe.read_text())
+    assert seen[1] == "no regex", seen

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import cache
 from typing import Any
 
-import regex
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import regex  # imported on the first pattern: a run that makes none (a trace) skips it
 
 _FORMAT = 1
 _MAX_ENTRIES = 1000  # ~1 KB each; beyond this, a rewrite keeps only the entries this run used
@@ -40,6 +43,8 @@ def compile_regex(pattern: str, flags: int = 0) -> regex.Pattern[str]:
     found = _compiled.get(key)
     if found is not None:
         return found
+    import regex
+
     if not _cacheable(flags):
         return regex.compile(pattern, flags)
     stored = _load()
@@ -64,13 +69,19 @@ def _rebuild(data: tuple[Any, ...]) -> regex.Pattern[str]:
     return pattern
 
 
-_UNCACHEABLE = int(regex.LOCALE | regex.DEBUG)  # an int: flag arithmetic on enums is slow
+@cache
+def _uncacheable() -> int:
+    import regex
+
+    return int(regex.LOCALE | regex.DEBUG)  # an int: flag arithmetic on enums is slow
 
 
 def _cacheable(flags: int) -> bool:
     # LOCALE patterns depend on the locale of the run, DEBUG prints while compiling, and
     # the key assumes the default VERSION0 syntax (qcdc never changes it).
-    return not int(flags) & _UNCACHEABLE and regex.DEFAULT_VERSION == regex.VERSION0
+    import regex
+
+    return not int(flags) & _uncacheable() and regex.DEFAULT_VERSION == regex.VERSION0
 
 
 def _remember(key: Key, pattern: regex.Pattern[str]) -> None:
@@ -85,6 +96,8 @@ def _remember(key: Key, pattern: regex.Pattern[str]) -> None:
 
 
 def _version_line() -> bytes:
+    import regex
+
     return f"qcdc patterns {_FORMAT} regex {regex.__version__} python {sys.version}\n".encode()
 
 
@@ -96,6 +109,8 @@ def _cache_path() -> str | None:
     folder = cache_dir(os.environ)
     if folder is None:
         return None
+    import regex
+
     tag = sys.implementation.cache_tag or "python"
     return os.path.join(folder, f"patterns-{tag}-regex{regex.__version__}.marshal")
 

@@ -15,14 +15,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-import regex
-
 from qcdc_cli.knowledge.patterns import compile_regex
 from qcdc_cli.knowledge.vocabulary import ProvinceInfo, Vocabulary, fold
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import regex  # imported where a pattern is made: a trace reads places without one
 
 
 @cache
 def _name_regex(vocab: Vocabulary) -> tuple[regex.Pattern[str], dict[str, list[ProvinceInfo]]]:
+    import regex
+
     by_name: dict[str, list[ProvinceInfo]] = {}
     for p in vocab.provinces:
         for name in (*p.names, *p.places):
@@ -33,6 +37,8 @@ def _name_regex(vocab: Vocabulary) -> tuple[regex.Pattern[str], dict[str, list[P
 
 @cache
 def _body_regex(vocab: Vocabulary) -> regex.Pattern[str]:
+    import regex
+
     # first-seen order, not a set's: the same pattern text every run (knowledge.patterns)
     names = sorted(dict.fromkeys(n for p in vocab.provinces for n in p.names), key=len, reverse=True)
     alternatives = "|".join(regex.escape(n) for n in names)
@@ -353,12 +359,18 @@ _MARKERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 
 def _marker_regex(markers: list[str]) -> regex.Pattern[str]:
+    import regex
+
     alternatives = "|".join(regex.escape(m) for m in sorted(markers, key=len, reverse=True))
     return compile_regex(rf"(?<!\p{{L}})(?P<m>{alternatives})(?:\s+|(?<=\.)|$)(?P<rest>[^,;:()\[\]\n]*)")
 
 
-_MARKER_RE = _marker_regex([m for m, _, _ in _MARKERS])
-_LOOSE_MARKER_RE = _marker_regex([loose_key(m) for m, _, _ in _MARKERS])
+@cache
+def _marker_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """The body markers as written and loosely keyed, made on first use."""
+    return _marker_regex([m for m, _, _ in _MARKERS]), _marker_regex([loose_key(m) for m, _, _ in _MARKERS])
+
+
 _MARKER_INFO = {m: (level, kinds) for m, level, kinds in _MARKERS} | {
     loose_key(m): (level, kinds) for m, level, kinds in _MARKERS
 }
@@ -397,7 +409,8 @@ def body_place(
 @lru_cache(maxsize=1 << 15)
 def _body_place(text: str, province: str | None, after_2025: bool | None, vocab: Vocabulary | None) -> BodyPlace | None:
     found: list[BodyPlace] = []
-    for loose, pattern, key in ((False, _MARKER_RE, unit_key(text)), (True, _LOOSE_MARKER_RE, loose_key(text))):
+    marker, loose_marker = _marker_patterns()
+    for loose, pattern, key in ((False, marker, unit_key(text)), (True, loose_marker, loose_key(text))):
         for m in pattern.finditer(key):
             level, kinds = _MARKER_INFO[m["m"]]
             committee = m["m"].endswith(("ỦY", "UY"))
