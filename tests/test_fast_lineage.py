@@ -146,11 +146,13 @@ def samples_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-def _qcdc(args: list[str], tmp: Path, **env: str) -> tuple[tuple[int, str, str], str]:
+def _qcdc(args: list[str], tmp: Path, probe_code: str = _PROBE, **env: str) -> tuple[tuple[int, str, str], str]:
+    """The run's exit, stdout and stderr, and what `probe_code` wrote when it ended (one
+    cache folder per test: a second call runs warm)."""
     probe = tmp / "probe"
     probe.unlink(missing_ok=True)
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, *args],
+        [sys.executable, "-c", probe_code, *args],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -204,17 +206,10 @@ finally:
 def test_a_warm_lineage_run_makes_no_pattern(args: list[str], samples_index: Path, tmp_path: Path) -> None:
     """Places and the pattern cache import `regex` only when a pattern is made (~15 ms
     of a trace otherwise); the first run validates the registry, which makes some."""
-    probe = tmp_path / "probe"
-    env = {**os.environ, **CLI_ENV, "QCDC_CACHE_DIR": str(tmp_path / "cache"), "PROBE_OUT": str(probe)}
+    argv = [*args, "--db", str(samples_index)]
     seen = []
     for _ in range(2):
-        done = subprocess.run(
-            [sys.executable, "-c", _REGEX_PROBE, *args, "--db", str(samples_index)],
-            cwd=REPO,
-            capture_output=True,
-            env=env,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-        seen.append(probe.read_text())
+        done, wrote = _qcdc(argv, tmp_path, _REGEX_PROBE)
+        assert done[0] == 0, done[2]
+        seen.append(wrote)
     assert seen[1] == "no regex", seen
