@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qcdc_cli.codehash import PACKAGE_DIR, code_digest, sha256
+from qcdc_cli.codehash import PACKAGE_DIR, code_digest, sha256, source_paths
 from qcdc_cli.errors import RegistryError
 from qcdc_cli.knowledge.schema import Registry, validate
 
@@ -365,25 +365,8 @@ def _stat(path: str) -> tuple[int, ...] | None:
 
 
 def _code_files() -> list[str]:
-    """The files `code_digest(*_CACHED_CODE)` hashes (found the same way, without
-    pathlib's glob), and the one that sets `__version__`."""
-    files = [str(PACKAGE_DIR / "__init__.py")]
-    for unit in _CACHED_CODE:
-        base = os.path.join(str(PACKAGE_DIR), *unit.split(".")[1:])
-        if os.path.isdir(base):
-            _py_files(base, files)
-        else:
-            files.append(base + ".py")
-    return files
-
-
-def _py_files(folder: str, out: list[str]) -> None:
-    with os.scandir(folder) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.is_dir():
-                _py_files(entry.path, out)
-            elif entry.name.endswith(".py"):
-                out.append(entry.path)
+    """The files `code_digest(*_CACHED_CODE)` hashes, and the one that sets `__version__`."""
+    return [str(PACKAGE_DIR / "__init__.py"), *source_paths(*_CACHED_CODE)]
 
 
 def _stats(paths: tuple[Path, ...]) -> list[Any] | None:
