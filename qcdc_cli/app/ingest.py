@@ -277,9 +277,9 @@ def _known(store: Store, walked: Walk, key: str, force: bool) -> tuple[dict[str,
     ones: `_gone`). On SQLite (Store.known_stats) only the rows of files that are not
     unchanged are read whole: what changed or is new, what failed, what is gone; `plan`
     finds the rest in `same`."""
-    import sqlite3
+    from qcdc_cli.index.store import on_sqlite
 
-    if force or not isinstance(getattr(store, "con", None), sqlite3.Connection):
+    if force or not on_sqlite(store):
         known = store.known_files()
         return known, set(), _gone(walked, known.keys())
     same, indexed = store.known_stats(key)
@@ -402,20 +402,13 @@ def ingest(
                 summary.derive_seconds = derive(store, vocab, registry, dkey, log)
                 summary.derived_incrementally = log.patched
         unresolved = unresolved_count(store)  # remembered in the index (on SQLite)
-        if totals is None or not _sole_writer(store):
+        from qcdc_cli.index.store import on_sqlite
+
+        if totals is None or not on_sqlite(store):  # PostgreSQL: ingests share the index
             totals = store.totals()  # counting refs and mentions: ~30 ms at 100,000 files
         summary.index = {**totals.to_dict(), "unresolved": unresolved}
         summary.failed.sort()
     yield Finished(summary)
-
-
-def _sole_writer(store: Store) -> bool:
-    """Whether nothing but this run writes the files while it holds the ingest lock (on
-    SQLite: derivation leaves the counts of files, documents and references as they were).
-    A PostgreSQL index is shared by concurrent ingests."""
-    import sqlite3
-
-    return isinstance(getattr(store, "con", None), sqlite3.Connection)
 
 
 # Held while a thread imports: a worker forked then (the pool forks again when one dies)

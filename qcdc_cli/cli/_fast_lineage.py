@@ -8,9 +8,9 @@ N plain digits, at least 1). Each option at most once; everything else (other op
 `--`, help, empty values, a repeated option) goes to Typer, which answers as always.
 The other parameters take Typer's defaults: tests/test_fast_lineage.py checks the
 keyword arguments against the ones Typer passes to the same body, on random argv.
-cli._fast runs the body with the cyclic garbage collector off: everything a trace
-builds lives until the process ends with it, and each collection (re-enabled, one at
-the end over all of it) only walked it again.
+cli._fast runs the body under the collector policy of every fast run (cli._fast.YOUNG:
+what a trace builds lives until the process ends, so it is seldom walked, and frozen
+at exit).
 """
 
 from __future__ import annotations

@@ -63,12 +63,11 @@ class ChangeLog:
     def start(cls, store: Store) -> ChangeLog:
         """A log for a run over `store`, before its first write: only derived tables that
         followed the files then can be patched."""
-        import sqlite3
+        from qcdc_cli.index.store import on_sqlite
 
         stale, old_key = store.derived_state()
         # the patch speaks SQLite; another backend (index.api) derives in full
-        on_sqlite = isinstance(getattr(store, "con", None), sqlite3.Connection)
-        return cls(usable=not stale and on_sqlite, key=old_key)
+        return cls(usable=not stale and on_sqlite(store), key=old_key)
 
     def _room(self) -> bool:
         if len(self.before) + len(self.added) + len(self.gone) >= MAX_FILES:
@@ -241,11 +240,10 @@ def unresolved_count(store: Store) -> int:
     summary says it, and most ingests leave the resolutions as they were. What rewrites
     them forgets the number in the same transaction (Store.replace_derived) or moves it
     (`_recount_unresolved`); another version's derivation has another key."""
-    import sqlite3
-
     from qcdc_cli.index.rows import UNRESOLVED_KEY
+    from qcdc_cli.index.store import on_sqlite
 
-    if not isinstance(getattr(store, "con", None), sqlite3.Connection):
+    if not on_sqlite(store):
         return store.unresolved_count()
     stale, key = store.derived_state()
     said = store.get_meta(UNRESOLVED_KEY)

@@ -96,6 +96,12 @@ class Batch:
         return False
 
 
+def on_sqlite(store: object) -> bool:
+    """Whether `store` is the embedded SQLite index (not a PgStore): the paths that speak
+    SQLite, or count on one writer per index while an ingest holds its lock, ask this."""
+    return isinstance(getattr(store, "con", None), sqlite3.Connection)
+
+
 class Store:
     """A connection to the index. Open with `Store.open_writer` or `Store.open_reader`;
     use as a context manager, which also turns database failures met inside the block
