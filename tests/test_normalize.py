@@ -239,3 +239,23 @@ def test_the_fast_path_answers_as_the_full_pass(text: str) -> None:
 
     if _is_clean(text):
         assert _one_pass(text).clean == text
+
+
+MARK_TOKENS = [t for t in EDIT_TOKENS if not t.startswith("&") or t == "&"] + [
+    "\u0301\u0301", "\u031b\u0300", "\u212b", "\u0e47", "\n\u0301", "\ufe20", "Ω\u0345", "\U0001d15e\u0301",
+]  # fmt: skip
+MARK_TEXT = st.lists(st.one_of(st.sampled_from(MARK_TOKENS), VIETNAMESE, ANY_TEXT), max_size=12).map("".join)
+
+
+@given(text=st.one_of(MARK_TEXT, ANY_TEXT, MESSY_TEXT))
+@example("\u0301leading marks, then e\u0301 and a\u0323\u0302")  # a run with no base before it
+@example(unicodedata.normalize("NFD", "Kế hoạch số 62-KH/TU ngày 30 tháng 7 năm 2010\nTỈNH ỦY LAI CHÂU"))
+@example("Sở NN & PTNT, e\u0301")  # a plain "&": not an entity
+def test_the_marks_pass_edits_as_the_full_pass(text: str) -> None:
+    """A text whose only edits are clusters of marks (a decomposed Word or Mac file) is
+    normalized by one C-level pass (_marks_pass): the same clean text and the same edits
+    as the pass that takes one match at a time."""
+    from qcdc_cli.read.normalize import _edits_pass, _marks_only, _marks_pass
+
+    if _marks_only(text):
+        assert _marks_pass(text) == _edits_pass(text)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import add, itemgetter, ne, sub
 
 import regex
 
@@ -168,7 +169,62 @@ def _compose(first: NormalizedText, second: NormalizedText) -> NormalizedText:
     return NormalizedText(first.original, second.clean, clean_start, clean_end, orig_start, orig_end)
 
 
+# A run of combining marks after a character that is not one, captured: regex.split then
+# hands back the plain runs and the mark runs alternately, in C (_marks_pass). Each mark
+# run and the last character before it make one cluster of _EDITABLE's first kind.
+_MARK_RUN = regex.compile(r"(?<=\P{M})(\p{M}+)")
+_LAST, _BUT_LAST = itemgetter(-1), itemgetter(slice(None, -1))
+
+
+def _marks_only(text: str) -> bool:
+    """Only clusters of marks to edit, no entity, no invisible character, no NUL (the
+    separator _marks_pass joins clusters with): _one_pass's edits are then _marks_pass's."""
+    if "\x00" in text or any(c in text for c in _INVISIBLE):
+        return False
+    return "&" not in text or _ENTITY.search(text) is None
+
+
+def _marks_pass(text: str) -> NormalizedText:
+    """_edits_pass for a text of which only clusters of combining marks can change (a
+    decomposed Word or Mac file: ~700 clusters a page). The clusters are composed in one
+    NFC call (joined by NUL, a starter nothing composes with, so each composes as it does
+    alone) and offsets come from C-level running sums: a match object and a Python call
+    per cluster were 11% of extracting the benchmark corpus, for 6% of its files.
+    tests/test_normalize.py compares both passes."""
+    parts = _MARK_RUN.split(text)  # plain, marks, plain, marks, ..., plain
+    if len(parts) == 1:
+        return NormalizedText(text, text)
+    plains = parts[0::2]
+    clusters = list(map(add, map(_LAST, plains[:-1]), parts[1::2]))  # each run with its base
+    composed = unicodedata.normalize("NFC", "\x00".join(clusters)).split("\x00")
+    changed = list(map(ne, clusters, composed))
+    if not any(changed):
+        return NormalizedText(text, text)
+    # everything below is map/accumulate over the edited clusters: a Python loop per
+    # cluster cost more than all the rest
+    ends = list(accumulate(map(len, parts)))
+    orig_end = list(compress(ends[1::2], changed))
+    old_lengths = list(map(len, compress(clusters, changed)))
+    shorter = list(accumulate(map(sub, old_lengths, map(len, compress(composed, changed)))))
+    orig_start = list(map(sub, orig_end, old_lengths))
+    clean_start = list(map(sub, orig_start, [0, *shorter[:-1]]))
+    clean_end = list(map(sub, orig_end, shorter))
+    pieces = list(map(_BUT_LAST, plains))  # each plain run without the base it lends
+    pieces[-1] = plains[-1]  # the last run lends none
+    out = [""] * len(parts)
+    out[0::2] = pieces
+    out[1::2] = composed  # an unchanged cluster composes to itself
+    return NormalizedText(text, "".join(out), clean_start, clean_end, orig_start, orig_end)
+
+
 def _one_pass(text: str) -> NormalizedText:
+    if _marks_only(text):
+        return _marks_pass(text)
+    return _edits_pass(text)
+
+
+def _edits_pass(text: str) -> NormalizedText:
+    """One pass over every edit _EDITABLE finds, a match at a time."""
     parts: list[str] = []
     clean_start: list[int] = []
     clean_end: list[int] = []
