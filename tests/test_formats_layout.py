@@ -231,6 +231,32 @@ TEXT_WRAPS = [
         id="crlf",
     ),
     pytest.param("a b c\n\nd e f\n", "a b c\n\nd e f\n", id="blank-line-ends-paragraph"),
+    pytest.param(
+        "Căn cứ Nghị định số 161/2018/NĐ-CP ngày 29 tháng 11 năm 2018 của\nChính phủ sửa đổi, bổ sung;\n",
+        "Căn cứ Nghị định số 161/2018/NĐ-CP ngày 29 tháng 11 năm 2018 của Chính phủ sửa đổi, bổ sung;\n",
+        id="dangling-cua-before-a-capital",
+    ),
+    pytest.param(
+        "Theo đề nghị của Sở Y tế tại \r\nTờ trình số 158/TTr-SYT ngày 16/5/2022\r\n",
+        "Theo đề nghị của Sở Y tế tại   Tờ trình số 158/TTr-SYT ngày 16/5/2022\r\n",
+        id="dangling-tai-crlf",
+    ),
+    pytest.param(
+        "Gửi tới các cơ quan và\n\nBan Tuyên giáo\n",
+        "Gửi tới các cơ quan và\n\nBan Tuyên giáo\n",
+        id="dangling-before-blank",
+    ),
+    pytest.param(
+        "Các nhiệm vụ giao cho\n- Ban Tuyên giáo\n",
+        "Các nhiệm vụ giao cho\n- Ban Tuyên giáo\n",
+        id="dangling-before-list-item",
+    ),
+    pytest.param("Ý của\nTỉnh ủy\n", "Ý của\nTỉnh ủy\n", id="dangling-two-words-is-a-cell"),
+    pytest.param(
+        "Ban Thường vụ Tỉnh ủy\nBan hành Kế hoạch\n",
+        "Ban Thường vụ Tỉnh ủy\nBan hành Kế hoạch\n",
+        id="no-dangling-word",
+    ),
 ]
 
 
@@ -259,6 +285,23 @@ def test_a_wrapped_date_is_found_and_lines_are_the_files(vocab: Vocabulary) -> N
     second = refs["30/2020/NĐ-CP"].mentions[0]
     assert second.line == 4 and second.column == text.split("\n")[3].index("30/2020") + 1
     assert text[second.start : second.end] == second.as_written
+
+
+def test_an_issuer_wrapped_after_cua_is_read_whole(vocab: Vocabulary) -> None:
+    """A plan's issuer carried to the next line after "của" (a PDF or a portal's text,
+    hard-wrapped) is the reference's issuer, which scopes a local number to its district;
+    the verb after it ("sửa đổi", "phê duyệt") is not part of it."""
+    text = (
+        "Thực hiện Kế hoạch số 45-KH/HU, ngày 15/3/2023 của\nBan Thường vụ Huyện ủy Yên Thế, "
+        "Đảng ủy xã xây dựng Kế hoạch như sau:\n"
+        "Căn cứ Quyết định số 1719/QĐ-TTg ngày 14/10/2021 của Thủ tướng Chính phủ phê duyệt Chương trình;\n"
+    )
+    decoded = Decoded(text, "utf-8", joined=join_wrapped_text(text))
+    refs = {r.number: r for r in extract_decoded(decoded, vocab).references}
+    assert refs["45-KH/HU"].issuer == "Ban Thường vụ Huyện ủy Yên Thế"
+    assert refs["45-KH/HU"].relation == "implements"
+    assert refs["1719/QĐ-TTg"].issuer == "Thủ tướng Chính phủ"
+    assert [m.line for m in refs["45-KH/HU"].mentions] == [1]
 
 
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)

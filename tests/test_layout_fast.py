@@ -29,10 +29,11 @@ def plain_join(text: str) -> str:
     for a, b in itertools.pairwise(lines):
         end = pos + len(a)
         body = a.rstrip("\r").rstrip()
+        dangles = body.endswith(tuple(" " + w for w in layout._DANGLING_WORDS)) and b.strip()
         if (
             len(body.split()) >= 3
             and not layout._ENDS_SENTENCE.search(body)
-            and layout._CONTINUES.match(b)
+            and (layout._CONTINUES.match(b) or dangles)
             and not layout._LIST_ITEM.match(b.lstrip())
         ):
             out[end] = " "

@@ -34,7 +34,8 @@ _NOT_BAN_HANH = r"(?!ban[ \t]+hành(?!\p{L}))"
 _ORG_STOP = (
     r"(?=[ \t]*(?:[(,;:.“”\"\n]|$)|[ \t]+(?:về|ngày|thực hiện|triển khai|ban hành|đã|là"
     rf"|và(?![ \t]+{_NOT_BAN_HANH}(?:{_ORG_HEAD})(?!\p{{L}}))|để|nhằm|quy định"
-    r"|hướng dẫn|theo|tại|trong|đối với|cho|với|trên|ở|sau|trước|năm|số)(?!\p{L}))"
+    r"|hướng dẫn|sửa đổi|bổ sung|phê duyệt|bãi bỏ|thay thế|theo|tại|trong|đối với|cho|với|trên|ở|sau|trước|năm|số)"
+    r"(?!\p{L}))"
 )
 # A hard-wrapped line may put "ngày" on the next line ("Kế hoạch số 59/KH-UBND\nngày 25/4/2022").
 _AFTER_DATE = compile_regex(

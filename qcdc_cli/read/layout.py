@@ -17,7 +17,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import methodcaller
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -260,14 +261,32 @@ _CONTINUATION = r"[ \t]*[a-zđàáạảãâầấậẩẫăằắặẳẵèé
 _CONTINUES = re.compile("^" + _CONTINUATION)
 # A newline whose next line starts as a wrapped line's continuation does (_CONTINUES).
 _WRAP_CANDIDATE = re.compile(r"\n(?=" + _CONTINUATION + ")")
+# A line ending on a word that never ends a sentence, a heading or a cell ("... ngày 29
+# tháng 11 năm 2018 của" / "Chính phủ sửa đổi ..."): wrapped whatever the next line starts
+# with; a capital there is a name ("của\nBan Thường vụ Huyện ủy", "tại\nTờ trình số ...").
+_DANGLING_WORDS = ("của", "và", "về", "với", "tại", "theo", "cho", "thuộc", "các", "những")
+_DANGLING_ENDS = tuple(" " + word for word in _DANGLING_WORDS)  # a line's end, trailing spaces stripped
+_ENDS_DANGLING = methodcaller("endswith", _DANGLING_ENDS)
+
+
+def _dangling_newlines(text: str) -> list[int]:
+    """The newlines after a line that ends on a _DANGLING_WORDS word, found with C-level
+    calls over the lines (a regex for them scanned every position: 17x the whole join)."""
+    lines = text.split("\n")
+    ends = list(map(_ENDS_DANGLING, map(str.rstrip, lines[:-1])))
+    if not any(ends):
+        return []
+    return list(compress(_newline_offsets(text, 0), ends))
 
 
 def join_wrapped_text(text: str) -> str:
     """`text` with each hard wrap inside a sentence turned into a space, same length.
 
     A wrap: a line that does not end a sentence (nor a heading or cell: three words at
-    least), followed by one that starts in lower case or with a digit. Each newline is
-    replaced by a space (a CRLF by two), so every character keeps its offset.
+    least), followed by one that starts in lower case or with a digit, or by any line
+    that is not blank when it ends on a word that cannot end one (_DANGLING_WORDS).
+    Each newline is replaced by a space (a CRLF by two), so every character keeps its
+    offset.
 
     The lines that can follow a wrap are found by one scan of the text (_WRAP_CANDIDATE),
     not by a test of every line in Python: the same lines as `_wrap_cuts_by_line`.
@@ -277,13 +296,19 @@ def join_wrapped_text(text: str) -> str:
 
 def _wrap_cuts(text: str) -> list[int]:
     cuts: list[int] = []  # offsets of the newlines (and CRs) that become spaces
-    for m in _WRAP_CANDIDATE.finditer(text):
-        end = m.start()  # the newline after line a, before line b
+    newlines = [m.start() for m in _WRAP_CANDIDATE.finditer(text)]
+    dangling = _dangling_newlines(text)
+    if dangling:
+        newlines = sorted({*newlines, *dangling})
+    for end in newlines:  # the newline after line a, before line b
         b_end = text.find("\n", end + 1)
-        if _LIST_ITEM.match(text[end + 1 : b_end if b_end != -1 else len(text)].lstrip()):
+        b = text[end + 1 : b_end if b_end != -1 else len(text)]
+        if _LIST_ITEM.match(b.lstrip()):
             continue
         a = text[text.rfind("\n", 0, end) + 1 : end]
         body = a.rstrip("\r").rstrip()
+        if not (_CONTINUES.match(b) or (body.endswith(_DANGLING_ENDS) and b.strip())):
+            continue  # a line ending on "của" followed by a blank one
         if len(body.split(None, 2)) >= 3 and not _ends_sentence(body):
             if a.endswith("\r"):
                 cuts.append(end - 1)
@@ -306,13 +331,13 @@ def _wrap_cuts_by_line(text: str) -> list[int]:
     pos = 0
     for a, b in itertools.pairwise(lines):
         end = pos + len(a)
-        # the cheap test on the next line first: most lines are not followed by a wrap
-        if _CONTINUES.match(b) and not _LIST_ITEM.match(b.lstrip()):
-            body = a.rstrip("\r").rstrip()
-            if len(body.split()) >= 3 and not _ENDS_SENTENCE.search(body):
-                if a.endswith("\r"):
-                    cuts.append(end - 1)
-                cuts.append(end)
+        body = a.rstrip("\r").rstrip()
+        continued = _CONTINUES.match(b) or (body.endswith(_DANGLING_ENDS) and b.strip())
+        unfinished = len(body.split()) >= 3 and not _ENDS_SENTENCE.search(body)
+        if continued and unfinished and not _LIST_ITEM.match(b.lstrip()):
+            if a.endswith("\r"):
+                cuts.append(end - 1)
+            cuts.append(end)
         pos = end + 1
     return cuts
 
