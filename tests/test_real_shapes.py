@@ -499,8 +499,10 @@ FLAT_DRAFT = (
     [
         (UNSIGNED_DRAFT, {"QC008"}, {"QC010", "QC011", "QC012"}),
         (FLAT_DRAFT, {"QC008"}, {"QC010", "QC011", "QC012"}),
+        (UNSIGNED_DRAFT.replace("ngày    tháng    năm", "ngày     tháng 5 năm"), {"QC008"}, {"QC011", "QC012"}),
+        (UNSIGNED_DRAFT.replace("ngày    tháng    năm", "ngày ... tháng 05 năm"), {"QC008"}, {"QC011", "QC012"}),
     ],
-    ids=["placeholders", "flattened-header"],
+    ids=["placeholders", "flattened-header", "blank-day-month-written", "dotted-day-month-written"],
 )
 def test_draft_header_findings(text, present, absent, vocab):
     """A placeholder is not a missing number, a blank day and month still give the year, and

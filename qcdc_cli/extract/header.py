@@ -55,9 +55,11 @@ _PLACE_BEFORE = compile_regex(
 _ISSUED_ON = compile_regex(r"(?<!\p{L})ngày (?:ban hành|ký)[ \t|:]*" + DATE_PATTERN, regex.IGNORECASE)
 # A date line without its place: "ngày 14 tháng 3 năm 2019" alone on its line or cell.
 _DATE_ALONE = compile_regex(r"(?:^|\|)[\s*_]*+ngày\s+" + DATE_PATTERN, regex.IGNORECASE | regex.MULTILINE)
-# An unsigned draft leaves the day and month blank: "ngày    tháng    năm 2026", "ngày ... tháng ... năm 2026".
+# An unsigned draft leaves the day (and often the month) blank: "ngày    tháng    năm 2026",
+# "ngày ... tháng ... năm 2026", "ngày     tháng 5 năm 2026" (its year is what is known).
 _BLANK_DATE = compile_regex(
-    r"(?<!\p{L})ngày[ \t.…_]*+tháng[ \t.…_]*+năm[ \t]*(?P<y>(?:19|20)\d\d)(?!\d)", regex.IGNORECASE
+    r"(?<!\p{L})ngày[ \t.…_]*+tháng[ \t.…_]*+(?:(?:0?[1-9]|1[0-2])[ \t.…_]+)?năm[ \t]*(?P<y>(?:19|20)\d\d)(?!\d)",
+    regex.IGNORECASE,
 )
 # An unnumbered draft: "Số:    /QĐ-UBND", "Số: .../KH-UBND", "Số      -KH/HU".
 _CODE_RUN = r"\p{Lu}[\p{L}\d&]*"
