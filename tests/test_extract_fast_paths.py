@@ -48,7 +48,7 @@ def test_named_matches_are_the_scan(text):
 
 _LINE_PARTS = [
     "\n", "\r\n", "\n\n", "Một hai ba", "một", "a b c", "đang", "1", "(x)", "x", ".", ":", "…", "”", " ", "\t",
-    "- ", "1. ", "a) ", "IV. ", "Điều 2", "Chương I", "A", "\u00a0", "\x1c", " của", "của", " và ", "Ban",
+    "- ", "1. ", "a) ", "IV. ", "Điều 2", "Chương I", "A", "\u00a0", "\x1c", " của", "của", " và ", "Ban", " ủy", "Lục", " uỷ ",
 ]  # fmt: skip
 
 

@@ -253,8 +253,23 @@ TEXT_WRAPS = [
     ),
     pytest.param("Ý của\nTỉnh ủy\n", "Ý của\nTỉnh ủy\n", id="dangling-two-words-is-a-cell"),
     pytest.param(
-        "Ban Thường vụ Tỉnh ủy\nBan hành Kế hoạch\n",
-        "Ban Thường vụ Tỉnh ủy\nBan hành Kế hoạch\n",
+        "Thực hiện Kế hoạch số 56-KH/HU của Ban Thường vụ Huyện ủy\nLục Nam về thực hiện Chỉ thị\n",
+        "Thực hiện Kế hoạch số 56-KH/HU của Ban Thường vụ Huyện ủy Lục Nam về thực hiện Chỉ thị\n",
+        id="committee-before-its-place",
+    ),
+    pytest.param(
+        "Kính gửi Ban Thường vụ Tỉnh ủy\nKẾ HOẠCH\n",
+        "Kính gửi Ban Thường vụ Tỉnh ủy\nKẾ HOẠCH\n",
+        id="committee-before-capitals",
+    ),
+    pytest.param(
+        "Kính gửi Ban Thường vụ Tỉnh ủy\n1. Mục đích\n",
+        "Kính gửi Ban Thường vụ Tỉnh ủy\n1. Mục đích\n",
+        id="committee-before-a-list-item",
+    ),
+    pytest.param(
+        "Ban Thường vụ Tỉnh ủy Bắc Giang\nBan hành Kế hoạch\n",
+        "Ban Thường vụ Tỉnh ủy Bắc Giang\nBan hành Kế hoạch\n",
         id="no-dangling-word",
     ),
 ]
@@ -302,6 +317,23 @@ def test_an_issuer_wrapped_after_cua_is_read_whole(vocab: Vocabulary) -> None:
     assert refs["45-KH/HU"].relation == "implements"
     assert refs["1719/QĐ-TTg"].issuer == "Thủ tướng Chính phủ"
     assert [m.line for m in refs["45-KH/HU"].mentions] == [1]
+
+
+def test_a_committee_wrapped_before_its_place_scopes_the_citation(vocab: Vocabulary) -> None:
+    """ "... của Ban Thường vụ Huyện ủy" / "Lục Nam về thực hiện Chỉ thị số 21-CT/TW": the
+    issuer is read with its place, and the cue after it states the plan's own relation."""
+    text = (
+        "Thực hiện Kế hoạch số 56-KH/HU ngày 10/4/2023 của Ban Thường vụ Huyện ủy\n"
+        "Lục Nam về thực hiện Chỉ thị số 21-CT/TW của Ban Bí thư, Đảng ủy xã ban hành Kế hoạch:\n"
+    )
+    decoded = Decoded(text, "utf-8", joined=join_wrapped_text(text))
+    extraction = extract_decoded(decoded, vocab)
+    refs = {r.number: r for r in extraction.references}
+    assert refs["56-KH/HU"].issuer == "Ban Thường vụ Huyện ủy Lục Nam"
+    assert [(r.source, r.relation, r.target) for r in extraction.reported_relations] == [
+        ("56-KH/HU", "implements", "21-CT/TW")
+    ]
+    assert [m.line for m in refs["21-CT/TW"].mentions] == [2]
 
 
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)

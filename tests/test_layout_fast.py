@@ -30,10 +30,12 @@ def plain_join(text: str) -> str:
         end = pos + len(a)
         body = a.rstrip("\r").rstrip()
         dangles = body.endswith(tuple(" " + w for w in layout._DANGLING_WORDS)) and b.strip()
+        head = b.lstrip()[:2]
+        named = body.endswith((" ủy", " uỷ")) and len(head) == 2 and head[0].isupper() and head[1].islower()
         if (
             len(body.split()) >= 3
             and not layout._ENDS_SENTENCE.search(body)
-            and (layout._CONTINUES.match(b) or dangles)
+            and (layout._CONTINUES.match(b) or dangles or named)
             and not layout._LIST_ITEM.match(b.lstrip())
         ):
             out[end] = " "
@@ -76,6 +78,11 @@ def plain_remap(extraction: Extraction, original: str, joined: str) -> Extractio
 # sentence ends, short headings
 PIECES = [
     "Thực hiện Kết luận số 120-KL/TW của Bộ Chính trị về",
+    "Thực hiện Kế hoạch số 56-KH/HU của Ban Thường vụ Huyện ủy",
+    "Lục Nam về thực hiện",
+    "TỈNH ỦY BẮC GIANG",
+    "Ngày 12/4, Ban Thường vụ Tỉnh uỷ ",
+    "năm 2018 của",
     "tiếp tục thực hiện Chỉ thị số 30-CT/TW",
     "2016 của Ban Bí thư;",
     "- nội dung một",

@@ -266,14 +266,30 @@ _WRAP_CANDIDATE = re.compile(r"\n(?=" + _CONTINUATION + ")")
 # with; a capital there is a name ("của\nBan Thường vụ Huyện ủy", "tại\nTờ trình số ...").
 _DANGLING_WORDS = ("của", "và", "về", "với", "tại", "theo", "cho", "thuộc", "các", "những")
 _DANGLING_ENDS = tuple(" " + word for word in _DANGLING_WORDS)  # a line's end, trailing spaces stripped
-_ENDS_DANGLING = methodcaller("endswith", _DANGLING_ENDS)
+# A committee's name cut before its place ("Ban Thường vụ Huyện ủy" / "Lục Nam về ..."):
+# wrapped when the next line starts with a capitalised word (a place), so the issuer that
+# scopes a local number is read whole. In title case only: a heading in capitals is apart.
+_NAMED_ENDS = (" ủy", " uỷ")
+_ENDS_OPEN = methodcaller("endswith", _DANGLING_ENDS + _NAMED_ENDS)
+
+
+def _continues(body: str, b: str) -> bool:
+    """Whether line `b` can continue a line ending in `body` (its text without trailing
+    spaces) as a wrap does; the length and sentence tests are the caller's."""
+    if _CONTINUES.match(b):
+        return True
+    if body.endswith(_DANGLING_ENDS):
+        return bool(b.strip())
+    head = b.lstrip()[:2]
+    return body.endswith(_NAMED_ENDS) and len(head) == 2 and head[0].isupper() and head[1].islower()
 
 
 def _dangling_newlines(text: str) -> list[int]:
-    """The newlines after a line that ends on a _DANGLING_WORDS word, found with C-level
-    calls over the lines (a regex for them scanned every position: 17x the whole join)."""
+    """The newlines after a line that ends on a _DANGLING_WORDS word or a committee
+    (_NAMED_ENDS), found with C-level calls over the lines (a regex for them scanned every
+    position: 17x the whole join)."""
     lines = text.split("\n")
-    ends = list(map(_ENDS_DANGLING, map(str.rstrip, lines[:-1])))
+    ends = list(map(_ENDS_OPEN, map(str.rstrip, lines[:-1])))
     if not any(ends):
         return []
     return list(compress(_newline_offsets(text, 0), ends))
@@ -284,7 +300,8 @@ def join_wrapped_text(text: str) -> str:
 
     A wrap: a line that does not end a sentence (nor a heading or cell: three words at
     least), followed by one that starts in lower case or with a digit, or by any line
-    that is not blank when it ends on a word that cannot end one (_DANGLING_WORDS).
+    that is not blank when it ends on a word that cannot end one (_DANGLING_WORDS), or by
+    a capitalised word when it ends on a committee ("Huyện ủy" / "Lục Nam": _continues).
     Each newline is replaced by a space (a CRLF by two), so every character keeps its
     offset.
 
@@ -307,7 +324,7 @@ def _wrap_cuts(text: str) -> list[int]:
             continue
         a = text[text.rfind("\n", 0, end) + 1 : end]
         body = a.rstrip("\r").rstrip()
-        if not (_CONTINUES.match(b) or (body.endswith(_DANGLING_ENDS) and b.strip())):
+        if not _continues(body, b):
             continue  # a line ending on "của" followed by a blank one
         if len(body.split(None, 2)) >= 3 and not _ends_sentence(body):
             if a.endswith("\r"):
@@ -332,7 +349,7 @@ def _wrap_cuts_by_line(text: str) -> list[int]:
     for a, b in itertools.pairwise(lines):
         end = pos + len(a)
         body = a.rstrip("\r").rstrip()
-        continued = _CONTINUES.match(b) or (body.endswith(_DANGLING_ENDS) and b.strip())
+        continued = _continues(body, b)
         unfinished = len(body.split()) >= 3 and not _ENDS_SENTENCE.search(body)
         if continued and unfinished and not _LIST_ITEM.match(b.lstrip()):
             if a.endswith("\r"):
