@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from qcdc_cli.render.messages import level_name, msg, relation_name
+from qcdc_cli.render.messages import count_msg, level_name, msg, relation_name
 from qcdc_cli.terminal import sanitize
 
 if TYPE_CHECKING:
@@ -239,8 +239,9 @@ def coverage_page(result: Mapping[str, Any], lang: str = "en") -> str:
     doc = result["document"]
     heading = " ".join(x for x in (doc["id"], doc.get("title") or "") if x)
     relations = ", ".join(relation_name(r, lang) for r in result["relations"])
-    subtitle = msg(
+    subtitle = count_msg(
         "coverage.head",
+        result["documents"],
         lang,
         documents=result["documents"],
         covered=result["covered"],

@@ -156,6 +156,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "every cited document is in the corpus or the registry",
         "mọi văn bản được trích dẫn đều có trong kho hoặc danh mục",
     ),
+    "unresolved.cited_by_one": (
+        "  cited by {n:,} document ({relations})",
+        "  được {n:,} văn bản trích dẫn ({relations})",
+    ),
     "unresolved.cited_by": ("  cited by {n:,} documents ({relations})", "  được {n:,} văn bản trích dẫn ({relations})"),
     "unresolved.no_number": ("(no number)", "(không số)"),
     "unresolved.and_more_citers": ("    ... and {n:,} more", "    ... và {n:,} văn bản khác"),
@@ -165,10 +169,15 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{n:,} văn bản được trích dẫn không có trong kho và danh mục",
     ),
     # ---- coverage
+    "coverage.head_one": (
+        ": {documents:,} document in {covered} of {gazetteer} provinces (as of {as_of}; {relations})",
+        ": {documents:,} văn bản ở {covered}/{gazetteer} tỉnh, thành (tính đến {as_of}; {relations})",
+    ),
     "coverage.head": (
         ": {documents:,} documents in {covered} of {gazetteer} provinces (as of {as_of}; {relations})",
         ": {documents:,} văn bản ở {covered}/{gazetteer} tỉnh, thành (tính đến {as_of}; {relations})",
     ),
+    "coverage.unit_one": ("  {n:,} document, {direct:,} direct", "  {n:,} văn bản, {direct:,} trực tiếp"),
     "coverage.unit": ("  {n:,} documents, {direct:,} direct", "  {n:,} văn bản, {direct:,} trực tiếp"),
     "coverage.via": ("  via ", "  qua "),
     "coverage.more": ("  ... and {n:,} more (--all lists them)", "  ... và {n:,} văn bản khác (--all để xem hết)"),
@@ -270,6 +279,11 @@ def msg(key: str, lang: str = "en", **values: object) -> str:
     en, vi = CATALOG[key]
     template = vi if lang == "vi" else en
     return template.format(**values) if values else template
+
+
+def count_msg(key: str, count: int, lang: str = "en", /, **values: object) -> str:
+    """`msg(key)` for a count: its singular form (`key` + "_one") when the count is 1."""
+    return msg(f"{key}_one" if count == 1 else key, lang, **values)
 
 
 def relation_name(relation: str, lang: str = "en", *, passive: bool = False) -> str:

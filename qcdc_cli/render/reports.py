@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from qcdc_cli.render.messages import level_name, msg, relation_name
+from qcdc_cli.render.messages import count_msg, level_name, msg, relation_name
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -25,7 +25,7 @@ def render_stats(data: dict[str, Any], console: Console, lang: str = "en") -> No
     console.print(Text(msg("stats.totals", lang, **totals)))
     if docs["without_number"]:
         n = docs["without_number"]
-        console.print(Text(msg("stats.no_number_one" if n == 1 else "stats.no_number", lang, n=n)))
+        console.print(Text(count_msg("stats.no_number", n, lang, n=n)))
     for title, key, limit in (
         ("type", "by_type", 30),
         ("level", "by_level", 10),
@@ -82,7 +82,8 @@ def render_unresolved(rows: list[dict[str, Any]], total: int, console: Console, 
         relations = ", ".join(f"{relation_name(k, lang)} {v:,}" for k, v in r["relations"].items())
         line = Text()
         line.append_text(safe((r["id"] or r["number"]).ljust(width), style="bold"))
-        line.append(msg("unresolved.cited_by", lang, n=r["cited_by_count"], relations=relations))
+        n = r["cited_by_count"]
+        line.append(count_msg("unresolved.cited_by", n, lang, n=n, relations=relations))
         console.print(line, soft_wrap=True)
         for c in r["cited_by"]:
             who = Text("    ")
@@ -117,8 +118,9 @@ def render_coverage(result: dict[str, Any], console: Console, show_all: bool, la
         head.append_text(safe(meta))
         head.append(")")
     head.append(
-        msg(
+        count_msg(
             "coverage.head",
+            result["documents"],
             lang,
             documents=result["documents"],
             covered=result["covered"],
@@ -138,7 +140,7 @@ def render_coverage(result: dict[str, Any], console: Console, show_all: bool, la
     for unit, docs in result["provinces"].items():
         line = Text("\n")
         line.append_text(safe(unit, style="bold"))
-        line.append(msg("coverage.unit", lang, n=len(docs), direct=sum(d["direct"] for d in docs)))
+        line.append(count_msg("coverage.unit", len(docs), lang, n=len(docs), direct=sum(d["direct"] for d in docs)))
         console.print(line, soft_wrap=True)
         ordered = sorted(docs, key=lambda d: (not d["direct"], d["date"] or "", d["id"]))
         for d in ordered if show_all else ordered[:5]:
