@@ -17,8 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, compress
-from operator import methodcaller
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -270,7 +269,11 @@ _DANGLING_ENDS = tuple(" " + word for word in _DANGLING_WORDS)  # a line's end, 
 # wrapped when the next line starts with a capitalised word (a place), so the issuer that
 # scopes a local number is read whole. In title case only: a heading in capitals is apart.
 _NAMED_ENDS = (" ủy", " uỷ")
-_ENDS_OPEN = methodcaller("endswith", _DANGLING_ENDS + _NAMED_ENDS)
+# The same ends read backwards after a newline, in the reversed text: a pattern that starts
+# with a newline is searched at memchr speed, one that ends with one tries every position.
+_OPEN_END_REVERSED = re.compile(
+    r"\n[^\S\n]*(?:" + "|".join(re.escape(end[::-1]) for end in _DANGLING_ENDS + _NAMED_ENDS) + ")"
+)
 
 
 def _continues(body: str, b: str) -> bool:
@@ -284,15 +287,11 @@ def _continues(body: str, b: str) -> bool:
     return body.endswith(_NAMED_ENDS) and len(head) == 2 and head[0].isupper() and head[1].islower()
 
 
-def _dangling_newlines(text: str) -> list[int]:
+def _open_ended_newlines(text: str) -> list[int]:
     """The newlines after a line that ends on a _DANGLING_WORDS word or a committee
-    (_NAMED_ENDS), found with C-level calls over the lines (a regex for them scanned every
-    position: 17x the whole join)."""
-    lines = text.split("\n")
-    ends = list(map(_ENDS_OPEN, map(str.rstrip, lines[:-1])))
-    if not any(ends):
-        return []
-    return list(compress(_newline_offsets(text, 0), ends))
+    (_NAMED_ENDS), in order, found in the reversed text (_OPEN_END_REVERSED)."""
+    last = len(text) - 1
+    return [last - m.start() for m in reversed(list(_OPEN_END_REVERSED.finditer(text[::-1])))]
 
 
 def join_wrapped_text(text: str) -> str:
@@ -314,7 +313,7 @@ def join_wrapped_text(text: str) -> str:
 def _wrap_cuts(text: str) -> list[int]:
     cuts: list[int] = []  # offsets of the newlines (and CRs) that become spaces
     newlines = [m.start() for m in _WRAP_CANDIDATE.finditer(text)]
-    dangling = _dangling_newlines(text)
+    dangling = _open_ended_newlines(text)
     if dangling:
         newlines = sorted({*newlines, *dangling})
     for end in newlines:  # the newline after line a, before line b
