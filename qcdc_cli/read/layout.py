@@ -304,8 +304,9 @@ def join_wrapped_text(text: str) -> str:
     Each newline is replaced by a space (a CRLF by two), so every character keeps its
     offset.
 
-    The lines that can follow a wrap are found by one scan of the text (_WRAP_CANDIDATE),
-    not by a test of every line in Python: the same lines as `_wrap_cuts_by_line`.
+    The newlines that can be wraps are found by two scans of the text (_WRAP_CANDIDATE,
+    _OPEN_END_REVERSED), not by a test of every line in Python: the same cuts as
+    `_wrap_cuts_by_line`.
     """
     return _cut(text, _wrap_cuts(text))
 
@@ -324,7 +325,7 @@ def _wrap_cuts(text: str) -> list[int]:
         a = text[text.rfind("\n", 0, end) + 1 : end]
         body = a.rstrip("\r").rstrip()
         if not _continues(body, b):
-            continue  # a line ending on "của" followed by a blank one
+            continue  # e.g. a line ending on "của" before a blank one
         if len(body.split(None, 2)) >= 3 and not _ends_sentence(body):
             if a.endswith("\r"):
                 cuts.append(end - 1)
