@@ -258,6 +258,16 @@ TEXT_WRAPS = [
         id="committee-before-its-place",
     ),
     pytest.param(
+        "Thực hiện Kết luận số 01-KL/TW ngày 18/5/2021 của Bộ\nChính trị về tiếp tục\n",
+        "Thực hiện Kết luận số 01-KL/TW ngày 18/5/2021 của Bộ Chính trị về tiếp tục\n",
+        id="bo-before-chinh-tri",
+    ),
+    pytest.param(
+        "Căn cứ Quyết định số 1719/QĐ-TTg ngày 14/10/2021 của Thủ tướng\nChính phủ phê duyệt;\n",
+        "Căn cứ Quyết định số 1719/QĐ-TTg ngày 14/10/2021 của Thủ tướng Chính phủ phê duyệt;\n",
+        id="thu-tuong-before-chinh-phu",
+    ),
+    pytest.param(
         "Kính gửi Ban Thường vụ Tỉnh ủy\nKẾ HOẠCH\n",
         "Kính gửi Ban Thường vụ Tỉnh ủy\nKẾ HOẠCH\n",
         id="committee-before-capitals",

@@ -31,7 +31,8 @@ def plain_join(text: str) -> str:
         body = a.rstrip("\r").rstrip()
         dangles = body.endswith(tuple(" " + w for w in layout._DANGLING_WORDS)) and b.strip()
         head = b.lstrip()[:2]
-        named = body.endswith((" ủy", " uỷ")) and len(head) == 2 and head[0].isupper() and head[1].islower()
+        named_ends = (" ủy", " uỷ", " Ban", " Bộ", " Sở", " Thủ tướng", " Chủ tịch", " Trung ương")
+        named = body.endswith(named_ends) and len(head) == 2 and head[0].isupper() and head[1].islower()
         if (
             len(body.split()) >= 3
             and not layout._ENDS_SENTENCE.search(body)
@@ -80,6 +81,9 @@ PIECES = [
     "Thực hiện Kết luận số 120-KL/TW của Bộ Chính trị về",
     "Thực hiện Kế hoạch số 56-KH/HU của Ban Thường vụ Huyện ủy",
     "Lục Nam về thực hiện",
+    "Quyết định số 1719/QĐ-TTg ngày 14/10/2021 của Thủ tướng",
+    "Chính phủ phê duyệt Chương trình;",
+    "Phó Trưởng Ban",
     "TỈNH ỦY BẮC GIANG",
     "Ngày 12/4, Ban Thường vụ Tỉnh uỷ ",
     "năm 2018 của",

@@ -265,10 +265,11 @@ _WRAP_CANDIDATE = re.compile(r"\n(?=" + _CONTINUATION + ")")
 # with; a capital there is a name ("của\nBan Thường vụ Huyện ủy", "tại\nTờ trình số ...").
 _DANGLING_WORDS = ("của", "và", "về", "với", "tại", "theo", "cho", "thuộc", "các", "những")
 _DANGLING_ENDS = tuple(" " + word for word in _DANGLING_WORDS)  # a line's end, trailing spaces stripped
-# A committee's name cut before its place ("Ban Thường vụ Huyện ủy" / "Lục Nam về ..."):
-# wrapped when the next line starts with a capitalised word (a place), so the issuer that
-# scopes a local number is read whole. In title case only: a heading in capitals is apart.
-_NAMED_ENDS = (" ủy", " uỷ")
+# A body's name cut before the rest of it ("Ban Thường vụ Huyện ủy" / "Lục Nam về ...",
+# "của Bộ" / "Chính trị", "của Thủ tướng" / "Chính phủ"): wrapped when the next line starts
+# with a capitalised word, so the issuer that scopes a local number is read whole. In title
+# case only: a heading in capitals is apart.
+_NAMED_ENDS = (" ủy", " uỷ", " Ban", " Bộ", " Sở", " Thủ tướng", " Chủ tịch", " Trung ương")
 # The same ends read backwards after a newline, in the reversed text: a pattern that starts
 # with a newline is searched at memchr speed, one that ends with one tries every position.
 _OPEN_END_REVERSED = re.compile(
@@ -288,8 +289,8 @@ def _continues(body: str, b: str) -> bool:
 
 
 def _open_ended_newlines(text: str) -> list[int]:
-    """The newlines after a line that ends on a _DANGLING_WORDS word or a committee
-    (_NAMED_ENDS), in order, found in the reversed text (_OPEN_END_REVERSED)."""
+    """The newlines after a line that ends on a _DANGLING_WORDS word or a body's name cut
+    short (_NAMED_ENDS), in order, found in the reversed text (_OPEN_END_REVERSED)."""
     last = len(text) - 1
     return [last - m.start() for m in reversed(list(_OPEN_END_REVERSED.finditer(text[::-1])))]
 
@@ -300,7 +301,8 @@ def join_wrapped_text(text: str) -> str:
     A wrap: a line that does not end a sentence (nor a heading or cell: three words at
     least), followed by one that starts in lower case or with a digit, or by any line
     that is not blank when it ends on a word that cannot end one (_DANGLING_WORDS), or by
-    a capitalised word when it ends on a committee ("Huyện ủy" / "Lục Nam": _continues).
+    a capitalised word when it ends on a body's name cut short ("Huyện ủy" / "Lục Nam",
+    "của Bộ" / "Chính trị": _NAMED_ENDS).
     Each newline is replaced by a space (a CRLF by two), so every character keeps its
     offset.
 
