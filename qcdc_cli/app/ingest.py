@@ -41,7 +41,7 @@ from qcdc_cli.read.walk import Candidate, Walk, is_gone, walk
 if TYPE_CHECKING:
     from qcdc_cli.index.corpus import FileRows
     from qcdc_cli.index.rows import KnownFile
-    from qcdc_cli.index.store import Store
+    from qcdc_cli.index.store import Batch, Store
     from qcdc_cli.knowledge.schema import Registry
     from qcdc_cli.knowledge.vocabulary import Vocabulary
     from qcdc_cli.models import Extraction
@@ -128,6 +128,14 @@ class Summary:
 @dataclass(frozen=True, slots=True)
 class Finished:
     summary: Summary
+
+
+@dataclass(slots=True)
+class Durable:
+    """The files of a run committed so far (`ingest(durable=...)`): read after stopping
+    a run, it counts a commit that landed as Ctrl-C came, which no FileDone reported."""
+
+    files: int = 0
 
 
 Event = Planned | FileDone | Deriving | Finished
@@ -327,10 +335,13 @@ def ingest(
     options: Options = Options(),
     extractor: Extractor | None = None,
     registry: Registry | None = None,
+    durable: Durable | None = None,
 ) -> Iterator[Event]:
     """Ingest `paths` into `store`, yielding a Planned, one FileDone per file opened or
     failed, a Deriving when resolution runs again, and a Finished with the summary.
-    Runs under the store's ingest lock. `registry` defaults to the bundled one."""
+    Runs under the store's ingest lock. `registry` defaults to the bundled one.
+    `durable` counts the files committed, also when the run is stopped between a commit
+    and the events that would have said so."""
     from qcdc_cli.index.rows import FileRecord
 
     extractor = extractor or default_extractor
@@ -346,38 +357,46 @@ def ingest(
         log = ChangeLog.start(store)
         # files will change, so resolution will run: its modules are loaded meanwhile
         warm = bool(tasks or walked.failures or (gone and options.prune))
-        with _executor(len(tasks), vocab, extractor, options, warm) as run, store.batch() as batch:
-            # the pool forks before the caller starts a progress thread
-            yield Planned(
-                to_read=len(tasks) + len(walked.failures),
-                to_read_bytes=sum(t.size for t in tasks),
-                unchanged=len(unchanged),
-                skipped_other=sum(walked.skipped_other.values()),
-            )
-            written = committed = 0
-            for path, reason in walked.failures:
-                changes.before(path, "failed")
-                log.before_write(store, path, "failed", known.get(path))
-                store.replace_file(FileRecord(path, None, None, status="failed", error=reason), None)
-                summary.failed.append((path, reason))
-                written += 1
-                committed = written if batch.maybe_commit() else committed
-                yield FileDone(path, "failed", 0, reason, committed)
-            group: list[_Outcome] = []
-            since = time.monotonic()
-            for out in itertools.chain(run(tasks), (None,)):  # None: the end, write what is left
-                if out is not None:
-                    changes.before(out.path, out.kind)
-                    log.before_write(store, out.path, out.kind, known.get(out.path))
-                    group.append(out)
-                    if len(group) < WRITE_GROUP and time.monotonic() - since < WRITE_SECONDS:
-                        continue
-                if group:
-                    _write(store, group, key, summary)
-                    written += len(group)
-                    committed = written if batch.maybe_commit() else committed
-                    yield from (FileDone(o.path, o.kind, o.size, o.error, committed) for o in group)
-                group, since = [], time.monotonic()
+        batch: Batch | None = None
+        try:
+            with _executor(len(tasks), vocab, extractor, options, warm) as run, store.batch() as batch:
+                # the pool forks before the caller starts a progress thread
+                yield Planned(
+                    to_read=len(tasks) + len(walked.failures),
+                    to_read_bytes=sum(t.size for t in tasks),
+                    unchanged=len(unchanged),
+                    skipped_other=sum(walked.skipped_other.values()),
+                )
+                written = committed = 0
+                for path, reason in walked.failures:
+                    changes.before(path, "failed")
+                    log.before_write(store, path, "failed", known.get(path))
+                    store.replace_file(FileRecord(path, None, None, status="failed", error=reason), None)
+                    summary.failed.append((path, reason))
+                    written += 1
+                    committed = written if batch.maybe_commit(written) else committed
+                    yield FileDone(path, "failed", 0, reason, committed)
+                group: list[_Outcome] = []
+                since = time.monotonic()
+                for out in itertools.chain(run(tasks), (None,)):  # None: the end, write what is left
+                    if out is not None:
+                        changes.before(out.path, out.kind)
+                        log.before_write(store, out.path, out.kind, known.get(out.path))
+                        group.append(out)
+                        if len(group) < WRITE_GROUP and time.monotonic() - since < WRITE_SECONDS:
+                            continue
+                    if group:
+                        _write(store, group, key, summary)
+                        written += len(group)
+                        committed = written if batch.maybe_commit(written) else committed
+                        yield from (FileDone(o.path, o.kind, o.size, o.error, committed) for o in group)
+                    group, since = [], time.monotonic()
+        except BaseException:  # Ctrl-C, SIGTERM: what the index kept (Batch.mark), for the caller
+            if durable is not None and batch is not None:
+                durable.files = batch.mark
+            raise
+        if durable is not None:
+            durable.files = written
         if options.prune:
             if gone:
                 changes.before(gone[0], "pruned")

@@ -106,7 +106,8 @@ def _by_document(insert: str) -> str:
 class _EachCommitted(Batch):
     """PgStore's batch: nothing pending, every unit already committed."""
 
-    def maybe_commit(self) -> bool:
+    def maybe_commit(self, mark: int = 0) -> bool:
+        self.mark = mark
         return True
 
 

@@ -81,14 +81,19 @@ class Batch:
     max_seconds: float
     started: float
     pending: int = 0
+    mark: int = 0  # the caller's count at the last commit that landed
+    trying: int = 0  # the caller's count at the commit under way
 
-    def maybe_commit(self) -> bool:
-        """Commit and begin anew when the batch is full or old enough; whether it did."""
+    def maybe_commit(self, mark: int = 0) -> bool:
+        """Commit and begin anew when the batch is full or old enough; whether it did.
+        `mark` (the caller's count so far) becomes `self.mark` once the commit landed."""
         import time
 
         now = time.monotonic()
         if self.pending and (self.pending >= self.max_units or now - self.started >= self.max_seconds):
+            self.trying = mark
             self.store.con.execute("COMMIT")
+            self.mark = mark
             self.store.con.execute("BEGIN IMMEDIATE")
             self.pending = 0
             self.started = now
@@ -231,6 +236,9 @@ class Store:
         try:
             yield batch
         except BaseException:
+            # Ctrl-C raised as a COMMIT returned (none open now): it landed, its mark holds
+            if batch.trying != batch.mark and not self.con.in_transaction:
+                batch.mark = batch.trying
             with suppress(sqlite3.Error):
                 self.con.execute("ROLLBACK")
             self._batch = None
@@ -540,9 +548,7 @@ _DATABASE_FDS: dict[tuple[int, int, bool], int] = {}
 def _database_fd(real: str, probe: bool = False) -> int:
     st = os.stat(real)
     key = (st.st_dev, st.st_ino, probe)
-    if key not in _DATABASE_FDS:
-        _DATABASE_FDS[key] = os.open(real, os.O_RDONLY)
-    return _DATABASE_FDS[key]
+    return _DATABASE_FDS[key] if key in _DATABASE_FDS else _DATABASE_FDS.setdefault(key, os.open(real, os.O_RDONLY))
 
 
 def close_inherited_locks() -> None:
