@@ -202,6 +202,26 @@ def test_own_identity(text, number, date, source, vocab):
     assert me.year == int(date[:4])
 
 
+@pytest.mark.parametrize(
+    ("case", "issuer"),
+    [("number-on-next-line", "ỦY BAN NHÂN DÂN"), ("crlf-number-on-next-line", "ỦY BAN NHÂN DÂN")],
+)
+def test_a_number_on_its_own_line_is_not_the_issuer(case, issuer, vocab):
+    """ "Số:" / "214/QĐ-UBND": the code UBND in the number names no issuing body there."""
+    text = IDENTITY[[c[0] for c in IDENTITY].index(case)][1]
+    assert extract_text(text, vocab).self.issuer == issuer
+
+
+def test_a_table_border_is_not_part_of_the_issuer(vocab):
+    text = (
+        "| Số hiệu | 186/KH-UBND |\n| Ngày ban hành | 29/12/2025 |\n|\nỦY BAN NHÂN DÂN |\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+        "TỈNH BẮC NINH | Độc lập - Tự do - Hạnh phúc |\nSố: 186/KH-UBND | Bắc Ninh, ngày 29 tháng 12 năm 2025 |\n"
+        "KẾ HOẠCH\nPhát triển chính quyền số tỉnh Bắc Ninh giai đoạn 2026-2030\n"
+    )
+    me = extract_text(text, vocab).self
+    assert (me.number, me.issuer) == ("186/KH-UBND", "ỦY BAN NHÂN DÂN")
+
+
 def test_flattened_header_keeps_its_place(vocab):
     text = IDENTITY[[c[0] for c in IDENTITY].index("flattened-draft-header")][1]
     assert extract_text(text, vocab).self.place == "Yên Thành"

@@ -80,8 +80,8 @@ _SIGNATURE_WORDS = r"(?:T/M|TM\.|TM[ \t]|KT\.|KT[ \t]|TL\.|Q\.[ \t]*|\(?đã ký
 _SIGNATURE_LINE = compile_regex(r"\n(?:[^\S\n]|[*_#>-])*+" + _SIGNATURE_WORDS, regex.IGNORECASE)
 _SIGNATURE_FIRST_LINE = compile_regex(r"(?:[^\S\n]|[*_#>-])*+" + _SIGNATURE_WORDS, regex.IGNORECASE)
 # Markdown and spaces around a line: leading "#>*_" and spaces, trailing "*_" and spaces.
-_MARKDOWN_LEAD = compile_regex(r"[\s#>*_]+")
-_MARKDOWN_TRAIL = compile_regex(r"[\s*_]+", regex.REVERSE)  # match() anchors it at the end
+_MARKDOWN_LEAD = compile_regex(r"[\s#>*_|]+")  # "|": a table cell's border ("ỦY BAN NHÂN DÂN |")
+_MARKDOWN_TRAIL = compile_regex(r"[\s*_|]+", regex.REVERSE)  # match() anchors it at the end
 # Every date line has "ngày": a line without it is skipped before the costly _DATE_LINE.
 _NGAY = compile_regex(r"ngày", regex.IGNORECASE)
 WINDOW_LINES = 30  # a pasted document starts within this many lines of a signature
@@ -269,10 +269,12 @@ def read_header(
         if placeholder:
             info.number_placeholder = _SPACES.sub("", placeholder["codes"])
     issuer_zone = head[:heading_idx] if heading_idx is not None else zone
+    own_at = info.own.start if info.own is not None else -1
     for ls, le in issuer_zone:
         line = _strip_markdown(text[ls:le]).strip()
         if (
             4 <= len(line) <= 100
+            and not ls <= own_at < le  # "08/2023/QĐ-UBND" on a line of its own: UBND names no body there
             and not line.upper().startswith("SỐ")
             and _ISSUER_WORDS.search(line)
             and _is_upper(line)
