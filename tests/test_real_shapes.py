@@ -204,11 +204,30 @@ def test_own_identity(text, number, date, source, vocab):
 
 @pytest.mark.parametrize(
     ("case", "issuer"),
-    [("number-on-next-line", "ỦY BAN NHÂN DÂN"), ("crlf-number-on-next-line", "ỦY BAN NHÂN DÂN")],
+    [
+        ("number-on-next-line", "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"),
+        ("crlf-number-on-next-line", "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"),
+    ],
 )
 def test_a_number_on_its_own_line_is_not_the_issuer(case, issuer, vocab):
-    """ "Số:" / "214/QĐ-UBND": the code UBND in the number names no issuing body there."""
+    """ "Số:" / "214/QĐ-UBND": the code UBND in the number names no issuing body there;
+    the committee's name is read with its unit's line ("ỦY BAN NHÂN DÂN" / "TỈNH HÀ TĨNH")."""
     text = IDENTITY[[c[0] for c in IDENTITY].index(case)][1]
+    assert extract_text(text, vocab).self.issuer == issuer
+
+
+@pytest.mark.parametrize(
+    ("header", "issuer"),
+    [
+        ("HỘI ĐỒNG NHÂN DÂN\nHUYỆN ĐÔ LƯƠNG\n", "HỘI ĐỒNG NHÂN DÂN HUYỆN ĐÔ LƯƠNG"),
+        ("UBND\nTHÀNH PHỐ VINH\n", "UBND THÀNH PHỐ VINH"),
+        ("HUYỆN ỦY ĐÔ LƯƠNG\n*\n", "HUYỆN ỦY ĐÔ LƯƠNG"),
+        ("ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN | Độc lập - Tự do - Hạnh phúc\n", "ỦY BAN NHÂN DÂN"),
+    ],
+    ids=["council-and-district", "abbreviated-and-city", "party-committee", "unit-line-with-another-cell"],
+)
+def test_a_peoples_body_is_read_with_its_unit(header, issuer, vocab):
+    text = header + "Số: 15/KH-UBND\nĐô Lương, ngày 4 tháng 4 năm 2024\nKẾ HOẠCH\nvề chuyển đổi số\n"
     assert extract_text(text, vocab).self.issuer == issuer
 
 

@@ -72,6 +72,12 @@ _MOTTO = compile_regex(r"CỘNG SẢN VIỆT NAM|CỘNG H[ÒO]A|ĐỘC LẬP|H�
 _ISSUER_WORDS = compile_regex(
     r"ỦY|UỶ|ĐẢNG BỘ|BAN |BỘ |CHÍNH PHỦ|QUỐC HỘI|SỞ |HỘI ĐỒNG|UBND|HĐND|MẶT TRẬN|CHI BỘ|VĂN PHÒNG|THÀNH ỦY|TỈNH ỦY"
 )
+# A people's council or committee, named in the header without its unit, and the unit's
+# line under it ("ỦY BAN NHÂN DÂN" / "TỈNH ĐẮK NÔNG", "HỘI ĐỒNG NHÂN DÂN" / "HUYỆN ĐÔ LƯƠNG").
+_PEOPLES_BODY = compile_regex(r"(?:(?:ỦY|UỶ) BAN|HỘI ĐỒNG) NHÂN DÂN|UBND|HĐND")
+_UNIT_LINE = compile_regex(
+    r"(?:TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)[ \t]+\p{Lu}[\p{Lu} \t.'\-]*$"
+)
 _SIGNATURE_WORDS = r"(?:T/M|TM\.|TM[ \t]|KT\.|KT[ \t]|TL\.|Q\.[ \t]*|\(?đã ký\)?|nơi nhận)"
 # A signature line ("T/M BAN THƯỜNG VỤ", "KT. CHỦ TỊCH", "Nơi nhận:"): spaces and markdown
 # that stay on the line, then the word. Found by one scan of the whole text that starts
@@ -270,8 +276,14 @@ def read_header(
             info.number_placeholder = _SPACES.sub("", placeholder["codes"])
     issuer_zone = head[:heading_idx] if heading_idx is not None else zone
     own_at = info.own.start if info.own is not None else -1
+    people = False  # the last line read was an issuer line naming a people's body
     for ls, le in issuer_zone:
         line = _strip_markdown(text[ls:le]).strip()
+        if people and _UNIT_LINE.match(line):  # "ỦY BAN NHÂN DÂN" / "TỈNH ĐẮK NÔNG": one name
+            info.issuer_lines[-1] += " " + line
+            people = False
+            continue
+        people = False
         if (
             4 <= len(line) <= 100
             and not ls <= own_at < le  # "08/2023/QĐ-UBND" on a line of its own: UBND names no body there
@@ -281,6 +293,7 @@ def read_header(
             and not _MOTTO.search(line)
         ):
             info.issuer_lines.append(line)
+            people = _PEOPLES_BODY.fullmatch(line) is not None
     # Title: the lines under the heading, up to the opening paragraph or the first section.
     body_from = 0
     if heading_idx is not None:
