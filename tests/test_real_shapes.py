@@ -231,6 +231,19 @@ def test_a_peoples_body_is_read_with_its_unit(header, issuer, vocab):
     assert extract_text(text, vocab).self.issuer == issuer
 
 
+def test_a_title_line_naming_the_body_then_the_subject_parts_them(vocab):
+    """ "QUYẾT ĐỊNH" / "CỦA ỦY BAN NHÂN DÂN THÀNH PHỐ V/V PHÊ DUYỆT ĐỀ CƯƠNG QUY HOẠCH": the body
+    is the issuer, and the title starts at "V/V"."""
+    text = (
+        "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH\nSố: 120/2003/QĐ-UB\nTP. Hồ Chí Minh, ngày 17 tháng 7 năm 2003\n"
+        "QUYẾT ĐỊNH\nCỦA ỦY BAN NHÂN DÂN THÀNH PHỐ V/V PHÊ DUYỆT ĐỀ CƯƠNG QUY HOẠCH\nPHÁT TRIỂN NGÀNH CÔNG NGHIỆP\n"
+        "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH\nCăn cứ Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân;\n"
+    )
+    me = extract_text(text, vocab).self
+    assert me.issuer == "ỦY BAN NHÂN DÂN THÀNH PHỐ"
+    assert me.title is not None and me.title.startswith("V/V PHÊ DUYỆT ĐỀ CƯƠNG QUY HOẠCH PHÁT TRIỂN NGÀNH")
+
+
 def test_a_table_border_is_not_part_of_the_issuer(vocab):
     text = (
         "| Số hiệu | 186/KH-UBND |\n| Ngày ban hành | 29/12/2025 |\n|\nỦY BAN NHÂN DÂN |\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"

@@ -78,6 +78,7 @@ _PEOPLES_BODY = compile_regex(r"(?:(?:ỦY|UỶ) BAN|HỘI ĐỒNG) NHÂN DÂN|U
 _UNIT_LINE = compile_regex(
     r"(?:TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)[ \t]+\p{Lu}[\p{Lu} \t.'\-]*$"
 )
+_SUBJECT_START = compile_regex(r"[ \t]+(?=(?:V/V|VỀ)[ \t])")
 _SIGNATURE_WORDS = r"(?:T/M|TM\.|TM[ \t]|KT\.|KT[ \t]|TL\.|Q\.[ \t]*|\(?đã ký\)?|nơi nhận)"
 # A signature line ("T/M BAN THƯỜNG VỤ", "KT. CHỦ TỊCH", "Nơi nhận:"): spaces and markdown
 # that stay on the line, then the word. Found by one scan of the whole text that starts
@@ -314,9 +315,14 @@ def read_header(
             if SEPARATOR.match(line) or SECTION.match(line):
                 break
             if not title_parts and stripped.upper().startswith("CỦA ") and _is_upper(stripped):
-                info.issuer_lines.append(stripped[4:].strip())  # "CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH"
-                j += 1
-                continue
+                # "CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH"; "CỦA ỦY BAN NHÂN DÂN THÀNH PHỐ V/V PHÊ DUYỆT ...":
+                # the title starts at "V/V" ("về việc") or "VỀ"
+                parts = _SUBJECT_START.split(stripped[4:].strip(), maxsplit=1)
+                info.issuer_lines.append(parts[0])
+                if len(parts) == 1:
+                    j += 1
+                    continue
+                stripped = parts[1]  # the rest of the line opens the title
             title_parts.append(stripped)
             title_start = ls if title_start is None else title_start
             title_end = le
