@@ -247,3 +247,23 @@ def test_a_folder_with_a_missing_file_kept_has_no_digest(tmp_path: Path, vocab) 
     assert _run(root, db, vocab)["missing"] == 1
     dirs = json.loads(_meta(db) or "{}")["dirs"]
     assert str(files[0].parent) not in dirs and str(files[1].parent) in dirs
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_walks_runs_group_files_as_their_paths_do(tmp_path: Path, seed: int) -> None:
+    """Digests group files by folder from read.walk.Walk.runs, not from each path."""
+    rng = random.Random(seed)
+    folders = [tmp_path / "t"]
+    for i in range(12):
+        folders.append(rng.choice(folders) / f"{rng.choice('abz')}{i}")
+        folders[-1].mkdir(parents=True)
+    for i in range(40):
+        (rng.choice(folders) / f"{rng.choice('acy')}{i}.txt").write_text("x" * i)
+    loose = tmp_path / "loose.txt"
+    loose.write_text("y")
+    walked = walk([tmp_path / "t", loose, folders[3]])
+    by_path: dict[str, list] = {}
+    for c in walked.candidates:
+        by_path.setdefault(c.path.rpartition(os.sep)[0], []).append(c)
+    assert Digests(walked, "k", None).groups == by_path
+    assert len(by_path) > 3

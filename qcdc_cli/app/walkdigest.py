@@ -83,12 +83,14 @@ class Digests:
         self.key = key
         self.groups: dict[str, list[Candidate]] = {}
         groups = self.groups
-        for c in walked.candidates:
-            d = c.path.rpartition(os.sep)[0]
-            g = groups.get(d)
-            if g is None:
-                groups[d] = g = []
-            g.append(c)
+        files = walked.candidates
+        for start, end in zip(walked.runs, [*walked.runs[1:], len(files)], strict=True):
+            if start < end:  # a run of one folder's files (read.walk.Walk.runs)
+                d = files[start].path.rpartition(os.sep)[0]
+                if (g := groups.get(d)) is None:
+                    groups[d] = files[start:end]
+                else:
+                    g.extend(files[start:end])
         # a folder where something could not be looked at is always compared row by row
         self.unsure = {p.rpartition(os.sep)[0] for p, _ in walked.failures}
         saved: dict[str, str] = {}
