@@ -84,7 +84,7 @@ class Digests:
         self.groups: dict[str, list[Candidate]] = {}
         groups = self.groups
         files = walked.candidates
-        for start, end in zip(walked.runs, [*walked.runs[1:], len(files)], strict=True):
+        for start, end in zip(walked.runs, [*walked.runs[1:], len(files)], strict=False):  # no runs: no files
             if start < end:  # a run of one folder's files (read.walk.Walk.runs)
                 d = files[start].path.rpartition(os.sep)[0]
                 if (g := groups.get(d)) is None:
