@@ -123,7 +123,9 @@ class Digests:
         walked_here = set(want)
         extra = [p for d in changed for (p,) in _in_folder(store, d, "SELECT path FROM files") if p not in walked_here]
         known.update(store.known_files_at(extra))
-        same = {c for d in self.matched for c in self.groups[d]}
+        same: set[Candidate] = set()
+        for d in self.matched:
+            same.update(self.groups[d])  # hashed in C, not one by one in a comprehension
         (total,) = store.con.execute("SELECT count(*) FROM files").fetchone()
         if len(same) + len(known) != total:  # rows the digests do not account for
             self.matched = set()  # (`remember` then reads every folder back)
