@@ -267,3 +267,41 @@ def test_the_walks_runs_group_files_as_their_paths_do(tmp_path: Path, seed: int)
         by_path.setdefault(c.path.rpartition(os.sep)[0], []).append(c)
     assert Digests(walked, "k", None).groups == by_path
     assert len(by_path) > 3
+
+
+def test_names_that_are_not_utf8_are_compared_row_by_row(tmp_path: Path, vocab) -> None:
+    """A folder (or file) whose name is not UTF-8 has BLOB paths in the index: it never
+    gets a digest, and a run over it decides and ends as one without digests."""
+    key = extractor_key(vocab)
+    root = tmp_path / "c"
+    write_corpus(root, 10)
+    bad = os.fsencode(root) + b"/T\xe2y"
+    os.mkdir(bad)
+    for i in range(3):
+        with open(bad + f"/kh_{i}.txt".encode(), "w", encoding="utf-8") as f:
+            f.write(f"Số {i + 50}-KH/TU\nx\n")
+    with open(os.fsencode(root / "Hà_Tĩnh") + b"/b\xffd.txt", "w", encoding="utf-8") as f:
+        f.write("Số 60-KH/TU\ny\n")
+    db = tmp_path / "i.sqlite"
+    _run(root, db, vocab, prune=True)
+    for step in range(3):
+        if step == 1:
+            os.remove(bad + b"/kh_0.txt")
+        if step == 2:
+            with open(bad + b"/kh_9.txt", "w", encoding="utf-8") as f:
+                f.write("Số 70-KH/TU\nz\n")
+        with Store.open_writer(db) as store:
+            got, _ = _by_digests(store, root, key)
+            assert got == _plain(store, root, key), step
+        twin = tmp_path / "twin.sqlite"
+        _without_digests(db, twin)
+        assert _run(root, db, vocab, prune=True) == _run(root, twin, vocab, prune=True)
+        assert _files(db) == _files(twin)
+
+
+@pytest.mark.parametrize("said", ["not json", "[]", '{"key": 1}', '{"dirs": 3}'])
+def test_digests_that_are_not_ours_are_none(tmp_path: Path, vocab, said: str) -> None:
+    root = tmp_path / "c"
+    write_corpus(root, 5)
+    walked = walk([os.path.abspath(root)])
+    assert Digests(walked, extractor_key(vocab), said).matched == set()

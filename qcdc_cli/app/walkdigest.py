@@ -95,9 +95,12 @@ class Digests:
         self.unsure = {p.rpartition(os.sep)[0] for p, _ in walked.failures}
         saved: dict[str, str] = {}
         if said is not None:
-            got = json.loads(said)
-            if got.get("key") == key:
-                saved = got["dirs"]
+            try:
+                got = json.loads(said)
+                if got.get("key") == key:
+                    saved = dict(got["dirs"])
+            except (ValueError, TypeError, KeyError, AttributeError):  # not ours: none
+                saved = {}
         self.digests = {d: _digest(g, key) for d, g in groups.items()}
         # --force rewrites every row: then every folder is read back before it is remembered
         self.matched = set() if force else {d for d, h in self.digests.items() if saved.get(d) == h}
@@ -177,5 +180,9 @@ def _in_folder(store: Store, folder: str, select: str, *params: Any) -> list[tup
     range of the path index, the paths of its subfolders left out."""
     low, high = folder + os.sep, folder + chr(ord(os.sep) + 1)
     n = len(low)
+    try:
+        low.encode("utf-8")
+    except UnicodeEncodeError:  # a folder name that is not UTF-8: its rows hold BLOB paths
+        return []
     rows = store.con.execute(f"{select} WHERE path >= ? AND path < ?", (*params, low, high))
     return [r for r in rows if type(r[0]) is str and os.sep not in r[0][n:]]
