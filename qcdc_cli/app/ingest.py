@@ -39,6 +39,7 @@ from qcdc_cli.read.files import DEFAULT_MAX_BYTES
 from qcdc_cli.read.walk import Candidate, Walk, is_gone, walk
 
 if TYPE_CHECKING:
+    from qcdc_cli.app.walkdigest import Digests
     from qcdc_cli.index.corpus import FileRows
     from qcdc_cli.index.rows import KnownFile
     from qcdc_cli.index.store import Batch, Store
@@ -280,16 +281,30 @@ def extractor_key(vocab: Vocabulary) -> str:
 MAX_KNOWN_AT = 5_000  # files changed past this: every files row is read whole, in one query
 
 
-def _known(store: Store, walked: Walk, key: str, force: bool) -> tuple[dict[str, KnownFile], set[Any], list[str]]:
+def _digests(store: Store, walked: Walk, key: str, force: bool) -> Digests | None:
+    """The walk's folder digests (app.walkdigest), on SQLite; the index's are forgotten
+    now, before the run's first write, and remembered again at its successful end."""
+    from qcdc_cli.app.walkdigest import Digests, forget
+    from qcdc_cli.index.store import on_sqlite
+
+    return Digests(walked, key, forget(store), force) if on_sqlite(store) else None
+
+
+def _known(
+    store: Store, walked: Walk, key: str, force: bool, digests: Digests | None = None
+) -> tuple[dict[str, KnownFile], set[Any], list[str]]:
     """(files rows by path, the (path, size, mtime_ns) of the unchanged files, the gone
-    ones: `_gone`). On SQLite (Store.known_stats) only the rows of files that are not
-    unchanged are read whole: what changed or is new, what failed, what is gone; `plan`
-    finds the rest in `same`."""
+    ones: `_gone`). On SQLite the folders whose digest matches are unchanged without
+    reading their rows (app.walkdigest); else (Store.known_stats) only the rows of
+    files that are not unchanged are read whole: what changed or is new, what failed,
+    what is gone; `plan` finds the rest in `same`."""
     from qcdc_cli.index.store import on_sqlite
 
     if force or not on_sqlite(store):
         known = store.known_files()
         return known, set(), _gone(walked, known.keys())
+    if digests is not None and (answer := digests.known(store, walked)) is not None:
+        return answer
     same, indexed = store.known_stats(key)
     want = [c.path for c in walked.candidates if c not in same]
     want += [p for p, _ in walked.failures]
@@ -348,7 +363,8 @@ def ingest(
     key = extractor_key(vocab)
     with store.ingest_lock():
         walked = walk(os.path.abspath(p) for p in paths)
-        known, same, gone = _known(store, walked, key, options.force)
+        digests = _digests(store, walked, key, options.force)
+        known, same, gone = _known(store, walked, key, options.force, digests)
         tasks, unchanged = plan(walked, known, key, options.force, same)
         del same
         summary = Summary(unchanged=len(unchanged), skipped_other=walked.skipped_other)
@@ -427,6 +443,8 @@ def ingest(
             totals = store.totals()  # counting refs and mentions: ~30 ms at 100,000 files
         summary.index = {**totals.to_dict(), "unresolved": unresolved}
         summary.failed.sort()
+        if digests is not None:
+            digests.remember(store)
     yield Finished(summary)
 
 

@@ -12,7 +12,9 @@ cache file that the Typer path filled:
   callbacks), then the same function Typer's command calls (`cli._check_body.run`,
   `cli._extract_body.run`), with Typer's handling of exits, ^C and closed pipes.
 - plain `trace`, `show` and `coverage` runs (an ID, `--db`, a direction, `--depth`):
-  parsed by cli._fast_lineage without the cache, then run as above (`LINEAGE`).
+  parsed by cli._fast_lineage without the cache, then run as above (`LINEAGE`);
+- plain `ingest` runs (PATHs, `--db`, `--prune`, `--force`, `--quiet`, `--format`):
+  parsed by cli._fast_ingest, then run as above (under the collector's usual policy).
 
 Anything else goes to Typer, which answers as always (errors included): an option or
 form the spec does not take (`-fjson`, `--help`, unknown options), a missing value, a
@@ -83,8 +85,15 @@ def attempt(args: list[str], make_spec: Callable[[str], dict[str, Any] | None]) 
         if lineage_kwargs is not None:
             with _OneShotCollector():
                 run_body(name, lineage_kwargs, LINEAGE_BODIES[name])  # exits
+    if name == "ingest" and not is_help(args) and _enabled(os.environ):
+        from qcdc_cli.cli._fast_ingest import BODY as INGEST_BODY
+        from qcdc_cli.cli._fast_ingest import parse as parse_ingest
+
+        ingest_kwargs = parse_ingest(args[1:])
+        if ingest_kwargs is not None:
+            run_body(name, ingest_kwargs, INGEST_BODY)  # exits
     if not (is_help(args) or name in BODIES) or not _enabled(os.environ):
-        return None  # trace, ingest, ...: Typer, at no cost here
+        return None  # stats, export, ...: Typer, at no cost here
     path, key = _cache_file()
     if path is None:
         return None

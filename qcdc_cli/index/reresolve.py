@@ -95,6 +95,8 @@ def _citing_docs(con: sqlite3.Connection, classes: set[str]) -> set[int]:
     from qcdc_cli.models import Reference
 
     docs: set[int] = set()
+    if not classes:  # a change with no number in it (no serial to look up): no SQL condition
+        return docs
     # each serial's two ranges ("30-" to "30." and "30/" to "300") read as one, "30-" to
     # "300": half the comparisons in the scans below; the few numbers between ("30.x")
     # are dropped by class like any other
