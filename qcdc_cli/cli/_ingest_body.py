@@ -33,7 +33,7 @@ def run(
     import signal
     import sys
 
-    from qcdc_cli.app.ingest import Deriving, FileDone, Finished, Options, Planned, ingest
+    from qcdc_cli.app.ingest import Deriving, Durable, FileDone, Finished, Options, Planned, ingest
     from qcdc_cli.cli._console import choose_lang, error, print_json
     from qcdc_cli.errors import Interrupted, Terminated
     from qcdc_cli.index.backend import open_writer
@@ -49,10 +49,11 @@ def run(
     show_progress = not quiet and sys.stderr.isatty()
     summary = None
     committed = 0
+    durable = Durable()  # also counts a commit that landed as the interrupt came
     with _stop_on_sigterm():
         try:
             with open_writer(db_path) as store, _Progress(show_progress, chosen_lang) as progress:
-                for event in ingest(paths, store, vocab, options, registry=known):
+                for event in ingest(paths, store, vocab, options, registry=known, durable=durable):
                     if isinstance(event, Planned):
                         progress.start(event)
                     elif isinstance(event, FileDone):
@@ -64,9 +65,9 @@ def run(
                     elif isinstance(event, Finished):
                         summary = event.summary
         except KeyboardInterrupt:
-            raise Interrupted(committed, signal.SIGINT) from None
+            raise Interrupted(max(committed, durable.files), signal.SIGINT) from None
         except Terminated as stop:
-            raise Interrupted(committed, stop.signum) from None
+            raise Interrupted(max(committed, durable.files), stop.signum) from None
     assert summary is not None
     if output_format == "json":
         print_json({"db": str(db_path), **summary.to_dict()})
