@@ -24,7 +24,7 @@ _FORMATS = ("text", "json")
 
 def parse(args: list[str]) -> dict[str, Any] | None:
     """The keyword arguments Typer would pass to the ingest body; None: ask Typer."""
-    from qcdc_cli.cli._fast_lineage import _path
+    from qcdc_cli.cli._fast_lineage import _path, option_value
 
     kwargs: dict[str, Any] = {
         "paths": [],
@@ -58,13 +58,10 @@ def parse(args: list[str]) -> dict[str, Any] | None:
             continue
         if option not in ("--db", "--format", "-f") or (option == "-f" and eq):
             return None
-        if not eq:
-            if i == len(args):
-                return None  # a missing value: Typer's error
-            value = args[i]
-            i += 1
-        if not value or value[:1] == "-":
+        taken, i = option_value(args, i, eq, value)
+        if taken is None:
             return None
+        value = taken
         if option == "--db":
             path = _path(value)
             if path is None:

@@ -94,13 +94,10 @@ def parse(name: str, args: list[str]) -> dict[str, Any] | None:
             continue
         if option not in ("--db", "--depth", "-d") or (option == "-d" and eq) or (option != "--db" and name != "trace"):
             return None
-        if not eq:
-            if i == len(args):
-                return None  # a missing value: Typer's error
-            value = args[i]
-            i += 1
-        if not value or value[:1] == "-":
+        taken, i = option_value(args, i, eq, value)
+        if taken is None:
             return None
+        value = taken
         if option == "--db":
             path = _path(value)
             if path is None:
@@ -113,6 +110,17 @@ def parse(name: str, args: list[str]) -> dict[str, Any] | None:
     if document is None:
         return None  # Typer's "Missing argument"
     return {"document": document, **kwargs}
+
+
+def option_value(args: list[str], i: int, eq: str, value: str) -> tuple[str | None, int]:
+    """The value of the option just read (`--db=PATH`: `eq` and `value`; `--db PATH`: args[i])
+    and where reading goes on; None where Typer errs (missing, empty, another option)."""
+    if not eq:
+        if i == len(args):
+            return None, i
+        value = args[i]
+        i += 1
+    return (None if not value or value[:1] == "-" else value), i
 
 
 def _path(value: str) -> Any:
