@@ -1,5 +1,5 @@
 """The folder digests a re-ingest trusts instead of reading every files row back
-(app.walkdigest) decide every file as the plain comparison does (every files row read
+(index.walkdigest) decide every file as the plain comparison does (every files row read
 whole, `plan` over them), and a whole ingest over them ends as one without them: random
 touches, edits, additions, removals, renames, moves, folders removed or replacing a
 file; a killed run, a write by other code, --force, another extractor key, several
@@ -18,8 +18,8 @@ from ingest_fakes import fake_extract, write_corpus
 
 from qcdc_cli.app import ingest as ingest_module
 from qcdc_cli.app.ingest import Options, _digests, _gone, _known, extractor_key, ingest, plan
-from qcdc_cli.app.walkdigest import META_KEY, Digests
 from qcdc_cli.index.store import Store
+from qcdc_cli.index.walkdigest import META_KEY, Digests
 from qcdc_cli.knowledge.registry import load_vocabulary
 from qcdc_cli.read.walk import walk
 

@@ -39,10 +39,10 @@ from qcdc_cli.read.files import DEFAULT_MAX_BYTES
 from qcdc_cli.read.walk import Candidate, Walk, is_gone, walk
 
 if TYPE_CHECKING:
-    from qcdc_cli.app.walkdigest import Digests
     from qcdc_cli.index.corpus import FileRows
     from qcdc_cli.index.rows import KnownFile
     from qcdc_cli.index.store import Batch, Store
+    from qcdc_cli.index.walkdigest import Digests
     from qcdc_cli.knowledge.schema import Registry
     from qcdc_cli.knowledge.vocabulary import Vocabulary
     from qcdc_cli.models import Extraction
@@ -282,10 +282,10 @@ MAX_KNOWN_AT = 5_000  # files changed past this: every files row is read whole, 
 
 
 def _digests(store: Store, walked: Walk, key: str, force: bool) -> Digests | None:
-    """The walk's folder digests (app.walkdigest), on SQLite; the index's are forgotten
+    """The walk's folder digests (index.walkdigest), on SQLite; the index's are forgotten
     now, before the run's first write, and remembered again at its successful end."""
-    from qcdc_cli.app.walkdigest import Digests, forget
     from qcdc_cli.index.store import on_sqlite
+    from qcdc_cli.index.walkdigest import Digests, forget
 
     return Digests(walked, key, forget(store), force) if on_sqlite(store) else None
 
@@ -295,7 +295,7 @@ def _known(
 ) -> tuple[dict[str, KnownFile], set[Any], list[str]]:
     """(files rows by path, the (path, size, mtime_ns) of the unchanged files, the gone
     ones: `_gone`). On SQLite the folders whose digest matches are unchanged without
-    reading their rows (app.walkdigest); else (Store.known_stats) only the rows of
+    reading their rows (index.walkdigest); else (Store.known_stats) only the rows of
     files that are not unchanged are read whole: what changed or is new, what failed,
     what is gone; `plan` finds the rest in `same`."""
     from qcdc_cli.index.store import on_sqlite

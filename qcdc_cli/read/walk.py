@@ -44,7 +44,7 @@ class Walk:
     skipped_other: Counter[str] = field(default_factory=Counter)
     roots: list[str] = field(default_factory=list)
     # where the files of each folder listed begin in `candidates`: a folder's files run
-    # on until the next mark (a subfolder's, or its own again after one); app.walkdigest
+    # on until the next mark (a subfolder's, or its own again after one); index.walkdigest
     # groups files by folder from these instead of splitting 100,000 paths
     runs: list[int] = field(default_factory=list)
 
